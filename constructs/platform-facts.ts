@@ -1,0 +1,42 @@
+/**
+ * What tenants and agents need to know about the platform, as plain data. Tenant charts are
+ * built in Apps of their own (cdk8s slows down past linear with many charts in one App), so
+ * they receive these facts instead of a construct reference.
+ */
+export interface PlatformFacts {
+  /** Namespace of the Higress gateway and of every WasmPlugin/McpBridge. @default 'higress-system' */
+  readonly gatewayNamespace: string;
+  /** Labels of the Higress gateway pods, for NetworkPolicy ingress rules. */
+  readonly gatewayPodLabels: Readonly<Record<string, string>>;
+  /** Public host of the gateway; agent routes are served on it. */
+  readonly gatewayHost: string;
+  /** TLS Secret (in each tenant namespace) for the gateway host. */
+  readonly gatewayTlsSecret: string;
+  /** Ingress class of the Higress gateway. @default 'higress' */
+  readonly ingressClass: string;
+  /** Namespace of the Nacos registry. */
+  readonly registryNamespace: string;
+  /** Labels of the Nacos pods, for NetworkPolicy egress rules. */
+  readonly registryPodLabels: Readonly<Record<string, string>>;
+  /** Client ports of Nacos that agents may reach (HTTP 8848, gRPC 9848). */
+  readonly registryClientPorts: readonly number[];
+  /** In-cluster DNS name of the Nacos client Service. */
+  readonly registryHost: string;
+  /** JWT issuers: `public` for user-facing chat routes, `internal` for agent-to-agent calls. */
+  readonly jwt: {
+    readonly publicIssuer: string;
+    readonly publicJwks: string;
+    readonly internalIssuer: string;
+    readonly internalJwks: string;
+  };
+  /** Rate-limit tiers the platform defines, by name; tenants pick one. */
+  readonly rateLimitTiers: Readonly<Record<string, { readonly requestsPerMinute: number }>>;
+  /** RuntimeClasses sandboxes may use (e.g. `gvisor`, `kata-qemu`). */
+  readonly sandboxRuntimeClasses: readonly string[];
+  /** Kubernetes cluster DNS domain. @default 'cluster.local' */
+  readonly clusterDomain: string;
+  /** Pinned Pod Security Admission version for `enforce-version`, e.g. `v1.33`. */
+  readonly podSecurityVersion: string;
+  /** Registries images may come from; `:latest` and untagged images are always refused. */
+  readonly allowedRegistries: readonly string[];
+}
