@@ -1,0 +1,286 @@
+/**
+ * Client of the Nacos 3.1 admin HTTP API (A2A registry, namespaces, login) on Node's built-in
+ * `fetch`. The `nacos` npm package only speaks the v1 API, hence this client.
+ */
+import type { AgentCard } from './agent-card';
+import { NacosApiError, NacosTransportError } from './nacos-errors';
+import { RetryPolicy, withRetry } from './retry';
+
+/** Options of {@link NacosClient}. */
+export interface NacosClientOptions {
+  /** Server address: `http://host:8848` (context path `/nacos` assumed) or a URL with its context path. */
+  readonly endpoint: string;
+  /** Login user. @default - no login (auth disabled on the server) */
+  readonly username?: string;
+  /** Login password; never logged. */
+  readonly password?: string;
+  /** Per-request timeout in ms. @default 10000 */
+  readonly timeoutMs?: number;
+  /** Retries on connection errors, timeouts and 5xx. @default {retries: 4, baseDelayMs: 100, maxDelayMs: 2000} */
+  readonly retry?: RetryPolicy;
+  /** Receives one line per retry or re-login; lines never hold credentials. @default - silent */
+  readonly log?: (line: string) => void;
+  /** Clock used for token renewal. @default Date.now */
+  readonly now?: () => number;
+}
+
+/** `GET` answer: the stored card plus Nacos' registry fields. */
+export type AgentCardDetail = AgentCard & { readonly registrationType?: string; readonly latestVersion?: boolean };
+
+/** `AgentVersionDetail`. */
+export interface AgentVersionDetail {
+  readonly version: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly latest: boolean;
+}
+
+/** One list item (`AgentCardVersionInfo`): basic fields only, no `url`. */
+export interface AgentListItem {
+  readonly name: string;
+  readonly version?: string;
+  readonly description?: string;
+  readonly capabilities?: AgentCard['capabilities'];
+  readonly latestPublishedVersion?: string;
+  readonly versionDetails?: readonly AgentVersionDetail[];
+  readonly registrationType?: string;
+}
+
+/** A page of `/list`. */
+export interface AgentPage {
+  readonly totalCount: number;
+  readonly pageNumber: number;
+  readonly pagesAvailable: number;
+  readonly pageItems: readonly AgentListItem[];
+}
+
+/** A Nacos namespace as the admin API returns it. */
+export interface NacosNamespaceInfo {
+  readonly namespace: string;
+  readonly namespaceShowName: string;
+  readonly namespaceDesc?: string;
+}
+
+type _Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type _Params = Record<string, string | undefined>;
+
+const A2A = '/v3/admin/ai/a2a';
+const NAMESPACE = '/v3/admin/core/namespace';
+
+/**
+ * Talks to one Nacos server. Logs in lazily, caches the token and renews it before its TTL
+ * runs out; retries connection errors, timeouts and 5xx with bounded backoff; never retries
+ * other 4xx except one re-login after a 401/403.
+ * @example const nacos = new NacosClient({ endpoint: 'http://nacos:8848', username, password });
+ */
+export class NacosClient {
+  /** Base URL with context path, no trailing slash. */
+  readonly baseUrl: string;
+  private readonly _timeoutMs: number;
+  private readonly _now: () => number;
+  private _token?: { value: string; renewAt: number };
+  private _login?: Promise<string>;
+
+  constructor(private readonly _options: NacosClientOptions) {
+    this.baseUrl = _baseUrl(_options.endpoint);
+    this._timeoutMs = _options.timeoutMs ?? 10000;
+    this._now = _options.now ?? Date.now;
+  }
+
+  /** POST: registers a new agent with `card.version` as its first (latest) version. */
+  async registerAgent(card: AgentCard, opts: { namespaceId: string; registrationType?: string }): Promise<void> {
+    await this._call('POST', A2A, { namespaceId: opts.namespaceId, agentCard: JSON.stringify(card), registrationType: opts.registrationType });
+  }
+
+  /** GET: one version of an agent, or the latest when `version` is omitted. */
+  async getAgent(name: string, opts: { namespaceId: string; version?: string }): Promise<AgentCardDetail> {
+    return this._call('GET', A2A, { namespaceId: opts.namespaceId, agentName: name, version: opts.version });
+  }
+
+  /** PUT: adds (or overwrites) `card.version`; it becomes latest only with `setAsLatest`. */
+  async updateAgent(card: AgentCard, opts: { namespaceId: string; setAsLatest: boolean; registrationType?: string }): Promise<void> {
+    await this._call('PUT', A2A, {
+      namespaceId: opts.namespaceId,
+      agentCard: JSON.stringify(card),
+      setAsLatest: String(opts.setAsLatest),
+      registrationType: opts.registrationType,
+    });
+  }
+
+  /** DELETE: one version, or the whole agent when `version` is omitted; succeeds when already gone. */
+  async deleteAgent(name: string, opts: { namespaceId: string; version?: string }): Promise<void> {
+    await this._call('DELETE', A2A, { namespaceId: opts.namespaceId, agentName: name, version: opts.version });
+  }
+
+  /** GET /list: one page. */
+  async listAgents(opts: { namespaceId: string; agentName?: string; search?: 'blur' | 'accurate'; pageNo?: number; pageSize?: number }): Promise<AgentPage> {
+    return this._call('GET', `${A2A}/list`, {
+      namespaceId: opts.namespaceId,
+      agentName: opts.agentName,
+      search: opts.search ?? 'blur',
+      pageNo: String(opts.pageNo ?? 1),
+      pageSize: String(opts.pageSize ?? 100),
+    });
+  }
+
+  /** Every agent of a namespace, following the pages. */
+  async listAllAgents(namespaceId: string): Promise<AgentListItem[]> {
+    const items: AgentListItem[] = [];
+    for (let pageNo = 1; ; pageNo++) {
+      const page = await this.listAgents({ namespaceId, pageNo, pageSize: 100 });
+      items.push(...page.pageItems);
+      if (pageNo >= page.pagesAvailable || page.pageItems.length === 0) return items;
+    }
+  }
+
+  /** GET /version/list. */
+  async listVersions(name: string, opts: { namespaceId: string }): Promise<AgentVersionDetail[]> {
+    return this._call('GET', `${A2A}/version/list`, { namespaceId: opts.namespaceId, agentName: name });
+  }
+
+  /** Creates a namespace (400/22002 when it exists). */
+  async createNamespace(ns: { namespaceId: string; namespaceName: string; namespaceDesc?: string }): Promise<void> {
+    await this._call('POST', NAMESPACE, { ...ns });
+  }
+
+  /** Renames or re-describes a namespace. */
+  async updateNamespace(ns: { namespaceId: string; namespaceName: string; namespaceDesc?: string }): Promise<void> {
+    await this._call('PUT', NAMESPACE, { ...ns });
+  }
+
+  /** One namespace (404/22001 when unknown). */
+  async getNamespace(namespaceId: string): Promise<NacosNamespaceInfo> {
+    return this._call('GET', NAMESPACE, { namespaceId });
+  }
+
+  /** Every namespace, `public` included. */
+  async listNamespaces(): Promise<NacosNamespaceInfo[]> {
+    return this._call('GET', `${NAMESPACE}/list`, {});
+  }
+
+  /** Deletes a namespace; succeeds when it does not exist. */
+  async deleteNamespace(namespaceId: string): Promise<void> {
+    await this._call('DELETE', NAMESPACE, { namespaceId });
+  }
+
+  /** Sends one API call with auth, retries and the single re-login; returns the envelope's `data`. */
+  private async _call<T>(method: _Method, path: string, params: _Params): Promise<T> {
+    const operation = `${method} ${path}`;
+    const send = async (): Promise<T> => {
+      const token = await this._accessToken();
+      const { status, body } = await this._send(method, path, params, token);
+      return _unwrap<T>(operation, status, body);
+    };
+    const attempt = () =>
+      withRetry(send, (err) => this._transient(err, method), this._options.retry, (err, n, delay) =>
+        this._options.log?.(`${operation}: ${(err as Error).message}; retry ${n} in ${delay} ms`),
+      );
+    try {
+      return await attempt();
+    } catch (err) {
+      // An expired or revoked token: log in again, once.
+      if (this._options.username && err instanceof NacosApiError && (err.status === 401 || err.status === 403)) {
+        this._options.log?.(`${operation}: HTTP ${err.status}; logging in again`);
+        this._token = undefined;
+        return attempt();
+      }
+      throw err;
+    }
+  }
+
+  /** Connection refused and 5xx are always worth another try; a lost answer only for reads and deletes. */
+  private _transient(err: unknown, method: _Method): boolean {
+    if (err instanceof NacosApiError) return err.retryable;
+    if (err instanceof NacosTransportError) return !err.mayHaveCommitted || method === 'GET' || method === 'DELETE';
+    return false;
+  }
+
+  private async _accessToken(): Promise<string | undefined> {
+    if (!this._options.username) return undefined;
+    if (this._token && this._now() < this._token.renewAt) return this._token.value;
+    // One login at a time, however many requests are waiting for it.
+    this._login ??= this._doLogin().finally(() => {
+      this._login = undefined;
+    });
+    return this._login;
+  }
+
+  private async _doLogin(): Promise<string> {
+    const operation = 'POST /v3/auth/user/login';
+    const login = async () => {
+      const { status, body } = await this._send('POST', '/v3/auth/user/login', { username: this._options.username, password: this._options.password });
+      const reply = _json(body) as { accessToken?: string; tokenTtl?: number } | undefined;
+      if (status < 200 || status >= 300 || !reply?.accessToken) {
+        throw new NacosApiError(operation, status, { message: 'login failed for user ' + JSON.stringify(this._options.username), detail: _shortText(body) });
+      }
+      return reply as { accessToken: string; tokenTtl?: number };
+    };
+    const reply = await withRetry(login, (err) => this._transient(err, 'POST'), this._options.retry);
+    const ttlMs = (reply.tokenTtl ?? 18000) * 1000;
+    // Renew a tenth of the TTL (at most 5 minutes) before it runs out.
+    this._token = { value: reply.accessToken, renewAt: this._now() + ttlMs - Math.min(ttlMs / 10, 300_000) };
+    return reply.accessToken;
+  }
+
+  private async _send(method: _Method, path: string, params: _Params, token?: string): Promise<{ status: number; body: string }> {
+    const operation = `${method} ${path}`;
+    const search = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v !== undefined) search.set(k, v);
+    const asForm = method === 'POST' || method === 'PUT';
+    const url = asForm || search.size === 0 ? `${this.baseUrl}${path}` : `${this.baseUrl}${path}?${search}`;
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (asForm) headers['content-type'] = 'application/x-www-form-urlencoded';
+    try {
+      const res = await fetch(url, { method, headers, body: asForm ? search.toString() : undefined, signal: AbortSignal.timeout(this._timeoutMs) });
+      return { status: res.status, body: await res.text() };
+    } catch (err) {
+      throw new NacosTransportError(operation, _transportKind(err), err);
+    }
+  }
+}
+
+function _unwrap<T>(operation: string, status: number, body: string): T {
+  const json = _json(body) as { code?: unknown; message?: unknown; data?: unknown } | undefined;
+  const envelope = json && typeof json.code === 'number' && 'message' in json ? json : undefined;
+  if (status >= 200 && status < 300 && envelope && envelope.code === 0) return envelope.data as T;
+  if (envelope) {
+    const detail = typeof envelope.data === 'string' ? envelope.data : envelope.data == null ? undefined : JSON.stringify(envelope.data);
+    throw new NacosApiError(operation, status, { code: envelope.code as number, message: String(envelope.message), detail });
+  }
+  throw new NacosApiError(operation, status, { detail: _shortText(body) });
+}
+
+function _transportKind(err: unknown): NacosTransportError['kind'] {
+  const e = err as { name?: string; cause?: { code?: string; name?: string } };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError' || e?.cause?.name === 'TimeoutError') return 'timeout';
+  if (e?.cause?.code === 'ECONNREFUSED') return 'refused';
+  return 'reset';
+}
+
+function _json(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function _shortText(text: string): string {
+  const t = text.trim();
+  return t.length > 300 ? `${t.slice(0, 297)}...` : t;
+}
+
+function _baseUrl(endpoint: string): string {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new Error(`Nacos endpoint ${JSON.stringify(endpoint)} is not a URL; use e.g. "http://nacos.nacos.svc:8848"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`Nacos endpoint ${JSON.stringify(endpoint)} must be http(s); use e.g. "http://nacos.nacos.svc:8848"`);
+  }
+  const path = url.pathname.replace(/\/+$/, '');
+  return `${url.origin}${path || '/nacos'}`;
+}

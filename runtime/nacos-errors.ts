@@ -1,0 +1,60 @@
+/** Errors raised by the Nacos client: one for answers from Nacos, one for failures on the way. */
+
+/** Nacos answered with an error: HTTP status, Nacos' own code and message, and its detail text. */
+export class NacosApiError extends Error {
+  /** Nacos error code from the envelope (`undefined` for plain-text 400s and auth 403s). */
+  readonly code?: number;
+  /** Nacos' code text, e.g. `Agent not found`. */
+  readonly nacosMessage?: string;
+  /** Nacos' human detail (`data` of the envelope, or the plain-text body). */
+  readonly detail?: string;
+
+  constructor(
+    /** What was attempted, e.g. `GET /v3/admin/ai/a2a`. */
+    readonly operation: string,
+    /** HTTP status of the answer. */
+    readonly status: number,
+    body: { code?: number; message?: string; detail?: string },
+  ) {
+    const code = body.code !== undefined ? ` code ${body.code}` : '';
+    const text = [body.message, body.detail].filter(Boolean).join(': ');
+    super(`Nacos ${operation} failed: HTTP ${status}${code}${text ? ` (${text})` : ''}`);
+    this.name = 'NacosApiError';
+    this.code = body.code;
+    this.nacosMessage = body.message;
+    this.detail = body.detail;
+  }
+
+  /** True for HTTP 5xx: worth retrying. */
+  get retryable(): boolean {
+    return this.status >= 500;
+  }
+}
+
+/** The request did not get an answer: refused, reset, or timed out. */
+export class NacosTransportError extends Error {
+  constructor(
+    readonly operation: string,
+    /** `refused`: nothing reached the server; `timeout`/`reset`: the server may have applied it. */
+    readonly kind: 'refused' | 'timeout' | 'reset',
+    cause: unknown,
+  ) {
+    super(`Nacos ${operation} failed: ${kind === 'timeout' ? 'timed out' : kind === 'refused' ? 'connection refused' : 'connection lost'} (${_causeText(cause)})`);
+    this.name = 'NacosTransportError';
+  }
+
+  /** True when a write may have been applied although no answer came back. */
+  get mayHaveCommitted(): boolean {
+    return this.kind !== 'refused';
+  }
+}
+
+/** True when `err` is Nacos' "not found" for an agent (50100) or a version (50101). */
+export function isNotFound(err: unknown, code?: 50100 | 50101): boolean {
+  return err instanceof NacosApiError && err.status === 404 && (code === undefined ? err.code === 50100 || err.code === 50101 : err.code === code);
+}
+
+function _causeText(cause: unknown): string {
+  const c = cause as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  return c?.cause?.code ?? c?.code ?? c?.cause?.message ?? c?.message ?? String(cause);
+}

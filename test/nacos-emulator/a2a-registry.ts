@@ -1,0 +1,232 @@
+/**
+ * The A2A registry semantics of Nacos 3.1.x (spec card `nacos-a2a-api.md` §4–§7, §11), kept
+ * apart from HTTP so the emulator's router stays small. Deliberately independent of the
+ * runtime's own normalisation code: the emulator is the test oracle.
+ */
+
+/** An error the controller answers with the Nacos envelope (HTTP status = `status`). */
+export class EmulatedApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    readonly codeText: string,
+    readonly data: string | null,
+  ) {
+    super(`${status}/${code} ${codeText}: ${data}`);
+  }
+}
+
+/** `AgentVersionDetail` as stored and returned by `/version/list`. */
+export interface EmulatedVersionDetail {
+  version: string;
+  createdAt: string;
+  updatedAt: string;
+  latest: boolean;
+}
+
+/** The agent-level record (`AgentCardVersionInfo`) plus the stored card of each version. */
+export interface EmulatedAgent {
+  info: Record<string, unknown>;
+  latestPublishedVersion?: string;
+  versionDetails: EmulatedVersionDetail[];
+  cards: Record<string, Record<string, unknown>>;
+}
+
+/** Everything the registry stores, by namespace then agent name; plain data so it can be cloned. */
+export type EmulatedStore = Record<string, Record<string, EmulatedAgent>>;
+
+const CARD_FIELDS = [
+  'protocolVersion', 'name', 'description', 'version', 'iconUrl', 'capabilities', 'skills', 'url',
+  'preferredTransport', 'additionalInterfaces', 'provider', 'documentationUrl', 'securitySchemes',
+  'security', 'supportsAuthenticatedExtendedCard', 'defaultInputModes', 'defaultOutputModes',
+];
+const BASIC_FIELDS = ['protocolVersion', 'name', 'description', 'version', 'iconUrl', 'capabilities', 'skills'];
+const REQUIRED = ['name', 'version', 'protocolVersion', 'preferredTransport', 'url'];
+const NESTED: Record<string, string[]> = {
+  capabilities: ['streaming', 'pushNotifications', 'stateTransitionHistory', 'extensions'],
+  extension: ['uri', 'description', 'required', 'params'],
+  skill: ['id', 'name', 'description', 'tags', 'examples', 'inputModes', 'outputModes'],
+  provider: ['organization', 'url'],
+  additionalInterface: ['url', 'transport'],
+};
+
+/** Parses and validates an `agentCard` form value the way A2aAdminController does (§7). */
+export function parseEmulatedCard(raw: string | undefined): Record<string, unknown> {
+  if (raw === undefined || raw === '') {
+    throw new EmulatedApiError(400, 10000, 'parameter missing', "Required parameter 'agentCard' type String is not present");
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw _unparseable();
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw _unparseable();
+  const card = _storeShape(parsed as Record<string, unknown>);
+  for (const field of REQUIRED) {
+    if (typeof card[field] !== 'string' || card[field] === '') {
+      throw new EmulatedApiError(400, 10000, 'parameter missing', `Required parameter \`agentCard.${field}\` not present`);
+    }
+  }
+  card.description ??= '';
+  card.capabilities ??= {};
+  card.defaultInputModes ??= [];
+  card.defaultOutputModes ??= [];
+  card.skills ??= [];
+  return card;
+}
+
+function _unparseable(): EmulatedApiError {
+  return new EmulatedApiError(400, 20002, 'parameter validate error', "agentCard is invalid. Can't be parsed.");
+}
+
+/** Keeps only the fields the 3.1 model knows, drops nulls; wrong shapes fail like a Jackson bind error. */
+function _storeShape(input: Record<string, unknown>): Record<string, unknown> {
+  const out = _pick(input, CARD_FIELDS);
+  const expectObject = (v: unknown) => v === undefined || (typeof v === 'object' && !Array.isArray(v));
+  const expectArray = (v: unknown) => v === undefined || Array.isArray(v);
+  if (!expectObject(out.capabilities) || !expectObject(out.provider) || !expectObject(out.securitySchemes)) throw _unparseable();
+  if (!expectArray(out.skills) || !expectArray(out.additionalInterfaces) || !expectArray(out.security)) throw _unparseable();
+  if (out.capabilities) {
+    const caps = _pick(out.capabilities as Record<string, unknown>, NESTED.capabilities);
+    if (!expectArray(caps.extensions)) throw _unparseable();
+    if (caps.extensions) caps.extensions = (caps.extensions as unknown[]).map((e) => _pickObject(e, NESTED.extension));
+    out.capabilities = caps;
+  }
+  if (out.skills) out.skills = (out.skills as unknown[]).map((s) => _pickObject(s, NESTED.skill));
+  if (out.provider) out.provider = _pick(out.provider as Record<string, unknown>, NESTED.provider);
+  if (out.additionalInterfaces) {
+    out.additionalInterfaces = (out.additionalInterfaces as unknown[]).map((i) => _pickObject(i, NESTED.additionalInterface));
+  }
+  return out;
+}
+
+function _pickObject(value: unknown, keys: string[]): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw _unparseable();
+  return _pick(value as Record<string, unknown>, keys);
+}
+
+function _pick(obj: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    if (obj[key] !== undefined && obj[key] !== null) out[key] = _dropNulls(obj[key]);
+  }
+  return out;
+}
+
+function _dropNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((v) => v !== null).map(_dropNulls);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, _dropNulls(v)]));
+  }
+  return value;
+}
+
+/** The registry of one emulated server; `store` is plain data (the stale-read fault clones it). */
+export class A2aRegistry {
+  constructor(
+    readonly store: EmulatedStore,
+    private readonly clock: () => number,
+  ) {}
+
+  /** POST: the first version of a new agent, flagged latest; 409/20005 when the name exists. */
+  register(namespaceId: string, card: Record<string, unknown>, registrationType: string): void {
+    const agents = (this.store[namespaceId] ??= {});
+    const name = card.name as string;
+    if (agents[name]) throw new EmulatedApiError(409, 20005, 'resource conflict', `AgentCard name ${name} already exist`);
+    const now = this._timestamp();
+    const version = card.version as string;
+    agents[name] = {
+      info: { ..._pick(card, BASIC_FIELDS), registrationType },
+      latestPublishedVersion: version,
+      versionDetails: [{ version, createdAt: now, updatedAt: now, latest: true }],
+      cards: { [version]: { ...card, registrationType } },
+    };
+  }
+
+  /** PUT: adds or silently overwrites a version; latest only with `setAsLatest` (§6). */
+  update(namespaceId: string, card: Record<string, unknown>, registrationType: string, setAsLatest: boolean): void {
+    const agent = this._agent(namespaceId, card.name as string);
+    const version = card.version as string;
+    const now = this._timestamp();
+    if (!agent.versionDetails.some((d) => d.version === version)) {
+      agent.versionDetails.push({ version, createdAt: now, updatedAt: now, latest: setAsLatest });
+    }
+    const type = registrationType || (agent.info.registrationType as string);
+    // BeanUtils.copyProperties copies nulls too: the agent record mirrors this PUT's basic fields.
+    agent.info = { ..._pick(card, BASIC_FIELDS), registrationType: type };
+    if (setAsLatest) {
+      agent.latestPublishedVersion = version;
+      for (const detail of agent.versionDetails) {
+        detail.latest = detail.version === version;
+        if (detail.latest) detail.updatedAt = now;
+      }
+    }
+    agent.cards[version] = { ...card, registrationType: type };
+  }
+
+  /** GET: one version (latest when `version` is empty) with `latestVersion`. */
+  get(namespaceId: string, name: string, version: string): Record<string, unknown> {
+    const agent = this._agent(namespaceId, name);
+    const detail = version ? agent.versionDetails.find((d) => d.version === version) : agent.versionDetails.find((d) => d.latest);
+    if (!detail || !agent.cards[detail.version]) {
+      const text = version ? `Agent ${name} version ${version} not found.` : `Agent ${name} latest version not found`;
+      throw new EmulatedApiError(404, 50101, 'Agent version not found', text);
+    }
+    return { ...agent.cards[detail.version], latestVersion: detail.latest };
+  }
+
+  /** DELETE: idempotent; one version, or every version and the agent. */
+  delete(namespaceId: string, name: string, version: string): void {
+    const agents = this.store[namespaceId];
+    const agent = agents?.[name];
+    if (!agent) return;
+    if (!version) {
+      delete agents[name];
+      return;
+    }
+    delete agent.cards[version];
+    if (agent.versionDetails.length === 1 && agent.versionDetails[0].version === version) {
+      delete agents[name];
+      return;
+    }
+    agent.versionDetails = agent.versionDetails.filter((d) => d.version !== version);
+    if (agent.latestPublishedVersion === version) {
+      agent.latestPublishedVersion = undefined;
+      delete agent.info.version;
+    }
+  }
+
+  /** GET /list: blur = substring (also when the name is empty), accurate = exact; sorted by name. */
+  list(namespaceId: string, agentName: string, search: string, pageNo: number, pageSize: number): Record<string, unknown> {
+    const blur = !agentName || search.toLowerCase() === 'blur';
+    const names = Object.keys(this.store[namespaceId] ?? {})
+      .filter((n) => (blur ? n.includes(agentName) : n === agentName))
+      .sort();
+    const page = names.slice((pageNo - 1) * pageSize, pageNo * pageSize).map((n) => {
+      const agent = this.store[namespaceId][n];
+      return {
+        ...agent.info,
+        ...(agent.latestPublishedVersion ? { latestPublishedVersion: agent.latestPublishedVersion } : {}),
+        versionDetails: agent.versionDetails.map((d) => ({ ...d })),
+      };
+    });
+    return { totalCount: names.length, pageNumber: pageNo, pagesAvailable: Math.ceil(names.length / pageSize), pageItems: page };
+  }
+
+  /** GET /version/list. */
+  versions(namespaceId: string, name: string): EmulatedVersionDetail[] {
+    return this._agent(namespaceId, name).versionDetails.map((d) => ({ ...d }));
+  }
+
+  private _agent(namespaceId: string, name: string): EmulatedAgent {
+    const agent = this.store[namespaceId]?.[name];
+    if (!agent) throw new EmulatedApiError(404, 50100, 'Agent not found', `Agent not found: ${name}`);
+    return agent;
+  }
+
+  /** UTC `yyyy-MM-dd'T'HH:mm:ss'Z'` (no milliseconds), as Nacos formats version timestamps. */
+  private _timestamp(): string {
+    return new Date(this.clock()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+}
