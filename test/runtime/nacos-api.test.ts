@@ -181,7 +181,8 @@ describe('agents', () => {
 describe('validation and the wire', () => {
   test('a card without url is 400/10000 naming agentCard.url', async () => {
     const { client } = clientFor(emu);
-    const { url: _url, ...card } = sampleCard('v', '1');
+    const card: Record<string, unknown> = { ...sampleCard('v', '1') };
+    delete card.url;
     const err = await apiError(client.registerAgent(card as any, { namespaceId: 'acme' }));
     expect([err.status, err.code, err.nacosMessage, err.detail]).toEqual([400, 10000, 'parameter missing', 'Required parameter `agentCard.url` not present']);
   });
