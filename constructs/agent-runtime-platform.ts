@@ -1,0 +1,249 @@
+import { Construct } from 'constructs';
+import { _emit } from './_api-object';
+import { GatewayRedis, GatewayTracing, HigressConfig, JwtIssuer, PromptProtection } from './higress-config';
+import { LABEL } from './labels';
+import { NACOS_PORTS, NacosCluster, NacosClusterProps } from './nacos-cluster';
+import { PlatformFacts } from './platform-facts';
+import { SandboxRuntimeClasses, SandboxRuntimeClassesProps } from './sandbox-runtime-classes';
+
+/** Labels of the Higress gateway pods (set by the Higress Helm chart). */
+export const HIGRESS_GATEWAY_POD_LABELS = { app: 'higress-gateway' } as const;
+
+/** Gateway settings of the platform. */
+export interface PlatformGatewayProps {
+  /** Public and internal JWT issuers, with inline JWKS. */
+  readonly jwt: { readonly public: JwtIssuer; readonly internal: JwtIssuer };
+  /** Rate-limit tiers tenants choose from. @default { standard: { requestsPerMinute: 600 } } */
+  readonly rateLimitTiers?: Readonly<Record<string, { readonly requestsPerMinute: number }>>;
+  /** Agent Ingresses (`ns/name`) per tier, for cluster-wide limits with Redis. @default {} */
+  readonly tierRoutes?: Readonly<Record<string, readonly string[]>>;
+  /** @default - limits are local to each gateway pod */
+  readonly redis?: GatewayRedis;
+  /** @default [] */
+  readonly ipAllow?: readonly string[];
+  /** @default [] */
+  readonly ipDeny?: readonly string[];
+  /** @default true */
+  readonly waf?: boolean;
+  /** @default { mode: 'data-masking' } */
+  readonly promptProtection?: PromptProtection;
+  /** @default - no tracing */
+  readonly tracing?: GatewayTracing;
+  /** Nacos groups Higress discovers. @default ['DEFAULT_GROUP'] */
+  readonly registryGroups?: readonly string[];
+  /** Secret in `higress-system` with `nacosUsername`/`nacosPassword`. @default 'higress-nacos-auth' */
+  readonly registryAuthSecretName?: string;
+  /** @default - Nacos MCP servers are not exposed */
+  readonly mcpExportDomains?: readonly string[];
+}
+
+/** Props of {@link AgentRuntimePlatform}. */
+export interface AgentRuntimePlatformProps {
+  /** Public host name of the gateway, e.g. `agents.example.com`. */
+  readonly gatewayHost: string;
+  /** TLS Secret of the gateway host, present in each tenant namespace. @default 'gateway-tls' */
+  readonly gatewayTlsSecret?: string;
+  readonly gateway: PlatformGatewayProps;
+  /** @default - 3 servers, embedded storage */
+  readonly nacos?: Omit<NacosClusterProps, 'namespace' | 'clusterDomain' | 'priorityClassName'>;
+  /** @default - gvisor only */
+  readonly runtimeClasses?: SandboxRuntimeClassesProps;
+  /** Nacos namespace ids of the tenants, for gateway discovery. @default [] */
+  readonly tenantNamespaces?: readonly string[];
+  /** @default 'cluster.local' */
+  readonly clusterDomain?: string;
+  /** Pinned Pod Security version. @default 'v1.33' */
+  readonly podSecurityVersion?: string;
+  /** Registries images may come from. @default [] (any registry, pinned tags only) */
+  readonly allowedRegistries?: readonly string[];
+}
+
+/** Namespaces the platform owns. */
+export const PLATFORM_NAMESPACES = { platform: 'agent-runtime', registry: 'nacos', gateway: 'higress-system' } as const;
+
+/** PriorityClasses: the registry outranks agents, agents outrank sandboxes. */
+export const PRIORITY_CLASSES = {
+  platform: { name: 'agent-runtime-platform', value: 100000 },
+  agent: { name: 'agent-runtime-agent', value: 10000 },
+  sandbox: { name: 'agent-runtime-sandbox', value: 1000 },
+} as const;
+
+/**
+ * The shared core of an Agent Runtime: namespaces, the Nacos 3.1 registry cluster, Higress
+ * configuration, sandbox RuntimeClasses, PriorityClasses and the platform NetworkPolicies.
+ * Tenants receive its {@link facts} as plain data.
+ *
+ * @example
+ * const platform = new AgentRuntimePlatform(chart, 'platform', {
+ *   gatewayHost: 'agents.example.com',
+ *   gateway: { jwt: { public: { issuer, jwks }, internal: { issuer: internalIssuer, jwks } } },
+ * });
+ */
+export class AgentRuntimePlatform extends Construct {
+  public readonly nacos: NacosCluster;
+  public readonly higress: HigressConfig;
+  public readonly runtimeClasses: SandboxRuntimeClasses;
+  /** What tenants need to know about this platform. */
+  public readonly facts: PlatformFacts;
+
+  constructor(scope: Construct, id: string, props: AgentRuntimePlatformProps) {
+    super(scope, id);
+    if (!/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$/.test(props.gatewayHost)) {
+      throw new Error(`gatewayHost: "${props.gatewayHost}" is not a fully qualified host name; use e.g. "agents.example.com" (no scheme, no wildcard)`);
+    }
+    const psaVersion = props.podSecurityVersion ?? 'v1.33';
+    if (!/^v1\.\d+$/.test(psaVersion)) {
+      throw new Error(`podSecurityVersion: "${psaVersion}" is not a pinned Kubernetes minor version; use e.g. "v1.33" (not "latest")`);
+    }
+    const clusterDomain = props.clusterDomain ?? 'cluster.local';
+    const ns = PLATFORM_NAMESPACES;
+    const labels = { [LABEL.role]: 'platform', [LABEL.partOf]: 'agent-runtime' };
+
+    this.namespace(ns.platform, 'restricted', psaVersion, labels);
+    this.namespace(ns.registry, 'restricted', psaVersion, labels);
+    // The Higress chart's pods do not all meet `restricted`; enforce baseline, warn on restricted.
+    this.namespace(ns.gateway, 'baseline', psaVersion, labels);
+
+    for (const [key, pc] of Object.entries(PRIORITY_CLASSES)) {
+      _emit(this, `priority-${key}`, {
+        apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: pc.name },
+        value: pc.value,
+        globalDefault: false,
+        // Sandboxes wait for room instead of evicting others.
+        ...(key === 'sandbox' ? { preemptionPolicy: 'Never' } : {}),
+        description: `agent-runtime ${key} workloads`,
+      }, labels);
+    }
+
+    this.nacos = new NacosCluster(this, 'nacos', {
+      ...props.nacos,
+      namespace: ns.registry,
+      clusterDomain,
+      priorityClassName: PRIORITY_CLASSES.platform.name,
+    });
+
+    const tiers = props.gateway.rateLimitTiers ?? { standard: { requestsPerMinute: 600 } };
+    this.higress = new HigressConfig(this, 'higress', {
+      namespace: ns.gateway,
+      registry: {
+        host: this.nacos.clientHost,
+        port: NACOS_PORTS.http,
+        namespaces: ['public', ...(props.tenantNamespaces ?? [])],
+        groups: props.gateway.registryGroups,
+        authSecretName: props.gateway.registryAuthSecretName,
+      },
+      jwt: props.gateway.jwt,
+      rateLimitTiers: tiers,
+      tierRoutes: props.gateway.tierRoutes,
+      redis: props.gateway.redis,
+      ipAllow: props.gateway.ipAllow,
+      ipDeny: props.gateway.ipDeny,
+      waf: props.gateway.waf,
+      promptProtection: props.gateway.promptProtection,
+      tracing: props.gateway.tracing,
+      mcpExportDomains: props.gateway.mcpExportDomains,
+    });
+
+    this.runtimeClasses = new SandboxRuntimeClasses(this, 'runtime-classes', props.runtimeClasses);
+    this.networkPolicies(labels);
+
+    this.facts = {
+      gatewayNamespace: ns.gateway,
+      gatewayPodLabels: { ...HIGRESS_GATEWAY_POD_LABELS },
+      gatewayHost: props.gatewayHost,
+      gatewayTlsSecret: props.gatewayTlsSecret ?? 'gateway-tls',
+      ingressClass: 'higress',
+      registryNamespace: ns.registry,
+      registryPodLabels: { ...this.nacos.podLabels },
+      registryClientPorts: [NACOS_PORTS.http, NACOS_PORTS.clientRpc],
+      registryHost: this.nacos.clientHost,
+      jwt: {
+        publicIssuer: props.gateway.jwt.public.issuer,
+        publicJwks: props.gateway.jwt.public.jwks,
+        internalIssuer: props.gateway.jwt.internal.issuer,
+        internalJwks: props.gateway.jwt.internal.jwks,
+      },
+      rateLimitTiers: tiers,
+      sandboxRuntimeClasses: [...this.runtimeClasses.names],
+      clusterDomain,
+      podSecurityVersion: psaVersion,
+      allowedRegistries: [...(props.allowedRegistries ?? [])],
+    };
+  }
+
+  private namespace(name: string, level: 'restricted' | 'baseline', version: string, labels: Record<string, string>): void {
+    _emit(this, `namespace-${name}`, {
+      apiVersion: 'v1', kind: 'Namespace',
+      metadata: {
+        name,
+        labels: {
+          'pod-security.kubernetes.io/enforce': level,
+          'pod-security.kubernetes.io/enforce-version': version,
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/warn-version': 'latest',
+          'pod-security.kubernetes.io/audit': 'restricted',
+          'pod-security.kubernetes.io/audit-version': 'latest',
+        },
+      },
+    }, labels);
+  }
+
+  /**
+   * Default deny in the platform namespaces, then exactly the flows the platform needs:
+   * Nacos peers talk on all four cluster ports; the gateway, the runtime and tenant agents
+   * reach Nacos' client ports only; the gateway accepts traffic from anywhere on 80/443.
+   */
+  private networkPolicies(labels: Record<string, string>): void {
+    const ns = PLATFORM_NAMESPACES;
+    const nacosPods = { matchLabels: { ...this.nacos.podLabels } };
+    const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: 'TCP', port }));
+    const inNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } });
+    const dns = {
+      to: [{ ...inNamespace('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+      ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+    };
+    const policy = (id: string, namespace: string, name: string, spec: Record<string, unknown>) =>
+      _emit(this, `netpol-${id}`, {
+        apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec,
+      }, labels);
+
+    for (const namespace of [ns.platform, ns.registry]) {
+      policy(`${namespace}-default-deny`, namespace, 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+      policy(`${namespace}-dns`, namespace, 'allow-dns-egress', { podSelector: {}, policyTypes: ['Egress'], egress: [dns] });
+    }
+    const peerPorts = tcp(NACOS_PORTS.http, NACOS_PORTS.clientRpc, NACOS_PORTS.raftRpc, NACOS_PORTS.oldRaftRpc);
+    policy('nacos-peers', ns.registry, 'nacos-peers', {
+      podSelector: nacosPods,
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [{ podSelector: nacosPods }], ports: peerPorts }],
+      egress: [{ to: [{ podSelector: nacosPods }], ports: peerPorts }],
+    });
+    policy('nacos-clients', ns.registry, 'nacos-clients', {
+      podSelector: nacosPods,
+      policyTypes: ['Ingress'],
+      ingress: [{
+        from: [
+          inNamespace(ns.gateway),
+          inNamespace(ns.platform),
+          { namespaceSelector: { matchLabels: { [LABEL.role]: 'tenant' } } },
+        ],
+        ports: tcp(NACOS_PORTS.http, NACOS_PORTS.clientRpc),
+      }],
+    });
+    policy('runtime-to-nacos', ns.platform, 'allow-registry-egress', {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ ...inNamespace(ns.registry), podSelector: nacosPods }], ports: tcp(NACOS_PORTS.http, NACOS_PORTS.clientRpc) }],
+    });
+    // Higress: only the gateway pods take outside traffic; the rest of the namespace talks to itself.
+    policy('higress-default-deny', ns.gateway, 'default-deny-ingress', { podSelector: {}, policyTypes: ['Ingress'] });
+    policy('higress-internal', ns.gateway, 'allow-same-namespace', {
+      podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }],
+    });
+    policy('higress-public', ns.gateway, 'allow-gateway-traffic', {
+      podSelector: { matchLabels: { ...HIGRESS_GATEWAY_POD_LABELS } },
+      policyTypes: ['Ingress'],
+      ingress: [{ ports: tcp(80, 443) }],
+    });
+  }
+}

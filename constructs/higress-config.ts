@@ -1,0 +1,266 @@
+import { Construct } from 'constructs';
+import { _emit } from './_api-object';
+import { LABEL } from './labels';
+
+/** Where Higress' plugin images come from (`global.hub` + `global.pluginNamespace`). */
+export const HIGRESS_PLUGIN_REGISTRY = 'oci://higress-registry.cn-hangzhou.cr.aliyuncs.com/plugins';
+
+/** A JWT issuer: tokens with this `iss` are checked against the inline JWKS (Higress cannot fetch JWKS). */
+export interface JwtIssuer {
+  readonly issuer: string;
+  /** The JWKS JSON document, inline. Public keys only. */
+  readonly jwks: string;
+}
+
+/** A Redis that Higress can reach, for cluster-wide limits, quotas and caches. */
+export interface GatewayRedis {
+  /** A cluster Higress pushes, e.g. `redis.dns` (an McpBridge `dns` source) or `redis-stack-server.higress-system.svc.cluster.local`. */
+  readonly serviceName: string;
+  /** @default 6379 */
+  readonly servicePort?: number;
+}
+
+/** Prompt protection: self-hosted masking, or Alibaba Cloud's content-security guard. */
+export type PromptProtection =
+  | { readonly mode: 'data-masking'; readonly denyWords?: readonly string[] }
+  | {
+    readonly mode: 'security-guard';
+    readonly serviceName: string;
+    readonly serviceHost: string;
+    /**
+     * Gateway environment variables holding the access key pair; the gateway Deployment
+     * sets them from a Secret, so the keys never appear in this WasmPlugin.
+     */
+    readonly accessKeyEnv: string;
+    readonly secretKeyEnv: string;
+  };
+
+/** OpenTelemetry tracing of the gateway (Helm values under `higress-core.tracing`). */
+export interface GatewayTracing {
+  /** OTLP gRPC collector Service, e.g. `otel-collector.observability.svc.cluster.local`. */
+  readonly service: string;
+  /** @default 4317 */
+  readonly port?: number;
+  /** Percentage of requests traced, 0-100. */
+  readonly sampling: number;
+}
+
+/** Props of {@link HigressConfig}. */
+export interface HigressConfigProps {
+  /** Higress system namespace: the only place McpBridge and WasmPlugins are read. @default 'higress-system' */
+  readonly namespace?: string;
+  /** Nacos client Service host and the Nacos namespaces Higress discovers services in. */
+  readonly registry: {
+    readonly host: string;
+    readonly port: number;
+    /** Nacos namespace ids to discover from, e.g. `['public', 'acme']`. */
+    readonly namespaces: readonly string[];
+    /** Nacos groups; empty would discover nothing. @default ['DEFAULT_GROUP'] */
+    readonly groups?: readonly string[];
+    /** Secret in the Higress namespace with `nacosUsername`/`nacosPassword`. @default 'higress-nacos-auth' */
+    readonly authSecretName?: string;
+    /** @default 30 */
+    readonly refreshIntervalSeconds?: number;
+  };
+  /** Public (user-facing) and internal (agent-to-agent) issuers. */
+  readonly jwt: { readonly public: JwtIssuer; readonly internal: JwtIssuer };
+  /** Requests per minute per tier. */
+  readonly rateLimitTiers: Readonly<Record<string, { readonly requestsPerMinute: number }>>;
+  /**
+   * Ingresses (`<namespace>/<name>`) of each tier, for cluster-wide limits. Without Redis,
+   * tiers are enforced per gateway pod by the routes' own `route-limit-rpm` annotations.
+   * @default {}
+   */
+  readonly tierRoutes?: Readonly<Record<string, readonly string[]>>;
+  /** Redis for cluster-wide rate limits. @default - none: limits are local to each gateway pod */
+  readonly redis?: GatewayRedis;
+  /** Source IPs/CIDRs allowed; empty allows all. @default [] */
+  readonly ipAllow?: readonly string[];
+  /** Source IPs/CIDRs refused. @default [] */
+  readonly ipDeny?: readonly string[];
+  /** OWASP core rule set WAF. @default true */
+  readonly waf?: boolean;
+  /** @default { mode: 'data-masking' } */
+  readonly promptProtection?: PromptProtection;
+  /** @default - tracing off */
+  readonly tracing?: GatewayTracing;
+  /** Expose Nacos MCP servers through the gateway on these domains, behind the internal JWT. @default - not exposed */
+  readonly mcpExportDomains?: readonly string[];
+  /** @default HIGRESS_PLUGIN_REGISTRY */
+  readonly pluginRegistry?: string;
+}
+
+/** Consumer names of the platform-wide JWT issuers, as `allow` lists name them. */
+export const JWT_CONSUMERS = { public: 'public-users', internal: 'internal-services' } as const;
+
+/**
+ * Configures an installed Higress: the `default` McpBridge with a `nacos3` registry per
+ * Nacos namespace, and gateway-wide WasmPlugins (JWT issuers, rate limits by tier, IP
+ * restriction, WAF, prompt protection, AI statistics). Tracing goes into {@link helmValues},
+ * because Higress reads it from its Helm values, not from a resource.
+ *
+ * @example new HigressConfig(chart, 'higress', { registry, jwt, rateLimitTiers: { free: { requestsPerMinute: 60 } } });
+ */
+export class HigressConfig extends Construct {
+  public readonly namespace: string;
+  /** Values for the `higress` Helm chart (tracing). */
+  public readonly helmValues: Record<string, unknown>;
+  private readonly pluginRegistry: string;
+
+  constructor(scope: Construct, id: string, props: HigressConfigProps) {
+    super(scope, id);
+    this.namespace = props.namespace ?? 'higress-system';
+    this.pluginRegistry = props.pluginRegistry ?? HIGRESS_PLUGIN_REGISTRY;
+    const groups = props.registry.groups ?? ['DEFAULT_GROUP'];
+    if (groups.length === 0) {
+      throw new Error('gateway.registry.groups: [] would make Higress discover nothing; list at least one Nacos group, e.g. ["DEFAULT_GROUP"]');
+    }
+    const refresh = props.registry.refreshIntervalSeconds ?? 30;
+    if (refresh < 10) {
+      throw new Error(`gateway.registry.refreshIntervalSeconds: ${refresh} is below Higress' floor of 10 seconds; use 10 or more`);
+    }
+    for (const [tier, limit] of Object.entries(props.rateLimitTiers)) {
+      if (!Number.isInteger(limit.requestsPerMinute) || limit.requestsPerMinute <= 0) {
+        throw new Error(`gateway.rateLimitTiers.${tier}.requestsPerMinute: ${limit.requestsPerMinute} is not allowed; use a positive integer`);
+      }
+    }
+    const labels = { [LABEL.role]: 'gateway-config', [LABEL.partOf]: 'agent-runtime' };
+    const authSecretName = props.registry.authSecretName ?? 'higress-nacos-auth';
+
+    _emit(this, 'mcp-bridge', {
+      apiVersion: 'networking.higress.io/v1', kind: 'McpBridge',
+      // Higress reads exactly one McpBridge: `default` in its own namespace.
+      metadata: { name: 'default', namespace: this.namespace },
+      spec: {
+        registries: props.registry.namespaces.map((ns) => ({
+          type: 'nacos3',
+          name: ns === 'public' ? 'nacos' : `nacos-${ns}`,
+          domain: props.registry.host,
+          port: props.registry.port,
+          nacosNamespaceId: ns,
+          nacosGroups: [...groups],
+          nacosRefreshInterval: refresh * 1_000_000_000, // nanoseconds
+          authSecretName,
+          ...(props.mcpExportDomains && ns === 'public'
+            ? { enableMCPServer: true, mcpServerBaseUrl: '/mcp', mcpServerExportDomains: [...props.mcpExportDomains] }
+            : {}),
+        })),
+      },
+    }, labels);
+
+    // Consumers of both issuers; routes opt in with `allow` lists (tenant plugins add their own).
+    this.plugin('jwt-auth', 'jwt-auth:2.0.0', 'AUTHN', 340, {
+      consumers: [
+        { name: JWT_CONSUMERS.public, issuer: props.jwt.public.issuer, jwks: props.jwt.public.jwks },
+        { name: JWT_CONSUMERS.internal, issuer: props.jwt.internal.issuer, jwks: props.jwt.internal.jwks },
+      ],
+      global_auth: false,
+    }, props.mcpExportDomains ? [{ domain: [...props.mcpExportDomains], config: { allow: [JWT_CONSUMERS.internal] } }] : [], labels);
+
+    if ((props.ipAllow?.length ?? 0) + (props.ipDeny?.length ?? 0) > 0) {
+      this.plugin('ip-restriction', 'ip-restriction:2.0.1', 'AUTHN', 210, {
+        ip_source_type: 'origin-source',
+        ...(props.ipAllow?.length ? { allow: [...props.ipAllow] } : {}),
+        ...(props.ipDeny?.length ? { deny: [...props.ipDeny] } : {}),
+        status: 403,
+        message: 'source address not allowed',
+      }, [], labels);
+    }
+
+    if (props.waf ?? true) {
+      this.plugin('waf', 'waf:2.0.1', 'AUTHZ', 330, { useCRS: true, secRules: ['SecRuleEngine On'] }, [], labels);
+    }
+
+    const guard = props.promptProtection ?? { mode: 'data-masking' };
+    if (guard.mode === 'data-masking') {
+      this.plugin('ai-data-masking', 'ai-data-masking:2.0.1', 'AUTHN', 991, {
+        deny_openai: true,
+        system_deny: true,
+        deny_code: 200,
+        deny_message: 'The request was blocked by the platform prompt policy.',
+        ...(guard.denyWords?.length ? { deny_words: [...guard.denyWords] } : {}),
+        replace_roles: [
+          { regex: '[\\w.+-]+@[\\w-]+\\.[\\w.]+', type: 'replace', restore: true, value: '[email]' },
+          { regex: '\\b\\d{13,19}\\b', type: 'replace', restore: false, value: '[card]' },
+        ],
+      }, [], labels);
+    } else {
+      this.plugin('ai-security-guard', 'ai-security-guard:2.0.1', 'UNSPECIFIED_PHASE', 300, {
+        serviceName: guard.serviceName,
+        serviceHost: guard.serviceHost,
+        checkRequest: true,
+        checkResponse: false,
+        riskAction: 'block',
+      }, [], labels, [
+        { name: guard.accessKeyEnv, valueFrom: 'HOST' },
+        { name: guard.secretKeyEnv, valueFrom: 'HOST' },
+      ]);
+    }
+
+    this.plugin('ai-statistics', 'ai-statistics:2.0.1', 'UNSPECIFIED_PHASE', 900, {
+      attributes: [
+        { key: 'tenant', value_source: 'request_header', value: 'x-mse-consumer', apply_to_log: true, apply_to_span: true },
+        { key: 'agent', value_source: 'request_header', value: 'x-agentruntime-agent', apply_to_log: true, apply_to_span: true },
+        { key: 'a2a_trace_id', value_source: 'request_header', value: 'x-a2a-trace-id', apply_to_log: true, apply_to_span: true },
+        { key: 'a2a_parent_agent', value_source: 'request_header', value: 'x-a2a-parent-agent', apply_to_log: true, apply_to_span: true },
+      ],
+    }, [], labels);
+
+    if (props.redis) {
+      for (const [tier, limit] of Object.entries(props.rateLimitTiers)) {
+        const routes = props.tierRoutes?.[tier] ?? [];
+        if (routes.length === 0) continue;
+        // The limit applies only on the tier's routes: the rule carries the config, the default is off.
+        this.plugin(`rate-limit-${tier}`, 'cluster-key-rate-limit:2.0.1', 'UNSPECIFIED_PHASE', 20, {}, [{
+          ingress: [...routes],
+          config: {
+            rule_name: `tier-${tier}`,
+            rule_items: [{ limit_by_per_consumer: '', limit_keys: [{ key: '*', query_per_minute: limit.requestsPerMinute }] }],
+            show_limit_quota_header: true,
+            rejected_code: 429,
+            redis: { service_name: props.redis.serviceName, service_port: props.redis.servicePort ?? 6379 },
+          },
+        }], labels, undefined, true);
+      }
+    }
+
+    const tracing = props.tracing;
+    if (tracing && (tracing.sampling < 0 || tracing.sampling > 100)) {
+      throw new Error(`gateway.tracing.sampling: ${tracing.sampling} is outside 0-100; give the percentage of requests to trace, e.g. 10`);
+    }
+    this.helmValues = {
+      'higress-core': {
+        tracing: tracing
+          ? {
+            enable: true,
+            sampling: tracing.sampling,
+            timeout: 500,
+            // Higress parses the port as a string; a bare number breaks the whole config.
+            opentelemetry: { service: tracing.service, port: String(tracing.port ?? 4317) },
+          }
+          : { enable: false },
+      },
+    };
+  }
+
+  private plugin(
+    name: string, image: string, phase: string, priority: number, defaultConfig: Record<string, unknown>,
+    matchRules: Record<string, unknown>[], labels: Record<string, string>,
+    env?: { name: string; valueFrom: 'HOST' }[], defaultConfigDisable = false,
+  ): void {
+    _emit(this, name, {
+      apiVersion: 'extensions.higress.io/v1alpha1', kind: 'WasmPlugin',
+      metadata: { name, namespace: this.namespace },
+      spec: {
+        url: `${this.pluginRegistry}/${image}`,
+        phase,
+        priority,
+        failStrategy: 'FAIL_CLOSE',
+        defaultConfig,
+        ...(defaultConfigDisable ? { defaultConfigDisable: true } : {}),
+        ...(matchRules.length ? { matchRules } : {}),
+        ...(env ? { vmConfig: { env } } : {}),
+      },
+    }, labels);
+  }
+}
