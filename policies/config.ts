@@ -1,0 +1,139 @@
+/** Policy configuration: allow lists and limits per environment, plus per-rule enforcement overrides. */
+import type { EnforcementLevel, Env } from './types';
+
+/** Resolved configuration every rule reads. */
+export interface PolicyConfig {
+  /** RuntimeClasses sandboxes may use. */
+  readonly runtimeClasses: readonly string[];
+  /** RuntimeClasses the cloud provider creates (GKE Sandbox, AKS), so they need not be in the manifests. */
+  readonly providerManagedRuntimeClasses: readonly string[];
+  /** Image reference prefixes (normalized, e.g. `docker.io/nacos/`) allowed; empty = any registry. */
+  readonly registries: readonly string[];
+  /** Images must carry a `@sha256:` digest. */
+  readonly requireDigest: boolean;
+  /** Largest allowed limit/request ratio for cpu and memory. */
+  readonly maxLimitRequestRatio: number;
+  /** Services (`namespace/name`) allowed to be LoadBalancer/NodePort: the gateway. */
+  readonly publicServices: readonly string[];
+  /** Agents (card names) that may publish an AgentCard without security schemes. */
+  readonly publicAgents: readonly string[];
+  /** Upper bound of an autoscaler's max replicas. */
+  readonly maxReplicas: number;
+  /** Labels every namespaced object and pod template carries. */
+  readonly requiredLabels: readonly string[];
+  /** Deprecated `apiVersion` values (or `apiVersion kind` pairs) and their replacement. */
+  readonly deprecatedApis: Readonly<Record<string, string>>;
+  /** Per-rule level overrides. */
+  readonly enforcement: Readonly<Record<string, EnforcementLevel>>;
+}
+
+/** Defaults shared by every environment. */
+const _BASE: PolicyConfig = {
+  runtimeClasses: ['gvisor'],
+  providerManagedRuntimeClasses: [],
+  registries: [
+    'docker.io/nacos/',
+    'ghcr.io/',
+    'registry.k8s.io/',
+    'higress-registry.cn-hangzhou.cr.aliyuncs.com/',
+    'cr.kagent.dev/',
+  ],
+  requireDigest: false,
+  maxLimitRequestRatio: 4,
+  publicServices: ['higress-system/higress-gateway'],
+  publicAgents: [],
+  maxReplicas: 100,
+  requiredLabels: ['app.kubernetes.io/name'],
+  deprecatedApis: {
+    'agents.x-k8s.io/v1alpha1': 'agents.x-k8s.io/v1beta1',
+    'extensions.agents.x-k8s.io/v1alpha1': 'extensions.agents.x-k8s.io/v1beta1',
+    'kagent.dev/v1alpha1 Agent': 'kagent.dev/v1alpha2',
+    'kagent.dev/v1alpha1 ModelConfig': 'kagent.dev/v1alpha2',
+    'http.keda.sh/v1alpha1 HTTPScaledObject': 'http.keda.sh/v1beta1 InterceptorRoute',
+    'policy/v1beta1': 'policy/v1',
+    'autoscaling/v2beta1': 'autoscaling/v2',
+    'autoscaling/v2beta2': 'autoscaling/v2',
+    'extensions/v1beta1': 'apps/v1 or networking.k8s.io/v1',
+    'apps/v1beta1': 'apps/v1',
+    'apps/v1beta2': 'apps/v1',
+    'networking.k8s.io/v1beta1': 'networking.k8s.io/v1',
+    'batch/v1beta1': 'batch/v1',
+    'rbac.authorization.k8s.io/v1beta1': 'rbac.authorization.k8s.io/v1',
+  },
+  enforcement: {},
+};
+
+/** Default configuration of each environment (prod also pins images by digest). */
+export const DEFAULT_CONFIG: Readonly<Record<Env, PolicyConfig>> = {
+  dev: _BASE,
+  staging: _BASE,
+  prod: { ..._BASE, requireDigest: true },
+};
+
+/** JSON schema of each configuration key (the Pulumi `configSchema` and the config-file check). */
+export const CONFIG_SCHEMA: Readonly<Record<keyof PolicyConfig, Record<string, unknown>>> = {
+  runtimeClasses: { type: 'array', items: { type: 'string' } },
+  providerManagedRuntimeClasses: { type: 'array', items: { type: 'string' } },
+  registries: { type: 'array', items: { type: 'string' } },
+  requireDigest: { type: 'boolean' },
+  maxLimitRequestRatio: { type: 'number', minimum: 1 },
+  publicServices: { type: 'array', items: { type: 'string' } },
+  publicAgents: { type: 'array', items: { type: 'string' } },
+  maxReplicas: { type: 'integer', minimum: 1 },
+  requiredLabels: { type: 'array', items: { type: 'string' } },
+  deprecatedApis: { type: 'object', additionalProperties: { type: 'string' } },
+  enforcement: { type: 'object', additionalProperties: { enum: ['advisory', 'mandatory', 'disabled'] } },
+};
+
+/** A config file: settings for all environments (`all`) and per environment, the latter winning. */
+export type PolicyConfigFile = Partial<Record<'all' | Env | string, Partial<PolicyConfig>>>;
+
+/**
+ * Resolves the configuration of `env`: defaults, then `file.all`, then `file[env]`.
+ * Throws a message naming the bad key and value when the file does not fit the schema.
+ */
+export function resolveConfig(env: Env, file: PolicyConfigFile = {}, source = 'policy config'): PolicyConfig {
+  let config: PolicyConfig = DEFAULT_CONFIG[env];
+  for (const section of ['all', env]) {
+    const overrides = file[section];
+    if (overrides === undefined) continue;
+    if (!_isPlainObject(overrides)) throw new Error(`${source}: "${section}" must be a mapping of config keys, got ${JSON.stringify(overrides)}`);
+    for (const [key, value] of Object.entries(overrides)) _checkKey(key, value, `${source}: ${section}.${key}`);
+    config = { ...config, ...overrides, enforcement: { ...config.enforcement, ...(overrides.enforcement ?? {}) } };
+  }
+  return config;
+}
+
+/** Validates one key against `CONFIG_SCHEMA` (only the shapes used there). */
+function _checkKey(key: string, value: unknown, where: string): void {
+  const schema = (CONFIG_SCHEMA as Record<string, Record<string, unknown>>)[key];
+  if (!schema) throw new Error(`${where}: unknown key; known keys: ${Object.keys(CONFIG_SCHEMA).join(', ')}`);
+  const bad = (want: string): never => {
+    throw new Error(`${where}: got ${JSON.stringify(value)}, expected ${want}`);
+  };
+  switch (schema.type) {
+    case 'array':
+      if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) bad('a list of strings');
+      break;
+    case 'boolean':
+      if (typeof value !== 'boolean') bad('true or false');
+      break;
+    case 'number':
+    case 'integer':
+      if (typeof value !== 'number' || value < 1) bad('a number >= 1');
+      break;
+    default:
+      if (!_isPlainObject(value)) bad('a mapping');
+      if (key === 'enforcement') {
+        for (const [rule, level] of Object.entries(value as object)) {
+          if (!['advisory', 'mandatory', 'disabled'].includes(level)) {
+            throw new Error(`${where}.${rule}: got ${JSON.stringify(level)}, expected advisory, mandatory or disabled`);
+          }
+        }
+      }
+  }
+}
+
+function _isPlainObject(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,46 @@
+/** Every rule of the pack, in the spec's rank order. */
+import type { Rule } from '../types';
+import { agentcardHygiene } from './agentcard-hygiene';
+import { canarySanity } from './canary-sanity';
+import { gatewayAuthnRequired } from './gateway-authn-required';
+import { hpaSane } from './hpa-sane';
+import { imageProvenance } from './image-provenance';
+import { labelsRequired } from './labels-required';
+import { noBarePods } from './no-bare-pods';
+import { noDefaultNamespace } from './no-default-namespace';
+import { noDeprecatedApis } from './no-deprecated-apis';
+import { noPublicControlPlane } from './no-public-control-plane';
+import { noSaTokenAutomount } from './no-sa-token-automount';
+import { probesRequired } from './probes-required';
+import { pssRestricted } from './pss-restricted';
+import { rbacLeastPrivilege } from './rbac-least-privilege';
+import { registryHa } from './registry-ha';
+import { requestsLimits } from './requests-limits';
+import { sandboxRuntimeclassAllowlist } from './sandbox-runtimeclass-allowlist';
+import { secretsNotPlaintext } from './secrets-not-plaintext';
+import { tenantDefaultDenyNetpol } from './tenant-default-deny-netpol';
+import { tenantQuotaLimitrange } from './tenant-quota-limitrange';
+
+/** The rule set shared by `agent-runtime review`, `checkManifests` and the CrossGuard pack. */
+export const RULES: readonly Rule[] = [
+  tenantDefaultDenyNetpol,
+  sandboxRuntimeclassAllowlist,
+  pssRestricted,
+  noSaTokenAutomount,
+  rbacLeastPrivilege,
+  noPublicControlPlane,
+  gatewayAuthnRequired,
+  secretsNotPlaintext,
+  tenantQuotaLimitrange,
+  requestsLimits,
+  imageProvenance,
+  registryHa,
+  hpaSane,
+  probesRequired,
+  agentcardHygiene,
+  canarySanity,
+  labelsRequired,
+  noDefaultNamespace,
+  noDeprecatedApis,
+  noBarePods,
+];
