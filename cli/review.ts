@@ -1,0 +1,65 @@
+/** `agent-runtime review <file|dir>... [--env <env>] [--format text|json|markdown] [--config <file>]`. */
+import * as fs from 'fs';
+import * as yaml from 'js-yaml';
+import { parseArgs } from './args';
+import { checkManifests, type ReviewReport } from '../policies/check-manifests';
+import { resolveConfig, type PolicyConfig, type PolicyConfigFile } from '../policies/config';
+import { formatReport, REPORT_FORMATS, type ReportFormat } from '../policies/format-report';
+import { loadManifests } from '../policies/load-manifests';
+import { ENVS, type Env, type K8sObject } from '../policies/types';
+
+const USAGE = 'usage: agent-runtime review <file|dir>... [--env dev|staging|prod] [--format text|json|markdown] [--config <policy-config.yaml>]';
+
+/** Result of reviewing objects in memory. */
+export interface ReviewOutput {
+  readonly text: string;
+  /** 1 when a mandatory violation exists, else 0. */
+  readonly exitCode: number;
+  readonly report: ReviewReport;
+}
+
+/**
+ * Reviews objects already in memory (what `synth` produced) and renders the report.
+ * @example const { text, exitCode } = reviewObjects(objects, 'prod');
+ */
+export function reviewObjects(objects: readonly K8sObject[], env: Env, format: ReportFormat = 'text', config?: PolicyConfig,
+  sourceOf?: (obj: K8sObject) => string | undefined): ReviewOutput {
+  const report = checkManifests(objects, { env, config, sourceOf });
+  return { text: formatReport(report, format), exitCode: report.verdict === 'fail' ? 1 : 0, report };
+}
+
+/** Runs the command; resolves to the exit code (0 pass, 1 mandatory violation, 2 usage/IO/YAML error). */
+export async function reviewCommand(args: string[]): Promise<number> {
+  try {
+    const { positional, flags } = parseArgs(args, { values: ['env', 'format', 'config'], booleans: ['help'] });
+    if (flags.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    if (positional.length === 0) throw new Error(`no file or directory given\n${USAGE}`);
+    const env = String(flags.env ?? 'dev');
+    if (!(ENVS as readonly string[]).includes(env)) throw new Error(`--env "${env}" is unknown; use one of ${ENVS.join(', ')}`);
+    const format = String(flags.format ?? 'text');
+    if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new Error(`--format "${format}" is unknown; use one of ${REPORT_FORMATS.join(', ')}`);
+    const config = flags.config ? resolveConfig(env as Env, _readConfig(String(flags.config)), String(flags.config)) : undefined;
+    const loaded = loadManifests(positional);
+    const out = reviewObjects(loaded.objects, env as Env, format as ReportFormat, config, loaded.sourceOf);
+    console.log(out.text);
+    return out.exitCode;
+  } catch (e) {
+    console.error(`agent-runtime review: ${(e as Error).message}`);
+    return 2;
+  }
+}
+
+function _readConfig(file: string): PolicyConfigFile {
+  let doc: unknown;
+  try {
+    doc = yaml.load(fs.readFileSync(file, 'utf8'), { filename: file });
+  } catch (e) {
+    const err = e as yaml.YAMLException;
+    throw new Error(err.mark ? `${file}:${err.mark.line + 1}: invalid YAML: ${err.reason}` : `${file}: ${err.message}`);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error(`${file}: expected a mapping with keys all, dev, staging or prod`);
+  return doc as PolicyConfigFile;
+}
