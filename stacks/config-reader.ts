@@ -38,8 +38,9 @@ export class ConfigNode {
     return this.value[key] !== undefined && this.value[key] !== null;
   }
 
+  /** The full name of `key`; a root path ending in ':' is a Pulumi config namespace (`agent-runtime:`). */
   key(key: string): string {
-    return `${this.path}.${key}`;
+    return this.path.endsWith(':') ? `${this.path}${key}` : `${this.path}.${key}`;
   }
 
   child(key: string): ConfigNode {

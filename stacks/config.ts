@@ -81,7 +81,7 @@ export function loadStackConfig(env: string, root: string): PlatformConfig {
  * them into construct props.
  */
 export function readPlatformConfig(environment: string, values: Record<string, unknown>): PlatformConfig {
-  const root = new ConfigNode(PROJECT, values).only(
+  const root = new ConfigNode(`${PROJECT}:`, values).only(
     'gateway', 'nacos', 'runtimeClasses', 'clusterDomain', 'podSecurityVersion', 'allowedRegistries', 'tenants', 'monitoring',
     ...SECRET_KEYS, ...STACK_KEYS,
   );
