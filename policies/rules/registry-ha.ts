@@ -69,9 +69,9 @@ function _checkPdb(sts: K8sObject, ctx: RuleContext): Violation[] {
     const { minAvailable, maxUnavailable } = pdb.spec ?? {};
     if (maxUnavailable === 0 || maxUnavailable === '0' || maxUnavailable === '0%') {
       out.push(violation(ID, pdb, 'spec.maxUnavailable', 'maxUnavailable: 0 blocks every node drain', `use minAvailable: ${quorum}`));
-    } else if (minAvailable !== undefined && minAvailable !== quorum) {
-      out.push(violation(ID, pdb, 'spec.minAvailable', `minAvailable is ${minAvailable}, quorum of ${replicas} replicas is ${quorum}` + (minAvailable === replicas ? ': blocks every node drain' : ''),
-        `set spec.minAvailable: ${quorum}`));
+    } else if (minAvailable !== undefined && (minAvailable !== quorum || minAvailable >= replicas)) {
+      out.push(violation(ID, pdb, 'spec.minAvailable', `minAvailable is ${minAvailable}, quorum of ${replicas} replicas is ${quorum}` + (minAvailable >= replicas ? ': blocks every node drain' : ''),
+        minAvailable >= replicas ? `set spec.minAvailable below ${replicas} (quorum ${quorum}) and use an odd replica count` : `set spec.minAvailable: ${quorum}`));
     }
   }
   return out;
