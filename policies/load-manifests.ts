@@ -53,7 +53,7 @@ export function parseManifestText(text: string, file: string): unknown[] {
       return [JSON.parse(body)];
     } catch (e) {
       // JSON.parse reports only an offset: js-yaml (a JSON superset) finds the line; otherwise count lines.
-      _yamlOrThrow(body, file);
+      _yamlOrThrow(body, file, 'JSON');
       const pos = Number(/position (\d+)/.exec((e as Error).message)?.[1] ?? 0);
       const line = body.slice(0, pos).split('\n').length;
       throw new ManifestError(`${file}:${line}: invalid JSON: ${(e as Error).message}`, file, line);
@@ -62,14 +62,14 @@ export function parseManifestText(text: string, file: string): unknown[] {
   return _yamlOrThrow(text, file);
 }
 
-function _yamlOrThrow(text: string, file: string): unknown[] {
+function _yamlOrThrow(text: string, file: string, syntax = 'YAML'): unknown[] {
   try {
     return yaml.loadAll(text, undefined, { filename: file });
   } catch (e) {
     const err = e as yaml.YAMLException;
     const line = err.mark ? err.mark.line + 1 : undefined;
     const where = line ? `${file}:${line}:${err.mark.column + 1}` : file;
-    throw new ManifestError(`${where}: invalid YAML: ${err.reason ?? err.message}; fix the syntax at that line`, file, line);
+    throw new ManifestError(`${where}: invalid ${syntax}: ${err.reason ?? err.message}; fix the syntax at that line`, file, line);
   }
 }
 
