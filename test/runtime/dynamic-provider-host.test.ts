@@ -72,6 +72,7 @@ test('check, create, diff, update, read and delete through the host', async () =
   // delete: exactly the owned version 2; version 1 stays
   await host.delete(URN, created.id, updated);
   expect((await client.listVersions('billing', { namespaceId: 'acme' })).map((v) => v.version)).toEqual(['1']);
+  expect(host.output()).not.toContain(PASSWORD);
 });
 
 test('a Nacos error comes back through the host as a failed create with code and message', async () => {

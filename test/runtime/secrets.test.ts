@@ -1,0 +1,96 @@
+/**
+ * The Nacos password never appears in the serialized providers, in the plain (non-secret)
+ * values a resource registers, or in anything logged while the providers work.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { MockMonitor } from '@pulumi/pulumi/runtime/mocks';
+import { AgentCard, agentCardProvider } from '../../runtime/agent-card-resource';
+import { createAgentCard, deleteAgentCard, readAgentCard, updateAgentCard, AgentCardOutputs, checkAgentCard } from '../../runtime/agent-card-provider';
+import { NacosNamespace, nacosNamespaceProvider } from '../../runtime/nacos-namespace-resource';
+import { startNacosEmulator } from '../nacos-emulator/nacos-emulator';
+import { serializeProvider } from './dynamic-provider-host';
+import { PASSWORD, USER, sampleCard } from './support';
+
+/** Pulumi's marker of a secret value in RPC structs: `{[SIG_KEY]: SECRET_SIG, value}`. */
+const SIG_KEY = '4dabf18193072939515e22adb298388d';
+const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
+
+test('the serialized providers hold no password and no client, even after the password was used', async () => {
+  const emu = await startNacosEmulator({ auth: { users: { [USER]: PASSWORD } } });
+  try {
+    const { inputs } = await checkAgentCard({}, { card: sampleCard(), endpoint: emu.url, namespace: 'acme', credentials: { username: USER, password: PASSWORD } });
+    await createAgentCard(inputs as any);
+  } finally {
+    await emu.close();
+  }
+  for (const provider of [agentCardProvider, nacosNamespaceProvider]) {
+    const text = await serializeProvider(provider);
+    expect(text).not.toContain(PASSWORD);
+    expect(text).not.toContain('NacosClient');
+    expect(text).not.toContain('fetch(');
+    expect(text).toMatch(/_OPS_PATH: ".*(agent-card|nacos-namespace)-provider"/);
+  }
+});
+
+describe('registration with the Pulumi engine (mocks)', () => {
+  const requests: { type: string; object: Record<string, any>; secretOutputs: string[] }[] = [];
+  beforeAll(() => {
+    const original = MockMonitor.prototype.registerResource;
+    jest.spyOn(MockMonitor.prototype, 'registerResource').mockImplementation(function (this: MockMonitor, req: any, callback: any) {
+      requests.push({ type: req.getType(), object: req.getObject().toJavaScript(), secretOutputs: req.getAdditionalsecretoutputsList() });
+      return original.call(this, req, callback);
+    });
+    pulumi.runtime.setMocks({
+      newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
+      call: (args) => args.inputs,
+    });
+  });
+
+  test('credentials passed in plain text are sent as a secret and kept secret in outputs', async () => {
+    const card = new AgentCard('billing', { card: sampleCard(), endpoint: 'http://nacos:8848', namespace: 'acme', credentials: { username: USER, password: PASSWORD } });
+    const ns = new NacosNamespace('acme', { endpoint: 'http://nacos:8848', namespaceId: 'acme', credentials: { username: USER, password: PASSWORD } });
+    await new Promise<void>((resolve) => pulumi.all([card.urn, ns.urn]).apply(() => resolve()));
+    for (const type of ['pulumi-nodejs:dynamic/agentruntime/registry:AgentCard', 'pulumi-nodejs:dynamic/agentruntime/registry:NacosNamespace']) {
+      const req = requests.find((r) => r.type === type);
+      expect(req).toBeDefined();
+      expect(req!.secretOutputs).toContain('credentials');
+      expect(req!.object.credentials[SIG_KEY]).toBe(SECRET_SIG);
+      // Every plain value, the serialized provider included, is free of the password.
+      const plain = { ...req!.object, credentials: undefined };
+      expect(JSON.stringify(plain)).not.toContain(PASSWORD);
+    }
+  });
+});
+
+test('nothing logged while the provider works, retries and re-logs in contains the password', async () => {
+  const emu = await startNacosEmulator({ auth: { users: { [USER]: PASSWORD }, tokenTtlSeconds: 1 } });
+  const captured: string[] = [];
+  const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
+    jest.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+      captured.push(args.map(String).join(' '));
+    }),
+  );
+  const writes = [process.stdout, process.stderr].map((stream) =>
+    jest.spyOn(stream, 'write').mockImplementation(((chunk: unknown) => {
+      captured.push(String(chunk));
+      return true;
+    }) as any),
+  );
+  try {
+    const { inputs } = await checkAgentCard({}, { card: sampleCard('s', '1'), endpoint: emu.url, namespace: 'acme', credentials: { username: USER, password: PASSWORD } });
+    emu.faults.serverError({ times: 2, status: 503 });
+    const { outs } = await createAgentCard(inputs as any);
+    emu.advanceClock(5_000); // the token expired on the server
+    const news = (await checkAgentCard(outs, { ...inputs, card: sampleCard('s', '2') })).inputs;
+    const updated = (await updateAgentCard('acme/s', outs as AgentCardOutputs, news as any)).outs;
+    await readAgentCard('acme/s', updated);
+    const failure = await createAgentCard({ ...(inputs as any), credentials: { username: USER, password: `${PASSWORD}-wrong` } }).catch((e: Error) => e);
+    captured.push(String(failure), (failure as Error).stack ?? '');
+    await deleteAgentCard('acme/s', updated);
+  } finally {
+    spies.forEach((s) => s.mockRestore());
+    writes.forEach((s) => s.mockRestore());
+    await emu.close();
+  }
+  expect(captured.join('\n')).not.toContain(PASSWORD);
+});
