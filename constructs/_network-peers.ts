@@ -1,0 +1,50 @@
+/** Small builders for NetworkPolicy peers and ports, shared by tenants, agents and sandboxes. */
+
+/** Label Kubernetes sets on every Namespace (1.21+); the only namespace label we trust. */
+export const _NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** Peer: pods with `labels` in namespace `namespace`. */
+export function _podsIn(namespace: string, labels: Readonly<Record<string, string>>) {
+  return {
+    namespaceSelector: { matchLabels: { [_NAMESPACE_NAME_LABEL]: namespace } },
+    podSelector: { matchLabels: { ...labels } },
+  };
+}
+
+/** TCP ports of a rule. */
+export function _tcp(...ports: number[]) {
+  return ports.map((port) => ({ protocol: 'TCP', port }));
+}
+
+/** Egress rule to cluster DNS (kube-dns in kube-system), UDP and TCP 53. */
+export function _dnsEgressRule() {
+  return {
+    to: [_podsIn('kube-system', { 'k8s-app': 'kube-dns' })],
+    ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+  };
+}
+
+/** An egress destination outside the cluster, by CIDR. */
+export interface EgressCidr {
+  /** Destination range, e.g. `151.101.0.0/16`. */
+  readonly cidr: string;
+  /** Ranges excluded from `cidr`. @default - none */
+  readonly except?: readonly string[];
+  /** TCP ports. @default [443] */
+  readonly ports?: readonly number[];
+}
+
+/** Egress rules for CIDR destinations; refuses malformed CIDRs naming `field`. */
+export function _cidrEgressRules(list: readonly EgressCidr[], field: string) {
+  return list.map((e, i) => {
+    for (const c of [e.cidr, ...(e.except ?? [])]) {
+      if (!/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/.test(c) && !/^[0-9a-f:]+\/\d{1,3}$/i.test(c)) {
+        throw new Error(`${field}[${i}]: "${c}" is not a CIDR; use e.g. "151.101.0.0/16"`);
+      }
+    }
+    return {
+      to: [{ ipBlock: { cidr: e.cidr, ...(e.except?.length ? { except: [...e.except] } : {}) } }],
+      ports: _tcp(...(e.ports ?? [443])),
+    };
+  });
+}

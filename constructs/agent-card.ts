@@ -1,0 +1,114 @@
+import { Construct } from 'constructs';
+import { _emit } from './_api-object';
+import { AGENT_CARD_KEY, AGENT_CARD_ROLE, ANNOTATION, LABEL } from './labels';
+
+/** An A2A 0.3 skill as published in an AgentCard. */
+export interface AgentCardSkill {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly tags: readonly string[];
+  readonly examples?: readonly string[];
+  readonly inputModes?: readonly string[];
+  readonly outputModes?: readonly string[];
+}
+
+/** An A2A 0.3 AgentCard with every field Nacos 3.1 requires (see specs/a2a-agentcard.md). */
+export interface AgentCard {
+  readonly protocolVersion: '0.3.0';
+  readonly name: string;
+  readonly description: string;
+  readonly version: string;
+  readonly url: string;
+  readonly preferredTransport: 'JSONRPC';
+  readonly capabilities: { readonly streaming: boolean; readonly pushNotifications: boolean; readonly stateTransitionHistory: boolean };
+  readonly defaultInputModes: readonly string[];
+  readonly defaultOutputModes: readonly string[];
+  readonly skills: readonly AgentCardSkill[];
+  readonly securitySchemes: Readonly<Record<string, { type: 'http'; scheme: 'bearer'; bearerFormat: 'JWT'; description?: string }>>;
+  readonly security: ReadonlyArray<Readonly<Record<string, readonly string[]>>>;
+}
+
+/** What an AgentCard is built from. */
+export interface AgentCardInput {
+  readonly name: string;
+  readonly description: string;
+  readonly version: string;
+  /** Public gateway URL of the agent. */
+  readonly url: string;
+  readonly skills: readonly AgentCardSkill[];
+  /** @default false */
+  readonly streaming?: boolean;
+  /** @default ['text/plain', 'application/json'] */
+  readonly inputModes?: readonly string[];
+  /** @default ['text/plain', 'application/json'] */
+  readonly outputModes?: readonly string[];
+  /** Construct path, for error messages. */
+  readonly path: string;
+}
+
+const DEFAULT_MODES = ['text/plain', 'application/json'];
+
+/**
+ * Builds the AgentCard of an agent version and checks what Nacos 3.1 and A2A 0.3 require:
+ * name of at most 64 printable ASCII characters, a version, a gateway URL (never localhost or an
+ * in-cluster name: callers outside the cluster could not use it), skills with tags.
+ *
+ * @example agentCard({ name: 'search', description: 'Web search', version: '1.0.0', url, skills, path })
+ */
+export function agentCard(input: AgentCardInput): AgentCard {
+  if (input.name.length === 0 || input.name.length > 64 || !/^[\x20-\x7e]+$/.test(input.name)) {
+    throw new Error(`${input.path}: AgentCard name "${input.name}" is not allowed; Nacos 3.1 needs 1-64 printable ASCII characters`);
+  }
+  if (!/^[0-9A-Za-z][0-9A-Za-z.+_-]*$/.test(input.version)) {
+    throw new Error(`${input.path}: version "${input.version}" is not allowed; use a version string such as "1.2.0"`);
+  }
+  const host = /^https:\/\/([^/:]+)/.exec(input.url)?.[1];
+  if (!host || host === 'localhost' || host === '0.0.0.0' || /\.svc(\.|$)/.test(host) || /^127\./.test(host)) {
+    throw new Error(`${input.path}: AgentCard url "${input.url}" is not a public gateway URL; use https://<gateway host>/..., never localhost or *.svc`);
+  }
+  return {
+    protocolVersion: '0.3.0',
+    name: input.name,
+    description: input.description,
+    version: input.version,
+    url: input.url,
+    preferredTransport: 'JSONRPC',
+    capabilities: { streaming: input.streaming ?? false, pushNotifications: false, stateTransitionHistory: false },
+    defaultInputModes: [...(input.inputModes ?? DEFAULT_MODES)],
+    defaultOutputModes: [...(input.outputModes ?? DEFAULT_MODES)],
+    skills: input.skills.map((s) => ({ ...s, tags: [...s.tags] })),
+    // The gateway checks a bearer JWT on every route (jwt-auth), so the card says so.
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'JWT issued by the platform identity provider' } },
+    security: [{ bearer: [] }],
+  };
+}
+
+/** Where and how a card ConfigMap is emitted. */
+export interface AgentCardConfigMapProps {
+  readonly card: AgentCard;
+  readonly name: string;
+  readonly namespace: string;
+  readonly nacosNamespace: string;
+  readonly setAsLatest: boolean;
+  readonly labels: Record<string, string>;
+}
+
+/**
+ * Emits a card as the ConfigMap `agent-runtime cards|register` reads: pretty JSON under
+ * `agent-card.json`, role `agent-card`, with the Nacos namespace and set-as-latest annotations.
+ */
+export function _emitAgentCardConfigMap(scope: Construct, id: string, props: AgentCardConfigMapProps): void {
+  _emit(scope, id, {
+    apiVersion: 'v1', kind: 'ConfigMap',
+    metadata: {
+      name: props.name,
+      namespace: props.namespace,
+      annotations: {
+        [ANNOTATION.nacosNamespace]: props.nacosNamespace,
+        [ANNOTATION.setAsLatest]: String(props.setAsLatest),
+      },
+    },
+    data: { [AGENT_CARD_KEY]: JSON.stringify(props.card, null, 2) },
+  }, { ...props.labels, [LABEL.role]: AGENT_CARD_ROLE });
+}

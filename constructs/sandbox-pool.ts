@@ -1,0 +1,201 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { _emit } from './_api-object';
+import { _cidrEgressRules, _dnsEgressRule, _tcp, EgressCidr } from './_network-peers';
+import { _parseQuantity } from './_quantity';
+import { _assertPinnedImage, _isDnsLabel, _restrictedContainerSecurityContext, _restrictedPodSecurityContext } from './_security';
+import type { Agent, KedaTrigger } from './agent';
+import { LABEL } from './labels';
+import type { ITenantNamespace } from './tenant-namespace';
+
+/**
+ * Annotation carrying a pool's sandbox lifetime. agent-sandbox v0.5.6 has no lifetime field on
+ * SandboxTemplate or SandboxWarmPool: only a SandboxClaim has `lifecycle.shutdownTime` /
+ * `ttlSecondsAfterFinished`, and claims are created by apps at run time. The pool states the
+ * lifetime here; whatever creates claims (the agent) must copy it into `lifecycle`.
+ */
+export const SANDBOX_LIFETIME_ANNOTATION = 'agentruntime.io/sandbox-lifetime-seconds';
+
+/** Sandbox container resources (requests = limits: sandboxes run untrusted, bursty code). */
+export interface SandboxResources {
+  /** @default '500m' */
+  readonly cpu?: string;
+  /** @default '512Mi' */
+  readonly memory?: string;
+  /** @default '1Gi' */
+  readonly ephemeralStorage?: string;
+}
+
+/** KEDA scaling of the warm pool (SandboxWarmPool has a scale subresource). */
+export interface SandboxPoolScaling {
+  /** Upper bound of warm sandboxes. */
+  readonly maxWarmReplicas: number;
+  readonly trigger: KedaTrigger;
+}
+
+/** Props of {@link SandboxPool}. */
+export interface SandboxPoolProps {
+  readonly tenant: ITenantNamespace;
+  /** Pool name, a DNS label unique within the tenant. */
+  readonly name: string;
+  /** Pinned sandbox image. */
+  readonly image: string;
+  /** RuntimeClass isolating the sandboxes; one of the platform's `sandboxRuntimeClasses`. */
+  readonly runtimeClassName: string;
+  /** Warm sandboxes kept ready. @default 1 */
+  readonly warmReplicas?: number;
+  /** Port agents reach the sandbox on. @default 8888 */
+  readonly port?: number;
+  /** @default - see {@link SandboxResources} */
+  readonly resources?: SandboxResources;
+  /** Destinations the sandboxes may reach besides DNS. @default - none (DNS only) */
+  readonly egressAllowList?: readonly EgressCidr[];
+  /** Sandbox lifetime in seconds (see {@link SANDBOX_LIFETIME_ANNOTATION}). @default 3600 */
+  readonly lifetimeSeconds?: number;
+  /** Optional KEDA scaling of the warm pool. @default - fixed `warmReplicas` */
+  readonly scaling?: SandboxPoolScaling;
+  /** @default - the image's entrypoint */
+  readonly command?: readonly string[];
+  /** @default 1000 */
+  readonly runAsUser?: number;
+}
+
+/**
+ * A pool of isolated sandboxes (agent-sandbox v1beta1): a SandboxTemplate with a gVisor/Kata
+ * RuntimeClass, a restricted pod template and an explicit network policy (DNS + allow list; the
+ * controller's default policy blocks DNS), plus a SandboxWarmPool.
+ *
+ * The same network rules are also emitted as a NetworkPolicy of the tenant, so the pool stays
+ * isolated and working whatever the controller's `networkPolicyManagement` does.
+ *
+ * @example tenant.addSandboxPool({ name: 'code', image: 'ghcr.io/acme/py-sandbox:3.12.1', runtimeClassName: 'gvisor', egressAllowList: [{ cidr: '151.101.0.0/16' }] })
+ */
+export class SandboxPool extends Construct {
+  public readonly tenant: ITenantNamespace;
+  public readonly name: string;
+  public readonly runtimeClassName: string;
+  public readonly warmReplicas: number;
+  public readonly port: number;
+  public readonly lifetimeSeconds: number;
+  /** Name of the SandboxTemplate. */
+  public readonly templateName: string;
+  /** Name of the SandboxWarmPool (what claims reference). */
+  public readonly warmPoolName: string;
+  /** Labels of the sandbox pods. */
+  public readonly podLabels: Readonly<Record<string, string>>;
+
+  private readonly users: Agent[] = [];
+
+  constructor(scope: Construct, id: string, props: SandboxPoolProps) {
+    super(scope, id);
+    const t = props.tenant;
+    const where = `sandbox pool ${this.node.path}`;
+    if (!_isDnsLabel(props.name ?? '') || props.name.length > 40) {
+      throw new Error(`${where}: pool name "${props.name}" is not a DNS label of at most 40 characters; use e.g. "code"`);
+    }
+    const allowed = t.platform.sandboxRuntimeClasses;
+    if (!props.runtimeClassName) {
+      throw new Error(`${where}: runtimeClassName is required; sandboxes are isolated only by their RuntimeClass; use one of ${allowed.map((r) => `"${r}"`).join(', ')}`);
+    }
+    if (!allowed.includes(props.runtimeClassName)) {
+      throw new Error(`${where}: runtimeClassName "${props.runtimeClassName}" is not a sandbox RuntimeClass of the platform; use one of ${allowed.map((r) => `"${r}"`).join(', ')}`);
+    }
+    _assertPinnedImage(props.image, `${where}: image`, t.platform.allowedRegistries);
+    this.tenant = t;
+    this.name = props.name;
+    this.runtimeClassName = props.runtimeClassName;
+    this.warmReplicas = props.warmReplicas ?? 1;
+    this.port = props.port ?? 8888;
+    this.lifetimeSeconds = props.lifetimeSeconds ?? 3600;
+    this.templateName = props.name;
+    this.warmPoolName = props.name;
+    if (!Number.isInteger(this.warmReplicas) || this.warmReplicas < 0) {
+      throw new Error(`${where}: warmReplicas ${this.warmReplicas} is not allowed; use 0 (always cold start) or more`);
+    }
+    if (!Number.isInteger(this.lifetimeSeconds) || this.lifetimeSeconds < 60) {
+      throw new Error(`${where}: lifetimeSeconds ${this.lifetimeSeconds} is not allowed; use a whole number of seconds >= 60`);
+    }
+    const scaling = props.scaling;
+    if (scaling && (!Number.isInteger(scaling.maxWarmReplicas) || scaling.maxWarmReplicas < Math.max(1, this.warmReplicas))) {
+      throw new Error(`${where}: scaling.maxWarmReplicas ${scaling.maxWarmReplicas} is below warmReplicas ${this.warmReplicas} (or 1); use at least ${Math.max(1, this.warmReplicas)}`);
+    }
+
+    const r = { cpu: props.resources?.cpu ?? '500m', memory: props.resources?.memory ?? '512Mi', 'ephemeral-storage': props.resources?.ephemeralStorage ?? '1Gi' };
+    const cpu = _parseQuantity(r.cpu, `${where}: resources.cpu`);
+    const memory = _parseQuantity(r.memory, `${where}: resources.memory`);
+    _parseQuantity(r['ephemeral-storage'], `${where}: resources.ephemeralStorage`);
+
+    const labels = t.labelsFor('sandbox', props.name, { [LABEL.sandboxPool]: props.name });
+    this.podLabels = { [LABEL.tenant]: t.name, [LABEL.role]: 'sandbox', [LABEL.sandboxPool]: props.name };
+    const annotations = { [SANDBOX_LIFETIME_ANNOTATION]: String(this.lifetimeSeconds) };
+    const ingress = Lazy.any({ produce: () => {
+      const from = this.users.filter((a) => a.tenant === t).map((a) => ({ podSelector: { matchLabels: { ...a.podLabels } } }));
+      return from.length ? [{ from, ports: _tcp(this.port) }] : [];
+    } });
+    const egress = [_dnsEgressRule(), ..._cidrEgressRules(props.egressAllowList ?? [], `${where}: egressAllowList`)];
+
+    _emit(this, 'template', {
+      apiVersion: 'extensions.agents.x-k8s.io/v1beta1', kind: 'SandboxTemplate',
+      metadata: { name: this.templateName, namespace: t.namespace, annotations },
+      spec: {
+        podTemplate: {
+          metadata: { labels: { ...labels, ...this.podLabels }, annotations },
+          spec: {
+            runtimeClassName: this.runtimeClassName,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: _restrictedPodSecurityContext(props.runAsUser ?? 1000),
+            containers: [{
+              name: 'sandbox',
+              image: props.image,
+              ...(props.command ? { command: [...props.command] } : {}),
+              ports: [{ name: 'sandbox', containerPort: this.port, protocol: 'TCP' }],
+              resources: { requests: { ...r }, limits: { ...r } },
+              securityContext: _restrictedContainerSecurityContext(),
+              volumeMounts: [{ name: 'workspace', mountPath: '/workspace' }, { name: 'tmp', mountPath: '/tmp' }],
+            }],
+            volumes: [
+              { name: 'workspace', emptyDir: { sizeLimit: r['ephemeral-storage'] } },
+              { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+            ],
+          },
+        },
+        networkPolicyManagement: 'Managed',
+        networkPolicy: { ingress, egress },
+      },
+    }, labels);
+    _emit(this, 'warm-pool', {
+      apiVersion: 'extensions.agents.x-k8s.io/v1beta1', kind: 'SandboxWarmPool',
+      metadata: { name: this.warmPoolName, namespace: t.namespace, annotations },
+      spec: { replicas: this.warmReplicas, sandboxTemplateRef: { name: this.templateName } },
+    }, labels);
+    _emit(this, 'network-policy', {
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+      metadata: { name: `${props.name}-sandbox`, namespace: t.namespace },
+      spec: { podSelector: { matchLabels: { ...this.podLabels } }, policyTypes: ['Ingress', 'Egress'], ingress, egress },
+    }, labels);
+    if (scaling) {
+      _emit(this, 'scaled-object', {
+        apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject',
+        metadata: { name: `${props.name}-warm-pool`, namespace: t.namespace },
+        spec: {
+          scaleTargetRef: { apiVersion: 'extensions.agents.x-k8s.io/v1beta1', kind: 'SandboxWarmPool', name: this.warmPoolName },
+          minReplicaCount: this.warmReplicas,
+          maxReplicaCount: scaling.maxWarmReplicas,
+          triggers: [{ type: scaling.trigger.type, metadata: { ...scaling.trigger.metadata } }],
+        },
+      }, labels);
+    }
+    const pods = scaling?.maxWarmReplicas ?? this.warmReplicas;
+    // Claimed sandboxes beyond the warm pool are cold-started and not counted here.
+    t._addWorkload({
+      kind: 'sandbox pool', name: props.name, track: 'stable', path: this.node.path,
+      footprint: { pods, requestsCpu: cpu * pods, requestsMemory: memory * pods, limitsCpu: cpu * pods, limitsMemory: memory * pods, gpus: 0 },
+    });
+  }
+
+  /** Lets an agent reach the pool's sandboxes (called by the agent that uses the pool). */
+  public _addUser(agent: Agent): void {
+    this.users.push(agent);
+  }
+}

@@ -1,0 +1,471 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { _emit } from './_api-object';
+import { _dnsEgressRule, _NAMESPACE_NAME_LABEL, _podsIn, _tcp } from './_network-peers';
+import { _formatQuantity, _parseQuantity } from './_quantity';
+import { _isDnsLabel } from './_security';
+import { A2A_PORT, Agent, AgentProps, DECLARATIVE_COMPONENT } from './agent';
+import { agentKey, AgentDirectory } from './agent-directory';
+import { CanaryRelease, CanaryReleaseProps } from './canary-release';
+import { LABEL, MANAGED_BY } from './labels';
+import { PlatformFacts } from './platform-facts';
+import { SandboxPool, SandboxPoolProps } from './sandbox-pool';
+
+/** Hard limits of a tenant (ResourceQuota `spec.hard`). */
+export interface TenantQuota {
+  /** @default '4' */
+  readonly requestsCpu?: string;
+  /** @default '8Gi' */
+  readonly requestsMemory?: string;
+  /** @default '8' */
+  readonly limitsCpu?: string;
+  /** @default '16Gi' */
+  readonly limitsMemory?: string;
+  /** @default 50 */
+  readonly pods?: number;
+  /** NVIDIA GPUs (`requests.nvidia.com/gpu`). @default 0 */
+  readonly gpus?: number;
+  /** Total PVC storage (`requests.storage`). @default '20Gi' */
+  readonly storage?: string;
+  /** @default 10 */
+  readonly persistentVolumeClaims?: number;
+  /** `requests.ephemeral-storage`. @default '20Gi' */
+  readonly requestsEphemeralStorage?: string;
+  /** `limits.ephemeral-storage`. @default '40Gi' */
+  readonly limitsEphemeralStorage?: string;
+}
+
+/** Per-container defaults and bounds of a tenant (LimitRange). */
+export interface TenantContainerLimits {
+  /** Default limits. @default { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '1Gi' } */
+  readonly defaultLimits?: Readonly<Record<string, string>>;
+  /** Default requests. @default { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '256Mi' } */
+  readonly defaultRequests?: Readonly<Record<string, string>>;
+  /** Maximum per container. @default { cpu: '4', memory: '8Gi' } */
+  readonly max?: Readonly<Record<string, string>>;
+}
+
+/** Props of {@link TenantNamespace}. */
+export interface TenantNamespaceProps {
+  /** Tenant name: the namespace name and the Nacos namespace id. A DNS label. */
+  readonly name: string;
+  /** Platform facts, as plain data (the platform chart lives in another App). */
+  readonly platform: PlatformFacts;
+  /** Directory shared by all tenants, for A2A references. @default - a directory of this tenant only */
+  readonly directory?: AgentDirectory;
+  /** Rate-limit tier, one of `platform.rateLimitTiers`. @default 'standard' */
+  readonly rateLimitTier?: string;
+  /** Groups of the identity provider bound to the tenant's developer Role. @default ['<name>-developers'] */
+  readonly groups?: readonly string[];
+  /** ResourceQuota. @default - see {@link TenantQuota} */
+  readonly quota?: TenantQuota;
+  /** LimitRange. @default - see {@link TenantContainerLimits} */
+  readonly containerLimits?: TenantContainerLimits;
+  /** Route timeout in seconds (`higress.io/timeout`). @default 60 */
+  readonly routeTimeoutSeconds?: number;
+  /** Upstream tries on 5xx (`higress.io/proxy-next-upstream-tries`). @default 2 */
+  readonly routeRetries?: number;
+  /** Namespace of the kagent controller, which proxies A2A to declarative agents. @default 'kagent' */
+  readonly kagentNamespace?: string;
+  /** OCI URL of the jwt-auth Wasm plugin. @default 'oci://higress-registry.cn-hangzhou.cr.aliyuncs.com/plugins/jwt-auth:2.0.0' */
+  readonly jwtPluginUrl?: string;
+}
+
+/** What a workload costs the tenant at its maximum scale, for the quota check. */
+export interface _Footprint {
+  readonly pods: number;
+  readonly requestsCpu: number;
+  readonly requestsMemory: number;
+  readonly limitsCpu: number;
+  readonly limitsMemory: number;
+  readonly gpus: number;
+}
+
+/** A workload registered with its tenant (agent track or sandbox pool). */
+export interface _TenantWorkload {
+  readonly kind: 'agent' | 'sandbox pool';
+  /** Agent or pool name (canary tracks share the agent name). */
+  readonly name: string;
+  readonly track: 'stable' | 'canary';
+  readonly path: string;
+  readonly footprint: _Footprint;
+}
+
+/** Gateway routes of a tenant and who may use them (resolved at synth time). */
+export interface _RouteAuth {
+  /** Ingress names in the tenant namespace. */
+  readonly ingresses: readonly string[];
+  /** JWT consumer names allowed. */
+  readonly allow: () => string[];
+}
+
+/** A tenant as seen by agents, sandbox pools and canary releases. */
+export interface ITenantNamespace extends IConstruct {
+  /** Tenant name. */
+  readonly name: string;
+  /** Kubernetes namespace (= tenant name). */
+  readonly namespace: string;
+  /** Nacos namespace id of the tenant's AgentCards (= tenant name). */
+  readonly nacosNamespaceId: string;
+  /** Platform facts. */
+  readonly platform: PlatformFacts;
+  /** Directory for A2A references. */
+  readonly directory: AgentDirectory;
+  /** Requests per minute of the tenant's tier, per route and gateway pod. */
+  readonly requestsPerMinute: number;
+  /** Route timeout in seconds. */
+  readonly routeTimeoutSeconds: number;
+  /** Upstream tries on 5xx. */
+  readonly routeRetries: number;
+  /** Labels every object of the tenant carries, plus role and name. */
+  labelsFor(role: string, name: string, extra?: Record<string, string>): Record<string, string>;
+  /** Registers a workload for the quota and duplicate checks. */
+  _addWorkload(workload: _TenantWorkload): void;
+  /** Registers gateway routes for the tenant's jwt-auth WasmPlugin. */
+  _addRoutes(routes: _RouteAuth): void;
+  /** Called by declarative agents: allows the kagent controller in. */
+  _useKagent(): void;
+}
+
+/** Name of the JWT consumer of end users (public issuer). */
+export const PUBLIC_CONSUMER = 'public';
+
+/** Name of the JWT consumer of an A2A caller: `tenant/agent`. */
+export function a2aConsumer(caller: string): string {
+  return caller;
+}
+
+const DEFAULT_QUOTA: Required<TenantQuota> = {
+  requestsCpu: '4', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '16Gi', pods: 50, gpus: 0,
+  storage: '20Gi', persistentVolumeClaims: 10, requestsEphemeralStorage: '20Gi', limitsEphemeralStorage: '40Gi',
+};
+
+const READ = ['get', 'list', 'watch'];
+
+/**
+ * An isolated tenant: Namespace (Pod Security `restricted`, pinned), ResourceQuota, LimitRange,
+ * default-deny NetworkPolicies with DNS, gateway, registry and declared A2A exceptions, RBAC for
+ * the tenant's group without wildcards, token-less ServiceAccounts, and the tenant's jwt-auth
+ * WasmPlugin in the gateway namespace.
+ *
+ * Quota check: the sum of every workload's requests and limits at its MAXIMUM replicas (agents'
+ * `maxReplicas`, warm pools' max warm size) must fit the quota; otherwise a scale-out would stall
+ * silently on the quota exactly under load. Rolling-update surge and RuntimeClass overhead are not
+ * counted (leave headroom for them).
+ *
+ * @example
+ * const acme = new TenantNamespace(chart, 'acme', { name: 'acme', platform: facts, directory });
+ * acme.addAgent({ name: 'search', byo: { image: 'ghcr.io/acme/search:1.0.0' }, skills: [...] });
+ */
+export class TenantNamespace extends Construct implements ITenantNamespace {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly nacosNamespaceId: string;
+  public readonly platform: PlatformFacts;
+  public readonly directory: AgentDirectory;
+  public readonly rateLimitTier: string;
+  public readonly requestsPerMinute: number;
+  public readonly routeTimeoutSeconds: number;
+  public readonly routeRetries: number;
+  public readonly groups: readonly string[];
+  public readonly quota: Required<TenantQuota>;
+  public readonly kagentNamespace: string;
+  public readonly jwtPluginUrl: string;
+
+  private readonly workloads: _TenantWorkload[] = [];
+  private readonly routes: _RouteAuth[] = [];
+  private kagentIngress?: ApiObject;
+
+  constructor(scope: Construct, id: string, props: TenantNamespaceProps) {
+    super(scope, id);
+    const where = `tenant ${this.node.path}`;
+    if (!_isDnsLabel(props.name)) {
+      throw new Error(`${where}: tenant name "${props.name}" is not a DNS label; use lowercase letters, digits and '-', e.g. "${props.name.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63)}"`);
+    }
+    const reserved = ['default', 'kube-system', 'kube-public', 'kube-node-lease', props.platform.gatewayNamespace, props.platform.registryNamespace];
+    if (reserved.includes(props.name)) {
+      throw new Error(`${where}: tenant name "${props.name}" is a platform or system namespace; choose another name`);
+    }
+    this.name = props.name;
+    this.namespace = props.name;
+    this.nacosNamespaceId = props.name;
+    this.platform = props.platform;
+    this.directory = props.directory ?? new AgentDirectory();
+    this.rateLimitTier = props.rateLimitTier ?? 'standard';
+    const tier = props.platform.rateLimitTiers[this.rateLimitTier];
+    if (!tier) {
+      throw new Error(`${where}: rateLimitTier "${this.rateLimitTier}" is not defined by the platform; use one of ${Object.keys(props.platform.rateLimitTiers).map((t) => `"${t}"`).join(', ')}`);
+    }
+    this.requestsPerMinute = tier.requestsPerMinute;
+    this.routeTimeoutSeconds = props.routeTimeoutSeconds ?? 60;
+    this.routeRetries = props.routeRetries ?? 2;
+    if (!Number.isInteger(this.routeTimeoutSeconds) || this.routeTimeoutSeconds < 1) {
+      throw new Error(`${where}: routeTimeoutSeconds ${this.routeTimeoutSeconds} is not allowed; use a whole number of seconds >= 1`);
+    }
+    this.groups = props.groups ?? [`${props.name}-developers`];
+    if (this.groups.length === 0) {
+      throw new Error(`${where}: groups is empty; name at least one group of the tenant's developers, e.g. ["${props.name}-developers"]`);
+    }
+    this.quota = { ...DEFAULT_QUOTA, ...props.quota };
+    this.kagentNamespace = props.kagentNamespace ?? 'kagent';
+    this.jwtPluginUrl = props.jwtPluginUrl ?? 'oci://higress-registry.cn-hangzhou.cr.aliyuncs.com/plugins/jwt-auth:2.0.0';
+
+    this._namespace();
+    this._quotaAndLimits(props.containerLimits ?? {});
+    this._networkPolicies();
+    this._rbac();
+    this._jwtPlugin();
+    this.node.addValidation({ validate: () => this._validate() });
+  }
+
+  /** Labels every object of the tenant carries, plus role and name. */
+  public labelsFor(role: string, name: string, extra: Record<string, string> = {}): Record<string, string> {
+    return { [LABEL.managedBy]: MANAGED_BY, [LABEL.tenant]: this.name, [LABEL.role]: role, [LABEL.name]: name, ...extra };
+  }
+
+  /**
+   * Adds an agent to this tenant and returns it.
+   *
+   * @example tenant.addAgent({ name: 'search', byo: { image: 'ghcr.io/acme/search:1.0.0' }, skills: [{ id: 'web', name: 'Web search', description: '...', tags: ['search'] }] })
+   */
+  public addAgent(props: Omit<AgentProps, 'tenant'>): Agent {
+    this._assertUnique('agent', props.name);
+    return new Agent(this, props.name, { ...props, tenant: this });
+  }
+
+  /**
+   * Adds a sandbox pool (gVisor/Kata template + warm pool) and returns it.
+   *
+   * @example tenant.addSandboxPool({ name: 'code', image: 'ghcr.io/acme/sandbox:1.0.0', runtimeClassName: 'gvisor' })
+   */
+  public addSandboxPool(props: Omit<SandboxPoolProps, 'tenant'>): SandboxPool {
+    this._assertUnique('sandbox pool', props.name);
+    return new SandboxPool(this, `sandbox-${props.name}`, { ...props, tenant: this });
+  }
+
+  /**
+   * Adds a canary release (stable + canary version of one agent) and returns it.
+   *
+   * @example tenant.addCanaryRelease({ agent: { name: 'chat', ... }, stable: { version: '1.0.0' }, canary: { version: '1.1.0' }, traffic: { weight: 10 } })
+   */
+  public addCanaryRelease(props: Omit<CanaryReleaseProps, 'tenant'>): CanaryRelease {
+    this._assertUnique('agent', props.agent?.name);
+    return new CanaryRelease(this, `canary-${props.agent?.name}`, { ...props, tenant: this });
+  }
+
+  /** Workloads registered so far (agents tracks and sandbox pools). */
+  public get workloadNames(): string[] {
+    return this.workloads.map((w) => `${w.kind} ${w.name}${w.track === 'canary' ? ' (canary)' : ''}`);
+  }
+
+  public _addWorkload(workload: _TenantWorkload): void {
+    this.workloads.push(workload);
+  }
+
+  public _addRoutes(routes: _RouteAuth): void {
+    this.routes.push(routes);
+  }
+
+  public _useKagent(): void {
+    // The kagent controller proxies A2A to declarative agents on 8080 (spec §1).
+    this.kagentIngress ??= _emit(this, 'allow-kagent-ingress', {
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+      metadata: { name: 'allow-kagent-ingress', namespace: this.namespace },
+      spec: {
+        podSelector: { matchLabels: { [LABEL.role]: 'agent', [LABEL.component]: DECLARATIVE_COMPONENT } },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { [_NAMESPACE_NAME_LABEL]: this.kagentNamespace } } }], ports: _tcp(8080) }],
+      },
+    }, this.labelsFor('tenant', 'allow-kagent-ingress'));
+  }
+
+  private _assertUnique(kind: string, name: string | undefined): void {
+    if (name !== undefined && this.workloads.some((w) => w.kind === kind && w.name === name)) {
+      throw new Error(`tenant "${this.name}": ${kind} "${name}" is defined twice; ${kind} names must be unique within a tenant, rename one of them`);
+    }
+  }
+
+  private _namespace(): void {
+    _emit(this, 'namespace', {
+      apiVersion: 'v1', kind: 'Namespace',
+      metadata: {
+        name: this.namespace,
+        labels: {
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce-version': this.platform.podSecurityVersion,
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/warn-version': 'latest',
+          'pod-security.kubernetes.io/audit': 'restricted',
+          'pod-security.kubernetes.io/audit-version': 'latest',
+        },
+      },
+    }, this.labelsFor('tenant', this.name));
+    // The namespace's `default` ServiceAccount must not hand out API tokens either.
+    _emit(this, 'default-service-account', {
+      apiVersion: 'v1', kind: 'ServiceAccount',
+      metadata: { name: 'default', namespace: this.namespace },
+      automountServiceAccountToken: false,
+    }, this.labelsFor('tenant', 'default'));
+  }
+
+  private _quotaAndLimits(limits: TenantContainerLimits): void {
+    const q = this.quota;
+    _emit(this, 'quota', {
+      apiVersion: 'v1', kind: 'ResourceQuota',
+      metadata: { name: 'tenant-quota', namespace: this.namespace },
+      spec: {
+        hard: {
+          'requests.cpu': q.requestsCpu,
+          'requests.memory': q.requestsMemory,
+          'limits.cpu': q.limitsCpu,
+          'limits.memory': q.limitsMemory,
+          'requests.ephemeral-storage': q.requestsEphemeralStorage,
+          'limits.ephemeral-storage': q.limitsEphemeralStorage,
+          'requests.nvidia.com/gpu': String(q.gpus),
+          'requests.storage': q.storage,
+          persistentvolumeclaims: String(q.persistentVolumeClaims),
+          pods: String(q.pods),
+          'services.loadbalancers': '0',
+          'services.nodeports': '0',
+        },
+      },
+    }, this.labelsFor('tenant', 'tenant-quota'));
+    _emit(this, 'limit-range', {
+      apiVersion: 'v1', kind: 'LimitRange',
+      metadata: { name: 'tenant-limits', namespace: this.namespace },
+      spec: {
+        limits: [{
+          type: 'Container',
+          default: { ...(limits.defaultLimits ?? { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '1Gi' }) },
+          defaultRequest: { ...(limits.defaultRequests ?? { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '256Mi' }) },
+          max: { ...(limits.max ?? { cpu: '4', memory: '8Gi' }) },
+        }],
+      },
+    }, this.labelsFor('tenant', 'tenant-limits'));
+  }
+
+  private _networkPolicies(): void {
+    const policy = (id: string, spec: Record<string, unknown>) => _emit(this, id, {
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+      metadata: { name: id, namespace: this.namespace },
+      spec,
+    }, this.labelsFor('tenant', id));
+    const agents = { matchLabels: { [LABEL.role]: 'agent' } };
+    policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    policy('allow-dns', { podSelector: {}, policyTypes: ['Egress'], egress: [_dnsEgressRule()] });
+    // Agents only: sandboxes get no gateway traffic and no registry access.
+    policy('allow-gateway-ingress', {
+      podSelector: agents,
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [_podsIn(this.platform.gatewayNamespace, this.platform.gatewayPodLabels)], ports: _tcp(A2A_PORT) }],
+    });
+    policy('allow-registry-egress', {
+      podSelector: agents,
+      policyTypes: ['Egress'],
+      egress: [{ to: [_podsIn(this.platform.registryNamespace, this.platform.registryPodLabels)], ports: _tcp(...this.platform.registryClientPorts) }],
+    });
+  }
+
+  private _rbac(): void {
+    const rules = [
+      { apiGroups: [''], resources: ['pods', 'pods/log', 'services', 'endpoints', 'configmaps', 'events', 'serviceaccounts'], verbs: READ },
+      { apiGroups: ['apps'], resources: ['deployments', 'replicasets'], verbs: READ },
+      { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: READ },
+      { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: READ },
+      { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: READ },
+      { apiGroups: ['kagent.dev'], resources: ['agents', 'modelconfigs', 'remotemcpservers'], verbs: READ },
+      { apiGroups: ['keda.sh'], resources: ['scaledobjects'], verbs: READ },
+      { apiGroups: ['agents.x-k8s.io'], resources: ['sandboxes'], verbs: READ },
+      { apiGroups: ['extensions.agents.x-k8s.io'], resources: ['sandboxtemplates', 'sandboxwarmpools'], verbs: READ },
+      { apiGroups: ['extensions.agents.x-k8s.io'], resources: ['sandboxclaims'], verbs: [...READ, 'create', 'delete'] },
+    ];
+    _emit(this, 'developer-role', {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role',
+      metadata: { name: 'tenant-developer', namespace: this.namespace },
+      rules,
+    }, this.labelsFor('tenant', 'tenant-developer'));
+    _emit(this, 'developer-binding', {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding',
+      metadata: { name: 'tenant-developer', namespace: this.namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'tenant-developer' },
+      subjects: this.groups.map((g) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: g })),
+    }, this.labelsFor('tenant', 'tenant-developer'));
+  }
+
+  private _jwtPlugin(): void {
+    const jwt = this.platform.jwt;
+    // Only WasmPlugins in the gateway namespace are applied (higress.md §4).
+    _emit(this, 'jwt-auth', {
+      apiVersion: 'extensions.higress.io/v1alpha1', kind: 'WasmPlugin',
+      metadata: { name: `jwt-auth-${this.name}`, namespace: this.platform.gatewayNamespace },
+      spec: {
+        url: this.jwtPluginUrl,
+        phase: 'AUTHN',
+        priority: 340,
+        failStrategy: 'FAIL_CLOSE',
+        defaultConfig: Lazy.any({ produce: () => ({
+          consumers: [
+            { name: PUBLIC_CONSUMER, issuer: jwt.publicIssuer, jwks: jwt.publicJwks },
+            ...this._callers().map((caller) => ({
+              name: a2aConsumer(caller),
+              issuer: `${jwt.internalIssuer}/${caller}`,
+              jwks: jwt.internalJwks,
+            })),
+          ],
+          global_auth: false,
+        }) }),
+        matchRules: Lazy.any({ produce: () => this.routes.map((r) => ({
+          ingress: r.ingresses.map((i) => `${this.namespace}/${i}`),
+          config: { allow: r.allow() },
+        })) }),
+      },
+    }, this.labelsFor('tenant', `jwt-auth-${this.name}`));
+  }
+
+  /** Every agent (`tenant/agent`) calling a skill of this tenant, sorted. */
+  private _callers(): string[] {
+    const set = new Set<string>();
+    for (const w of this.workloads) {
+      if (w.kind === 'agent' && w.track === 'stable') {
+        this.directory.callersOf(agentKey(this.name, w.name)).forEach((c) => set.add(c));
+      }
+    }
+    return [...set].sort();
+  }
+
+  private _validate(): string[] {
+    const errors: string[] = [];
+    const seen = new Map<string, string>();
+    for (const w of this.workloads) {
+      const key = `${w.kind}/${w.name}/${w.track}`;
+      if (seen.has(key)) {
+        errors.push(`tenant "${this.name}": ${w.kind} "${w.name}" is defined twice (${seen.get(key)} and ${w.path}); names must be unique within a tenant, rename one of them`);
+      }
+      seen.set(key, w.path);
+    }
+    errors.push(...this._quotaErrors());
+    return errors;
+  }
+
+  private _quotaErrors(): string[] {
+    const checks: Array<[keyof _Footprint, keyof TenantQuota, string, 'cpu' | 'bytes' | 'count']> = [
+      ['requestsCpu', 'requestsCpu', 'requests.cpu', 'cpu'],
+      ['requestsMemory', 'requestsMemory', 'requests.memory', 'bytes'],
+      ['limitsCpu', 'limitsCpu', 'limits.cpu', 'cpu'],
+      ['limitsMemory', 'limitsMemory', 'limits.memory', 'bytes'],
+      ['pods', 'pods', 'pods', 'count'],
+      ['gpus', 'gpus', 'requests.nvidia.com/gpu', 'count'],
+    ];
+    const errors: string[] = [];
+    for (const [need, prop, key, unit] of checks) {
+      const total = this.workloads.reduce((sum, w) => sum + w.footprint[need], 0);
+      const hard = _parseQuantity(this.quota[prop] as string | number, `quota.${prop}`);
+      if (total > hard + 1e-9) {
+        const parts = this.workloads.filter((w) => w.footprint[need] > 0)
+          .map((w) => `${w.kind} ${w.name}${w.track === 'canary' ? ' (canary)' : ''} ${_formatQuantity(w.footprint[need], unit)}`);
+        errors.push(`tenant "${this.name}": quota ${key} "${this.quota[prop]}" is smaller than its workloads need at max replicas, ${_formatQuantity(total, unit)} (${parts.join(', ')}); raise quota.${prop} to at least "${_formatQuantity(total, unit)}" or lower maxReplicas/resources`);
+      }
+    }
+    return errors;
+  }
+}
