@@ -28,7 +28,7 @@ export async function synthCommand(argv: string[]): Promise<number> {
   console.log(`synthesized stack "${env}" into ${path.relative(process.cwd(), out) || '.'}: ${summarize(synthesized)}`);
   if (flags.review) {
     const { reviewObjects } = await import('./review');
-    const result = reviewObjects(synthesized.charts.flatMap((c) => c.objects), env);
+    const result = reviewObjects(synthesized.charts.flatMap((c) => c.objects), env as any);
     console.log(result.text);
     return result.exitCode;
   }

@@ -24,16 +24,29 @@ export interface SynthesizedPlatform {
 
 /** Builds every chart of an environment. Throws on invalid input before anything is written. */
 export function synthesizePlatform(config: PlatformConfig): SynthesizedPlatform {
-  const app = new App();
-  const chart = new Chart(app, 'platform', { disableResourceNameHashes: true });
+  const chart = _chart('platform');
   const platform = new AgentRuntimePlatform(chart, 'platform', config.platform);
-  const charts: SynthesizedChart[] = [{ name: 'platform', objects: _synth(app, chart), dependsOn: [] }];
+  const objects = _synth(chart);
+  // Namespaces and cluster-wide classes go first: third-party charts install into them,
+  // and the rest of the platform needs those charts' CRDs.
+  const isBase = (o: any) => BASE_KINDS.has(o.kind);
+  const charts: SynthesizedChart[] = [
+    { name: 'platform-base', objects: objects.filter(isBase), dependsOn: [] },
+    { name: 'platform', objects: objects.filter((o) => !isBase(o)), dependsOn: ['platform-base'] },
+  ];
   return { charts, higressValues: platform.higress.helmValues };
 }
 
-/** Validates and serializes one chart (its own App, so the cost stays linear). */
-export function _synth(app: App, chart: Chart): any[] {
+const BASE_KINDS = new Set(['Namespace', 'PriorityClass', 'RuntimeClass']);
+
+/** A chart in an App of its own, with stable (hash-free) object names. */
+export function _chart(name: string): Chart {
+  return new Chart(new App(), name, { disableResourceNameHashes: true });
+}
+
+/** Validates (all failures together) and serializes one chart. */
+export function _synth(chart: Chart): any[] {
   const errors = chart.node.validate();
-  if (errors.length) throw new Error(errors.map((e) => e.message).join('\n'));
+  if (errors.length) throw new Error(errors.join('\n'));
   return chart.toJson();
 }

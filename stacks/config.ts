@@ -14,7 +14,7 @@ import { readTenants, TenantConfig } from './tenant-config';
 export const PROJECT = 'agent-runtime';
 
 /** Keys that hold secrets; set them with `pulumi config set --secret`. Never read by synth. */
-export const SECRET_KEYS = ['nacosAuthToken', 'nacosIdentityKey', 'nacosIdentityValue', 'nacosAdminPassword', 'mysqlPassword', 'modelApiKeys', 'gatewayTlsKey'] as const;
+export const SECRET_KEYS = ['nacosAuthToken', 'nacosIdentityKey', 'nacosIdentityValue', 'nacosAdminPassword', 'mysqlUsername', 'mysqlPassword', 'tenantSecrets'] as const;
 
 /** Stack-only keys: they steer deployment, not the manifests. */
 const STACK_KEYS = ['thirdParty', 'registration', 'kubeconfigContext'] as const;
@@ -26,7 +26,7 @@ export interface PlatformConfig {
   readonly tenants: TenantConfig[];
   /** Monitoring switches (Prometheus Operator objects, alert thresholds). */
   readonly monitoring: MonitoringConfig;
-  /** Raw stack-only sections, read by `stacks/` itself. */
+  /** Raw stack-only sections, read by `stacks/` itself (never the secrets). */
   readonly stack: Record<string, unknown>;
 }
 
@@ -189,7 +189,7 @@ export function readPlatformConfig(environment: string, values: Record<string, u
   const ratio = { min: 0, max: 1, hint: 'a ratio between 0 and 1' };
 
   const stack: Record<string, unknown> = {};
-  for (const key of [...STACK_KEYS, ...SECRET_KEYS]) if (root.has(key)) stack[key] = values[key];
+  for (const key of STACK_KEYS) if (root.has(key)) stack[key] = values[key];
 
   return {
     environment,

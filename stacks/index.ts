@@ -1,0 +1,4 @@
+/** Entry of the Pulumi program (`Pulumi.yaml` main: stacks/). */
+import { runStack } from './program';
+
+export = runStack();

@@ -1,0 +1,105 @@
+/**
+ * The Pulumi program: typed config -> cdk8s charts -> releases, in order:
+ * third-party controllers and CRDs -> platform -> tenants -> registrations in Nacos.
+ * Configuration is validated first, so bad config fails before any resource is registered.
+ */
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { ChartRelease } from './chart-release';
+import { synthesizePlatform } from './charts';
+import { PROJECT, readPlatformConfig, SECRET_KEYS } from './config';
+import { readRegistrationConfig, registerTenant } from './registrations';
+import { readStackSecrets, secret } from './secrets';
+import { installThirdParty, readThirdPartyConfig } from './third-party';
+
+/** Reads every non-secret `agent-runtime:*` config value, parsing structured ones. */
+export function readConfigValues(): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [fullKey, raw] of Object.entries(pulumi.runtime.allConfig())) {
+    const [project, key] = fullKey.split(':');
+    if (project !== PROJECT || (SECRET_KEYS as readonly string[]).includes(key)) continue;
+    try {
+      values[key] = JSON.parse(raw);
+    } catch {
+      values[key] = raw;
+    }
+  }
+  return values;
+}
+
+/** Runs the stack and returns its outputs. */
+export function runStack() {
+  const values = readConfigValues();
+  const config = readPlatformConfig(pulumi.getStack(), values);
+  const thirdParty = readThirdPartyConfig(values.thirdParty);
+  const registration = readRegistrationConfig(values.registration);
+  const secrets = readStackSecrets(new pulumi.Config(PROJECT), config.platform.nacos?.storage?.mode === 'mysql');
+  const synthesized = synthesizePlatform(config);
+  // ---- nothing above this line creates a resource ----
+
+  const chart = (name: string) => synthesized.charts.find((c) => c.name === name)!;
+  const base = new ChartRelease('platform-base', { objects: chart('platform-base').objects });
+  const installed = installThirdParty(thirdParty, synthesized.higressValues, { dependsOn: [base] });
+
+  const nacosAuth = config.platform.nacos?.authSecretName ?? 'nacos-auth';
+  const platformSecrets = [
+    secret(nacosAuth, 'nacos', {
+      token: secrets.nacosAuthToken, identityKey: secrets.nacosIdentityKey, identityValue: secrets.nacosIdentityValue,
+    }, { dependsOn: [base] }),
+    secret(config.platform.gateway.registryAuthSecretName ?? 'higress-nacos-auth', 'higress-system', {
+      nacosUsername: registration.username, nacosPassword: secrets.nacosAdminPassword,
+    }, { dependsOn: [base] }),
+  ];
+  const storage = config.platform.nacos?.storage;
+  if (storage?.mode === 'mysql' && secrets.mysql) {
+    platformSecrets.push(secret(storage.secretName, 'nacos', { username: secrets.mysql.username, password: secrets.mysql.password }, { dependsOn: [base] }));
+  }
+  const platform = new ChartRelease('platform', { objects: chart('platform').objects }, {
+    dependsOn: [base, ...installed.crds, ...platformSecrets],
+  });
+
+  const credentials = pulumi.secret(pulumi.all([secrets.nacosAdminPassword]).apply(([password]) => ({ username: registration.username, password })));
+  const tenants = config.tenants.map((t) => {
+    const objects = chart(`tenant-${t.name}`).objects;
+    const release = new ChartRelease(`tenant-${t.name}`, { objects }, { dependsOn: [platform, ...installed.crds] });
+    const tenantSecrets = secrets.tenantSecretKeys
+      .filter((k) => k.startsWith(`${t.name}/`))
+      .map((k) => {
+        const [, name, key] = k.split('/');
+        return secret(name, t.name, { [key]: secrets.tenantSecrets.apply((m) => m[k]) }, { dependsOn: [release] });
+      });
+    const registered = registration.enabled
+      ? registerTenant(t.name, objects, registration, credentials, [platform, release, ...tenantSecrets])
+      : undefined;
+    return { name: t.name, objects, registered };
+  });
+
+  const host = config.platform.gatewayHost;
+  return {
+    gatewayUrl: `https://${host}`,
+    gatewayAddress: installed.higress ? gatewayAddress(installed.higress) : 'managed outside this stack',
+    tenants: tenants.map((t) => t.name),
+    routes: Object.fromEntries(tenants.flatMap((t) => routesOf(t.objects, host))),
+    cards: tenants.flatMap((t) => (t.registered?.cards ?? []).map((c) => pulumi.all([c.agentName, c.version]).apply(([name, version]) => ({ tenant: t.name, name, version })))),
+  };
+}
+
+/** The load-balancer address of the Higress gateway Service. */
+function gatewayAddress(higress: pulumi.Resource): pulumi.Output<string> {
+  const svc = k8s.core.v1.Service.get('higress-gateway', 'higress-system/higress-gateway', { dependsOn: [higress] });
+  return svc.status.loadBalancer.ingress.apply((ingress) => ingress?.[0]?.ip ?? ingress?.[0]?.hostname ?? 'pending');
+}
+
+/** `tenant/agent` -> the gateway routes of that agent, from the Ingresses. */
+function routesOf(objects: any[], host: string): [string, string[]][] {
+  const byAgent = new Map<string, string[]>();
+  for (const o of objects) {
+    const agent = o.metadata?.labels?.['agentruntime.io/agent'];
+    if (o.kind !== 'Ingress' || !agent || o.metadata?.annotations?.['higress.io/canary'] === 'true') continue;
+    const key = `${o.metadata.namespace}/${agent}`;
+    for (const rule of o.spec?.rules ?? []) {
+      for (const p of rule.http?.paths ?? []) byAgent.set(key, [...(byAgent.get(key) ?? []), `POST https://${rule.host ?? host}${p.path}`]);
+    }
+  }
+  return [...byAgent.entries()];
+}

@@ -1,0 +1,73 @@
+/**
+ * Registrations in Nacos: one `NacosNamespace` per tenant and one `AgentCard` per card the
+ * tenant charts carry. They run after the registry and the agents' workloads are ready,
+ * which the dependency on the releases gives (ConfigGroup waits for readiness).
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { AgentCard } from '../runtime/agent-card-resource';
+import { NacosNamespace } from '../runtime/nacos-namespace-resource';
+import { ANNOTATION, AGENT_CARD_KEY, AGENT_CARD_ROLE, LABEL } from '../constructs/labels';
+import { ConfigNode } from './config-reader';
+
+/** How the stack reaches Nacos' admin API. */
+export interface RegistrationConfig {
+  readonly enabled: boolean;
+  /** E.g. `http://127.0.0.1:8848` through `kubectl port-forward -n nacos svc/nacos 8848`, or an internal load balancer. */
+  readonly endpoint: string;
+  readonly username: string;
+}
+
+/** Reads `agent-runtime:registration`. */
+export function readRegistrationConfig(raw: unknown): RegistrationConfig {
+  const node = ConfigNode.root('agent-runtime:registration', raw).only('enabled', 'endpoint', 'username');
+  const enabled = node.bool('enabled') ?? true;
+  return {
+    enabled,
+    endpoint: (enabled
+      ? node.reqStr('endpoint', { pattern: /^https?:\/\/[^/\s]+$/, hint: 'the Nacos HTTP address without a path, e.g. http://127.0.0.1:8848 (port-forward) or http://nacos.internal.example.com:8848' })
+      : node.str('endpoint')) ?? '',
+    username: node.str('username') ?? 'nacos',
+  };
+}
+
+/** A card found in a chart, with what registering it needs. */
+export interface ChartCard {
+  readonly resourceName: string;
+  readonly namespace: string;
+  readonly setAsLatest: boolean;
+  readonly card: Record<string, any>;
+}
+
+/** The AgentCards carried by a chart's card ConfigMaps. */
+export function cardsOf(objects: any[]): ChartCard[] {
+  return objects
+    .filter((o) => o.kind === 'ConfigMap' && o.metadata?.labels?.[LABEL.role] === AGENT_CARD_ROLE)
+    .map((o) => ({
+      resourceName: `${o.metadata.namespace}-${o.metadata.name}`,
+      namespace: o.metadata.annotations?.[ANNOTATION.nacosNamespace] ?? o.metadata.namespace,
+      setAsLatest: o.metadata.annotations?.[ANNOTATION.setAsLatest] !== 'false',
+      card: JSON.parse(o.data[AGENT_CARD_KEY]),
+    }));
+}
+
+/** Creates the tenant's Nacos namespace and registers its cards. */
+export function registerTenant(
+  tenant: string, objects: any[], registration: RegistrationConfig,
+  credentials: pulumi.Output<{ username: string; password: string }>, dependsOn: pulumi.Resource[],
+): { namespace: NacosNamespace; cards: AgentCard[] } {
+  const namespace = new NacosNamespace(`nacos-namespace-${tenant}`, {
+    endpoint: registration.endpoint,
+    namespaceId: tenant,
+    namespaceName: tenant,
+    description: `agent-runtime tenant ${tenant}`,
+    credentials,
+  }, { dependsOn });
+  const cards = cardsOf(objects).map((c) => new AgentCard(`card-${c.resourceName}`, {
+    card: c.card as any,
+    endpoint: registration.endpoint,
+    namespace: c.namespace,
+    credentials,
+    setAsLatest: c.setAsLatest,
+  }, { dependsOn: [...dependsOn, namespace] }));
+  return { namespace, cards };
+}
