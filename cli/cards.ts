@@ -1,0 +1,25 @@
+/** `agent-runtime cards <dir>`: prints the AgentCards (JSON array) derived from synthesized manifests. */
+import { parseArgs } from './args';
+
+const USAGE = 'usage: agent-runtime cards <dir|file>';
+
+/** Prints the cards; exit 1 when a card is invalid (the failures go to stderr), 2 on bad usage. */
+export async function cardsCommand(args: string[]): Promise<number> {
+  const { positional } = parseArgs(args, { values: [], booleans: [] });
+  if (positional.length !== 1) {
+    console.error(`agent-runtime cards: expected one manifest directory or file, got ${positional.length}\n${USAGE}`);
+    return 2;
+  }
+  const { readManifestCards } = await import('../runtime/manifest-cards');
+  const { validateAgentCard } = await import('../runtime/agent-card');
+  const found = readManifestCards(positional[0]);
+  console.log(JSON.stringify(found.map((f) => f.card), null, 2));
+  let invalid = 0;
+  for (const f of found) {
+    const failures = validateAgentCard(f.card);
+    if (!failures.length) continue;
+    invalid++;
+    console.error(`${f.source}:\n${failures.map((x) => `  - ${x.field}: ${x.message}`).join('\n')}`);
+  }
+  return invalid ? 1 : 0;
+}
