@@ -4,8 +4,10 @@
  * (the agent directory) instead of construct references. Pure: no Pulumi import.
  */
 import { App, Chart } from 'cdk8s';
+import { AgentDirectory } from '../constructs/agent-directory';
 import { AgentRuntimePlatform } from '../constructs/agent-runtime-platform';
 import type { PlatformConfig } from './config';
+import { buildTenantChart } from './tenant-charts';
 
 /** One synthesized chart: its name (file name and Pulumi release name) and its objects. */
 export interface SynthesizedChart {
@@ -26,6 +28,13 @@ export interface SynthesizedPlatform {
 export function synthesizePlatform(config: PlatformConfig): SynthesizedPlatform {
   const chart = _chart('platform');
   const platform = new AgentRuntimePlatform(chart, 'platform', config.platform);
+  // Construct every tenant before synthesizing any, so the directory knows every call.
+  const directory = new AgentDirectory();
+  const tenantCharts = config.tenants.map((t) => {
+    const tenantChart = _chart(`tenant-${t.name}`);
+    buildTenantChart(tenantChart, t, platform.facts, directory);
+    return tenantChart;
+  });
   const objects = _synth(chart);
   // Namespaces and cluster-wide classes go first: third-party charts install into them,
   // and the rest of the platform needs those charts' CRDs.
@@ -33,6 +42,7 @@ export function synthesizePlatform(config: PlatformConfig): SynthesizedPlatform 
   const charts: SynthesizedChart[] = [
     { name: 'platform-base', objects: objects.filter(isBase), dependsOn: [] },
     { name: 'platform', objects: objects.filter((o) => !isBase(o)), dependsOn: ['platform-base'] },
+    ...tenantCharts.map((c) => ({ name: c.node.id, objects: _synth(c), dependsOn: ['platform'] })),
   ];
   return { charts, higressValues: platform.higress.helmValues };
 }

@@ -29,8 +29,15 @@ export interface AgentConfig {
   readonly calls: string[];
   readonly minReplicas?: number;
   readonly maxReplicas?: number;
+  /** KEDA trigger that wakes an agent scaled to zero. */
+  readonly scaleTrigger?: { type: string; metadata: Record<string, string> };
   readonly cpu?: string;
   readonly memory?: string;
+  readonly cpuLimit?: string;
+  readonly memoryLimit?: string;
+  readonly gpus?: number;
+  /** Destinations outside the cluster (LLM APIs, MCP servers), by CIDR. */
+  readonly egress?: { cidr: string; except?: string[]; ports?: number[] }[];
   readonly image?: string;
   readonly port?: number;
   readonly model?: Record<string, unknown>;
@@ -47,8 +54,8 @@ export interface SandboxPoolConfig {
   readonly runtimeClass?: string;
   readonly image: string;
   readonly warmReplicas?: number;
-  readonly lifetimeMinutes?: number;
-  readonly egressAllow?: string[];
+  readonly lifetimeSeconds?: number;
+  readonly egressAllow?: { cidr: string; except?: string[]; ports?: number[] }[];
   readonly cpu?: string;
   readonly memory?: string;
   readonly ephemeralStorage?: string;
@@ -69,7 +76,10 @@ export interface TenantConfig {
   readonly name: string;
   readonly group: string;
   readonly tier: string;
-  readonly quota: { cpu: string; memory: string; pods: number; gpus?: number; storage?: string };
+  readonly quota: {
+    requestsCpu?: string; requestsMemory?: string; limitsCpu?: string; limitsMemory?: string;
+    pods?: number; gpus?: number; storage?: string;
+  };
   readonly agents: AgentConfig[];
   readonly sandboxPools: SandboxPoolConfig[];
   readonly canaries: CanaryConfig[];
@@ -85,15 +95,17 @@ export function readTenants(root: ConfigNode): TenantConfig[] {
     const name = t.reqStr('name');
     if (seen.has(name)) throw new ConfigError(`${t.key('name')}: tenant "${name}" is declared twice; tenant names must be unique`);
     seen.add(name);
-    const quota = t.child('quota').only('cpu', 'memory', 'pods', 'gpus', 'storage');
+    const quota = t.child('quota').only('requestsCpu', 'requestsMemory', 'limitsCpu', 'limitsMemory', 'pods', 'gpus', 'storage');
     return {
       name,
       group: t.str('group') ?? `${name}-developers`,
       tier: t.str('tier') ?? 'standard',
       quota: {
-        cpu: quota.str('cpu', QUANTITY) ?? '8',
-        memory: quota.str('memory', QUANTITY) ?? '16Gi',
-        pods: quota.num('pods', { integer: true, min: 1 }) ?? 50,
+        requestsCpu: quota.str('requestsCpu', QUANTITY),
+        requestsMemory: quota.str('requestsMemory', QUANTITY),
+        limitsCpu: quota.str('limitsCpu', QUANTITY),
+        limitsMemory: quota.str('limitsMemory', QUANTITY),
+        pods: quota.num('pods', { integer: true, min: 1 }),
         gpus: quota.num('gpus', { integer: true, min: 0 }),
         storage: quota.str('storage', QUANTITY),
       },
@@ -105,8 +117,10 @@ export function readTenants(root: ConfigNode): TenantConfig[] {
 }
 
 function readAgent(a: ConfigNode): AgentConfig {
-  a.only('name', 'type', 'version', 'description', 'skills', 'calls', 'minReplicas', 'maxReplicas', 'cpu', 'memory',
-    'image', 'port', 'model', 'systemPrompt', 'systemPromptConfigMap', 'mcpServers', 'sandboxPool', 'public');
+  a.only('name', 'type', 'version', 'description', 'skills', 'calls', 'minReplicas', 'maxReplicas', 'scaleTrigger',
+    'cpu', 'memory', 'cpuLimit', 'memoryLimit', 'gpus', 'egress', 'image', 'port', 'model', 'systemPrompt',
+    'systemPromptConfigMap', 'mcpServers', 'sandboxPool', 'public');
+  const trigger = a.has('scaleTrigger') ? a.child('scaleTrigger').only('type', 'metadata') : undefined;
   const prompt = a.has('systemPromptConfigMap') ? a.child('systemPromptConfigMap').only('name', 'key') : undefined;
   return {
     name: a.reqStr('name'),
@@ -117,8 +131,13 @@ function readAgent(a: ConfigNode): AgentConfig {
     calls: a.strList('calls') ?? [],
     minReplicas: a.num('minReplicas', { integer: true, min: 0 }),
     maxReplicas: a.num('maxReplicas', { integer: true, min: 1 }),
+    scaleTrigger: trigger && { type: trigger.reqStr('type'), metadata: trigger.strMap('metadata') ?? {} },
     cpu: a.str('cpu', QUANTITY),
     memory: a.str('memory', QUANTITY),
+    cpuLimit: a.str('cpuLimit', QUANTITY),
+    memoryLimit: a.str('memoryLimit', QUANTITY),
+    gpus: a.num('gpus', { integer: true, min: 0 }),
+    egress: a.list('egress').map(readCidr),
     image: a.str('image'),
     port: a.num('port', { integer: true, min: 1, max: 65535 }),
     model: a.has('model') ? a.child('model').value : undefined,
@@ -147,14 +166,14 @@ function readSkill(s: ConfigNode): SkillConfig {
 }
 
 function readSandboxPool(p: ConfigNode): SandboxPoolConfig {
-  p.only('name', 'runtimeClass', 'image', 'warmReplicas', 'lifetimeMinutes', 'egressAllow', 'cpu', 'memory', 'ephemeralStorage');
+  p.only('name', 'runtimeClass', 'image', 'warmReplicas', 'lifetimeSeconds', 'egressAllow', 'cpu', 'memory', 'ephemeralStorage');
   return {
     name: p.reqStr('name'),
     runtimeClass: p.str('runtimeClass'),
     image: p.reqStr('image'),
     warmReplicas: p.num('warmReplicas', { integer: true, min: 0 }),
-    lifetimeMinutes: p.num('lifetimeMinutes', { integer: true, min: 1 }),
-    egressAllow: p.strList('egressAllow'),
+    lifetimeSeconds: p.num('lifetimeSeconds', { integer: true, min: 1 }),
+    egressAllow: p.list('egressAllow').map(readCidr),
     cpu: p.str('cpu', QUANTITY),
     memory: p.str('memory', QUANTITY),
     ephemeralStorage: p.str('ephemeralStorage', QUANTITY),
@@ -177,4 +196,14 @@ function readCanary(c: ConfigNode): CanaryConfig {
     header: header && { name: header.reqStr('name'), value: header.str('value') },
     cookie: c.str('cookie'),
   };
+}
+
+function readCidr(c: ConfigNode): { cidr: string; except?: string[]; ports?: number[] } {
+  c.only('cidr', 'except', 'ports');
+  const ports = c.value.ports;
+  if (ports !== undefined && (!Array.isArray(ports) || ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535))) {
+    throw new ConfigError(`${c.key('ports')}: ${JSON.stringify(ports)} is not a list of TCP ports; use e.g. [443]`);
+  }
+  const cidr = { pattern: /^[0-9a-f.:]+\/\d{1,3}$/, hint: 'a CIDR such as 151.101.0.0/16 (NetworkPolicies cannot match host names)' };
+  return { cidr: c.reqStr('cidr', cidr), except: c.strList('except'), ports: ports as number[] | undefined };
 }
