@@ -655,6 +655,11 @@ export class Agent extends Construct {
             seen.add(k);
             rules.push({ to: [_podsIn(r.entry.namespace, r.entry.podLabels)], ports: _tcp(r.entry.servicePort) });
           }
+          if (this.calls.length > 0) {
+            // The internal A2A routes of the gateway (JWT-checked) are the other way to call a skill.
+            const f = this.tenant.platform;
+            rules.push({ to: [_podsIn(f.gatewayNamespace, f.gatewayPodLabels)], ports: _tcp(80, 443) });
+          }
           const pool = this.sandboxPool;
           if (pool && pool.tenant === this.tenant) {
             rules.push({ to: [{ podSelector: { matchLabels: { ...pool.podLabels } } }], ports: _tcp(pool.port) });
