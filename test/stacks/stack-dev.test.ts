@@ -1,0 +1,78 @@
+import { isSecret, Registration, runStackWithMocks, TEST_SECRETS } from './stack-harness';
+import { synthesizePlatform } from '../../stacks/charts';
+import { loadStackConfig } from '../../stacks/config';
+import * as path from 'path';
+
+const ENV = 'dev';
+let registrations: Registration[];
+let outputs: Record<string, any>;
+beforeAll(async () => { ({ registrations, outputs } = await runStackWithMocks(ENV)); });
+
+const find = (type: string, name: string) => {
+  const hit = registrations.find((r) => r.type === type && r.name === name);
+  if (!hit) throw new Error(`no ${type} "${name}"; registered: ${registrations.map((r) => `${r.type}/${r.name}`).join(', ')}`);
+  return hit;
+};
+const dependsOn = (r: Registration, other: Registration) => r.dependencies.some((d) => d.endsWith(`::${other.name}`) && d.includes(other.type));
+
+test('registers a release per chart, the third-party parts and the registrations', () => {
+  const releases = registrations.filter((r) => r.type === 'agentruntime:k8s:ChartRelease').map((r) => r.name).sort();
+  expect(releases).toEqual(['platform', 'platform-base', 'tenant-acme', 'tenant-globex']);
+  for (const chart of ['higress', 'kagent-crds', 'kagent', 'keda']) find('kubernetes:helm.sh/v4:Chart', chart);
+  find('kubernetes:yaml/v2:ConfigFile', 'agent-sandbox');
+  expect(registrations.filter((r) => r.name.startsWith('nacos-namespace-')).map((r) => r.name).sort())
+    .toEqual(['nacos-namespace-acme', 'nacos-namespace-globex']);
+  expect(registrations.filter((r) => r.name.startsWith('card-')).length).toBe(4);
+});
+
+test('each release deploys its synthesized chart through one ConfigGroup', () => {
+  const synthesized = synthesizePlatform(loadStackConfig(ENV, path.resolve(__dirname, '..', '..')));
+  for (const chart of synthesized.charts) {
+    const group = find('kubernetes:yaml/v2:ConfigGroup', chart.name);
+    expect(group.parent).toContain(`agentruntime:k8s:ChartRelease::${chart.name}`);
+    expect(group.wire.objs).toEqual(chart.objects);
+  }
+});
+
+test('installs CRDs before custom resources and the platform before tenants', () => {
+  const platform = find('agentruntime:k8s:ChartRelease', 'platform');
+  for (const crds of ['higress', 'kagent-crds', 'keda']) expect(dependsOn(platform, find('kubernetes:helm.sh/v4:Chart', crds))).toBe(true);
+  expect(dependsOn(platform, find('kubernetes:yaml/v2:ConfigFile', 'agent-sandbox'))).toBe(true);
+  for (const tenant of ['tenant-acme', 'tenant-globex']) {
+    expect(dependsOn(find('agentruntime:k8s:ChartRelease', tenant), platform)).toBe(true);
+  }
+});
+
+test('registers cards only after the registry and the agent workloads', () => {
+  const cards = registrations.filter((r) => r.name.startsWith('card-acme-'));
+  expect(cards.length).toBe(2);
+  for (const card of cards) {
+    expect(dependsOn(card, find('agentruntime:k8s:ChartRelease', 'platform'))).toBe(true);
+    expect(dependsOn(card, find('agentruntime:k8s:ChartRelease', 'tenant-acme'))).toBe(true);
+  }
+});
+
+test('keeps secret config values secret', () => {
+  const nacosAuth = find('kubernetes:core/v1:Secret', 'nacos-nacos-auth');
+  expect(isSecret(nacosAuth.wire.stringData)).toBe(true);
+  expect(isSecret(find('kubernetes:core/v1:Secret', 'acme-acme-openai').wire.stringData)).toBe(true);
+  for (const card of registrations.filter((r) => r.name.startsWith('card-'))) expect(isSecret(card.wire.credentials)).toBe(true);
+  const plain = JSON.stringify(registrations.map((r) => stripSecrets(r.wire)));
+  for (const value of [TEST_SECRETS.nacosAdminPassword, TEST_SECRETS.nacosAuthToken, 'sk-test-model-key-5d2b']) expect(plain).not.toContain(value);
+});
+
+test('exports the gateway, routes per agent, cards and tenants', () => {
+  expect(outputs.gatewayUrl).toBe('https://dev.agents.example.com');
+  expect(outputs.tenants).toEqual(['acme', 'globex']);
+  expect(outputs.routes['acme/orchestrator']).toContain('POST https://dev.agents.example.com/api/v1/agents/orchestrator/chat');
+  expect(outputs.routes['acme/orchestrator']).toContain('POST https://dev.agents.example.com/api/v1/internal/a2a/orchestrator/plan');
+  expect(outputs.cards).toEqual(expect.arrayContaining([{ tenant: 'globex', name: 'researcher', version: '2.2.0' }]));
+});
+
+/** The wire form with every secret value removed. */
+function stripSecrets(v: any): any {
+  if (isSecret(v)) return '[secret]';
+  if (Array.isArray(v)) return v.map(stripSecrets);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, stripSecrets(x)]));
+  return v;
+}

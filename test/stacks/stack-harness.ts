@@ -1,0 +1,83 @@
+/**
+ * Runs the real Pulumi program under Pulumi's mocks and records every registration as the
+ * engine receives it: type, name, parent, dependencies and the serialized inputs (where
+ * secrets are still marked as secrets).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+/** The secret-wrapper signature of Pulumi's wire format. */
+export const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
+const SIG_KEY = '4dabf18193072939515e22adb298388d';
+
+export interface Registration {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly parent: string;
+  readonly dependencies: string[];
+  readonly custom: boolean;
+  /** Inputs as sent on the wire: secrets are `{ <sig>: SECRET_SIG, value }`. */
+  readonly wire: Record<string, any>;
+}
+
+/** Test secret values; the tests assert they never appear in plain text. */
+export const TEST_SECRETS: Record<string, string> = {
+  nacosAuthToken: 'dGhpcy1pcy1hLXRlc3QtdG9rZW4tb2YtMzItYnl0ZXMtbGVu',
+  nacosIdentityKey: 'test-identity-key',
+  nacosIdentityValue: 'test-identity-value-7f3a',
+  nacosAdminPassword: 'test-admin-password-9c1e',
+  tenantSecrets: JSON.stringify({ 'acme/acme-openai/api-key': 'sk-test-model-key-5d2b', 'acme/acme-kb-token/token': 'kb-test-token-8e4f' }),
+};
+
+/** The stack's config as `setAllConfig` takes it, optionally changed by `mutate`. */
+export function stackConfig(env: string, mutate?: (values: Record<string, any>) => void): Record<string, string> {
+  const doc = yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${env}.yaml`), 'utf8')) as any;
+  const values: Record<string, any> = {};
+  for (const [k, v] of Object.entries(doc.config)) values[k.replace(/^agent-runtime:/, '')] = v;
+  values.registration = { endpoint: 'http://127.0.0.1:8848' };
+  mutate?.(values);
+  const config: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...values, ...TEST_SECRETS })) {
+    config[`agent-runtime:${k}`] = typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  return config;
+}
+
+/** Runs `stacks/program.ts` under mocks; resolves when every registration has been answered. */
+export async function runStackWithMocks(env: string, config = stackConfig(env)): Promise<{ registrations: Registration[]; outputs: Record<string, unknown> }> {
+  const pulumi = require('@pulumi/pulumi');
+  const { MockMonitor } = require('@pulumi/pulumi/runtime/mocks');
+  const registrations: Registration[] = [];
+  const original = MockMonitor.prototype.registerResource;
+  MockMonitor.prototype.registerResource = function (req: any, callback: any) {
+    const parent = req.getParent();
+    const type = req.getType();
+    const name = req.getName();
+    const parentType = parent ? parent.split('::')[2] : '';
+    registrations.push({
+      type, name, parent, custom: req.getCustom(),
+      urn: `urn:pulumi:${env}::agent-runtime::${parentType ? `${parentType}$` : ''}${type}::${name}`,
+      dependencies: req.getDependenciesList(),
+      wire: req.getObject()?.toJavaScript() ?? {},
+    });
+    return original.call(this, req, callback);
+  };
+  await pulumi.runtime.setMocks({
+    newResource: (args: any) => ({ id: `${args.name}-id`, state: { ...args.inputs, agentName: args.inputs?.card?.name, version: args.inputs?.card?.version } }),
+    call: (args: any) => args.inputs,
+  }, 'agent-runtime', env, false);
+  pulumi.runtime.setAllConfig(config, Object.keys(TEST_SECRETS).map((k) => `agent-runtime:${k}`));
+  const { runStack } = require('../../stacks/program');
+  const outputs = runStack();
+  const resolved = await new Promise<Record<string, unknown>>((resolve) => pulumi.output(outputs).apply(resolve));
+  await pulumi.runtime.disconnect();
+  return { registrations, outputs: resolved };
+}
+
+/** Whether a wire value is a Pulumi secret. */
+export function isSecret(value: any): boolean {
+  return value !== null && typeof value === 'object' && value[SIG_KEY] === SECRET_SIG;
+}
