@@ -105,7 +105,7 @@ export interface AgentResources {
   readonly cpu?: string;
   /** @default '256Mi' */
   readonly memory?: string;
-  /** @default '1' */
+  /** @default '500m' */
   readonly cpuLimit?: string;
   /** @default '512Mi' */
   readonly memoryLimit?: string;
@@ -368,7 +368,7 @@ export class Agent extends Construct {
   }
 
   private _resources(r: AgentResources, where: string) {
-    const s = { cpu: r.cpu ?? '100m', memory: r.memory ?? '256Mi', cpuLimit: r.cpuLimit ?? '1', memoryLimit: r.memoryLimit ?? '512Mi' };
+    const s = { cpu: r.cpu ?? '100m', memory: r.memory ?? '256Mi', cpuLimit: r.cpuLimit ?? '500m', memoryLimit: r.memoryLimit ?? '512Mi' };
     const n = {
       cpu: _parseQuantity(s.cpu, `${where}: resources.cpu`),
       memory: _parseQuantity(s.memory, `${where}: resources.memory`),

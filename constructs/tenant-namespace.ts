@@ -13,15 +13,15 @@ import { SandboxPool, SandboxPoolProps } from './sandbox-pool';
 
 /** Hard limits of a tenant (ResourceQuota `spec.hard`). */
 export interface TenantQuota {
-  /** @default '4' */
-  readonly requestsCpu?: string;
-  /** @default '8Gi' */
-  readonly requestsMemory?: string;
   /** @default '8' */
-  readonly limitsCpu?: string;
+  readonly requestsCpu?: string;
   /** @default '16Gi' */
+  readonly requestsMemory?: string;
+  /** @default '32' */
+  readonly limitsCpu?: string;
+  /** @default '64Gi' */
   readonly limitsMemory?: string;
-  /** @default 50 */
+  /** @default 100 */
   readonly pods?: number;
   /** NVIDIA GPUs (`requests.nvidia.com/gpu`). @default 0 */
   readonly gpus?: number;
@@ -136,7 +136,8 @@ export function a2aConsumer(caller: string): string {
 }
 
 const DEFAULT_QUOTA: Required<TenantQuota> = {
-  requestsCpu: '4', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '16Gi', pods: 50, gpus: 0,
+  // Fits ten default agents at their max replicas (3 x 100m/256Mi, limits 500m/512Mi).
+  requestsCpu: '8', requestsMemory: '16Gi', limitsCpu: '32', limitsMemory: '64Gi', pods: 100, gpus: 0,
   storage: '20Gi', persistentVolumeClaims: 10, requestsEphemeralStorage: '20Gi', limitsEphemeralStorage: '40Gi',
 };
 

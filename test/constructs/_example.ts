@@ -78,7 +78,7 @@ export interface Example {
 /** Builds the two-tenant example. */
 export function buildExample(): Example {
   const directory = new AgentDirectory();
-  const a = tenantChart({ name: 'acme', quota: { requestsCpu: '8', limitsCpu: '24', limitsMemory: '24Gi' } }, directory);
+  const a = tenantChart({ name: 'acme', quota: { requestsCpu: '6', requestsMemory: '12Gi' } }, directory);
   const b = tenantChart({ name: 'beta', rateLimitTier: 'free' }, directory);
   const acme = a.tenant;
   const beta = b.tenant;
