@@ -1,0 +1,222 @@
+import { AGENT_CARD_KEY, ANNOTATION, LABEL } from '../../constructs/labels';
+import { findAll, findOne } from '../support/manifest';
+import { validateAll } from '../support/schema-validator';
+import { buildExample, byoAgent, FACTS, tenantChart } from './_example';
+
+describe('Agent', () => {
+  const ex = buildExample();
+  const objects = ex.synth();
+
+  test('every emitted object validates', () => {
+    expect(validateAll(objects)).toEqual([]);
+  });
+
+  test('matches the everything-on snapshot (declarative agent with MCP server, KEDA and calls)', () => {
+    const orchestrator = objects.filter((o) => o.metadata?.labels?.[LABEL.agent] === 'orchestrator' && o.metadata.namespace === 'beta');
+    const research = objects.filter((o) => o.metadata?.labels?.[LABEL.agent] === 'research');
+    expect([...research, ...orchestrator]).toMatchSnapshot();
+  });
+
+  describe('declarative', () => {
+    test('emits a kagent Agent with its skills, model config, MCP tool and restricted pods, replicas left unset', () => {
+      const agent = findOne(objects, 'Agent', 'research', 'acme');
+      expect(agent.apiVersion).toBe('kagent.dev/v1alpha2');
+      expect(agent.spec.type).toBe('Declarative');
+      const d = agent.spec.declarative;
+      expect(d.modelConfig).toBe('research-model');
+      expect(d.systemMessage).toBe('You are a careful research assistant.');
+      expect(d.tools).toEqual([{ type: 'McpServer', mcpServer: { name: 'research-github', kind: 'RemoteMCPServer', apiGroup: 'kagent.dev', toolNames: ['search_code', 'get_file_contents'] } }]);
+      expect(d.a2aConfig.skills.map((s: any) => s.id)).toEqual(['web', 'summarize']);
+      expect(d.deployment.replicas).toBeUndefined();
+      expect(d.deployment.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+      expect(d.deployment.labels).toMatchObject({ [LABEL.tenant]: 'acme', [LABEL.agent]: 'research', [LABEL.role]: 'agent', [LABEL.component]: 'declarative-agent' });
+      expect(d.deployment.serviceAccountName).toBe('research');
+    });
+
+    test('gives the ModelConfig string sampling values, integer token counts, a secret API key and headers', () => {
+      expect(findOne(objects, 'ModelConfig', 'research-model', 'acme').spec).toEqual({
+        provider: 'OpenAI',
+        model: 'gpt-4o-2024-08-06',
+        apiKeySecret: 'openai',
+        apiKeySecretKey: 'api-key',
+        defaultHeaders: { 'OpenAI-Organization': 'org-acme' },
+        openAI: { temperature: '0.2', topP: '0.9', maxTokens: 4096, timeout: 60 },
+      });
+      expect(findOne(objects, 'ModelConfig', 'orchestrator-model', 'beta').spec.anthropic).toEqual({ temperature: '0.3', maxTokens: 8192 });
+    });
+
+    test('reads auth headers of a RemoteMCPServer from a Secret', () => {
+      expect(findOne(objects, 'RemoteMCPServer', 'research-github', 'acme').spec).toEqual({
+        description: 'github MCP server',
+        url: 'https://api.githubcopilot.com/mcp/',
+        protocol: 'STREAMABLE_HTTP',
+        timeout: '45s',
+        headersFrom: [{ name: 'Authorization', valueFrom: { type: 'Secret', name: 'github-mcp', key: 'token' } }],
+      });
+    });
+
+    test('takes the system prompt from a ConfigMap', () => {
+      expect(findOne(objects, 'Agent', 'orchestrator', 'beta').spec.declarative.systemMessageFrom).toEqual({ type: 'ConfigMap', name: 'orchestrator-prompt', key: 'system.md' });
+    });
+
+    test('lets the kagent controller reach declarative agents only', () => {
+      const np = findOne(objects, 'NetworkPolicy', 'allow-kagent-ingress', 'acme').spec;
+      expect(np.podSelector.matchLabels[LABEL.component]).toBe('declarative-agent');
+      expect(np.ingress[0].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('kagent');
+    });
+  });
+
+  describe('bring your own', () => {
+    test('runs a restricted Deployment without a token and a Service on the A2A port', () => {
+      const dep = findOne(objects, 'Deployment', 'billing', 'beta');
+      const pod = dep.spec.template.spec;
+      expect(dep.spec.replicas).toBeUndefined();
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      const c = pod.containers[0];
+      expect(c.image).toBe('ghcr.io/beta/billing:3.4.1');
+      expect(c.securityContext).toEqual({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
+      expect(c.readinessProbe.httpGet).toEqual({ path: '/.well-known/agent-card.json', port: 'a2a' });
+      expect(c.livenessProbe.tcpSocket).toEqual({ port: 'a2a' });
+      const svc = findOne(objects, 'Service', 'billing', 'beta');
+      expect(svc.spec.ports).toEqual([{ name: 'a2a', port: 8080, targetPort: 'a2a', protocol: 'TCP' }]);
+      expect(svc.spec.selector).toEqual(dep.spec.selector.matchLabels);
+      expect(findOne(objects, 'ServiceAccount', 'billing', 'beta').automountServiceAccountToken).toBe(false);
+    });
+
+    test('projects a short-lived token and grants sandbox claims only to agents using a pool', () => {
+      const pod = findOne(objects, 'Deployment', 'coder', 'acme').spec.template.spec;
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(pod.volumes.find((v: any) => v.name === 'api-token').projected.sources[0].serviceAccountToken.expirationSeconds).toBe(3600);
+      expect(pod.containers[0].env).toEqual(expect.arrayContaining([{ name: 'SANDBOX_WARM_POOL', value: 'code' }]));
+      const role = findOne(objects, 'Role', 'coder-sandbox-claims', 'acme');
+      expect(role.rules).toEqual([{ apiGroups: ['extensions.agents.x-k8s.io'], resources: ['sandboxclaims'], verbs: ['get', 'list', 'watch', 'create', 'delete'] }]);
+      expect(findOne(objects, 'RoleBinding', 'coder-sandbox-claims', 'acme').subjects).toEqual([{ kind: 'ServiceAccount', name: 'coder', namespace: 'acme' }]);
+      expect(findAll(objects, 'Role', 'beta').map((r) => r.metadata.name)).toEqual(['tenant-developer']);
+    });
+  });
+
+  describe('scaling', () => {
+    test('uses an HPA from one replica, and a PDB of maxUnavailable 1 only above one replica', () => {
+      expect(findOne(objects, 'HorizontalPodAutoscaler', 'research', 'acme').spec).toMatchObject({
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'research' }, minReplicas: 2, maxReplicas: 4,
+      });
+      expect(findOne(objects, 'PodDisruptionBudget', 'research', 'acme').spec).toEqual({
+        maxUnavailable: 1, selector: { matchLabels: { [LABEL.tenant]: 'acme', [LABEL.agent]: 'research', [LABEL.track]: 'stable' } },
+      });
+      expect(findAll(objects, 'PodDisruptionBudget', 'beta')).toEqual([]);
+    });
+
+    test('scales to zero with a KEDA ScaledObject and no HPA', () => {
+      expect(findOne(objects, 'ScaledObject', 'orchestrator', 'beta').spec).toMatchObject({
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'orchestrator' }, minReplicaCount: 0, maxReplicaCount: 5,
+        triggers: [{ type: 'cron' }],
+      });
+      expect(findAll(objects, 'HorizontalPodAutoscaler', 'beta').map((h) => h.metadata.name)).toEqual(['billing']);
+    });
+  });
+
+  describe('routes', () => {
+    test('serves POST chat and per-skill A2A routes on the gateway host with TLS, timeout, retries and the tier limit', () => {
+      const chat = findOne(objects, 'Ingress', 'billing-chat', 'beta');
+      expect(chat.metadata.annotations).toEqual({
+        'higress.io/match-method': 'POST',
+        'higress.io/rewrite-path': '/',
+        'higress.io/timeout': '60',
+        'higress.io/proxy-next-upstream-tries': '2',
+        'higress.io/route-limit-rpm': '60',
+      });
+      expect(chat.spec.ingressClassName).toBe(FACTS.ingressClass);
+      expect(chat.spec.tls).toEqual([{ hosts: [FACTS.gatewayHost], secretName: FACTS.gatewayTlsSecret }]);
+      expect(chat.spec.rules[0].http.paths[0]).toEqual({ path: '/api/v1/agents/beta/billing/chat', pathType: 'Exact', backend: { service: { name: 'billing', port: { number: 8080 } } } });
+      const refund = findOne(objects, 'Ingress', 'billing-a2a-refund', 'beta');
+      expect(refund.spec.rules[0].http.paths[0].path).toBe('/api/v1/internal/a2a/beta/billing/refund');
+      expect(refund.metadata.labels[LABEL.skill]).toBe('refund');
+    });
+
+    test('allows the public consumer on chat routes and exactly the declared callers on skill routes', () => {
+      const plugin = findOne(objects, 'WasmPlugin', 'jwt-auth-beta', FACTS.gatewayNamespace);
+      const allow = Object.fromEntries(plugin.spec.matchRules.map((r: any) => [r.ingress.join(','), r.config.allow]));
+      expect(allow).toEqual({
+        'beta/billing-chat': ['public'],
+        'beta/billing-a2a-refund': ['beta/orchestrator'],
+        'beta/billing-a2a-invoice': [],
+        'beta/orchestrator-chat': ['public'],
+        'beta/orchestrator-a2a-plan': [],
+      });
+      const acme = findOne(objects, 'WasmPlugin', 'jwt-auth-acme', FACTS.gatewayNamespace);
+      expect(acme.spec.matchRules.find((r: any) => r.ingress[0] === 'acme/research-a2a-web').config.allow).toEqual(['beta/orchestrator']);
+      expect(acme.spec.defaultConfig.consumers.map((c: any) => [c.name, c.issuer])).toEqual([
+        ['public', FACTS.jwt.publicIssuer],
+        ['beta/orchestrator', `${FACTS.jwt.internalIssuer}/beta/orchestrator`],
+      ]);
+      expect(acme.spec.defaultConfig.consumers[1].jwks).toBe(FACTS.jwt.internalJwks);
+    });
+  });
+
+  describe('skill references', () => {
+    test('become an egress rule to exactly the callee pods and port, and an ingress rule on the callee side', () => {
+      const egress = findOne(objects, 'NetworkPolicy', 'orchestrator-egress', 'beta').spec;
+      expect(egress.podSelector.matchLabels).toEqual({ [LABEL.tenant]: 'beta', [LABEL.agent]: 'orchestrator', [LABEL.track]: 'stable' });
+      expect(egress.egress.slice(0, 2)).toEqual([
+        { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'acme' } }, podSelector: { matchLabels: { [LABEL.tenant]: 'acme', [LABEL.agent]: 'research' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+        { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'beta' } }, podSelector: { matchLabels: { [LABEL.tenant]: 'beta', [LABEL.agent]: 'billing' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+      ]);
+      const ingress = findOne(objects, 'NetworkPolicy', 'research-a2a-ingress', 'acme').spec;
+      expect(ingress.ingress).toEqual([{
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'beta' } }, podSelector: { matchLabels: { [LABEL.tenant]: 'beta', [LABEL.agent]: 'orchestrator' } } }],
+        ports: [{ protocol: 'TCP', port: 8080 }],
+      }]);
+      expect(findAll(objects, 'NetworkPolicy', 'beta').filter((n) => n.metadata.name.endsWith('-a2a-ingress')).map((n) => n.metadata.name)).toEqual(['billing-a2a-ingress']);
+    });
+
+    test('are recorded on the workload for reviews', () => {
+      expect(findOne(objects, 'Agent', 'orchestrator', 'beta').metadata.annotations[ANNOTATION.calls]).toBe('acme/research#web,beta/billing#refund');
+    });
+
+    test('no tenant chart writes into another tenant namespace', () => {
+      const acmeChart = ex.charts[0].toJson();
+      const namespaces = new Set(acmeChart.map((o: any) => o.metadata.namespace ?? o.metadata.name));
+      expect([...namespaces].sort()).toEqual(['acme', FACTS.gatewayNamespace]);
+    });
+  });
+
+  describe('AgentCard', () => {
+    test('is A2A 0.3 data with everything Nacos 3.1 requires and the public gateway URL', () => {
+      expect(ex.research.card).toEqual({
+        protocolVersion: '0.3.0',
+        name: 'research',
+        description: 'Researches topics on the web and in GitHub',
+        version: '2.1.0',
+        url: 'https://agents.example.com/api/v1/agents/acme/research/chat',
+        preferredTransport: 'JSONRPC',
+        capabilities: { streaming: true, pushNotifications: false, stateTransitionHistory: false },
+        defaultInputModes: ['text/plain', 'application/json'],
+        defaultOutputModes: ['text/plain', 'application/json'],
+        skills: [
+          { id: 'web', name: 'Web research', description: 'Researches a question on the web', tags: ['research', 'web'], examples: ['What is A2A?'] },
+          { id: 'summarize', name: 'Summarize', description: 'Summarizes documents', tags: ['summarization'] },
+        ],
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'JWT issued by the platform identity provider' } },
+        security: [{ bearer: [] }],
+      });
+    });
+
+    test('is emitted as a ConfigMap the runtime reads, marked latest, in the tenant Nacos namespace', () => {
+      const cm = findOne(objects, 'ConfigMap', 'research-agent-card', 'acme');
+      expect(cm.metadata.labels[LABEL.role]).toBe('agent-card');
+      expect(cm.metadata.annotations).toEqual({ [ANNOTATION.nacosNamespace]: 'acme', [ANNOTATION.setAsLatest]: 'true' });
+      expect(JSON.parse(cm.data[AGENT_CARD_KEY])).toEqual(ex.research.card);
+      expect(cm.data[AGENT_CARD_KEY]).toContain('\n  "protocolVersion"');
+    });
+  });
+
+  test('a single agent without calls, pools or egress emits no egress or A2A ingress policy', () => {
+    const { chart, tenant } = tenantChart({ name: 'solo' });
+    tenant.addAgent(byoAgent('lonely'));
+    const out = chart.toJson();
+    expect(validateAll(out)).toEqual([]);
+    expect(findAll(out, 'NetworkPolicy', 'solo').map((n) => n.metadata.name)).toEqual(['default-deny', 'allow-dns', 'allow-gateway-ingress', 'allow-registry-egress']);
+  });
+});
