@@ -47,10 +47,11 @@ export function stackConfig(env: string, mutate?: (values: Record<string, any>) 
 }
 
 /** Runs `stacks/program.ts` under mocks; resolves when every registration has been answered. */
-export async function runStackWithMocks(env: string, config = stackConfig(env)): Promise<{ registrations: Registration[]; outputs: Record<string, unknown> }> {
+export async function runStackWithMocks(
+  env: string, config = stackConfig(env), registrations: Registration[] = [],
+): Promise<{ registrations: Registration[]; outputs: Record<string, unknown> }> {
   const pulumi = require('@pulumi/pulumi');
   const { MockMonitor } = require('@pulumi/pulumi/runtime/mocks');
-  const registrations: Registration[] = [];
   const original = MockMonitor.prototype.registerResource;
   MockMonitor.prototype.registerResource = function (req: any, callback: any) {
     const parent = req.getParent();
