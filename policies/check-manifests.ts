@@ -56,11 +56,12 @@ export function checkManifests(objects: readonly K8sObject[], options: CheckOpti
     if (!rule.kinds) anyKind.push(active);
     else for (const k of rule.kinds) byKind.set(k, [...(byKind.get(k) ?? []), active]);
   }
+  // Rules for a kind = its specific rules + the any-kind rules, combined once per kind.
+  for (const [k, list] of byKind) byKind.set(k, [...list, ...anyKind]);
   const violations: ReportedViolation[] = [];
   let mandatory = 0;
   for (const obj of objects) {
-    const specific = byKind.get(obj.kind ?? '');
-    const actives = specific ? (anyKind.length ? [...specific, ...anyKind] : specific) : anyKind;
+    const actives = byKind.get(obj.kind ?? '') ?? anyKind;
     for (const a of actives) {
       for (const v of _run(a.rule, obj, ctx)) {
         const level = v.advisory ? 'advisory' : a.level;

@@ -32,7 +32,8 @@ export function loadManifests(paths: readonly string[]): LoadedManifests {
   const files: string[] = [];
   for (const p of paths) _collect(p, true, files);
   const objects: K8sObject[] = [];
-  const sources = new WeakMap<object, string>();
+  // A Map, not a WeakMap: the objects live as long as the result, and 100k ephemerons slow the GC.
+  const sources = new Map<object, string>();
   let skipped = 0;
   for (const file of files) {
     for (const doc of parseManifestText(_read(file), file)) {
