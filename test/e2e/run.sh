@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# The real end-to-end lane (issue 7): `npm run e2e`.
+#
+# Builds/reuses the pinned tools (scripts/e2e/install-tools.sh, cache outside the repo), starts etcd,
+# kube-apiserver, kube-controller-manager, kube-scheduler, kwok and Nacos 3.1 on 127.0.0.1 with auth
+# on, then runs the `dev` stack with `pulumi up` against them and checks the result. Every step logs
+# its name and duration; the first failing step fails the lane with its name. Every process started
+# is stopped on exit, failure included.
+#
+# Env: AGENT_RUNTIME_CACHE (tool cache, default ~/.cache/agent-runtime-e2e), E2E_KEEP=1 (keep the
+# run dir and leave nothing running anyway), E2E_BENCH_OUT (default bench/e2e.json).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+E2E="$ROOT/scripts/e2e"
+source "$E2E/versions.env"
+source "$E2E/lib.sh"
+CACHE="$(e2e_cache)"
+BIN="$CACHE/bin"
+SHARED_CRDS="${E2E_SHARED_CRDS:-$ROOT/../shared/crds}"
+BENCH_OUT="${E2E_BENCH_OUT:-$ROOT/bench/e2e.json}"
+STACK=dev
+
+RUN="$(mktemp -d "${TMPDIR:-/tmp}/agent-runtime-e2e.XXXXXX")"
+export E2E_RUN_DIR="$RUN"
+LANE_T0=$(date +%s)
+CURRENT_STEP="(setup)"
+
+cleanup() {
+  local rc=$?
+  set +e
+  bash "$E2E/stop-cluster.sh" "$RUN"
+  if [[ $rc -ne 0 ]]; then
+    log "LANE FAILED at step: $CURRENT_STEP (run dir: $RUN; logs in $RUN/logs)"
+    for f in "$RUN"/logs/*.log; do [[ -f "$f" ]] && { echo "----- tail $f" >&2; tail -n 15 "$f" >&2; }; done
+  fi
+  if [[ -z "${E2E_KEEP:-}" && $rc -eq 0 ]]; then rm -rf "$RUN"; fi
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# step NAME FUNCTION : runs one named step; a failure stops the lane naming the step
+step() {
+  CURRENT_STEP="$1"
+  local rc
+  # not `step_time ... || ...`: errexit must stay on inside the step (bash ignores -e in `||` lists)
+  set +e
+  step_time "$1" "$2"
+  rc=$?
+  set -e
+  if [[ $rc -ne 0 ]]; then
+    echo "e2e: $PASSED passed, 1 failed (failed step: $1)"
+    exit 1
+  fi
+  PASSED=$((PASSED + 1))
+}
+PASSED=0
+
+# ------------------------------------------------------------------ steps
+tools() {
+  bash "$E2E/install-tools.sh"
+}
+
+start_everything() {
+  bash "$E2E/start-cluster.sh" "$RUN"
+  source "$RUN/env.sh"
+}
+
+kubeconfig_check() {
+  source "$RUN/env.sh"
+  [[ -s "$KUBECONFIG" ]]
+  # a Deployment becomes Ready under kwok (scheduler + controller-manager + fake kubelet work)
+  node "$E2E/cluster-helper.mjs" smoke "$KUBECONFIG"
+}
+
+apply_crds() {
+  source "$RUN/env.sh"
+  # Third-party CRDs: their upstream projects publish no registry package, so they are read at run
+  # time from ../shared/crds (not committed to this repo).
+  [[ -d "$SHARED_CRDS" ]] || { log "no CRDs at $SHARED_CRDS (set E2E_SHARED_CRDS)"; return 1; }
+  node "$ROOT/test/e2e/checks.mjs" apply-crds "$SHARED_CRDS"
+}
+
+pulumi_env() {
+  source "$RUN/env.sh"
+  export PATH="$BIN:$ROOT/node_modules/@pulumi/pulumi:$ROOT/node_modules/.bin:$PATH"
+  export PULUMI_HOME="$RUN/pulumi-home"
+  export PULUMI_CONFIG_PASSPHRASE="e2e-$(basename "$RUN")"
+  export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+  export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
+  # the TypeScript program is type-checked by `npm test`; here ts-node only transpiles
+  export PULUMI_NODEJS_TRANSPILE_ONLY=true
+  # dynamic providers (AgentCard, NacosNamespace) load runtime/*.ts at run time
+  export NODE_OPTIONS="${NODE_OPTIONS:-} --require ts-node/register/transpile-only"
+  export TS_NODE_PROJECT="$ROOT/tsconfig.json"
+  CFG="$RUN/Pulumi.$STACK.e2e.yaml"
+  PULUMI=(pulumi --cwd "$ROOT" --stack "$STACK" --config-file "$CFG" --non-interactive --color never)
+}
+
+login() {
+  pulumi_env
+  mkdir -p "$RUN/state"
+  pulumi login "file://$RUN/state"
+  pulumi --cwd "$ROOT" stack init "$STACK" --secrets-provider passphrase --non-interactive >/dev/null 2>&1 || true
+  pulumi --cwd "$ROOT" stack ls --non-interactive
+}
+
+stack_config() {
+  pulumi_env
+  # the dev config + what this lane changes: third-party Helm installs off (their images cannot run
+  # here; their CRDs were applied above), registrations against the real Nacos on 127.0.0.1.
+  node "$ROOT/test/e2e/checks.mjs" write-config "$ROOT/Pulumi.$STACK.yaml" "$CFG"
+  # the Secrets the stack needs, as Pulumi secret config (encrypted with the passphrase provider)
+  printf '%s' "$NACOS_AUTH_TOKEN_SECRET" | "${PULUMI[@]}" config set --secret nacosAuthToken
+  printf '%s' "$NACOS_IDENTITY_KEY" | "${PULUMI[@]}" config set --secret nacosIdentityKey
+  printf '%s' "$NACOS_IDENTITY_VALUE" | "${PULUMI[@]}" config set --secret nacosIdentityValue
+  printf '%s' "$NACOS_PASSWORD" | "${PULUMI[@]}" config set --secret nacosAdminPassword
+  node "$ROOT/test/e2e/checks.mjs" tenant-secrets "$ROOT/Pulumi.$STACK.yaml" >"$RUN/tenant-secrets.json"
+  "${PULUMI[@]}" config set --secret tenantSecrets "$(cat "$RUN/tenant-secrets.json")"
+  # every secret value, for the state check
+  node -e '
+    const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const v = [process.env.NACOS_AUTH_TOKEN_SECRET, process.env.NACOS_IDENTITY_VALUE, process.env.NACOS_PASSWORD, ...Object.values(s)];
+    require("fs").writeFileSync(process.argv[2], JSON.stringify(v), { mode: 0o600 });
+  ' "$RUN/tenant-secrets.json" "$RUN/secret-values.json"
+}
+
+UP_CREATE_S=""; UP_NOOP_S=""
+pulumi_up() {
+  pulumi_env
+  local t0; t0=$(date +%s.%N)
+  "${PULUMI[@]}" up --yes --skip-preview --suppress-progress 2>&1 | tee "$RUN/logs/pulumi-up.log"
+  UP_CREATE_S=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
+  echo "$UP_CREATE_S" >"$RUN/up-create.s"
+}
+
+check_objects() {
+  pulumi_env
+  "${PULUMI[@]}" stack export --file "$RUN/state-export.json"
+  (cd "$ROOT" && node bin/agent-runtime.js synth --stack "$STACK" --out "$RUN/synth") >/dev/null
+  node "$ROOT/test/e2e/checks.mjs" objects "$RUN/synth" "$RUN/state-export.json"
+}
+
+check_nacos() {
+  pulumi_env
+  node "$ROOT/test/e2e/checks.mjs" nacos "$RUN/synth" present
+}
+
+check_policy() {
+  pulumi_env
+  set +e
+  "${PULUMI[@]}" preview --policy-pack "$ROOT/policies" --suppress-progress >"$RUN/logs/pulumi-preview-policy.log" 2>&1
+  local rc=$?
+  set -e
+  cat "$RUN/logs/pulumi-preview-policy.log"
+  if grep -qE 'mandatory' "$RUN/logs/pulumi-preview-policy.log"; then
+    log "mandatory policy violation(s) reported"; return 1
+  fi
+  grep -q 'Policies:' "$RUN/logs/pulumi-preview-policy.log" || { log "the policy pack did not run"; return 1; }
+  return $rc
+}
+
+second_up() {
+  pulumi_env
+  local t0; t0=$(date +%s.%N)
+  "${PULUMI[@]}" up --yes --expect-no-changes --suppress-progress 2>&1 | tee "$RUN/logs/pulumi-up-2.log"
+  UP_NOOP_S=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
+  echo "$UP_NOOP_S" >"$RUN/up-noop.s"
+}
+
+check_refresh_drift() {
+  pulumi_env
+  node "$ROOT/test/e2e/checks.mjs" edit-card "$RUN/synth" >"$RUN/edited-card.txt"
+  "${PULUMI[@]}" refresh --yes --skip-preview --json >"$RUN/logs/pulumi-refresh.json" 2>"$RUN/logs/pulumi-refresh.err" || { cat "$RUN/logs/pulumi-refresh.err"; return 1; }
+  node "$ROOT/test/e2e/checks.mjs" refresh-detected "$RUN/logs/pulumi-refresh.json" "$(cat "$RUN/edited-card.txt")"
+  # the next up puts the card back
+  "${PULUMI[@]}" up --yes --skip-preview --suppress-progress >"$RUN/logs/pulumi-up-3.log" 2>&1 || { cat "$RUN/logs/pulumi-up-3.log"; return 1; }
+  node "$ROOT/test/e2e/checks.mjs" nacos "$RUN/synth" present
+}
+
+check_state_secrets() {
+  pulumi_env
+  "${PULUMI[@]}" stack export --file "$RUN/state-export.json"
+  node "$ROOT/test/e2e/checks.mjs" no-plaintext "$RUN/state-export.json" "$RUN/secret-values.json"
+}
+
+destroy() {
+  pulumi_env
+  "${PULUMI[@]}" destroy --yes --skip-preview --suppress-progress 2>&1 | tee "$RUN/logs/pulumi-destroy.log"
+  node "$ROOT/test/e2e/checks.mjs" gone "$RUN/synth" "$RUN/state-export.json"
+  node "$ROOT/test/e2e/checks.mjs" nacos "$RUN/synth" absent
+}
+
+bench() {
+  mkdir -p "$(dirname "$BENCH_OUT")"
+  node -e '
+    const [out, create, noop, lane, cold] = process.argv.slice(1);
+    const r = {
+      lane: "e2e (kube-apiserver + kwok + Nacos 3.1, real pulumi up)",
+      stack: "dev",
+      pulumiUpCreateSeconds: Number(create),
+      pulumiUpNoChangeSeconds: Number(noop),
+      laneSeconds: Number(lane),
+      toolCache: cold === "1" ? "cold" : "warm",
+      machine: "2 cores, 24 GiB",
+      measuredAt: new Date().toISOString(),
+    };
+    require("fs").writeFileSync(out, JSON.stringify(r, null, 2) + "\n");
+    console.log(JSON.stringify(r));
+  ' "$BENCH_OUT" "$(cat "$RUN/up-create.s")" "$(cat "$RUN/up-noop.s")" "$(( $(date +%s) - LANE_T0 ))" "${TOOLS_WERE_COLD:-0}"
+}
+
+# ------------------------------------------------------------------ the lane
+[[ -x "$BIN/kube-apiserver" && -x "$BIN/pulumi-resource-kubernetes" ]] || TOOLS_WERE_COLD=1
+step "tools (install or reuse cache)" tools
+step "start etcd, kube-apiserver, controller-manager, scheduler, kwok, Nacos" start_everything
+step "kubeconfig + a Deployment Ready under kwok" kubeconfig_check
+step "apply third-party CRDs" apply_crds
+step "pulumi login (file backend)" login
+step "stack config + secrets" stack_config
+step "pulumi up (create)" pulumi_up
+step "check: synthesized objects exist, custom resources accepted" check_objects
+step "check: AgentCards and tenant namespaces in Nacos" check_nacos
+step "check: pulumi preview --policy-pack policies (no mandatory violation)" check_policy
+step "check: second pulumi up reports no changes" second_up
+step "check: hand edit in Nacos -> pulumi refresh detects it" check_refresh_drift
+step "check: exported state holds no plain-text secret" check_state_secrets
+step "pulumi destroy leaves nothing behind" destroy
+step "bench" bench
+log "e2e lane green in $(( $(date +%s) - LANE_T0 ))s"
+echo "e2e: $PASSED passed, 0 failed"
