@@ -27,6 +27,8 @@ export interface DashboardOptions {
   readonly sources: readonly MetricSource[];
   /** Namespace of the Nacos cluster. */
   readonly registryNamespace: string;
+  /** Name of the tenants' ResourceQuota: the tenant picker lists the namespaces that have it. */
+  readonly tenantQuotaName: string;
   /** Whether the A2A recording rules exist (panels then read them). */
   readonly recordingRules: boolean;
   /** @default [] */
@@ -193,7 +195,6 @@ export function buildDashboard(o: DashboardOptions): Record<string, unknown> {
     name, label, type: 'query', datasource: ds, query: { query, refId: name }, definition: query,
     includeAll: true, multi: true, allValue: '.*', current: { text: 'All', value: '$__all' }, refresh: 2, sort: 1,
   });
-  const a2a = METRICS.a2aCalls.name;
   return {
     uid: o.uid,
     title: o.title,
@@ -205,8 +206,10 @@ export function buildDashboard(o: DashboardOptions): Record<string, unknown> {
     templating: {
       list: [
         { name: 'datasource', label: 'Data source', type: 'datasource', query: 'prometheus', current: {} },
-        variable('tenant', 'Tenant', `label_values(${a2a}, tenant)`),
-        variable('agent', 'Agent', `label_values(${a2a}{tenant=~"$tenant"}, agent)`),
+        variable('tenant', 'Tenant', `label_values(${_sel(METRICS.kubeResourceQuota, { resourcequota: o.tenantQuotaName })}, namespace)`),
+        ...(o.sources.includes('agent')
+          ? [variable('agent', 'Agent', `label_values(${_sel(METRICS.a2aCalls, { tenant: '~$tenant' })}, agent)`)]
+          : []),
       ],
     },
     panels,

@@ -143,6 +143,12 @@ export class PlatformMonitoring extends Construct {
       }
     }
     const tenants = props.agents?.tenants ?? [];
+    for (const t of tenants) {
+      if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(t)) {
+        throw new Error(`agents.tenants: "${t}" is not a tenant namespace name (a DNS label); use lowercase, e.g. "acme"`);
+      }
+    }
+    const tenantQuotaName = props.tenantQuotaName ?? 'tenant-quota';
     const labels = { [LABEL.partOf]: 'agent-runtime', [LABEL.component]: 'monitoring', ...props.selectorLabels };
 
     this.sources = [
@@ -225,7 +231,7 @@ export class PlatformMonitoring extends Construct {
         thresholds: props.alerts ?? {},
         sources: this.sources,
         registry: { namespace: registry.namespace, statefulSet: registry.name },
-        tenantQuotaName: props.tenantQuotaName ?? 'tenant-quota',
+        tenantQuotaName,
         tenants,
       })
       : [];
@@ -243,6 +249,7 @@ export class PlatformMonitoring extends Construct {
         uid: props.dashboard?.uid ?? 'agent-runtime',
         sources: this.sources,
         registryNamespace: registry.namespace,
+        tenantQuotaName,
         recordingRules: this.ruleGroups.some((g) => g.rules.some((r) => r.record)),
         extraPanels: props.dashboard?.extraPanels,
       });
