@@ -24,7 +24,7 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 function highlight(expr: string): string {
   return esc(expr)
     .replace(/(\$[a-z_]+)/g, '<span class="var">$1</span>')
-    .replace(/\b([a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_:]+|[a-zA-Z_][a-zA-Z0-9_]*_(?:total|bucket|count|sum|ms|bytes|token|duration|active|rq|replicas|ready|UTIL|monitor|quota|resourcequota))(?=[{\[)\s]|$)/g, '<span class="metric">$1</span>');
+    .replace(/\b([a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_:]+|[a-zA-Z_][a-zA-Z0-9_]*_(?:total|bucket|count|sum|ms|bytes|token|duration|active|rq|replicas|ready|UTIL|monitor|quota|resourcequota))(?=[{[)\s]|$)/g, '<span class="metric">$1</span>');
 }
 
 function renderHtml(dash: any): string {
