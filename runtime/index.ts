@@ -1,0 +1,11 @@
+/** The registry runtime: Nacos 3.1 client, AgentCard helpers, dynamic resources, registration engine. */
+export * from './agent-card';
+export * from './agent-card-resource';
+export * from './apply-agent-card';
+export * from './manifest-cards';
+export * from './nacos-client';
+export * from './nacos-errors';
+export * from './nacos-namespace-resource';
+export * from './register';
+export * from './retry';
+export type { AgentCardInputs, AgentCardOutputs, NacosCredentials } from './agent-card-provider';
