@@ -1,0 +1,74 @@
+/**
+ * `npm run bench`: every benchmark, each as a ratio against a baseline measured in the same
+ * run, written to bench/results.json. Synth runs in child processes so that each figure's
+ * peak memory is its own. Benchmarks print figures; they never fail on time.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { benchRegistration } from './registration';
+import { benchReview } from './review';
+
+const HERE = __dirname;
+const RESULTS = path.join(HERE, 'results.json');
+
+function worker(...args: string[]): Record<string, any> {
+  const out = execFileSync(process.execPath, [path.join(HERE, '..', 'bin', 'run-ts.js'), path.join(HERE, 'synth-worker.ts'), ...args], {
+    encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=4096' },
+  });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const wants = (name: string) => only.length === 0 || only.includes(name);
+  const previous = fs.existsSync(RESULTS) ? JSON.parse(fs.readFileSync(RESULTS, 'utf8')) : {};
+  const results: Record<string, unknown> = { ...previous, machine: { node: process.version, cpus: require('os').cpus().length }, measuredAt: new Date().toISOString() };
+
+  if (wants('prod-platform')) {
+    const prod = worker('prod');
+    results.prodPlatformSynth = { ...prod, ratioToPlainCdk8sPlus: round(prod.synthMs / prod.plainCdk8sPlusMs) };
+    console.log('prod platform synth', results.prodPlatformSynth);
+  }
+
+  if (wants('synth-scale')) {
+    const scale: Record<string, any> = {};
+    for (const tenants of [10, 100, 1000]) {
+      const ours = worker('ours', String(tenants));
+      scale[tenants] = { ...ours, msPerAgent: round(ours.synthMs / ours.agents, 3), ratioToYamlOnly: round(ours.synthMs / ours.yamlOnlyMs) };
+      console.log(`synth ${tenants} tenants`, scale[tenants]);
+    }
+    const baseline = worker('baseline', '1000');
+    console.log('naive single-App cdk8s-plus baseline, 1000 tenants', baseline);
+    results.synthScale = {
+      tenants: scale,
+      naiveSingleAppBaseline1000: baseline,
+      speedupVsNaiveBaseline: round(baseline.synthMs / scale[1000].synthMs),
+      ratioToBaseline10000Agents: round(scale[1000].synthMs / baseline.synthMs),
+      costPerAgent1000vs10: round(scale[1000].msPerAgent / scale[10].msPerAgent),
+      peakMemoryMiB1000: scale[1000].maxRssMiB,
+      targets: { speedupVsNaiveBaseline: '>= 8', ratioToYamlOnly: '<= 3', costPerAgent1000vs10: '<= 1.3', peakMemoryMiB1000: '< 2048', ratioToBaseline10000Agents: '<= 2' },
+    };
+  }
+
+  if (wants('review')) {
+    results.review = await benchReview();
+    console.log('review', results.review);
+  }
+  if (wants('registration')) {
+    results.registration = await benchRegistration();
+    console.log('registration', results.registration);
+  }
+  const e2e = path.join(HERE, 'e2e.json');
+  if (fs.existsSync(e2e)) results.e2e = JSON.parse(fs.readFileSync(e2e, 'utf8'));
+
+  fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+  console.log(`wrote ${path.relative(process.cwd(), RESULTS)}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
