@@ -1,5 +1,20 @@
 /** The registry runtime: Nacos 3.1 client, AgentCard helpers, dynamic resources, registration engine. */
-export * from './agent-card';
+// The card's data type is `AgentCardData` here, so `AgentCard` can name the Pulumi resource.
+export {
+  type AgentCard as AgentCardData,
+  type AgentExtension,
+  type AgentSkill,
+  type CardFailure,
+  MANAGED_EXTENSION_URI,
+  TRANSPORTS,
+  assertValidAgentCard,
+  canonicalJson,
+  managedBy,
+  normalizeAgentCard,
+  sameAgentCard,
+  validateAgentCard,
+  withManagedMarker,
+} from './agent-card';
 export * from './agent-card-resource';
 export * from './apply-agent-card';
 export * from './manifest-cards';
