@@ -393,6 +393,11 @@ export class Agent extends Construct {
     return { name, namespace: this.tenant.namespace, ...extra };
   }
 
+  /** Declared calls on the workload, for reviews (`agentruntime.io/a2a-calls`). */
+  private _callsAnnotation(): Record<string, unknown> {
+    return this.calls.length ? { annotations: { [ANNOTATION.calls]: this.calls.map(formatSkillRef).join(',') } } : {};
+  }
+
   private _serviceAccount(): void {
     _emit(this, 'service-account', {
       apiVersion: 'v1', kind: 'ServiceAccount',
@@ -409,11 +414,11 @@ export class Agent extends Construct {
     const env = { ...byo.env, ...(pool ? { SANDBOX_WARM_POOL: pool.warmPoolName, SANDBOX_NAMESPACE: this.tenant.namespace } : {}) };
     _emit(this, 'deployment', {
       apiVersion: 'apps/v1', kind: 'Deployment',
-      metadata: this._meta(this.workloadName),
+      metadata: this._meta(this.workloadName, this._callsAnnotation()),
       spec: {
         selector: { matchLabels: { ...this.podLabels } },
         template: {
-          metadata: { labels: podLabels, annotations: { [ANNOTATION.calls]: this.calls.map(formatSkillRef).join(',') } },
+          metadata: { labels: podLabels },
           spec: {
             serviceAccountName: this.workloadName,
             automountServiceAccountToken: false,
@@ -483,7 +488,7 @@ export class Agent extends Construct {
     });
     _emit(this, 'kagent-agent', {
       apiVersion: 'kagent.dev/v1alpha2', kind: 'Agent',
-      metadata: this._meta(this.workloadName, { annotations: { [ANNOTATION.calls]: this.calls.map(formatSkillRef).join(',') } }),
+      metadata: this._meta(this.workloadName, this._callsAnnotation()),
       spec: {
         type: 'Declarative',
         description,

@@ -175,7 +175,7 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
 
   private readonly workloads: _TenantWorkload[] = [];
   private readonly routes: _RouteAuth[] = [];
-  private kagentIngress?: ApiObject;
+  private kagentPolicy?: ApiObject;
 
   constructor(scope: Construct, id: string, props: TenantNamespaceProps) {
     super(scope, id);
@@ -268,16 +268,19 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
   }
 
   public _useKagent(): void {
-    // The kagent controller proxies A2A to declarative agents on 8080 (spec §1).
-    this.kagentIngress ??= _emit(this, 'allow-kagent-ingress', {
+    // The kagent controller proxies A2A to declarative agents on 8080, and the agents keep
+    // their sessions and tasks in the controller's API on 8083 (spec §1).
+    const kagent = [{ namespaceSelector: { matchLabels: { [_NAMESPACE_NAME_LABEL]: this.kagentNamespace } } }];
+    this.kagentPolicy ??= _emit(this, 'allow-kagent', {
       apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
-      metadata: { name: 'allow-kagent-ingress', namespace: this.namespace },
+      metadata: { name: 'allow-kagent', namespace: this.namespace },
       spec: {
         podSelector: { matchLabels: { [LABEL.role]: 'agent', [LABEL.component]: DECLARATIVE_COMPONENT } },
-        policyTypes: ['Ingress'],
-        ingress: [{ from: [{ namespaceSelector: { matchLabels: { [_NAMESPACE_NAME_LABEL]: this.kagentNamespace } } }], ports: _tcp(8080) }],
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from: kagent, ports: _tcp(A2A_PORT) }],
+        egress: [{ to: kagent, ports: _tcp(8083) }],
       },
-    }, this.labelsFor('tenant', 'allow-kagent-ingress'));
+    }, this.labelsFor('tenant', 'allow-kagent'));
   }
 
   private _assertUnique(kind: string, name: string | undefined): void {

@@ -59,10 +59,11 @@ describe('Agent', () => {
       expect(findOne(objects, 'Agent', 'orchestrator', 'beta').spec.declarative.systemMessageFrom).toEqual({ type: 'ConfigMap', name: 'orchestrator-prompt', key: 'system.md' });
     });
 
-    test('lets the kagent controller reach declarative agents only', () => {
-      const np = findOne(objects, 'NetworkPolicy', 'allow-kagent-ingress', 'acme').spec;
+    test('connects declarative agents, and only them, with the kagent controller', () => {
+      const np = findOne(objects, 'NetworkPolicy', 'allow-kagent', 'acme').spec;
       expect(np.podSelector.matchLabels[LABEL.component]).toBe('declarative-agent');
-      expect(np.ingress[0].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('kagent');
+      expect(np.ingress[0]).toEqual({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kagent' } } }], ports: [{ protocol: 'TCP', port: 8080 }] });
+      expect(np.egress[0].ports).toEqual([{ protocol: 'TCP', port: 8083 }]);
     });
   });
 

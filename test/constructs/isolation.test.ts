@@ -40,6 +40,7 @@ function intended(ex: Example, src: Pod, dst: Pod | External, port: number, prot
   }
   if (dst.name === 'kube-dns') return port === 53;
   if (dst.name === 'nacos') return isTenant(src) && role(src) === 'agent' && FACTS.registryClientPorts.includes(port);
+  if (dst.name === 'kagent-controller') return isTenant(src) && src.labels[LABEL.component] === 'declarative-agent' && port === 8083;
   if (dst.name === 'gateway') return isTenant(src) && role(src) === 'agent' && (agentOf(src)!.calls.length > 0) && [80, 443].includes(port);
   if (!isTenant(dst)) return false;
   if (src.name === 'gateway') return role(dst) === 'agent' && port === 8080 && protocol === 'TCP';
