@@ -83,16 +83,23 @@ apply_crds() {
 
 pulumi_env() {
   source "$RUN/env.sh"
-  export PATH="$BIN:$ROOT/node_modules/@pulumi/pulumi:$ROOT/node_modules/.bin:$PATH"
+  # Dynamic providers (AgentCard, NacosNamespace) require runtime/*.ts when they run: their host,
+  # found on PATH before @pulumi/pulumi's own script, preloads ts-node (transpile only) for them alone.
+  mkdir -p "$RUN/bin"
+  cat >"$RUN/bin/pulumi-resource-pulumi-nodejs" <<EOF
+#!/bin/sh
+export NODE_OPTIONS="\${NODE_OPTIONS:-} --require ts-node/register/transpile-only"
+export TS_NODE_PROJECT="$ROOT/tsconfig.json"
+exec "$ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "\$@"
+EOF
+  chmod +x "$RUN/bin/pulumi-resource-pulumi-nodejs"
+  export PATH="$RUN/bin:$BIN:$ROOT/node_modules/@pulumi/pulumi:$ROOT/node_modules/.bin:$PATH"
   export PULUMI_HOME="$RUN/pulumi-home"
   export PULUMI_CONFIG_PASSPHRASE="e2e-$(basename "$RUN")"
   export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
   export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
   # the TypeScript program is type-checked by `npm test`; here ts-node only transpiles
   export PULUMI_NODEJS_TRANSPILE_ONLY=true
-  # dynamic providers (AgentCard, NacosNamespace) load runtime/*.ts at run time
-  export NODE_OPTIONS="${NODE_OPTIONS:-} --require ts-node/register/transpile-only"
-  export TS_NODE_PROJECT="$ROOT/tsconfig.json"
   CFG="$RUN/Pulumi.$STACK.e2e.yaml"
   PULUMI=(pulumi --cwd "$ROOT" --stack "$STACK" --config-file "$CFG" --non-interactive --color never)
 }

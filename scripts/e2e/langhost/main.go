@@ -296,6 +296,8 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, srv grpc.ServerStreami
 	args := append([]string{runner}, req.GetArgs()...)
 	args = append(args, programDir)
 	cmd := exec.Command("node", args...)
+	// In the pack's own directory: @pulumi/policy reads the pack's version from ./package.json, and
+	// run-policy-pack compiles it with ./tsconfig.json when there is one.
 	cmd.Dir = programDir
 	cmd.Env = append(os.Environ(), req.GetEnv()...)
 	var mu sync.Mutex
