@@ -221,7 +221,8 @@ export class NacosClient {
       }
       return reply as { accessToken: string; tokenTtl?: number };
     };
-    const reply = await withRetry(login, (err) => this._transient(err, 'POST'), this._options.retry);
+    // No retry loop of its own: the call waiting for this token retries (and so logs in again).
+    const reply = await login();
     const ttlMs = (reply.tokenTtl ?? 18000) * 1000;
     // Renew a tenth of the TTL (at most 5 minutes) before it runs out.
     this._token = { value: reply.accessToken, renewAt: this._now() + ttlMs - Math.min(ttlMs / 10, 300_000) };
