@@ -106,6 +106,9 @@ export class HigressConfig extends Construct {
   /** Values for the `higress` Helm chart (tracing). */
   public readonly helmValues: Record<string, unknown>;
   private readonly pluginRegistry: string;
+  private readonly redis?: GatewayRedis;
+  private readonly rateLimitTiers: Readonly<Record<string, { readonly requestsPerMinute: number }>>;
+  private readonly labels: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: HigressConfigProps) {
     super(scope, id);
@@ -206,23 +209,10 @@ export class HigressConfig extends Construct {
       ],
     }, [], labels);
 
-    if (props.redis) {
-      for (const [tier, limit] of Object.entries(props.rateLimitTiers)) {
-        const routes = props.tierRoutes?.[tier] ?? [];
-        if (routes.length === 0) continue;
-        // The limit applies only on the tier's routes: the rule carries the config, the default is off.
-        this.plugin(`rate-limit-${tier}`, 'cluster-key-rate-limit:2.0.1', 'UNSPECIFIED_PHASE', 20, {}, [{
-          ingress: [...routes],
-          config: {
-            rule_name: `tier-${tier}`,
-            rule_items: [{ limit_by_per_consumer: '', limit_keys: [{ key: '*', query_per_minute: limit.requestsPerMinute }] }],
-            show_limit_quota_header: true,
-            rejected_code: 429,
-            redis: { service_name: props.redis.serviceName, service_port: props.redis.servicePort ?? 6379 },
-          },
-        }], labels, undefined, true);
-      }
-    }
+    this.redis = props.redis;
+    this.rateLimitTiers = props.rateLimitTiers;
+    this.labels = labels;
+    this.limitTierRoutes(props.tierRoutes ?? {});
 
     const tracing = props.tracing;
     if (tracing && (tracing.sampling < 0 || tracing.sampling > 100)) {
@@ -241,6 +231,33 @@ export class HigressConfig extends Construct {
           : { enable: false },
       },
     };
+  }
+
+  /**
+   * Limits the tiers' routes cluster-wide through Redis (`cluster-key-rate-limit`, per consumer).
+   * Without Redis, the routes' own `route-limit-rpm` annotations limit per gateway pod.
+   * @example higress.limitTierRoutes({ free: ['acme/support-chat'] });
+   */
+  public limitTierRoutes(tierRoutes: Readonly<Record<string, readonly string[]>>): void {
+    if (!this.redis) return;
+    for (const [tier, routes] of Object.entries(tierRoutes)) {
+      const limit = this.rateLimitTiers[tier];
+      if (!limit) {
+        throw new Error(`gateway.tierRoutes.${tier}: no such rate-limit tier; tiers: ${Object.keys(this.rateLimitTiers).join(', ')}`);
+      }
+      if (routes.length === 0) continue;
+      // The limit applies only on the tier's routes: the rule carries the config, the default is off.
+      this.plugin(`rate-limit-${tier}`, 'cluster-key-rate-limit:2.0.1', 'UNSPECIFIED_PHASE', 20, {}, [{
+        ingress: [...routes],
+        config: {
+          rule_name: `tier-${tier}`,
+          rule_items: [{ limit_by_per_consumer: '', limit_keys: [{ key: '*', query_per_minute: limit.requestsPerMinute }] }],
+          show_limit_quota_header: true,
+          rejected_code: 429,
+          redis: { service_name: this.redis.serviceName, service_port: this.redis.servicePort ?? 6379 },
+        },
+      }], this.labels, undefined, true);
+    }
   }
 
   private plugin(

@@ -3,9 +3,11 @@
  * cdk8s slows down past linear when one App holds many charts, so tenants pass plain data
  * (the agent directory) instead of construct references. Pure: no Pulumi import.
  */
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { AgentDirectory } from '../constructs/agent-directory';
 import { AgentRuntimePlatform } from '../constructs/agent-runtime-platform';
+import { PlatformMonitoring } from '../constructs/observability/platform-monitoring';
+import { TokenAccounting } from '../constructs/observability/token-accounting';
 import type { PlatformConfig } from './config';
 import { buildTenantChart } from './tenant-charts';
 
@@ -35,6 +37,7 @@ export function synthesizePlatform(config: PlatformConfig): SynthesizedPlatform 
     buildTenantChart(tenantChart, t, platform.facts, directory);
     return tenantChart;
   });
+  addPlatformWideParts(chart, platform, config, tenantCharts);
   const objects = _synth(chart);
   // Namespaces and cluster-wide classes go first: third-party charts install into them,
   // and the rest of the platform needs those charts' CRDs.
@@ -45,6 +48,45 @@ export function synthesizePlatform(config: PlatformConfig): SynthesizedPlatform 
     ...tenantCharts.map((c) => ({ name: c.node.id, objects: _synth(c), dependsOn: ['platform'] })),
   ];
   return { charts, higressValues: platform.higress.helmValues };
+}
+
+/**
+ * Parts of the platform chart that depend on the tenants: cluster-wide limits on each tier's
+ * routes, token accounting, and monitoring of every tenant's agents.
+ */
+function addPlatformWideParts(chart: Chart, platform: AgentRuntimePlatform, config: PlatformConfig, tenantCharts: Chart[]): void {
+  const tierRoutes: Record<string, string[]> = {};
+  config.tenants.forEach((t, i) => {
+    const routes = tenantCharts[i].node.findAll()
+      .filter((c): c is ApiObject => ApiObject.isApiObject(c) && c.kind === 'Ingress')
+      .map((o) => `${o.metadata.namespace}/${o.name}`);
+    (tierRoutes[t.tier] ??= []).push(...routes);
+  });
+  platform.higress.limitTierRoutes(tierRoutes);
+  const tokenLimits = config.tokenLimits;
+  if (Object.keys(tokenLimits).length > 0) {
+    new TokenAccounting(chart, 'token-accounting', {
+      redis: config.platform.gateway.redis,
+      tiers: Object.fromEntries(Object.entries(tokenLimits).map(([tier, limit]) => [tier, { ...limit, routes: tierRoutes[tier] ?? [] }])),
+    });
+  }
+  const m = config.monitoring;
+  if (m.prometheusOperator || m.dashboards) {
+    new PlatformMonitoring(chart, 'monitoring', {
+      registry: platform.nacos,
+      agents: { tenants: config.tenants.map((t) => t.name) },
+      alerts: {
+        a2aFailureRatio: m.thresholds.a2aFailureRatio,
+        a2aLatencyBudgetMs: m.thresholds.a2aLatencyBudgetMs,
+        gateway5xxRatio: m.thresholds.gateway5xxRatio,
+        quotaUsageRatio: m.thresholds.quotaUsedRatio,
+      },
+      enable: {
+        registry: m.prometheusOperator, gateway: m.prometheusOperator, agents: m.prometheusOperator,
+        rules: m.prometheusOperator, networkPolicies: m.prometheusOperator, dashboard: m.dashboards,
+      },
+    });
+  }
 }
 
 const BASE_KINDS = new Set(['Namespace', 'PriorityClass', 'RuntimeClass']);

@@ -24,6 +24,8 @@ export interface PlatformConfig {
   readonly environment: string;
   readonly platform: AgentRuntimePlatformProps;
   readonly tenants: TenantConfig[];
+  /** LLM token limits per tenant, by tier (need Redis). */
+  readonly tokenLimits: Record<string, { tokensPerMinute?: number; tokensPerDay?: number }>;
   /** Monitoring switches (Prometheus Operator objects, alert thresholds). */
   readonly monitoring: MonitoringConfig;
   /** Raw stack-only sections, read by `stacks/` itself (never the secrets). */
@@ -87,7 +89,7 @@ export function readPlatformConfig(environment: string, values: Record<string, u
   );
   const gateway = root.child('gateway').only(
     'host', 'tlsSecret', 'jwt', 'tiers', 'redis', 'ipAllow', 'ipDeny', 'waf', 'promptProtection', 'tracing',
-    'registryGroups', 'registryAuthSecret', 'mcpExportDomains',
+    'registryGroups', 'registryAuthSecret', 'mcpExportDomains', 'tokenLimits',
   );
   const jwt = gateway.child('jwt').only('public', 'internal');
   const issuer = (name: 'public' | 'internal') => {
@@ -188,6 +190,15 @@ export function readPlatformConfig(environment: string, values: Record<string, u
   const thresholds = monitoring.child('thresholds').only('a2aFailureRatio', 'a2aLatencyBudgetMs', 'gateway5xxRatio', 'quotaUsedRatio');
   const ratio = { min: 0, max: 1, hint: 'a ratio between 0 and 1' };
 
+  const tokenLimits: PlatformConfig['tokenLimits'] = {};
+  for (const [tier, node] of gateway.entries('tokenLimits')) {
+    node.only('tokensPerMinute', 'tokensPerDay');
+    if (!(tier in (platform.gateway.rateLimitTiers ?? { standard: {} }))) {
+      throw new ConfigError(`${gateway.key('tokenLimits')}.${tier}: no such tier; define it under ${gateway.key('tiers')} first`);
+    }
+    tokenLimits[tier] = { tokensPerMinute: node.num('tokensPerMinute', { integer: true, min: 1 }), tokensPerDay: node.num('tokensPerDay', { integer: true, min: 1 }) };
+  }
+
   const stack: Record<string, unknown> = {};
   for (const key of STACK_KEYS) if (root.has(key)) stack[key] = values[key];
 
@@ -195,6 +206,7 @@ export function readPlatformConfig(environment: string, values: Record<string, u
     environment,
     platform,
     tenants,
+    tokenLimits,
     monitoring: {
       prometheusOperator: monitoring.bool('prometheusOperator') ?? true,
       dashboards: monitoring.bool('dashboards') ?? true,
