@@ -43,10 +43,10 @@ export const INTERNET_HTTPS = { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.1
 export const PYPI = { cidr: '151.101.0.0/16', ports: [443] };
 
 /** A tenant in a chart of its own App. */
-export function tenantChart(props: Partial<TenantNamespaceProps> & { name: string }, directory = new AgentDirectory()): { app: App; chart: Chart; tenant: TenantNamespace } {
+export function tenantChart(props: Partial<TenantNamespaceProps> & { name: string }, directory = new AgentDirectory(), facts = FACTS): { app: App; chart: Chart; tenant: TenantNamespace } {
   const app = Testing.app();
   const chart = new Chart(app, props.name, { disableResourceNameHashes: true });
-  const tenant = new TenantNamespace(chart, 'tenant', { platform: FACTS, directory, ...props });
+  const tenant = new TenantNamespace(chart, 'tenant', { platform: facts, directory, ...props });
   return { app, chart, tenant };
 }
 
@@ -75,11 +75,11 @@ export interface Example {
   synth(): any[];
 }
 
-/** Builds the two-tenant example. */
-export function buildExample(): Example {
+/** Builds the two-tenant example on the given platform facts. */
+export function buildExample(facts: PlatformFacts = FACTS): Example {
   const directory = new AgentDirectory();
-  const a = tenantChart({ name: 'acme', quota: { requestsCpu: '6', requestsMemory: '12Gi' } }, directory);
-  const b = tenantChart({ name: 'beta', rateLimitTier: 'free' }, directory);
+  const a = tenantChart({ name: 'acme', quota: { requestsCpu: '6', requestsMemory: '12Gi' } }, directory, facts);
+  const b = tenantChart({ name: 'beta', rateLimitTier: 'free' }, directory, facts);
   const acme = a.tenant;
   const beta = b.tenant;
 

@@ -1,16 +1,23 @@
+import { Chart, Testing } from 'cdk8s';
+import { AgentRuntimePlatform } from '../../constructs/agent-runtime-platform';
 import { LABEL } from '../../constructs/labels';
+import { PlatformFacts } from '../../constructs/platform-facts';
+import { PLATFORM_PROPS } from '../support/fixtures';
 import { External, NetworkModel, Pod, podsFromWorkloads } from '../support/reachability';
 import { validateAll } from '../support/schema-validator';
 import { buildExample, Example, FACTS, INTERNET_HTTPS, PYPI } from './_example';
 
 /** Pods of the platform and of a bystander namespace, which the tenant charts do not emit. */
-const PLATFORM_PODS: Pod[] = [
-  { namespace: FACTS.gatewayNamespace, name: 'gateway', labels: FACTS.gatewayPodLabels, ports: [{ port: 80, protocol: 'TCP' }, { port: 443, protocol: 'TCP' }], ip: '10.244.100.1' },
-  { namespace: FACTS.registryNamespace, name: 'nacos', labels: FACTS.registryPodLabels, ports: [{ port: 8848, protocol: 'TCP' }, { port: 9848, protocol: 'TCP' }], ip: '10.244.100.2' },
-  { namespace: 'kube-system', name: 'kube-dns', labels: { 'k8s-app': 'kube-dns' }, ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }], ip: '10.244.100.3' },
-  { namespace: 'kagent', name: 'kagent-controller', labels: { app: 'kagent-controller' }, ports: [{ port: 8083, protocol: 'TCP' }], ip: '10.244.100.4' },
-  { namespace: 'default', name: 'outsider', labels: { app: 'outsider' }, ports: [{ port: 8080, protocol: 'TCP' }], ip: '10.244.100.5' },
-];
+function platformPods(facts: PlatformFacts): Pod[] {
+  return [
+    { namespace: facts.gatewayNamespace, name: 'gateway', labels: facts.gatewayPodLabels, ports: [{ port: 80, protocol: 'TCP' }, { port: 443, protocol: 'TCP' }], ip: '10.244.100.1' },
+    { namespace: facts.registryNamespace, name: 'nacos', labels: facts.registryPodLabels, ports: facts.registryClientPorts.map((port) => ({ port, protocol: 'TCP' })), ip: '10.244.100.2' },
+    { namespace: 'kube-system', name: 'kube-dns', labels: { 'k8s-app': 'kube-dns' }, ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }], ip: '10.244.100.3' },
+    { namespace: 'kagent', name: 'kagent-controller', labels: { app: 'kagent-controller' }, ports: [{ port: 8083, protocol: 'TCP' }], ip: '10.244.100.4' },
+    { namespace: 'default', name: 'outsider', labels: { app: 'outsider' }, ports: [{ port: 8080, protocol: 'TCP' }], ip: '10.244.100.5' },
+  ];
+}
+const PLATFORM_PODS = platformPods(FACTS);
 const PLATFORM_NAMESPACES = Object.fromEntries(PLATFORM_PODS.map((p) => [p.namespace, {}]));
 
 const EXTERNALS: External[] = [
@@ -28,7 +35,7 @@ const role = (p: Pod) => p.labels[LABEL.role];
  * What the configuration says may happen, computed from the example's declarations (calls,
  * sandbox pools, egress lists), never from the NetworkPolicies under test.
  */
-function intended(ex: Example, src: Pod, dst: Pod | External, port: number, protocol: string): boolean {
+function intended(ex: Example, facts: PlatformFacts, src: Pod, dst: Pod | External, port: number, protocol: string): boolean {
   const agents = [ex.research, ex.billing, ex.orchestrator, ex.coder, ex.chat.stable, ex.chat.canary];
   const agentOf = (p: Pod) => agents.find((a) => a.tenant.name === p.labels[LABEL.tenant] && a.name === p.labels[LABEL.agent] && a.track === p.labels[LABEL.track]);
   if (!('namespace' in dst)) {
@@ -39,7 +46,7 @@ function intended(ex: Example, src: Pod, dst: Pod | External, port: number, prot
     return egress.some((e) => e.ports.includes(port) && !['10.', '169.254.'].some((p) => dst.ip.startsWith(p)));
   }
   if (dst.name === 'kube-dns') return port === 53;
-  if (dst.name === 'nacos') return isTenant(src) && role(src) === 'agent' && FACTS.registryClientPorts.includes(port);
+  if (dst.name === 'nacos') return isTenant(src) && role(src) === 'agent' && facts.registryClientPorts.includes(port);
   if (dst.name === 'kagent-controller') return isTenant(src) && src.labels[LABEL.component] === 'declarative-agent' && port === 8083;
   if (dst.name === 'gateway') return isTenant(src) && role(src) === 'agent' && (agentOf(src)!.calls.length > 0) && [80, 443].includes(port);
   if (!isTenant(dst)) return false;
@@ -53,9 +60,9 @@ function intended(ex: Example, src: Pod, dst: Pod | External, port: number, prot
 }
 
 /** Every (src, dst, port) involving a tenant pod where reachability differs from intent. */
-function violations(ex: Example, objects: any[]): string[] {
+function violations(ex: Example, objects: any[], facts = FACTS): string[] {
   const model = new NetworkModel(objects, PLATFORM_NAMESPACES);
-  const pods = [...podsFromWorkloads(objects), ...PLATFORM_PODS];
+  const pods = [...podsFromWorkloads(objects), ...platformPods(facts)];
   const out: string[] = [];
   for (const src of pods) {
     const targets: Array<[Pod | External, number, string]> = [
@@ -65,7 +72,7 @@ function violations(ex: Example, objects: any[]): string[] {
     for (const [dst, port, protocol] of targets) {
       if (!isTenant(src) && !('namespace' in dst && isTenant(dst))) continue;
       const can = model.canReach(src, dst, port, protocol);
-      const want = intended(ex, src, dst, port, protocol);
+      const want = intended(ex, facts, src, dst, port, protocol);
       const name = (p: Pod | External) => ('namespace' in p ? `${p.namespace}/${p.name}` : p.name);
       if (can && !want) out.push(`${name(src)} can reach ${name(dst)}:${port}/${protocol} but nothing declares it`);
       if (!can && want) out.push(`${name(src)} cannot reach ${name(dst)}:${port}/${protocol} although it is declared`);
@@ -121,5 +128,17 @@ describe('tenant isolation', () => {
   test('the check also fails when a declared path is blocked', () => {
     const withoutRegistry = objects.filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.namespace === 'beta' && o.metadata.name === 'allow-registry-egress'));
     expect(violations(ex, withoutRegistry)).toContain('beta/billing cannot reach nacos/nacos:8848/TCP although it is declared');
+  });
+});
+
+describe('tenant isolation on the real platform', () => {
+  test('holds with the platform chart\'s facts and NetworkPolicies (registry and gateway namespaces included)', () => {
+    const chart = new Chart(Testing.app(), 'platform', { disableResourceNameHashes: true });
+    const platform = new AgentRuntimePlatform(chart, 'platform', { ...PLATFORM_PROPS, allowedRegistries: ['ghcr.io/acme', 'ghcr.io/beta'] });
+    const facts = platform.facts;
+    const ex = buildExample(facts);
+    const objects = [...chart.toJson(), ...ex.synth()];
+    expect(validateAll(objects)).toEqual([]);
+    expect(violations(ex, objects, facts)).toEqual([]);
   });
 });
