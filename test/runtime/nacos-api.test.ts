@@ -311,6 +311,19 @@ describe('auth', () => {
     }
   });
 
+  test('a 403 that persists after the one re-login is reported, not retried further', async () => {
+    const dead = await startNacosEmulator({ auth: { users: { [USER]: PASSWORD }, tokenTtlSeconds: 0 } });
+    try {
+      const { client } = clientFor(dead);
+      const err = await apiError(client.listAgents({ namespaceId: 'acme' }));
+      expect([err.status, err.code]).toEqual([403, undefined]);
+      expect(dead.state.logins).toBe(2);
+      expect(dead.state.requests.filter((r) => r.path.endsWith('/list'))).toHaveLength(2);
+    } finally {
+      await dead.close();
+    }
+  });
+
   test('concurrent calls share one login', async () => {
     const { client } = clientFor(emu);
     await Promise.all(Array.from({ length: 10 }, () => client.listAgents({ namespaceId: 'acme' })));
