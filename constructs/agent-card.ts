@@ -60,8 +60,9 @@ export function agentCard(input: AgentCardInput): AgentCard {
   if (input.name.length === 0 || input.name.length > 64 || !/^[\x20-\x7e]+$/.test(input.name)) {
     throw new Error(`${input.path}: AgentCard name "${input.name}" is not allowed; Nacos 3.1 needs 1-64 printable ASCII characters`);
   }
-  if (!/^[0-9A-Za-z][0-9A-Za-z.+_-]*$/.test(input.version)) {
-    throw new Error(`${input.path}: version "${input.version}" is not allowed; use a version string such as "1.2.0"`);
+  // The version is also a label value (app.kubernetes.io/version): no '+', at most 63 characters.
+  if (!/^[0-9A-Za-z]([0-9A-Za-z._-]{0,61}[0-9A-Za-z])?$/.test(input.version)) {
+    throw new Error(`${input.path}: version "${input.version}" is not allowed; use letters, digits, '.', '_' and '-' (at most 63 characters), e.g. "1.2.0"`);
   }
   const host = /^https:\/\/([^/:]+)/.exec(input.url)?.[1];
   if (!host || host === 'localhost' || host === '0.0.0.0' || /\.svc(\.|$)/.test(host) || /^127\./.test(host)) {
