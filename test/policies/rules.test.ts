@@ -8,6 +8,8 @@ interface Case {
   readonly name: string;
   readonly mutate: (objs: any[]) => void;
   readonly expected: { object: string; path: string }[];
+  /** Review configuration of the case. @default - the environment's default */
+  readonly config?: Record<string, unknown>;
 }
 
 const deployment = (o: any[]): any => findOne(o, 'Deployment', 'billing');
@@ -109,7 +111,7 @@ const FAILING: Record<string, Case[]> = {
       expected: [{ object: 'Deployment/acme/billing', path: `${C}.image` }] },
     { name: 'bare nginx (untagged, not an allowed registry)', mutate: (o) => { agentContainer(o).image = 'nginx'; },
       expected: [{ object: 'Deployment/acme/billing', path: `${C}.image` }, { object: 'Deployment/acme/billing', path: `${C}.image` }] },
-    { name: 'tag without digest in prod', mutate: (o) => { agentContainer(o).image = 'ghcr.io/acme/billing:1.2.0'; },
+    { name: 'tag without digest where digests are required', config: { requireDigest: true }, mutate: (o) => { agentContainer(o).image = 'ghcr.io/acme/billing:1.2.0'; },
       expected: [{ object: 'Deployment/acme/billing', path: `${C}.image` }] },
   ],
   'registry-ha': [
@@ -198,7 +200,7 @@ describe.each(RULES.map((r) => [r.id]))('%s', (id) => {
   it.each(FAILING[id].map((c) => [c.name, c]))('fails when %s', (_name, c) => {
     const objs = baseline();
     (c as Case).mutate(objs);
-    const got = violationsOf(id, objs).map(({ object, path }) => ({ object, path }));
+    const got = violationsOf(id, objs, 'prod', (c as Case).config).map(({ object, path }) => ({ object, path }));
     const sort = (l: { object: string; path: string }[]): string[] => l.map((v) => `${v.object} ${v.path}`).sort();
     expect(sort(got)).toEqual(sort((c as Case).expected));
   });

@@ -1,3 +1,4 @@
+import { resolveConfig } from '../../../policies/config';
 /** Loads the compliant baseline platform fresh for each test, so tests mutate their own copy. */
 import * as path from 'path';
 import { checkManifests } from '../../../policies/check-manifests';
@@ -20,6 +21,6 @@ export function findOne(objects: any[], kind: string, name: string): any {
 }
 
 /** Violations of one rule as `{object, path, level}` triples. */
-export function violationsOf(ruleId: string, objects: readonly K8sObject[], env: Env = 'prod'): { object: string; path: string; level: string }[] {
-  return checkManifests(objects, { env }).violations.filter((v) => v.ruleId === ruleId).map((v) => ({ object: v.object, path: v.path, level: v.level }));
+export function violationsOf(ruleId: string, objects: readonly K8sObject[], env: Env = 'prod', config?: Record<string, unknown>): { object: string; path: string; level: string }[] {
+  return checkManifests(objects, { env, config: resolveConfig(env, config ? { [env]: config } : {}) }).violations.filter((v) => v.ruleId === ruleId).map((v) => ({ object: v.object, path: v.path, level: v.level }));
 }
