@@ -62,12 +62,21 @@ export function registerTenant(
     description: `agent-runtime tenant ${tenant}`,
     credentials,
   }, { dependsOn });
-  const cards = cardsOf(objects).map((c) => new AgentCard(`card-${c.resourceName}`, {
-    card: c.card as any,
-    endpoint: registration.endpoint,
-    namespace: c.namespace,
-    credentials,
-    setAsLatest: c.setAsLatest,
-  }, { dependsOn: [...dependsOn, namespace] }));
+  // Latest versions first: Nacos marks the first POST of an agent latest, so a canary
+  // version registered before its stable one would briefly be served as latest.
+  const found = cardsOf(objects).sort((a, b) => Number(b.setAsLatest) - Number(a.setAsLatest));
+  const latest = new Map<string, AgentCard>();
+  const cards = found.map((c) => {
+    const stable = c.setAsLatest ? undefined : latest.get(`${c.namespace}/${c.card.name}`);
+    const card = new AgentCard(`card-${c.resourceName}`, {
+      card: c.card as any,
+      endpoint: registration.endpoint,
+      namespace: c.namespace,
+      credentials,
+      setAsLatest: c.setAsLatest,
+    }, { dependsOn: [...dependsOn, namespace, ...(stable ? [stable] : [])] });
+    if (c.setAsLatest) latest.set(`${c.namespace}/${c.card.name}`, card);
+    return card;
+  });
   return { namespace, cards };
 }

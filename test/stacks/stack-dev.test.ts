@@ -76,3 +76,9 @@ function stripSecrets(v: any): any {
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, stripSecrets(x)]));
   return v;
 }
+
+test('registers a canary card only after the stable card of the same agent', () => {
+  const stable = find('pulumi-nodejs:dynamic/agentruntime/registry:AgentCard', 'card-globex-researcher-agent-card');
+  const canary = find('pulumi-nodejs:dynamic/agentruntime/registry:AgentCard', 'card-globex-researcher-canary-agent-card');
+  expect(dependsOn(canary, stable)).toBe(true);
+});
