@@ -130,6 +130,14 @@ export interface ITenantNamespace extends IConstruct {
 /** Name of the JWT consumer of end users (public issuer). */
 export const PUBLIC_CONSUMER = 'public';
 
+/**
+ * Consumer allowed on internal routes nobody calls. jwt-auth rejects a rule whose `allow` list is
+ * empty ("allow cannot be empty"), and a rejected rule would leave the route unauthenticated
+ * (`global_auth: false`); so such routes allow only this consumer, whose issuer
+ * (`<internalIssuer>/nobody`, one path segment) the internal issuer never signs for.
+ */
+export const NOBODY_CONSUMER = 'nobody';
+
 /** Name of the JWT consumer of an A2A caller: `tenant/agent`. */
 export function a2aConsumer(caller: string): string {
   return caller;
@@ -415,12 +423,15 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
               issuer: `${jwt.internalIssuer}/${caller}`,
               jwks: jwt.internalJwks,
             })),
+            ...(this.routes.some((r) => r.allow().length === 0)
+              ? [{ name: NOBODY_CONSUMER, issuer: `${jwt.internalIssuer}/${NOBODY_CONSUMER}`, jwks: jwt.internalJwks }]
+              : []),
           ],
           global_auth: false,
         }) }),
         matchRules: Lazy.any({ produce: () => this.routes.map((r) => ({
           ingress: r.ingresses.map((i) => `${this.namespace}/${i}`),
-          config: { allow: r.allow() },
+          config: { allow: r.allow().length > 0 ? r.allow() : [NOBODY_CONSUMER] },
         })) }),
       },
     }, this.labelsFor('tenant', `jwt-auth-${this.name}`));

@@ -142,18 +142,26 @@ describe('Agent', () => {
       expect(allow).toEqual({
         'beta/billing-chat': ['public'],
         'beta/billing-a2a-refund': ['beta/orchestrator'],
-        'beta/billing-a2a-invoice': [],
+        'beta/billing-a2a-invoice': ['nobody'],
         'beta/orchestrator-chat': ['public'],
-        'beta/orchestrator-a2a-plan': [],
+        'beta/orchestrator-a2a-plan': ['nobody'],
       });
       const acme = findOne(objects, 'WasmPlugin', 'jwt-auth-acme', FACTS.gatewayNamespace);
       expect(acme.spec.matchRules.find((r: any) => r.ingress[0] === 'acme/research-a2a-web').config.allow).toEqual(['beta/orchestrator']);
       expect(acme.spec.defaultConfig.consumers.map((c: any) => [c.name, c.issuer])).toEqual([
         ['public', FACTS.jwt.publicIssuer],
         ['beta/orchestrator', `${FACTS.jwt.internalIssuer}/beta/orchestrator`],
+        // jwt-auth refuses an empty allow list, so uncalled skills allow a consumer no token can match.
+        ['nobody', `${FACTS.jwt.internalIssuer}/nobody`],
       ]);
       expect(acme.spec.defaultConfig.consumers[1].jwks).toBe(FACTS.jwt.internalJwks);
     });
+  });
+
+  test('never leaves a route to an empty allow list, which jwt-auth would reject and so leave open', () => {
+    const rules = findAll(objects, 'WasmPlugin', FACTS.gatewayNamespace).flatMap((p) => p.spec.matchRules);
+    expect(rules.length).toBeGreaterThan(0);
+    expect(rules.filter((r: any) => !(r.config.allow.length > 0))).toEqual([]);
   });
 
   describe('skill references', () => {
