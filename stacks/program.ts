@@ -80,7 +80,7 @@ export function runStack() {
     gatewayAddress: installed.higress ? gatewayAddress(installed.higress) : 'managed outside this stack',
     tenants: tenants.map((t) => t.name),
     routes: Object.fromEntries(tenants.flatMap((t) => routesOf(t.objects, host))),
-    cards: tenants.flatMap((t) => (t.registered?.cards ?? []).map((c) => pulumi.all([c.agentName, c.version]).apply(([name, version]) => ({ tenant: t.name, name, version })))),
+    cards: tenants.flatMap((t) => (t.registered?.cards ?? []).map((c) => c.registered)),
   };
 }
 

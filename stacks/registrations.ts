@@ -50,11 +50,19 @@ export function cardsOf(objects: any[]): ChartCard[] {
     }));
 }
 
+/** A registered card, as the stack outputs it. */
+export interface RegisteredCard {
+  readonly namespace: string;
+  readonly name: string;
+  readonly version: string;
+  readonly latest: boolean;
+}
+
 /** Creates the tenant's Nacos namespace and registers its cards. */
 export function registerTenant(
   tenant: string, objects: any[], registration: RegistrationConfig,
   credentials: pulumi.Output<{ username: string; password: string }>, dependsOn: pulumi.Resource[],
-): { namespace: NacosNamespace; cards: AgentCard[] } {
+): { namespace: NacosNamespace; cards: { resource: AgentCard; registered: pulumi.Output<RegisteredCard> }[] } {
   const namespace = new NacosNamespace(`nacos-namespace-${tenant}`, {
     endpoint: registration.endpoint,
     namespaceId: tenant,
@@ -76,7 +84,9 @@ export function registerTenant(
       setAsLatest: c.setAsLatest,
     }, { dependsOn: [...dependsOn, namespace, ...(stable ? [stable] : [])] });
     if (c.setAsLatest) latest.set(`${c.namespace}/${c.card.name}`, card);
-    return card;
+    // Known once the registration succeeded (the id resolves after create).
+    const registered = card.id.apply(() => ({ namespace: c.namespace, name: String(c.card.name), version: String(c.card.version), latest: c.setAsLatest }));
+    return { resource: card, registered };
   });
   return { namespace, cards };
 }

@@ -64,9 +64,12 @@ test('keeps secret config values secret', () => {
 test('exports the gateway, routes per agent, cards and tenants', () => {
   expect(outputs.gatewayUrl).toBe('https://dev.agents.example.com');
   expect(outputs.tenants).toEqual(['acme', 'globex']);
-  expect(outputs.routes['acme/orchestrator']).toContain('POST https://dev.agents.example.com/api/v1/agents/orchestrator/chat');
-  expect(outputs.routes['acme/orchestrator']).toContain('POST https://dev.agents.example.com/api/v1/internal/a2a/orchestrator/plan');
-  expect(outputs.cards).toEqual(expect.arrayContaining([{ tenant: 'globex', name: 'researcher', version: '2.2.0' }]));
+  expect(outputs.routes['acme/orchestrator']).toContain('POST https://dev.agents.example.com/api/v1/agents/acme/orchestrator/chat');
+  expect(outputs.routes['acme/orchestrator']).toContain('POST https://dev.agents.example.com/api/v1/internal/a2a/acme/orchestrator/plan');
+  expect(outputs.cards).toEqual(expect.arrayContaining([
+    { namespace: 'globex', name: 'researcher', version: '2.1.0', latest: true },
+    { namespace: 'globex', name: 'researcher', version: '2.2.0', latest: false },
+  ]));
 });
 
 /** The wire form with every secret value removed. */
