@@ -1,0 +1,45 @@
+import { JsonPatch, Testing } from 'cdk8s';
+import * as path from 'path';
+import { synthesizePlatform } from '../../stacks/charts';
+import { loadStackConfig } from '../../stacks/config';
+import { _emit } from '../../constructs/_api-object';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+function withCdk8sSerializer<T>(fn: () => T): T {
+  process.env.AGENT_RUNTIME_CDK8S_SERIALIZER = '1';
+  try {
+    return fn();
+  } finally {
+    delete process.env.AGENT_RUNTIME_CDK8S_SERIALIZER;
+  }
+}
+
+describe('the lean ApiObject serialization', () => {
+  test.each(['dev', 'prod'])('renders the %s environment exactly as cdk8s does, key order included', (env) => {
+    const config = loadStackConfig(env, ROOT);
+    const fast = synthesizePlatform(config).charts;
+    const slow = withCdk8sSerializer(() => synthesizePlatform(config).charts);
+    expect(fast.length).toBe(slow.length);
+    fast.forEach((chart, i) => expect(JSON.stringify(chart.objects)).toBe(JSON.stringify(slow[i].objects)));
+  });
+
+  test('drops unset values and sorts keys like cdk8s', () => {
+    const chart = Testing.chart();
+    _emit(chart, 'cm', {
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'n' },
+      data: { b: '2', a: '1', gone: undefined as unknown as string }, immutable: null as unknown as boolean,
+    });
+    const fast = Testing.synth(chart);
+    const slow = withCdk8sSerializer(() => Testing.synth(chart));
+    expect(JSON.stringify(fast)).toBe(JSON.stringify(slow));
+    expect(Object.keys(fast[0].data)).toEqual(['a', 'b']);
+  });
+
+  test('keeps JSON patches working', () => {
+    const chart = Testing.chart();
+    const obj = _emit(chart, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { type: 'ClusterIP' } });
+    obj.addJsonPatch(JsonPatch.replace('/spec/type', 'NodePort'));
+    expect(Testing.synth(chart)[0].spec.type).toBe('NodePort');
+  });
+});
