@@ -18,9 +18,11 @@ export {
 export * from './agent-card-resource';
 export * from './apply-agent-card';
 export * from './manifest-cards';
+export * from './nacos-admin-resource';
 export * from './nacos-client';
 export * from './nacos-errors';
 export * from './nacos-namespace-resource';
 export * from './register';
 export * from './retry';
 export type { AgentCardInputs, AgentCardOutputs, NacosCredentials } from './agent-card-provider';
+export type { NacosAdminInputs, NacosAdminOutputs } from './nacos-admin-provider';

@@ -6,7 +6,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AgentCard } from './agent-card';
-import { NacosApiError, NacosTransportError } from './nacos-errors';
+import { NacosAdminExistsError, NacosApiError, NacosTransportError } from './nacos-errors';
 import { RetryPolicy, withRetry } from './retry';
 
 /** Options of {@link NacosClient}. */
@@ -64,11 +64,24 @@ export interface NacosNamespaceInfo {
   readonly namespaceDesc?: string;
 }
 
+/** Answer of {@link NacosClient.initAdmin}; never holds the password. */
+export interface NacosInitAdminResult {
+  /** The admin user Nacos creates: always `nacos`. */
+  readonly username: string;
+  /** `true` when this call created the admin, `false` when it existed and the password logs in. */
+  readonly created: boolean;
+}
+
+/** The user `POST /v3/auth/user/admin` creates. */
+export const NACOS_ADMIN_USER = 'nacos';
+
 type _Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 type _Params = Record<string, string | undefined>;
 
 const A2A = '/v3/admin/ai/a2a';
 const NAMESPACE = '/v3/admin/core/namespace';
+const ADMIN = '/v3/auth/user/admin';
+const LOGIN = '/v3/auth/user/login';
 
 /**
  * Talks to one Nacos server. Logs in lazily, caches the token and renews it before its TTL
@@ -167,6 +180,50 @@ export class NacosClient {
   /** Deletes a namespace; succeeds when it does not exist. */
   async deleteNamespace(namespaceId: string): Promise<void> {
     await this._call('DELETE', NAMESPACE, { namespaceId });
+  }
+
+  /**
+   * Creates the first admin, user `nacos`, with `password` (`POST /v3/auth/user/admin`, which
+   * needs no login). When a global admin already exists (HTTP 200, code 409) it succeeds only if
+   * `nacos` logs in with `password`, else throws {@link NacosAdminExistsError}. Safe to repeat,
+   * so a lost answer is retried too. The password is neither logged nor returned.
+   */
+  async initAdmin(password: string): Promise<NacosInitAdminResult> {
+    if (typeof password !== 'string' || password === '') {
+      throw new Error('initAdmin needs a non-empty password (Nacos would pick a random one nobody knows)');
+    }
+    const operation = 'POST /v3/auth/user/admin';
+    try {
+      const data = await this._idempotent(operation, async () => {
+        const { status, body } = await this._send('POST', ADMIN, { password });
+        return _unwrap<{ username?: unknown } | null>(operation, status, body);
+      });
+      return { username: typeof data?.username === 'string' ? data.username : NACOS_ADMIN_USER, created: true };
+    } catch (err) {
+      if (!(err instanceof NacosApiError && (err.code === 409 || err.status === 409))) throw err;
+    }
+    if (await this.checkLogin(NACOS_ADMIN_USER, password)) return { username: NACOS_ADMIN_USER, created: false };
+    throw new NacosAdminExistsError(this.baseUrl);
+  }
+
+  /**
+   * Whether `username` logs in with `password`: `false` when Nacos refuses (any 4xx, or a 2xx
+   * without a token). Retries 5xx and transport errors; leaves this client's own token alone.
+   */
+  async checkLogin(username: string, password: string): Promise<boolean> {
+    const operation = `POST ${LOGIN}`;
+    return this._idempotent(operation, async () => {
+      const { status, body } = await this._send('POST', LOGIN, { username, password });
+      if (status >= 500) throw new NacosApiError(operation, status, { detail: _shortText(body) });
+      const reply = _json(body) as { accessToken?: unknown } | undefined;
+      return status >= 200 && status < 300 && typeof reply?.accessToken === 'string' && reply.accessToken !== '';
+    });
+  }
+
+  /** Runs an unauthenticated call that is safe to repeat, retrying 5xx and every transport error. */
+  private _idempotent<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    const transient = (err: unknown) => (err instanceof NacosApiError ? err.retryable : err instanceof NacosTransportError);
+    return withRetry(fn, transient, this._options.retry, (err, n, delay) => this._options.log?.(`${operation}: ${(err as Error).message}; retry ${n} in ${delay} ms`));
   }
 
   /** Sends one API call with auth, retries and the single re-login; returns the envelope's `data`. */

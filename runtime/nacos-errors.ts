@@ -58,3 +58,20 @@ function _causeText(cause: unknown): string {
   const c = cause as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   return c?.cause?.code ?? c?.code ?? c?.cause?.message ?? c?.message ?? String(cause);
 }
+
+/**
+ * The first admin cannot be created because a global admin already exists, and user `nacos`
+ * does not log in with the configured password. The message never holds the password.
+ */
+export class NacosAdminExistsError extends Error {
+  constructor(
+    /** The server, with its context path. */
+    readonly baseUrl: string,
+  ) {
+    super(
+      `Nacos at ${baseUrl}: an admin already exists and the configured nacosAdminPassword does not log in as "nacos"; ` +
+        'set the current password with `pulumi config set --secret nacosAdminPassword ...`',
+    );
+    this.name = 'NacosAdminExistsError';
+  }
+}
