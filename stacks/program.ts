@@ -8,7 +8,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { ChartRelease } from './chart-release';
 import { synthesizePlatform } from './charts';
 import { PROJECT, readPlatformConfig, SECRET_KEYS } from './config';
-import { readRegistrationConfig, registerTenant } from './registrations';
+import { NacosAdmin } from '../runtime/nacos-admin-resource';
+import { NACOS_ADMIN_USER, readRegistrationConfig, registerTenant } from './registrations';
 import { readStackSecrets, secret } from './secrets';
 import { installThirdParty, readThirdPartyConfig } from './third-party';
 
@@ -47,7 +48,7 @@ export function runStack() {
       token: secrets.nacosAuthToken, identityKey: secrets.nacosIdentityKey, identityValue: secrets.nacosIdentityValue,
     }, { dependsOn: [base] }),
     secret(config.platform.gateway.registryAuthSecretName ?? 'higress-nacos-auth', 'higress-system', {
-      nacosUsername: registration.username, nacosPassword: secrets.nacosAdminPassword,
+      nacosUsername: NACOS_ADMIN_USER, nacosPassword: secrets.nacosAdminPassword,
     }, { dependsOn: [base] }),
   ];
   const storage = config.platform.nacos?.storage;
@@ -58,7 +59,12 @@ export function runStack() {
     dependsOn: [base, ...installed.crds, ...platformSecrets],
   });
 
-  const credentials = pulumi.secret(pulumi.all([secrets.nacosAdminPassword]).apply(([password]) => ({ username: registration.username, password })));
+  // Nacos 3 ships no user: the first admin is created from the secret config, and every
+  // registration logs in with its credentials (so it comes after it).
+  const admin = registration.enabled
+    ? new NacosAdmin('nacos-admin', { endpoint: registration.endpoint, password: secrets.nacosAdminPassword }, { dependsOn: [platform] })
+    : undefined;
+  const credentials = admin?.credentials as pulumi.Output<{ username: string; password: string }>;
   const tenants = config.tenants.map((t) => {
     const objects = chart(`tenant-${t.name}`).objects;
     const release = new ChartRelease(`tenant-${t.name}`, { objects }, { dependsOn: [platform, ...installed.crds] });
@@ -68,7 +74,7 @@ export function runStack() {
         const [, name, key] = k.split('/');
         return secret(name, t.name, { [key]: secrets.tenantSecrets.apply((m) => m[k]) }, { dependsOn: [release] });
       });
-    const registered = registration.enabled
+    const registered = admin
       ? registerTenant(t.name, objects, registration, credentials, [platform, release, ...tenantSecrets])
       : undefined;
     return { name: t.name, objects, registered };

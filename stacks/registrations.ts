@@ -14,19 +14,20 @@ export interface RegistrationConfig {
   readonly enabled: boolean;
   /** E.g. `http://127.0.0.1:8848` through `kubectl port-forward -n nacos svc/nacos 8848`, or an internal load balancer. */
   readonly endpoint: string;
-  readonly username: string;
 }
+
+/** The admin user Nacos 3 creates on first start (`POST /nacos/v3/auth/user/admin`). */
+export const NACOS_ADMIN_USER = 'nacos';
 
 /** Reads `agent-runtime:registration`. */
 export function readRegistrationConfig(raw: unknown): RegistrationConfig {
-  const node = ConfigNode.root('agent-runtime:registration', raw).only('enabled', 'endpoint', 'username');
+  const node = ConfigNode.root('agent-runtime:registration', raw).only('enabled', 'endpoint');
   const enabled = node.bool('enabled') ?? true;
   return {
     enabled,
     endpoint: (enabled
       ? node.reqStr('endpoint', { pattern: /^https?:\/\/[^/\s]+$/, hint: 'the Nacos HTTP address without a path, e.g. http://127.0.0.1:8848 (port-forward) or http://nacos.internal.example.com:8848' })
       : node.str('endpoint')) ?? '',
-    username: node.str('username') ?? 'nacos',
   };
 }
 

@@ -19,6 +19,7 @@ test('registers a release per chart, the third-party parts and the registrations
   const releases = registrations.filter((r) => r.type === 'agentruntime:k8s:ChartRelease').map((r) => r.name).sort();
   expect(releases).toEqual(['platform', 'platform-base', 'tenant-acme', 'tenant-globex']);
   for (const chart of ['higress', 'kagent-crds', 'kagent', 'keda']) find('kubernetes:helm.sh/v4:Chart', chart);
+  find('pulumi-nodejs:dynamic/agentruntime/registry:NacosAdmin', 'nacos-admin');
   find('kubernetes:yaml/v2:ConfigFile', 'agent-sandbox');
   expect(registrations.filter((r) => r.name.startsWith('nacos-namespace-')).map((r) => r.name).sort())
     .toEqual(['nacos-namespace-acme', 'nacos-namespace-globex']);
