@@ -79,8 +79,16 @@ build_kube() {
 
 # ---------------------------------------------------------------- kwok
 build_kwok() {
-  have kwok && { log "kwok: cached"; return; }
-  GOBIN="$BIN" "${NICE[@]}" go install -p 2 -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+  if have kwok && [[ -s "$CACHE/kwok-stages.yaml" ]]; then log "kwok: cached"; return; fi
+  have kwok || GOBIN="$BIN" "${NICE[@]}" go install -p 2 -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+  # kwok needs Stage objects (it refuses to start without any). Its module ships the upstream default
+  # stages as data; the "fast" node/pod stages + node heartbeat with leases are what kwokctl uses.
+  local src
+  src="$(go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).Dir))')"
+  for f in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+           pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+    echo "---"; cat "$src/kustomize/stage/$f"
+  done >"$CACHE/kwok-stages.yaml"
 }
 
 # ---------------------------------------------------------------- pulumi CLI + our language host

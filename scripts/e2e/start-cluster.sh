@@ -150,12 +150,10 @@ start_scheduler() {
 }
 
 start_kwok() {
-  start kwok "$BIN/kwok" --kubeconfig "$RUN/kwok.kubeconfig" \
+  start kwok "$BIN/kwok" --kubeconfig "$RUN/kwok.kubeconfig" --config "$CACHE/kwok-stages.yaml" \
     --manage-all-nodes=false \
     --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
     --manage-nodes-with-label-selector= \
-    --disregard-status-with-annotation-selector=kwok.x-k8s.io/status=custom \
-    --disregard-status-with-label-selector= \
     --cidr=10.244.0.1/16 --node-ip=10.0.0.1 --node-lease-duration-seconds=40 \
     --server-address "127.0.0.1:$KWOK_PORT"
   wait_for kwok 60 curl -sf "http://127.0.0.1:$KWOK_PORT/healthz"

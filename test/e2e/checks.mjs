@@ -41,7 +41,7 @@ function walkYaml(dir) {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) out.push(...walkYaml(p));
-    else if (/\.ya?ml$/.test(e.name)) out.push(...yaml.loadAll(fs.readFileSync(p, 'utf8')).filter(Boolean).map((o) => ({ ...o, __file: p })));
+    else if (/\.ya?ml$/.test(e.name)) out.push(...yaml.loadAll(fs.readFileSync(p, 'utf8')).filter((o) => o?.apiVersion && o?.kind && o?.metadata).map((o) => ({ ...o, __file: p })));
   }
   return out;
 }

@@ -101,14 +101,21 @@ EOF
   # the TypeScript program is type-checked by `npm test`; here ts-node only transpiles
   export PULUMI_NODEJS_TRANSPILE_ONLY=true
   CFG="$RUN/Pulumi.$STACK.e2e.yaml"
-  PULUMI=(pulumi --cwd "$ROOT" --stack "$STACK" --config-file "$CFG" --non-interactive --color never)
+  PULUMI=(pulumi --cwd "$ROOT" --non-interactive --color never)
+  S=(--stack "$STACK" --config-file "$CFG")
 }
 
 login() {
   pulumi_env
   mkdir -p "$RUN/state"
   pulumi login "file://$RUN/state"
-  pulumi --cwd "$ROOT" stack init "$STACK" --secrets-provider passphrase --non-interactive >/dev/null 2>&1 || true
+  # `pulumi stack init` would write the passphrase salt into the repo's Pulumi.dev.yaml; the lane
+  # keeps every change in its own config file (--config-file) and so creates the empty stack itself,
+  # as the file backend stores it (project-scoped layout).
+  local project; project="$(sed -n 's/^name: *//p' "$ROOT/Pulumi.yaml" | head -1)"
+  mkdir -p "$RUN/state/.pulumi/stacks/$project"
+  printf '{"version":3,"checkpoint":{"stack":"organization/%s/%s","latest":null}}\n' "$project" "$STACK" \
+    >"$RUN/state/.pulumi/stacks/$project/$STACK.json"
   pulumi --cwd "$ROOT" stack ls --non-interactive
 }
 
@@ -118,12 +125,12 @@ stack_config() {
   # here; their CRDs were applied above), registrations against the real Nacos on 127.0.0.1.
   node "$ROOT/test/e2e/checks.mjs" write-config "$ROOT/Pulumi.$STACK.yaml" "$CFG"
   # the Secrets the stack needs, as Pulumi secret config (encrypted with the passphrase provider)
-  printf '%s' "$NACOS_AUTH_TOKEN_SECRET" | "${PULUMI[@]}" config set --secret nacosAuthToken
-  printf '%s' "$NACOS_IDENTITY_KEY" | "${PULUMI[@]}" config set --secret nacosIdentityKey
-  printf '%s' "$NACOS_IDENTITY_VALUE" | "${PULUMI[@]}" config set --secret nacosIdentityValue
-  printf '%s' "$NACOS_PASSWORD" | "${PULUMI[@]}" config set --secret nacosAdminPassword
+  printf '%s' "$NACOS_AUTH_TOKEN_SECRET" | "${PULUMI[@]}" config set "${S[@]}" --secret nacosAuthToken
+  printf '%s' "$NACOS_IDENTITY_KEY" | "${PULUMI[@]}" config set "${S[@]}" --secret nacosIdentityKey
+  printf '%s' "$NACOS_IDENTITY_VALUE" | "${PULUMI[@]}" config set "${S[@]}" --secret nacosIdentityValue
+  printf '%s' "$NACOS_PASSWORD" | "${PULUMI[@]}" config set "${S[@]}" --secret nacosAdminPassword
   node "$ROOT/test/e2e/checks.mjs" tenant-secrets "$ROOT/Pulumi.$STACK.yaml" >"$RUN/tenant-secrets.json"
-  "${PULUMI[@]}" config set --secret tenantSecrets "$(cat "$RUN/tenant-secrets.json")"
+  "${PULUMI[@]}" config set "${S[@]}" --secret tenantSecrets <"$RUN/tenant-secrets.json"
   # every secret value, for the state check
   node -e '
     const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
@@ -136,14 +143,14 @@ UP_CREATE_S=""; UP_NOOP_S=""
 pulumi_up() {
   pulumi_env
   local t0; t0=$(date +%s.%N)
-  "${PULUMI[@]}" up --yes --skip-preview --suppress-progress 2>&1 | tee "$RUN/logs/pulumi-up.log"
+  "${PULUMI[@]}" up "${S[@]}" --yes --skip-preview --suppress-progress 2>&1 | tee "$RUN/logs/pulumi-up.log"
   UP_CREATE_S=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
   echo "$UP_CREATE_S" >"$RUN/up-create.s"
 }
 
 check_objects() {
   pulumi_env
-  "${PULUMI[@]}" stack export --file "$RUN/state-export.json"
+  "${PULUMI[@]}" stack export --stack "$STACK" --file "$RUN/state-export.json"
   (cd "$ROOT" && node bin/agent-runtime.js synth --stack "$STACK" --out "$RUN/synth") >/dev/null
   node "$ROOT/test/e2e/checks.mjs" objects "$RUN/synth" "$RUN/state-export.json"
 }
@@ -156,7 +163,7 @@ check_nacos() {
 check_policy() {
   pulumi_env
   set +e
-  "${PULUMI[@]}" preview --policy-pack "$ROOT/policies" --suppress-progress >"$RUN/logs/pulumi-preview-policy.log" 2>&1
+  "${PULUMI[@]}" preview "${S[@]}" --policy-pack "$ROOT/policies" --suppress-progress >"$RUN/logs/pulumi-preview-policy.log" 2>&1
   local rc=$?
   set -e
   cat "$RUN/logs/pulumi-preview-policy.log"
@@ -170,7 +177,7 @@ check_policy() {
 second_up() {
   pulumi_env
   local t0; t0=$(date +%s.%N)
-  "${PULUMI[@]}" up --yes --expect-no-changes --suppress-progress 2>&1 | tee "$RUN/logs/pulumi-up-2.log"
+  "${PULUMI[@]}" up "${S[@]}" --yes --expect-no-changes --suppress-progress 2>&1 | tee "$RUN/logs/pulumi-up-2.log"
   UP_NOOP_S=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
   echo "$UP_NOOP_S" >"$RUN/up-noop.s"
 }
@@ -178,22 +185,22 @@ second_up() {
 check_refresh_drift() {
   pulumi_env
   node "$ROOT/test/e2e/checks.mjs" edit-card "$RUN/synth" >"$RUN/edited-card.txt"
-  "${PULUMI[@]}" refresh --yes --skip-preview --json >"$RUN/logs/pulumi-refresh.json" 2>"$RUN/logs/pulumi-refresh.err" || { cat "$RUN/logs/pulumi-refresh.err"; return 1; }
+  "${PULUMI[@]}" refresh "${S[@]}" --yes --skip-preview --json >"$RUN/logs/pulumi-refresh.json" 2>"$RUN/logs/pulumi-refresh.err" || { cat "$RUN/logs/pulumi-refresh.err"; return 1; }
   node "$ROOT/test/e2e/checks.mjs" refresh-detected "$RUN/logs/pulumi-refresh.json" "$(cat "$RUN/edited-card.txt")"
   # the next up puts the card back
-  "${PULUMI[@]}" up --yes --skip-preview --suppress-progress >"$RUN/logs/pulumi-up-3.log" 2>&1 || { cat "$RUN/logs/pulumi-up-3.log"; return 1; }
+  "${PULUMI[@]}" up "${S[@]}" --yes --skip-preview --suppress-progress >"$RUN/logs/pulumi-up-3.log" 2>&1 || { cat "$RUN/logs/pulumi-up-3.log"; return 1; }
   node "$ROOT/test/e2e/checks.mjs" nacos "$RUN/synth" present
 }
 
 check_state_secrets() {
   pulumi_env
-  "${PULUMI[@]}" stack export --file "$RUN/state-export.json"
+  "${PULUMI[@]}" stack export --stack "$STACK" --file "$RUN/state-export.json"
   node "$ROOT/test/e2e/checks.mjs" no-plaintext "$RUN/state-export.json" "$RUN/secret-values.json"
 }
 
 destroy() {
   pulumi_env
-  "${PULUMI[@]}" destroy --yes --skip-preview --suppress-progress 2>&1 | tee "$RUN/logs/pulumi-destroy.log"
+  "${PULUMI[@]}" destroy "${S[@]}" --yes --skip-preview --suppress-progress 2>&1 | tee "$RUN/logs/pulumi-destroy.log"
   node "$ROOT/test/e2e/checks.mjs" gone "$RUN/synth" "$RUN/state-export.json"
   node "$ROOT/test/e2e/checks.mjs" nacos "$RUN/synth" absent
 }
