@@ -3,6 +3,7 @@
  * (server rules of `nacos-a2a-api.md` §7 plus A2A 0.3 required fields), and the normal form
  * used to compare a desired card with the stored one.
  */
+import type { AgentCardSkill } from '../constructs/agent-card';
 
 /** `capabilities.extensions[]` entry. */
 export interface AgentExtension {
@@ -12,16 +13,8 @@ export interface AgentExtension {
   readonly params?: Record<string, unknown>;
 }
 
-/** A skill the agent exposes. */
-export interface AgentSkill {
-  readonly id: string;
-  readonly name: string;
-  readonly description: string;
-  readonly tags: readonly string[];
-  readonly examples?: readonly string[];
-  readonly inputModes?: readonly string[];
-  readonly outputModes?: readonly string[];
-}
+/** A skill the agent exposes: the same shape the constructs publish. */
+export type AgentSkill = AgentCardSkill;
 
 /** An A2A 0.3 AgentCard with Nacos 3.1's extra requirement (`preferredTransport`). */
 export interface AgentCard {
