@@ -67,7 +67,11 @@ export function _emit(scope: Construct, id: string, manifest: _Manifest, labels:
   return new _PlainApiObject(scope, id, {
     apiVersion,
     kind,
-    metadata: { ...metadata, labels: { [LABEL.managedBy]: MANAGED_BY, ...labels, ...metadata.labels } },
+    metadata: {
+      ...metadata,
+      // Dashboards, cost reports and the labels-required policy group by these.
+      labels: { [LABEL.managedBy]: MANAGED_BY, [LABEL.name]: MANAGED_BY, [LABEL.partOf]: MANAGED_BY, ...labels, ...metadata.labels },
+    },
     ...rest,
   });
 }

@@ -113,12 +113,15 @@ export class NacosCluster extends Construct {
       spec: { type: 'ClusterIP', selector: this.podLabels, ports: ports.filter((p) => p.name === 'http' || p.name === 'client-rpc') },
     }, labels);
 
-    _emit(this, 'pdb', {
-      apiVersion: 'policy/v1', kind: 'PodDisruptionBudget',
-      metadata: { name: this.name, namespace: this.namespace },
-      // Keep a quorum through drains; minAvailable = replicas would block every drain.
-      spec: { minAvailable: Math.floor(this.replicas / 2) + 1, selector: { matchLabels: this.podLabels } },
-    }, labels);
+    // Keep a quorum through drains; minAvailable = replicas would block every drain, so a
+    // single throwaway server gets no PDB at all.
+    if (this.replicas > 1) {
+      _emit(this, 'pdb', {
+        apiVersion: 'policy/v1', kind: 'PodDisruptionBudget',
+        metadata: { name: this.name, namespace: this.namespace },
+        spec: { minAvailable: Math.floor(this.replicas / 2) + 1, selector: { matchLabels: this.podLabels } },
+      }, labels);
+    }
 
     const secretEnv = (name: string, key: string, secret = authSecret) => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
     const env = [

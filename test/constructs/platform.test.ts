@@ -130,3 +130,9 @@ describe('AgentRuntimePlatform', () => {
     expect(() => synth(props as any)).toThrow(message);
   });
 });
+
+describe('a single-server Nacos (dev)', () => {
+  test('gets no PodDisruptionBudget, which could only block node drains', () => {
+    expect(findAll(synth({ nacos: { replicas: 1 } }), 'PodDisruptionBudget')).toEqual([]);
+  });
+});
