@@ -3,7 +3,7 @@ import { _emit } from './_api-object';
 import { GatewayRedis, GatewayTracing, HigressConfig, JwtIssuer, PromptProtection } from './higress-config';
 import { LABEL } from './labels';
 import { NACOS_PORTS, NacosCluster, NacosClusterProps } from './nacos-cluster';
-import { PlatformFacts } from './platform-facts';
+import { PlatformFacts, PlatformTracingFacts } from './platform-facts';
 import { SandboxRuntimeClasses, SandboxRuntimeClassesProps } from './sandbox-runtime-classes';
 
 /** Labels of the Higress gateway pods (set by the Higress Helm chart). */
@@ -35,6 +35,12 @@ export interface PlatformGatewayProps {
   readonly registryAuthSecretName?: string;
   /** @default - Nacos MCP servers are not exposed */
   readonly mcpExportDomains?: readonly string[];
+  /**
+   * Higress reads Istio API objects (install Higress with `global.enableIstioAPI=true`); skills
+   * may then declare circuit breaking (Istio DestinationRules).
+   * @default false
+   */
+  readonly istioApi?: boolean;
 }
 
 /** Props of {@link AgentRuntimePlatform}. */
@@ -56,6 +62,26 @@ export interface AgentRuntimePlatformProps {
   readonly podSecurityVersion?: string;
   /** Registries images may come from. @default [] (any registry, pinned tags only) */
   readonly allowedRegistries?: readonly string[];
+  /** Prometheus pods allowed to scrape agents. @default { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } } */
+  readonly prometheus?: { readonly namespace: string; readonly podLabels?: Readonly<Record<string, string>> };
+  /** Maximum upstream retries a skill or call may declare. @default 3 */
+  readonly maxRetries?: number;
+}
+
+/**
+ * Tracing facts of agents from the gateway's tracing config: the same collector and sampling.
+ * The collector's namespace comes from its Service host (`<service>.<namespace>.svc...`).
+ */
+function _tracingFacts(t: GatewayTracing, clusterDomain: string): PlatformTracingFacts {
+  if (!(t.sampling >= 0 && t.sampling <= 100)) {
+    throw new Error(`gateway.tracing.sampling: ${t.sampling} is outside 0-100; give the percentage of requests to trace, e.g. 10`);
+  }
+  const parts = t.service.split('.');
+  if (parts.length < 2 || parts.some((p) => !p)) {
+    throw new Error(`gateway.tracing.service: "${t.service}" does not name the collector's namespace; use its Service host "<service>.<namespace>.svc.${clusterDomain}", e.g. "otel-collector.observability.svc.${clusterDomain}"`);
+  }
+  const port = t.port ?? 4317;
+  return { endpoint: `http://${t.service}:${port}`, samplingPercent: t.sampling, collectorNamespace: parts[1], collectorPort: port };
 }
 
 /** Namespaces the platform owns. */
@@ -96,6 +122,9 @@ export class AgentRuntimePlatform extends Construct {
       throw new Error(`podSecurityVersion: "${psaVersion}" is not a pinned Kubernetes minor version; use e.g. "v1.33" (not "latest")`);
     }
     const clusterDomain = props.clusterDomain ?? 'cluster.local';
+    if (props.maxRetries !== undefined && (!Number.isInteger(props.maxRetries) || props.maxRetries < 0 || props.maxRetries > 10)) {
+      throw new Error(`maxRetries: ${props.maxRetries} is not allowed; use a whole number from 0 to 10 (each retry multiplies load on a failing agent)`);
+    }
     const ns = PLATFORM_NAMESPACES;
     const labels = { [LABEL.role]: 'platform', [LABEL.partOf]: 'agent-runtime' };
 
@@ -168,6 +197,11 @@ export class AgentRuntimePlatform extends Construct {
       clusterDomain,
       podSecurityVersion: psaVersion,
       allowedRegistries: [...(props.allowedRegistries ?? [])],
+      ...(props.gateway.tracing ? { tracing: _tracingFacts(props.gateway.tracing, clusterDomain) } : {}),
+      ...(props.prometheus ? { prometheus: { namespace: props.prometheus.namespace, ...(props.prometheus.podLabels ? { podLabels: { ...props.prometheus.podLabels } } : {}) } } : {}),
+      ...(props.gateway.istioApi ? { istioApi: true } : {}),
+      ...(props.gateway.redis ? { redis: { ...props.gateway.redis } } : {}),
+      ...(props.maxRetries !== undefined ? { maxRetries: props.maxRetries } : {}),
     };
   }
 

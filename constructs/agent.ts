@@ -5,11 +5,16 @@ import { _cidrEgressRules, _podsIn, _tcp, EgressCidr } from './_network-peers';
 import { _parseQuantity } from './_quantity';
 import { _assertPinnedImage, _isDnsLabel, _restrictedContainerSecurityContext, _restrictedPodSecurityContext } from './_security';
 import { _emitAgentCardConfigMap, AgentCard, agentCard } from './agent-card';
-import { agentKey, AgentDirectory, formatSkillRef, SkillRef } from './agent-directory';
+import { agentKey, formatSkillRef, SkillRef } from './agent-directory';
 import type { CanaryTraffic } from './canary-release';
 import { ANNOTATION, LABEL } from './labels';
 import type { SandboxPool } from './sandbox-pool';
-import { a2aConsumer, ITenantNamespace, PUBLIC_CONSUMER } from './tenant-namespace';
+import {
+  _cacheConfig, _checkSkillResilience, _describeVersions, _outlierDetection, _registerCanaryVersion, _ResolvedFallback,
+  _skillRouteAnnotations, _versionsOf, A2A_CALLS_ENV, A2A_TRACE_HEADERS, AI_CACHE_PLUGIN_URL, formatSkillCall, parseSkillCall,
+  SKILL_VERSION_HEADER, SkillCallSpec, SkillResilienceSpec,
+} from './skill-resilience';
+import { a2aConsumer, AGENT_METRICS_PORT, ITenantNamespace, PUBLIC_CONSUMER } from './tenant-namespace';
 
 /** Port every agent serves A2A on (kagent serves declarative agents on 8080 too). */
 export const A2A_PORT = 8080;
@@ -20,8 +25,8 @@ export const DECLARATIVE_COMPONENT = 'declarative-agent';
 /** `app.kubernetes.io/component` of bring-your-own agent pods. */
 export const BYO_COMPONENT = 'byo-agent';
 
-/** A skill the agent offers (published in its AgentCard and routed on the gateway). */
-export interface AgentSkillSpec {
+/** A skill the agent offers (published in its AgentCard and routed on the gateway), with its resilience. */
+export interface AgentSkillSpec extends SkillResilienceSpec {
   /** Skill id, a DNS label (it is part of a route path and an Ingress name). */
   readonly id: string;
   readonly name: string;
@@ -99,6 +104,14 @@ export interface ByoAgentSpec {
   readonly runAsUser?: number;
 }
 
+/** Where Prometheus scrapes the agent (container port named `metrics`). */
+export interface AgentMetrics {
+  /** Container port of the metrics endpoint. @default 9090 */
+  readonly port?: number;
+  /** HTTP path (pod annotation `agentruntime.io/metrics-path`). @default '/metrics' */
+  readonly path?: string;
+}
+
 /** Per-replica resources. */
 export interface AgentResources {
   /** @default '100m' */
@@ -151,8 +164,14 @@ export interface AgentProps {
   readonly declarative?: DeclarativeAgentSpec;
   /** Bring-your-own agent (Deployment + Service). */
   readonly byo?: ByoAgentSpec;
-  /** Skills of other agents this one calls: `tenant/agent#skill` or `other.skill('id')`. @default - none */
-  readonly calls?: ReadonlyArray<string | SkillRef>;
+  /**
+   * Skills of other agents this one calls: `tenant/agent#skill`, `tenant/agent#skill@1.2.0` (pinned
+   * version), `other.skill('id')`, or `{ ...ref, version, fallbackVersion, timeoutSeconds, retries }`.
+   * @default - none
+   */
+  readonly calls?: ReadonlyArray<string | SkillRef | SkillCallSpec>;
+  /** Metrics endpoint. @default { port: 9090, path: '/metrics' } */
+  readonly metrics?: AgentMetrics;
   /** @default - 1 to 3 replicas on CPU */
   readonly scaling?: AgentScaling;
   /** @default - see {@link AgentResources} */
@@ -201,6 +220,10 @@ export class Agent extends Construct {
   public readonly card: AgentCard;
   /** Declared calls. */
   public readonly calls: readonly SkillRef[];
+  /** Declared calls with their pinned versions and client settings. */
+  public readonly callSpecs: readonly SkillCallSpec[];
+  /** Metrics port and path. */
+  public readonly metrics: Required<AgentMetrics>;
   /** Names of the Ingresses: chat route and one per skill. */
   public readonly ingressNames: { readonly chat: string; readonly skills: Readonly<Record<string, string>> };
   public readonly sandboxPool?: SandboxPool;
@@ -209,6 +232,8 @@ export class Agent extends Construct {
   private readonly labels: Record<string, string>;
   private readonly canaryTraffic?: CanaryTraffic;
   private a2aIngress?: ApiObject;
+  private readonly skills: readonly AgentSkillSpec[];
+  private readonly fallbacks: Readonly<Record<string, _ResolvedFallback>>;
 
   constructor(scope: Construct, id: string, props: AgentProps) {
     super(scope, id);
@@ -235,7 +260,32 @@ export class Agent extends Construct {
     this.canaryTraffic = props.canaryTraffic;
     this.workloadName = this.track === 'canary' ? `${props.name}-canary` : props.name;
     this.skillIds = this._checkSkills(props.skills, where);
-    this.calls = (props.calls ?? []).map((c, i) => (typeof c === 'string' ? AgentDirectory.parseRef(c, `${where}: calls[${i}]`) : c));
+    this.callSpecs = (props.calls ?? []).map((c, i) => this._checkCall(parseSkillCall(c, `${where}: calls[${i}]`), i, where));
+    this.calls = this.callSpecs.map((c) => ({ tenant: c.tenant, agent: c.agent, skill: c.skill }));
+    this.skills = props.skills;
+    const fallbacks: Record<string, _ResolvedFallback> = {};
+    for (const s of props.skills) {
+      const f = _checkSkillResilience(s, {
+        where, tenant: t.name, agent: props.name, skillIds: this.skillIds, maxRetries: t.maxRetries,
+        redis: !!t.platform.redis, istioApi: !!t.platform.istioApi,
+      });
+      if (f) {
+        if (f.kind === 'skill' && f.ref.agent === props.name && f.ref.skill === s.id) {
+          throw new Error(`${where}: skill "${s.id}" falls back to itself; name another skill or a version ("@1.2.0")`);
+        }
+        fallbacks[s.id] = f;
+      }
+    }
+    this.fallbacks = fallbacks;
+    const metrics = props.metrics ?? {};
+    this.metrics = { port: metrics.port ?? AGENT_METRICS_PORT, path: metrics.path ?? '/metrics' };
+    if (!Number.isInteger(this.metrics.port) || this.metrics.port < 1 || this.metrics.port > 65535 || this.metrics.port === A2A_PORT) {
+      throw new Error(`${where}: metrics.port ${this.metrics.port} is not allowed; use a TCP port other than the A2A port ${A2A_PORT}, e.g. ${AGENT_METRICS_PORT}`);
+    }
+    if (!/^\/\S*$/.test(this.metrics.path)) {
+      throw new Error(`${where}: metrics.path "${this.metrics.path}" is not an absolute HTTP path; use e.g. "/metrics"`);
+    }
+    t._useMetricsPort(this.metrics.port);
     this.sandboxPool = props.sandboxPool;
 
     // Scaling: HPA from 1, KEDA to 0; replicas stay unset on the workload either way.
@@ -309,7 +359,9 @@ export class Agent extends Construct {
       }, this);
       t.directory.onCall(this.key, () => this._ensureA2aIngress());
     }
+    if (this.track === 'canary') _registerCanaryVersion(t.directory, this.key, this.version);
     for (const ref of this.calls) t.directory.addCall(this.key, ref);
+    this._resilienceObjects();
 
     t._addWorkload({
       kind: 'agent', name: props.name, track: this.track, path: this.node.path,
@@ -345,6 +397,104 @@ export class Agent extends Construct {
   /** Internal A2A route path of a skill. */
   public _skillPath(skill: string): string {
     return `/api/v1/internal/a2a/${this.tenant.name}/${this.name}/${skill}`;
+  }
+
+  private _checkCall(c: SkillCallSpec, i: number, where: string): SkillCallSpec {
+    const at = `${where}: calls[${i}] "${formatSkillCall(c)}"`;
+    const max = this.tenant.maxRetries;
+    if (c.retries !== undefined && (!Number.isInteger(c.retries) || c.retries < 0 || c.retries > max)) {
+      throw new Error(`${at}: retries ${c.retries} is above the maximum of ${max} (maxRetries of tenant "${this.tenant.name}") or not a whole number; use 0 to ${max}`);
+    }
+    if (c.timeoutSeconds !== undefined && (!Number.isInteger(c.timeoutSeconds) || c.timeoutSeconds < 1)) {
+      throw new Error(`${at}: timeoutSeconds ${c.timeoutSeconds} is not allowed; use a whole number of seconds >= 1`);
+    }
+    if (c.fallbackVersion !== undefined && !c.version) {
+      throw new Error(`${at}: fallbackVersion "${c.fallbackVersion}" is set without a pinned version; pin one, e.g. "${formatSkillCall({ ...c, version: '1.2.0' })}"`);
+    }
+    if (c.fallbackVersion !== undefined && c.fallbackVersion === c.version) {
+      throw new Error(`${at}: fallbackVersion equals the pinned version "${c.version}"; name another deployed version`);
+    }
+    return c;
+  }
+
+  /**
+   * Environment the platform sets on the agent container: OpenTelemetry export (when the
+   * platform traces) and the caller's call settings (when a call pins a version or sets a
+   * timeout or retries), as JSON in `A2A_CALLS`.
+   */
+  private _platformEnv(): Record<string, string> {
+    const env: Record<string, string> = {};
+    const tracing = this.tenant.platform.tracing;
+    if (tracing) {
+      env.OTEL_EXPORTER_OTLP_ENDPOINT = tracing.endpoint;
+      env.OTEL_EXPORTER_OTLP_PROTOCOL = 'grpc';
+      env.OTEL_SERVICE_NAME = `${this.tenant.name}.${this.name}`;
+      env.OTEL_TRACES_SAMPLER = 'parentbased_traceidratio';
+      env.OTEL_TRACES_SAMPLER_ARG = String(tracing.samplingPercent / 100);
+      env.OTEL_PROPAGATORS = 'tracecontext,baggage';
+      env.OTEL_RESOURCE_ATTRIBUTES = [
+        `service.namespace=${this.tenant.name}`, `service.version=${this.version}`,
+        `agentruntime.tenant=${this.tenant.name}`, `agentruntime.agent=${this.name}`, `agentruntime.track=${this.track}`,
+      ].join(',');
+    }
+    const tuned = this.callSpecs.filter((c) => c.version || c.timeoutSeconds !== undefined || c.retries !== undefined);
+    if (tuned.length) {
+      const host = this.tenant.platform.gatewayHost;
+      env[A2A_CALLS_ENV] = JSON.stringify(tuned.map((c) => ({
+        ref: `${c.tenant}/${c.agent}#${c.skill}`,
+        url: `https://${host}/api/v1/internal/a2a/${c.tenant}/${c.agent}/${c.skill}`,
+        ...(c.version ? { headers: { [SKILL_VERSION_HEADER]: c.version } } : {}),
+        ...(c.fallbackVersion ? { fallbackHeaders: { [SKILL_VERSION_HEADER]: c.fallbackVersion } } : {}),
+        ...(c.timeoutSeconds !== undefined ? { timeoutSeconds: c.timeoutSeconds } : {}),
+        ...(c.retries !== undefined ? { retries: c.retries } : {}),
+      })));
+    }
+    return env;
+  }
+
+  /** Pod annotations: where the metrics are (read by the agent PodMonitor). */
+  private _podAnnotations(): Record<string, string> {
+    return { 'agentruntime.io/metrics-path': this.metrics.path };
+  }
+
+  /** ai-cache rules of cached skills and the circuit breaker of this track's Service. */
+  private _resilienceObjects(): void {
+    const t = this.tenant;
+    const f = t.platform;
+    const cached = this.skills.filter((s) => s.cacheTtlSeconds !== undefined);
+    if (cached.length && f.redis) {
+      // Only WasmPlugins in the gateway namespace are applied; no defaultConfig, so only these routes cache.
+      // No phase: the plugin runs after jwt-auth (AUTHN), so a cached answer is never served to an unauthorized caller.
+      _emit(this, 'ai-cache', {
+        apiVersion: 'extensions.higress.io/v1alpha1', kind: 'WasmPlugin',
+        metadata: { name: `ai-cache-${t.name}-${this.workloadName}`, namespace: f.gatewayNamespace },
+        spec: {
+          url: AI_CACHE_PLUGIN_URL,
+          priority: 800,
+          failStrategy: 'FAIL_OPEN',
+          defaultConfigDisable: true,
+          matchRules: cached.map((s) => ({
+            ingress: [`${t.namespace}/${this.ingressNames.skills[s.id]}`],
+            config: _cacheConfig(f.redis!, s.cacheTtlSeconds!, `a2a:${t.name}/${this.name}@${this.version}#${s.id}:`),
+          })),
+        },
+      }, { ...this.labels, [LABEL.role]: 'gateway-config' });
+    }
+    const breakers = this.skills.filter((s) => s.circuitBreaker);
+    if (breakers.length) {
+      const rules = breakers.map((s) => JSON.stringify(_outlierDetection(s.circuitBreaker!)));
+      if (new Set(rules).size > 1) {
+        throw new Error(`agent ${this.node.path}: skills ${breakers.map((s) => `"${s.id}"`).join(', ')} declare different circuitBreaker settings, but one agent Service has one; declare the same settings on each (or on one skill)`);
+      }
+      _emit(this, 'circuit-breaker', {
+        apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule',
+        metadata: this._meta(`${this.workloadName}-circuit-breaker`),
+        spec: {
+          host: `${this.workloadName}.${t.namespace}.svc.${f.clusterDomain}`,
+          trafficPolicy: { outlierDetection: _outlierDetection(breakers[0].circuitBreaker!) },
+        },
+      }, this.labels);
+    }
   }
 
   private _checkSkills(skills: readonly AgentSkillSpec[] | undefined, where: string): string[] {
@@ -411,14 +561,20 @@ export class Agent extends Construct {
     // Only agents that claim sandboxes get an API token, short-lived and projected explicitly.
     const tokenVolume = pool ? [{ name: 'api-token', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600 } }] } }] : [];
     const tokenMount = pool ? [{ name: 'api-token', mountPath: '/var/run/secrets/agentruntime', readOnly: true }] : [];
-    const env = { ...byo.env, ...(pool ? { SANDBOX_WARM_POOL: pool.warmPoolName, SANDBOX_NAMESPACE: this.tenant.namespace } : {}) };
+    const platformEnv = this._platformEnv();
+    for (const name of Object.keys(byo.env ?? {})) {
+      if (name in platformEnv) {
+        throw new Error(`agent ${this.node.path}: byo.env.${name} is set by the platform (tracing and call settings); remove it from byo.env`);
+      }
+    }
+    const env = { ...byo.env, ...(pool ? { SANDBOX_WARM_POOL: pool.warmPoolName, SANDBOX_NAMESPACE: this.tenant.namespace } : {}), ...platformEnv };
     _emit(this, 'deployment', {
       apiVersion: 'apps/v1', kind: 'Deployment',
       metadata: this._meta(this.workloadName, this._callsAnnotation()),
       spec: {
         selector: { matchLabels: { ...this.podLabels } },
         template: {
-          metadata: { labels: podLabels },
+          metadata: { labels: podLabels, annotations: this._podAnnotations() },
           spec: {
             serviceAccountName: this.workloadName,
             automountServiceAccountToken: false,
@@ -430,7 +586,10 @@ export class Agent extends Construct {
               ...(byo.command ? { command: [...byo.command] } : {}),
               ...(byo.args ? { args: [...byo.args] } : {}),
               env: Object.entries(env).map(([name, value]) => ({ name, value })),
-              ports: [{ name: 'a2a', containerPort: A2A_PORT, protocol: 'TCP' }],
+              ports: [
+                { name: 'a2a', containerPort: A2A_PORT, protocol: 'TCP' },
+                { name: 'metrics', containerPort: this.metrics.port, protocol: 'TCP' },
+              ],
               resources: resources.spec,
               securityContext: _restrictedContainerSecurityContext(),
               readinessProbe: { httpGet: { path: byo.readinessPath ?? '/.well-known/agent-card.json', port: 'a2a' }, periodSeconds: 10 },
@@ -505,6 +664,10 @@ export class Agent extends Construct {
           // replicas is left unset: the HPA or KEDA owns it (kagent would fight them otherwise).
           deployment: {
             labels: podLabels,
+            // kagent's deployment spec has no container ports: the `metrics` port cannot be named
+            // here, so the agent PodMonitor does not scrape declarative agents (see README).
+            annotations: this._podAnnotations(),
+            ...(Object.keys(this._platformEnv()).length ? { env: Object.entries(this._platformEnv()).map(([name, value]) => ({ name, value })) } : {}),
             serviceAccountName: this.workloadName,
             resources: resources.spec,
             podSecurityContext: _restrictedPodSecurityContext(),
@@ -598,7 +761,7 @@ export class Agent extends Construct {
     const t = this.tenant;
     const f = t.platform;
     const traffic = this._canaryAnnotations();
-    const ingress = (id: string, name: string, path: string, extraLabels: Record<string, string>) => _emit(this, id, {
+    const ingress = (id: string, name: string, path: string, extraLabels: Record<string, string>, extra: Record<string, string>) => _emit(this, id, {
       apiVersion: 'networking.k8s.io/v1', kind: 'Ingress',
       metadata: this._meta(name, {
         annotations: {
@@ -608,6 +771,7 @@ export class Agent extends Construct {
           'higress.io/proxy-next-upstream-tries': String(t.routeRetries),
           'higress.io/route-limit-rpm': String(t.requestsPerMinute),
           ...traffic,
+          ...extra,
         },
       }),
       spec: {
@@ -619,13 +783,28 @@ export class Agent extends Construct {
         }],
       },
     }, { ...this.labels, ...extraLabels });
-    ingress('route-chat', this.ingressNames.chat, this._chatPath(), {});
+    // End users are not agents: A2A lineage headers from outside are dropped (Higress header control).
+    ingress('route-chat', this.ingressNames.chat, this._chatPath(), {}, { 'higress.io/request-header-control-remove': A2A_TRACE_HEADERS.join(',') });
     t._addRoutes({ ingresses: [this.ingressNames.chat], allow: () => [PUBLIC_CONSUMER] });
     for (const skill of this.skillIds) {
-      ingress(`route-a2a-${skill}`, this.ingressNames.skills[skill], this._skillPath(skill), { [LABEL.skill]: skill });
+      ingress(`route-a2a-${skill}`, this.ingressNames.skills[skill], this._skillPath(skill), { [LABEL.skill]: skill }, this._skillAnnotations(skill));
       // Exactly the agents that declared a call to this skill (reverse edges of the directory).
       t._addRoutes({ ingresses: [this.ingressNames.skills[skill]], allow: () => t.directory.callersOf(this.key, skill).map(a2aConsumer) });
     }
+  }
+
+  /** Resilience annotations of one skill route; canary routes also answer calls pinned to their version. */
+  private _skillAnnotations(skill: string): Record<string, string> {
+    const spec = this.skills.find((s) => s.id === skill)!;
+    const f = this.fallbacks[skill];
+    let backend: string | undefined;
+    if (f?.kind === 'skill') backend = f.ref.agent;
+    // A version fallback points at the other track; on the track serving that version it is a no-op.
+    if (f?.kind === 'version' && f.version !== this.version) backend = this.track === 'stable' ? `${this.name}-canary` : this.name;
+    const pin: Record<string, string> = this.track === 'canary' && !this.canaryTraffic?.header
+      ? { 'higress.io/canary-by-header': SKILL_VERSION_HEADER, 'higress.io/canary-by-header-value': this.version }
+      : {};
+    return { ..._skillRouteAnnotations(spec, backend, f?.onStatus), ...pin };
   }
 
   private _canaryAnnotations(): Record<string, string> {
@@ -710,10 +889,32 @@ export class Agent extends Construct {
 
   private _validate(): string[] {
     const errors: string[] = [];
-    this.calls.forEach((ref, i) => {
-      const r = this.tenant.directory.resolve(ref);
-      if ('error' in r) errors.push(`agent "${this.key}" calls[${i}] "${formatSkillRef(ref)}": ${r.error}`);
+    const d = this.tenant.directory;
+    this.callSpecs.forEach((c, i) => {
+      const r = d.resolve(c);
+      if ('error' in r) {
+        errors.push(`agent "${this.key}" calls[${i}] "${formatSkillRef(c)}": ${r.error}`);
+        return;
+      }
+      const versions = _versionsOf(d, agentKey(c.tenant, c.agent));
+      for (const [field, v] of [['version', c.version], ['fallbackVersion', c.fallbackVersion]] as const) {
+        if (v !== undefined && !versions.some((x) => x.version === v)) {
+          errors.push(`agent "${this.key}" calls[${i}] "${formatSkillCall(c)}": ${field} "${v}" of "${agentKey(c.tenant, c.agent)}" is not deployed; its versions are ${_describeVersions(versions)}`);
+        }
+      }
     });
+    for (const [skill, f] of Object.entries(this.fallbacks)) {
+      if (f.kind === 'skill' && f.ref.agent !== this.name) {
+        const r = d.resolve(f.ref);
+        if ('error' in r) errors.push(`agent "${this.key}" skill "${skill}": fallback "${formatSkillRef(f.ref)}" does not exist: ${r.error}`);
+      }
+      if (f.kind === 'version') {
+        const versions = _versionsOf(d, this.key);
+        if (!versions.some((x) => x.version === f.version)) {
+          errors.push(`agent "${this.key}" skill "${skill}": fallback version "${f.version}" is not deployed; versions of "${this.key}" are ${_describeVersions(versions)}`);
+        }
+      }
+    }
     const pool = this.sandboxPool;
     if (pool && pool.tenant !== this.tenant) {
       errors.push(`agent "${this.key}" uses sandbox pool "${pool.name}" of tenant "${pool.tenant.name}"; an agent may only use pools of its own tenant "${this.tenant.name}"; create one with ${this.tenant.name}.addSandboxPool()`);

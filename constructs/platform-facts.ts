@@ -39,4 +39,29 @@ export interface PlatformFacts {
   readonly podSecurityVersion: string;
   /** Registries images may come from; `:latest` and untagged images are always refused. */
   readonly allowedRegistries: readonly string[];
+  /**
+   * OpenTelemetry collector agents export traces to (the gateway's tracing config).
+   * @default - agents get no OTEL_* environment and no collector egress
+   */
+  readonly tracing?: PlatformTracingFacts;
+  /** Prometheus pods that scrape agents' `metrics` port. @default { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } } */
+  readonly prometheus?: { readonly namespace: string; readonly podLabels?: Readonly<Record<string, string>> };
+  /** Whether Higress reads Istio API objects (DestinationRules for circuit breaking). @default false */
+  readonly istioApi?: boolean;
+  /** Redis the gateway's plugins use (ai-cache of skills). @default - none: skills cannot be cached */
+  readonly redis?: { readonly serviceName: string; readonly servicePort?: number };
+  /** Maximum upstream retries a skill or call may declare. @default 3 */
+  readonly maxRetries?: number;
+}
+
+/** Where agents send traces. */
+export interface PlatformTracingFacts {
+  /** OTLP gRPC endpoint, e.g. `http://otel-collector.observability.svc.cluster.local:4317`. */
+  readonly endpoint: string;
+  /** Percentage of new traces sampled, 0-100 (parent-based: a sampled caller's trace is kept). */
+  readonly samplingPercent: number;
+  /** Namespace of the collector, for the agents' egress NetworkPolicy. */
+  readonly collectorNamespace: string;
+  /** Port of the collector. */
+  readonly collectorPort: number;
 }

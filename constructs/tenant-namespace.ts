@@ -65,6 +65,8 @@ export interface TenantNamespaceProps {
   readonly routeTimeoutSeconds?: number;
   /** Upstream tries on 5xx (`higress.io/proxy-next-upstream-tries`). @default 2 */
   readonly routeRetries?: number;
+  /** Maximum upstream retries a skill or call of this tenant may declare. @default - the platform's maxRetries, else 3 */
+  readonly maxRetries?: number;
   /** Namespace of the kagent controller, which proxies A2A to declarative agents. @default 'kagent' */
   readonly kagentNamespace?: string;
   /** OCI URL of the jwt-auth Wasm plugin. @default 'oci://higress-registry.cn-hangzhou.cr.aliyuncs.com/plugins/jwt-auth:2.0.0' */
@@ -117,6 +119,8 @@ export interface ITenantNamespace extends IConstruct {
   readonly routeTimeoutSeconds: number;
   /** Upstream tries on 5xx. */
   readonly routeRetries: number;
+  /** Maximum upstream retries a skill or call may declare. */
+  readonly maxRetries: number;
   /** Labels every object of the tenant carries, plus role and name. */
   labelsFor(role: string, name: string, extra?: Record<string, string>): Record<string, string>;
   /** Registers a workload for the quota and duplicate checks. */
@@ -125,7 +129,12 @@ export interface ITenantNamespace extends IConstruct {
   _addRoutes(routes: _RouteAuth): void;
   /** Called by declarative agents: allows the kagent controller in. */
   _useKagent(): void;
+  /** Called by agents: lets Prometheus scrape this port of agent pods. */
+  _useMetricsPort(port: number): void;
 }
+
+/** Default metrics port of agent pods (container port named `metrics`). */
+export const AGENT_METRICS_PORT = 9090;
 
 /** Name of the JWT consumer of end users (public issuer). */
 export const PUBLIC_CONSUMER = 'public';
@@ -176,6 +185,7 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
   public readonly requestsPerMinute: number;
   public readonly routeTimeoutSeconds: number;
   public readonly routeRetries: number;
+  public readonly maxRetries: number;
   public readonly groups: readonly string[];
   public readonly quota: Required<TenantQuota>;
   public readonly kagentNamespace: string;
@@ -184,6 +194,7 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
   private readonly workloads: _TenantWorkload[] = [];
   private readonly routes: _RouteAuth[] = [];
   private kagentPolicy?: ApiObject;
+  private readonly metricsPorts = new Set<number>();
 
   constructor(scope: Construct, id: string, props: TenantNamespaceProps) {
     super(scope, id);
@@ -210,6 +221,14 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
     this.routeRetries = props.routeRetries ?? 2;
     if (!Number.isInteger(this.routeTimeoutSeconds) || this.routeTimeoutSeconds < 1) {
       throw new Error(`${where}: routeTimeoutSeconds ${this.routeTimeoutSeconds} is not allowed; use a whole number of seconds >= 1`);
+    }
+    this.maxRetries = props.maxRetries ?? props.platform.maxRetries ?? 3;
+    if (!Number.isInteger(this.maxRetries) || this.maxRetries < 0) {
+      throw new Error(`${where}: maxRetries ${this.maxRetries} is not allowed; use a whole number >= 0`);
+    }
+    const tracing = props.platform.tracing;
+    if (tracing && !(tracing.samplingPercent >= 0 && tracing.samplingPercent <= 100)) {
+      throw new Error(`${where}: platform.tracing.samplingPercent ${tracing.samplingPercent} is outside 0-100; give the percentage of traces to sample, e.g. 10`);
     }
     this.groups = props.groups ?? [`${props.name}-developers`];
     if (this.groups.length === 0) {
@@ -289,6 +308,10 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
         egress: [{ to: kagent, ports: _tcp(8083) }],
       },
     }, this.labelsFor('tenant', 'allow-kagent'));
+  }
+
+  public _useMetricsPort(port: number): void {
+    this.metricsPorts.add(port);
   }
 
   private _assertUnique(kind: string, name: string | undefined): void {
@@ -376,6 +399,25 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
       policyTypes: ['Egress'],
       egress: [{ to: [_podsIn(this.platform.registryNamespace, this.platform.registryPodLabels)], ports: _tcp(...this.platform.registryClientPorts) }],
     });
+    // Prometheus scrapes agents' `metrics` port, and nothing else (PodMonitor `agent-runtime/agents`).
+    const prom = this.platform.prometheus ?? { namespace: 'monitoring' };
+    policy('allow-prometheus-scrape', {
+      podSelector: agents,
+      policyTypes: ['Ingress'],
+      ingress: [{
+        from: [_podsIn(prom.namespace, prom.podLabels ?? { [LABEL.name]: 'prometheus' })],
+        ports: Lazy.any({ produce: () => _tcp(...(this.metricsPorts.size ? [...this.metricsPorts].sort((a, b) => a - b) : [AGENT_METRICS_PORT])) }),
+      }],
+    });
+    const tracing = this.platform.tracing;
+    if (tracing) {
+      // OTLP export to the collector (any pod of its namespace: collectors are deployed under many labels).
+      policy('allow-tracing-egress', {
+        podSelector: agents,
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ namespaceSelector: { matchLabels: { [_NAMESPACE_NAME_LABEL]: tracing.collectorNamespace } } }], ports: _tcp(tracing.collectorPort) }],
+      });
+    }
   }
 
   private _rbac(): void {

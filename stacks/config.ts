@@ -89,7 +89,7 @@ export function readPlatformConfig(environment: string, values: Record<string, u
   );
   const gateway = root.child('gateway').only(
     'host', 'tlsSecret', 'jwt', 'tiers', 'redis', 'ipAllow', 'ipDeny', 'waf', 'promptProtection', 'tracing',
-    'registryGroups', 'registryAuthSecret', 'mcpExportDomains', 'tokenLimits',
+    'registryGroups', 'registryAuthSecret', 'mcpExportDomains', 'tokenLimits', 'istioApi',
   );
   const jwt = gateway.child('jwt').only('public', 'internal');
   const issuer = (name: 'public' | 'internal') => {
@@ -158,7 +158,10 @@ export function readPlatformConfig(environment: string, values: Record<string, u
       registryGroups: gateway.strList('registryGroups'),
       registryAuthSecretName: gateway.str('registryAuthSecret'),
       mcpExportDomains: gateway.strList('mcpExportDomains'),
+      istioApi: gateway.bool('istioApi'),
     },
+    // The same key as monitoring.maxRetries: the platform hands it to tenants as a fact.
+    maxRetries: root.child('monitoring').num('maxRetries', { integer: true, min: 0, max: 10 }),
     nacos: {
       replicas,
       image: nacos.str('image'),

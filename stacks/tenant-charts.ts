@@ -9,7 +9,8 @@ import type { AgentProps } from '../constructs/agent';
 import type { PlatformFacts } from '../constructs/platform-facts';
 import { SandboxPool } from '../constructs/sandbox-pool';
 import { TenantNamespace } from '../constructs/tenant-namespace';
-import type { AgentConfig, TenantConfig } from './tenant-config';
+import { parseSkillCall, SkillCallSpec } from '../constructs/skill-resilience';
+import type { AgentConfig, CallConfig, TenantConfig } from './tenant-config';
 
 /** Constructs one tenant's chart (not yet synthesized). */
 export function buildTenantChart(chart: Chart, tenant: TenantConfig, facts: PlatformFacts, directory: AgentDirectory): TenantNamespace {
@@ -69,8 +70,12 @@ function agentProps(tenant: TenantConfig, a: AgentConfig, pools: Map<string, San
     name: a.name,
     description: a.description || undefined,
     version: a.version,
-    skills: a.skills.map((s) => ({ id: s.id, name: s.name, description: s.description, tags: s.tags, examples: s.examples })),
-    calls: a.calls,
+    skills: a.skills.map((s) => defined({
+      id: s.id, name: s.name, description: s.description, tags: s.tags, examples: s.examples,
+      timeoutSeconds: s.timeoutSeconds, retries: s.retries, retryOn: s.retryOn, fallback: s.fallback,
+      deterministic: s.deterministic, cacheTtlSeconds: s.cacheTtlSeconds, circuitBreaker: s.circuitBreaker && defined(s.circuitBreaker),
+    })),
+    calls: a.calls.map((c, i) => (typeof c === 'string' ? c : callSpec(c, `${where}.calls[${i}]`))),
     scaling: defined({ minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, trigger: a.scaleTrigger }),
     resources: defined({ cpu: a.cpu, memory: a.memory, cpuLimit: a.cpuLimit, memoryLimit: a.memoryLimit, gpus: a.gpus }),
     egress: a.egress,
@@ -79,6 +84,14 @@ function agentProps(tenant: TenantConfig, a: AgentConfig, pools: Map<string, San
       ? { byo: { image: required(a.image, `${where}.image`, 'a pinned image serving A2A, e.g. ghcr.io/acme/agent:1.0.0') } }
       : { declarative: declarativeSpec(a, where) }),
   };
+}
+
+function callSpec(c: CallConfig, where: string): SkillCallSpec {
+  const ref = parseSkillCall(c.ref, `${where}.ref`);
+  if (ref.version && c.version && ref.version !== c.version) {
+    throw new Error(`${where}: ref "${c.ref}" pins version "${ref.version}" but version is "${c.version}"; give the version once`);
+  }
+  return defined({ ...ref, version: c.version ?? ref.version, fallbackVersion: c.fallbackVersion, timeoutSeconds: c.timeoutSeconds, retries: c.retries });
 }
 
 function declarativeSpec(a: AgentConfig, where: string): NonNullable<AgentProps['declarative']> {

@@ -16,6 +16,20 @@ export interface SkillConfig {
   readonly deterministic?: boolean;
   readonly cacheTtlSeconds?: number;
   readonly fallback?: string;
+  /** `proxy-next-upstream` conditions, e.g. [error, timeout, http_503]. */
+  readonly retryOn?: string[];
+  /** Outlier detection (needs `gateway.istioApi: true`). */
+  readonly circuitBreaker?: { consecutiveErrors?: number; intervalSeconds?: number; ejectionSeconds?: number; maxEjectionPercent?: number };
+}
+
+/** A call with the caller's own settings: a pinned version (and its fallback), client timeout and retries. */
+export interface CallConfig {
+  /** `tenant/agent#skill`, optionally `@version`. */
+  readonly ref: string;
+  readonly version?: string;
+  readonly fallbackVersion?: string;
+  readonly timeoutSeconds?: number;
+  readonly retries?: number;
 }
 
 /** One agent of a tenant. */
@@ -25,8 +39,8 @@ export interface AgentConfig {
   readonly version: string;
   readonly description: string;
   readonly skills: SkillConfig[];
-  /** Skills of other agents this agent calls, `tenant/agent#skill`. */
-  readonly calls: string[];
+  /** Skills of other agents this agent calls, `tenant/agent#skill[@version]` or `{ ref, version, fallbackVersion, timeoutSeconds, retries }`. */
+  readonly calls: Array<string | CallConfig>;
   readonly minReplicas?: number;
   readonly maxReplicas?: number;
   /** KEDA trigger that wakes an agent scaled to zero. */
@@ -128,7 +142,7 @@ function readAgent(a: ConfigNode): AgentConfig {
     version: a.reqStr('version', { hint: 'the AgentCard version, e.g. 1.0.0; bump it on every change' }),
     description: a.str('description') ?? '',
     skills: a.list('skills').map(readSkill),
-    calls: a.strList('calls') ?? [],
+    calls: readCalls(a),
     minReplicas: a.num('minReplicas', { integer: true, min: 0 }),
     maxReplicas: a.num('maxReplicas', { integer: true, min: 1 }),
     scaleTrigger: trigger && { type: trigger.reqStr('type'), metadata: trigger.strMap('metadata') ?? {} },
@@ -149,8 +163,26 @@ function readAgent(a: ConfigNode): AgentConfig {
   };
 }
 
+function readCalls(a: ConfigNode): Array<string | CallConfig> {
+  const raw = a.value.calls;
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) throw new ConfigError(`${a.key('calls')}: expected a list of "tenant/agent#skill" or { ref, version, ... }`);
+  return raw.map((c, i) => {
+    if (typeof c === 'string') return c;
+    const node = ConfigNode.root(`${a.key('calls')}[${i}]`, c).only('ref', 'version', 'fallbackVersion', 'timeoutSeconds', 'retries');
+    return {
+      ref: node.reqStr('ref', { hint: 'the skill called, "tenant/agent#skill"' }),
+      version: node.str('version'),
+      fallbackVersion: node.str('fallbackVersion'),
+      timeoutSeconds: node.num('timeoutSeconds', { integer: true, min: 1 }),
+      retries: node.num('retries', { integer: true, min: 0 }),
+    };
+  });
+}
+
 function readSkill(s: ConfigNode): SkillConfig {
-  s.only('id', 'name', 'description', 'tags', 'examples', 'timeoutSeconds', 'retries', 'deterministic', 'cacheTtlSeconds', 'fallback');
+  s.only('id', 'name', 'description', 'tags', 'examples', 'timeoutSeconds', 'retries', 'deterministic', 'cacheTtlSeconds', 'fallback', 'retryOn', 'circuitBreaker');
+  const cb = s.has('circuitBreaker') ? s.child('circuitBreaker').only('consecutiveErrors', 'intervalSeconds', 'ejectionSeconds', 'maxEjectionPercent') : undefined;
   return {
     id: s.reqStr('id', { pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, hint: 'skill ids are lowercase DNS labels, e.g. "search"' }),
     name: s.reqStr('name'),
@@ -162,6 +194,13 @@ function readSkill(s: ConfigNode): SkillConfig {
     deterministic: s.bool('deterministic'),
     cacheTtlSeconds: s.num('cacheTtlSeconds', { integer: true, min: 1 }),
     fallback: s.str('fallback'),
+    retryOn: s.strList('retryOn'),
+    circuitBreaker: cb && {
+      consecutiveErrors: cb.num('consecutiveErrors', { integer: true, min: 1 }),
+      intervalSeconds: cb.num('intervalSeconds', { integer: true, min: 1 }),
+      ejectionSeconds: cb.num('ejectionSeconds', { integer: true, min: 1 }),
+      maxEjectionPercent: cb.num('maxEjectionPercent', { integer: true, min: 0, max: 100 }),
+    },
   };
 }
 

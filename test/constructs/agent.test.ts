@@ -127,6 +127,7 @@ describe('Agent', () => {
         'higress.io/timeout': '60',
         'higress.io/proxy-next-upstream-tries': '2',
         'higress.io/route-limit-rpm': '60',
+        'higress.io/request-header-control-remove': 'X-A2A-Trace-ID,X-A2A-Parent-Agent,X-A2A-Parent-Request-ID',
       });
       expect(chat.spec.ingressClassName).toBe(FACTS.ingressClass);
       expect(chat.spec.tls).toEqual([{ hosts: [FACTS.gatewayHost], secretName: FACTS.gatewayTlsSecret }]);
@@ -226,6 +227,6 @@ describe('Agent', () => {
     tenant.addAgent(byoAgent('lonely'));
     const out = chart.toJson();
     expect(validateAll(out)).toEqual([]);
-    expect(findAll(out, 'NetworkPolicy', 'solo').map((n) => n.metadata.name)).toEqual(['default-deny', 'allow-dns', 'allow-gateway-ingress', 'allow-registry-egress']);
+    expect(findAll(out, 'NetworkPolicy', 'solo').map((n) => n.metadata.name)).toEqual(['default-deny', 'allow-dns', 'allow-gateway-ingress', 'allow-registry-egress', 'allow-prometheus-scrape']);
   });
 });

@@ -80,3 +80,53 @@ describe('stack configuration', () => {
     expect(() => synthWith(mutate)).toThrow(message);
   });
 });
+
+describe('skill resilience and traces from configuration', () => {
+  const staging = () => loadStackConfig('staging', ROOT);
+  const findObject = (objects: any[], kind: string, name: string, namespace: string) =>
+    objects.find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace);
+
+  test('reads timeout, retries, fallback and cache of a skill and turns them into gateway objects', () => {
+    const out = synthesizePlatform(staging());
+    const globex = out.charts.find((c) => c.name === 'tenant-globex')!.objects;
+    const web = findObject(globex, 'Ingress', 'researcher-canary-a2a-web-search', 'globex').metadata.annotations;
+    expect(web).toMatchObject({
+      'higress.io/timeout': '30', 'higress.io/proxy-next-upstream-tries': '2', 'higress.io/proxy-next-upstream': 'error,timeout,http_503',
+      'higress.io/default-backend': 'researcher', 'higress.io/custom-http-errors': '502,503,504',
+    });
+    const cache = findObject(globex, 'WasmPlugin', 'ai-cache-globex-researcher', 'higress-system');
+    expect(cache.spec.matchRules[0].config.cache).toMatchObject({ serviceName: 'redis.dns', cacheTTL: 600 });
+  });
+
+  test('agents get the OTEL environment of the configured collector and sampling', () => {
+    const out = synthesizePlatform(staging());
+    const acme = out.charts.find((c) => c.name === 'tenant-acme')!.objects;
+    const env = findObject(acme, 'Deployment', 'orchestrator', 'acme').spec.template.spec.containers[0].env;
+    expect(env).toContainEqual({ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://otel-collector.observability.svc.cluster.local:4317' });
+    expect(env).toContainEqual({ name: 'OTEL_TRACES_SAMPLER_ARG', value: '0.2' });
+  });
+
+  test('reads call objects with a pinned version and client settings', () => {
+    const out = synthWith((c) => {
+      c.tenants[0].agents[1].calls = [{ ref: 'globex/researcher#web-search', version: '2.2.0', fallbackVersion: '2.1.0', timeoutSeconds: 10, retries: 1 }];
+    });
+    const acme = out.charts.find((c) => c.name === 'tenant-acme')!.objects;
+    const env = findObject(acme, 'Deployment', 'orchestrator', 'acme').spec.template.spec.containers[0].env;
+    expect(JSON.parse(env.find((e: any) => e.name === 'A2A_CALLS').value)[0]).toMatchObject({ headers: { 'X-A2A-Skill-Version': '2.2.0' }, fallbackHeaders: { 'X-A2A-Skill-Version': '2.1.0' }, timeoutSeconds: 10, retries: 1 });
+  });
+
+  test.each<[string, (c: Record<string, any>) => void, string | RegExp]>([
+    ['retries above monitoring.maxRetries', (c) => { c.monitoring = { ...c.monitoring, maxRetries: 1 }; }, /skill "web-search": retries 2 is above the maximum of 1/],
+    ['a cache without gateway.redis (dev has none)', (c) => { c.tenants[1].agents[0].skills[1] = { ...c.tenants[1].agents[0].skills[1], deterministic: true, cacheTtlSeconds: 60 }; }, /cacheTtlSeconds needs Redis, and the platform has none/],
+    ['a circuit breaker without gateway.istioApi', (c) => { c.tenants[1].agents[0].skills[1].circuitBreaker = { consecutiveErrors: 3 }; }, /circuitBreaker needs Higress' Istio API/],
+    ['a pinned version that is not deployed', (c) => { c.tenants[0].agents[1].calls = ['globex/researcher#web-search@9.9.9']; }, /version "9.9.9" of "globex\/researcher" is not deployed; its versions are "2.1.0" \(stable\), "2.2.0" \(canary\)/],
+  ])('fails on %s', (_name, mutate, message) => {
+    expect(() => synthWith(mutate)).toThrow(message);
+  });
+
+  test('a circuit breaker with gateway.istioApi emits a DestinationRule', () => {
+    const out = synthWith((c) => { c.gateway.istioApi = true; c.tenants[1].agents[0].skills[1].circuitBreaker = { consecutiveErrors: 3 }; });
+    const globex = out.charts.find((c) => c.name === 'tenant-globex')!.objects;
+    expect(findObject(globex, 'DestinationRule', 'researcher-circuit-breaker', 'globex').spec.trafficPolicy.outlierDetection.consecutive5xxErrors).toBe(3);
+  });
+});
