@@ -114,7 +114,7 @@ export interface AgentMetrics {
 
 /** Per-replica resources. */
 export interface AgentResources {
-  /** @default '100m' */
+  /** @default '125m' (limit/request within the 4x the policy allows) */
   readonly cpu?: string;
   /** @default '256Mi' */
   readonly memory?: string;
@@ -518,7 +518,7 @@ export class Agent extends Construct {
   }
 
   private _resources(r: AgentResources, where: string) {
-    const s = { cpu: r.cpu ?? '100m', memory: r.memory ?? '256Mi', cpuLimit: r.cpuLimit ?? '500m', memoryLimit: r.memoryLimit ?? '512Mi' };
+    const s = { cpu: r.cpu ?? '125m', memory: r.memory ?? '256Mi', cpuLimit: r.cpuLimit ?? '500m', memoryLimit: r.memoryLimit ?? '512Mi' };
     const n = {
       cpu: _parseQuantity(s.cpu, `${where}: resources.cpu`),
       memory: _parseQuantity(s.memory, `${where}: resources.memory`),

@@ -77,7 +77,7 @@ describe('Agent', () => {
       const c = pod.containers[0];
       expect(c.image).toBe('ghcr.io/beta/billing:3.4.1');
       expect(c.securityContext).toEqual({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
-      expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
+      expect(c.resources).toEqual({ requests: { cpu: '125m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
       expect(c.readinessProbe.httpGet).toEqual({ path: '/.well-known/agent-card.json', port: 'a2a' });
       expect(c.livenessProbe.tcpSocket).toEqual({ port: 'a2a' });
       const svc = findOne(objects, 'Service', 'billing', 'beta');
