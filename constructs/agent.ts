@@ -212,6 +212,8 @@ export class Agent extends Construct {
   public readonly kind: 'declarative' | 'byo';
   /** Name of the workload, Service and scaler (`<name>`, or `<name>-canary`). */
   public readonly workloadName: string;
+  /** ServiceAccount of both tracks (`<name>`): a canary must run with the stable track's identity. */
+  public readonly serviceAccountName: string;
   /** Labels selecting this track's pods. */
   public readonly podLabels: Readonly<Record<string, string>>;
   public readonly minReplicas: number;
@@ -259,6 +261,7 @@ export class Agent extends Construct {
     this.kind = props.declarative ? 'declarative' : 'byo';
     this.canaryTraffic = props.canaryTraffic;
     this.workloadName = this.track === 'canary' ? `${props.name}-canary` : props.name;
+    this.serviceAccountName = props.name;
     this.skillIds = this._checkSkills(props.skills, where);
     this.callSpecs = (props.calls ?? []).map((c, i) => this._checkCall(parseSkillCall(c, `${where}: calls[${i}]`), i, where));
     this.calls = this.callSpecs.map((c) => ({ tenant: c.tenant, agent: c.agent, skill: c.skill }));
@@ -322,7 +325,8 @@ export class Agent extends Construct {
     });
 
     const resources = this._resources(props.resources ?? {}, where);
-    this._serviceAccount();
+    // The stable track owns the shared ServiceAccount.
+    if (this.track !== 'canary') this._serviceAccount();
     if (props.declarative) {
       t._useKagent();
       this._declarative(props.declarative, resources, podLabels, props.description ?? `${props.name} agent`, props.skills, where);
@@ -551,7 +555,7 @@ export class Agent extends Construct {
   private _serviceAccount(): void {
     _emit(this, 'service-account', {
       apiVersion: 'v1', kind: 'ServiceAccount',
-      metadata: this._meta(this.workloadName),
+      metadata: this._meta(this.serviceAccountName),
       automountServiceAccountToken: false,
     }, this.labels);
   }
@@ -576,7 +580,7 @@ export class Agent extends Construct {
         template: {
           metadata: { labels: podLabels, annotations: this._podAnnotations() },
           spec: {
-            serviceAccountName: this.workloadName,
+            serviceAccountName: this.serviceAccountName,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             securityContext: _restrictedPodSecurityContext(byo.runAsUser ?? 1000),
@@ -668,7 +672,7 @@ export class Agent extends Construct {
             // here, so the agent PodMonitor does not scrape declarative agents (see README).
             annotations: this._podAnnotations(),
             ...(Object.keys(this._platformEnv()).length ? { env: Object.entries(this._platformEnv()).map(([name, value]) => ({ name, value })) } : {}),
-            serviceAccountName: this.workloadName,
+            serviceAccountName: this.serviceAccountName,
             resources: resources.spec,
             podSecurityContext: _restrictedPodSecurityContext(),
             securityContext: _restrictedContainerSecurityContext(),
@@ -883,7 +887,7 @@ export class Agent extends Construct {
       apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding',
       metadata: this._meta(`${this.workloadName}-sandbox-claims`),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `${this.workloadName}-sandbox-claims` },
-      subjects: [{ kind: 'ServiceAccount', name: this.workloadName, namespace: this.tenant.namespace }],
+      subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.tenant.namespace }],
     }, { ...this.labels, [LABEL.sandboxPool]: pool.name });
   }
 

@@ -35,6 +35,13 @@ describe('CanaryRelease', () => {
     expect(findOne(objects, 'Service', 'chat-canary', 'acme').spec.selector).toEqual(canary.spec.selector.matchLabels);
   });
 
+  test('runs both tracks under the stable track\'s ServiceAccount', () => {
+    const { objects } = synth();
+    const accounts = ['chat', 'chat-canary'].map((n) => findOne(objects, 'Deployment', n, 'acme').spec.template.spec.serviceAccountName);
+    expect(accounts).toEqual(['chat', 'chat']);
+    expect(findAll(objects, 'ServiceAccount', 'acme').map((a) => a.metadata.name)).not.toContain('chat-canary');
+  });
+
   test('publishes both AgentCards, only the stable one as latest', () => {
     const { objects } = synth();
     const stable = findOne(objects, 'ConfigMap', 'chat-agent-card', 'acme');

@@ -84,7 +84,6 @@ describe('object names', () => {
       'Service acme/coder',
       'Service beta/billing',
       'ServiceAccount acme/chat',
-      'ServiceAccount acme/chat-canary',
       'ServiceAccount acme/coder',
       'ServiceAccount acme/default',
       'ServiceAccount acme/research',
