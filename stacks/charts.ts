@@ -47,7 +47,9 @@ export function synthesizePlatform(config: PlatformConfig): SynthesizedPlatform 
     { name: 'platform', objects: objects.filter((o) => !isBase(o)), dependsOn: ['platform-base'] },
     ...tenantCharts.map((c) => ({ name: c.node.id, objects: _synth(c), dependsOn: ['platform'] })),
   ];
-  return { charts, higressValues: platform.higress.helmValues };
+  // Circuit breakers are Istio DestinationRules, which Higress reads only with its Istio API on.
+  const higressValues = { ...platform.higress.helmValues, global: { enableIstioAPI: config.platform.gateway.istioApi === true } };
+  return { charts, higressValues };
 }
 
 /**

@@ -58,7 +58,10 @@ export function installThirdParty(
       namespace: 'higress-system',
       values: {
         ...higressValues,
-        global: { ingressClass: 'higress', watchNamespace: '', enableRedis: false, o11y: { enabled: false } },
+        global: {
+          ingressClass: 'higress', watchNamespace: '', enableRedis: false, o11y: { enabled: false },
+          ...(higressValues.global as Record<string, unknown> | undefined),
+        },
       },
     }, opts);
     crds.push(higress);

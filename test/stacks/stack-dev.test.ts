@@ -86,3 +86,9 @@ test('registers a canary card only after the stable card of the same agent', () 
   const canary = find('pulumi-nodejs:dynamic/agentruntime/registry:AgentCard', 'card-globex-researcher-canary-agent-card');
   expect(dependsOn(canary, stable)).toBe(true);
 });
+
+test('installs Higress with the tracing values and the Istio API switch of the config', () => {
+  const higress = find('kubernetes:helm.sh/v4:Chart', 'higress');
+  expect(higress.wire.values['higress-core'].tracing).toMatchObject({ enable: true, sampling: 100, opentelemetry: { port: '4317' } });
+  expect(higress.wire.values.global).toMatchObject({ ingressClass: 'higress', enableIstioAPI: false });
+});
