@@ -36,6 +36,31 @@ function kube() {
   return { kc, objects: k8s.KubernetesObjectApi.makeApiClient(kc), ext: kc.makeApiClient(k8s.ApiextensionsV1Api) };
 }
 
+/** A raw JSON request to the API server (client-node's typed serializer drops `x-kubernetes-*` schema keys). */
+async function raw(method, apiPath, body) {
+  const https = await import('node:https');
+  const { kc } = kube();
+  const cluster = kc.getCurrentCluster();
+  const user = kc.getCurrentUser();
+  const opts = {
+    method,
+    ca: fs.readFileSync(cluster.caFile),
+    cert: fs.readFileSync(user.certFile),
+    key: fs.readFileSync(user.keyFile),
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+  };
+  return new Promise((resolve, reject) => {
+    const req = https.request(new URL(apiPath, cluster.server), opts, (res) => {
+      let data = '';
+      res.on('data', (d) => (data += d));
+      res.on('end', () => resolve({ status: res.statusCode, body: data ? JSON.parse(data) : undefined }));
+    });
+    req.on('error', reject);
+    if (body !== undefined) req.write(JSON.stringify(body));
+    req.end();
+  });
+}
+
 function walkYaml(dir) {
   const out = [];
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -106,15 +131,18 @@ function tenantsOf(objects) {
 const [cmd, ...args] = process.argv.slice(2);
 
 if (cmd === 'apply-crds') {
-  const { objects, ext } = kube();
+  const { ext } = kube();
   const crds = walkYaml(args[0]).filter((o) => o.kind === 'CustomResourceDefinition').map(strip);
   for (const crd of crds) {
     // Conversion webhooks (agent-sandbox) point at a controller that does not run here; the lane
     // serves every version without conversion instead (objects are created in the storage version).
     if (crd.spec?.conversion?.strategy === 'Webhook') crd.spec.conversion = { strategy: 'None' };
-    const existing = await read(objects, crd);
-    if (existing) await objects.replace({ ...crd, metadata: { ...crd.metadata, resourceVersion: existing.metadata.resourceVersion } });
-    else await objects.create(crd);
+    const base = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
+    const existing = await raw('GET', `${base}/${crd.metadata.name}`);
+    const r = existing.status === 200
+      ? await raw('PUT', `${base}/${crd.metadata.name}`, { ...crd, metadata: { ...crd.metadata, resourceVersion: existing.body.metadata.resourceVersion } })
+      : await raw('POST', base, crd);
+    if (r.status >= 300) fail(`CRD ${crd.metadata.name} rejected by the API server: HTTP ${r.status} ${r.body?.message ?? ''}`);
   }
   const end = Date.now() + 60_000;
   for (const crd of crds) {
