@@ -68,12 +68,13 @@ export function runStack() {
   const tenants = config.tenants.map((t) => {
     const objects = chart(`tenant-${t.name}`).objects;
     const release = new ChartRelease(`tenant-${t.name}`, { objects }, { dependsOn: [platform, ...installed.crds] });
-    const tenantSecrets = secrets.tenantSecretKeys
-      .filter((k) => k.startsWith(`${t.name}/`))
-      .map((k) => {
-        const [, name, key] = k.split('/');
-        return secret(name, t.name, { [key]: secrets.tenantSecrets.apply((m) => m[k]) }, { dependsOn: [release] });
-      });
+    // `<tenant>/<secret>/<key>` entries: one Secret per name, with all of its keys.
+    const byName = new Map<string, Record<string, pulumi.Output<string>>>();
+    for (const k of secrets.tenantSecretKeys.filter((k) => k.startsWith(`${t.name}/`))) {
+      const [, name, key] = k.split('/');
+      byName.set(name, { ...byName.get(name), [key]: secrets.tenantSecrets.apply((m) => m[k]) });
+    }
+    const tenantSecrets = [...byName].map(([name, data]) => secret(name, t.name, data, { dependsOn: [release] }));
     const registered = admin
       ? registerTenant(t.name, objects, registration, credentials, [platform, release, ...tenantSecrets])
       : undefined;

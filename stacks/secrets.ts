@@ -30,9 +30,22 @@ export function readStackSecrets(config: pulumi.Config, needsMysql: boolean): St
       ? { username: requireSecret(config, 'mysqlUsername', 'the MySQL user of Nacos'), password: requireSecret(config, 'mysqlPassword', 'its password') }
       : undefined,
     tenantSecrets: tenantSecrets ?? pulumi.secret<Record<string, string>>({}),
-    // Only the keys are read synchronously (to know which Secrets to create); values stay secret.
-    tenantSecretKeys: Object.keys(JSON.parse(pulumi.runtime.getConfig('agent-runtime:tenantSecrets') ?? '{}')),
+    tenantSecretKeys: tenantSecretKeys(),
   };
+}
+
+/**
+ * The `<tenant>/<secret>/<key>` names of `tenantSecrets`. Only the keys are read synchronously
+ * (to know which Secrets to create); the values stay secret outputs.
+ */
+function tenantSecretKeys(): string[] {
+  const keys = Object.keys(JSON.parse(pulumi.runtime.getConfig('agent-runtime:tenantSecrets') ?? '{}'));
+  for (const key of keys) {
+    if (!/^[a-z0-9-]+\/[a-z0-9.-]+\/[-._a-zA-Z0-9]+$/.test(key)) {
+      throw new Error(`agent-runtime:tenantSecrets: key "${key}" is not "<tenant>/<secret>/<key>"; e.g. "acme/acme-openai/api-key"`);
+    }
+  }
+  return keys;
 }
 
 function requireSecret(config: pulumi.Config, key: string, what: string): pulumi.Output<string> {

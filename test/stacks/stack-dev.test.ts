@@ -92,3 +92,9 @@ test('installs Higress with the tracing values and the Istio API switch of the c
   expect(higress.wire.values['higress-core'].tracing).toMatchObject({ enable: true, sampling: 100, opentelemetry: { port: '4317' } });
   expect(higress.wire.values.global).toMatchObject({ ingressClass: 'higress', enableIstioAPI: false });
 });
+
+test('creates one Secret per tenant secret name, holding all of its keys', () => {
+  const openai = registrations.filter((r) => r.type === 'kubernetes:core/v1:Secret' && r.name === 'acme-acme-openai');
+  expect(openai).toHaveLength(1);
+  expect(Object.keys(openai[0].wire.stringData.value).sort()).toEqual(['api-key', 'org']);
+});

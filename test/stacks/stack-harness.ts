@@ -29,7 +29,10 @@ export const TEST_SECRETS: Record<string, string> = {
   nacosIdentityKey: 'test-identity-key',
   nacosIdentityValue: 'test-identity-value-7f3a',
   nacosAdminPassword: 'test-admin-password-9c1e',
-  tenantSecrets: JSON.stringify({ 'acme/acme-openai/api-key': 'sk-test-model-key-5d2b', 'acme/acme-kb-token/token': 'kb-test-token-8e4f' }),
+  tenantSecrets: JSON.stringify({
+    'acme/acme-openai/api-key': 'sk-test-model-key-5d2b', 'acme/acme-openai/org': 'org-test',
+    'acme/acme-kb-token/token': 'kb-test-token-8e4f',
+  }),
 };
 
 /** The stack's config as `setAllConfig` takes it, optionally changed by `mutate`. */
