@@ -208,14 +208,17 @@ wait_nacos() {
   admin_password="$(cat "$RUN/nacos/.admin-password")"; secret="$(cat "$RUN/nacos/.token-secret")"
   identity_value="$(cat "$RUN/nacos/.identity-value")"
   wait_for nacos 240 curl -sf "http://127.0.0.1:$NACOS_PORT/nacos/v3/admin/core/state/liveness"
-  # first admin password, then wait until the user cache sees it
-  curl -sf -X POST "http://127.0.0.1:$NACOS_PORT/nacos/v3/auth/user/admin" --data-urlencode "password=$admin_password" >/dev/null
-  local end=$(( $(date +%s) + 60 ))
-  until curl -sf -X POST "http://127.0.0.1:$NACOS_PORT/nacos/v3/auth/user/login" \
-      --data-urlencode "username=nacos" --data-urlencode "password=$admin_password" >/dev/null; do
-    (( $(date +%s) > end )) && die "nacos login never succeeded"
-    sleep 1
-  done
+  # first admin password, then wait until the user cache sees it. E2E_NACOS_CREATE_ADMIN=0 leaves
+  # Nacos without any user, for a caller (the stack's NacosAdmin) to create the first admin.
+  if [[ "${E2E_NACOS_CREATE_ADMIN:-1}" != 0 ]]; then
+    curl -sf -X POST "http://127.0.0.1:$NACOS_PORT/nacos/v3/auth/user/admin" --data-urlencode "password=$admin_password" >/dev/null
+    local end=$(( $(date +%s) + 60 ))
+    until curl -sf -X POST "http://127.0.0.1:$NACOS_PORT/nacos/v3/auth/user/login" \
+        --data-urlencode "username=nacos" --data-urlencode "password=$admin_password" >/dev/null; do
+      (( $(date +%s) > end )) && die "nacos login never succeeded"
+      sleep 1
+    done
+  fi
   umask 077
   cat >"$RUN/nacos.env" <<EOF
 export NACOS_ADDR=127.0.0.1:$NACOS_PORT

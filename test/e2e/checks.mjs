@@ -159,7 +159,7 @@ if (cmd === 'apply-crds') {
   const doc = yaml.load(fs.readFileSync(inFile, 'utf8')) ?? {};
   doc.config = doc.config ?? {};
   doc.config['agent-runtime:thirdParty'] = { higress: false, kagent: false, agentSandbox: false, keda: false };
-  doc.config['agent-runtime:registration'] = { enabled: true, endpoint: `http://${process.env.NACOS_ADDR}`, username: process.env.NACOS_USERNAME ?? 'nacos' };
+  doc.config['agent-runtime:registration'] = { enabled: true, endpoint: `http://${process.env.NACOS_ADDR}` };
   fs.writeFileSync(outFile, yaml.dump(doc, { lineWidth: -1 }));
   log(`wrote ${outFile}`);
 } else if (cmd === 'tenant-secrets') {

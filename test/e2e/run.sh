@@ -62,7 +62,8 @@ tools() {
 }
 
 start_everything() {
-  bash "$E2E/start-cluster.sh" "$RUN"
+  # Nacos starts with no user: the stack's NacosAdmin creates the first admin, as in a real install
+  E2E_NACOS_CREATE_ADMIN=0 bash "$E2E/start-cluster.sh" "$RUN"
   source "$RUN/env.sh"
 }
 
@@ -100,6 +101,8 @@ EOF
   export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
   # the TypeScript program is type-checked by `npm test`; here ts-node only transpiles
   export PULUMI_NODEJS_TRANSPILE_ONLY=true
+  # optional: another tsconfig for the program (Pulumi's runtime option `tsconfig`), e.g. to try a fix
+  [[ -n "${E2E_PULUMI_TSCONFIG:-}" ]] && export PULUMI_NODEJS_TSCONFIG_PATH="$E2E_PULUMI_TSCONFIG"
   CFG="$RUN/Pulumi.$STACK.e2e.yaml"
   PULUMI=(pulumi --cwd "$ROOT" --non-interactive --color never)
   S=(--stack "$STACK" --config-file "$CFG")
@@ -163,11 +166,12 @@ check_nacos() {
 check_policy() {
   pulumi_env
   set +e
-  "${PULUMI[@]}" preview "${S[@]}" --policy-pack "$ROOT/policies" --suppress-progress >"$RUN/logs/pulumi-preview-policy.log" 2>&1
+  # the pack's default enforcement levels follow AGENT_RUNTIME_ENV (policies/index.ts)
+  AGENT_RUNTIME_ENV="$STACK" "${PULUMI[@]}" preview "${S[@]}" --policy-pack "$ROOT/policies" --suppress-progress >"$RUN/logs/pulumi-preview-policy.log" 2>&1
   local rc=$?
   set -e
   cat "$RUN/logs/pulumi-preview-policy.log"
-  if grep -qE 'mandatory' "$RUN/logs/pulumi-preview-policy.log"; then
+  if grep -qE '\[mandatory\]' "$RUN/logs/pulumi-preview-policy.log"; then
     log "mandatory policy violation(s) reported"; return 1
   fi
   grep -q 'Policies:' "$RUN/logs/pulumi-preview-policy.log" || { log "the policy pack did not run"; return 1; }
