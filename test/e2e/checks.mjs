@@ -245,16 +245,19 @@ if (cmd === 'apply-crds') {
   log(`edited ${namespace}/${card.name}@${card.version} by hand`);
   process.stdout.write(`${namespace}/${card.name}@${card.version}`);
 } else if (cmd === 'refresh-detected') {
+  // `pulumi refresh --json` streams engine events, one JSON object a line
   const [jsonFile, cardRef] = args;
-  const text = fs.readFileSync(jsonFile, 'utf8');
-  let out;
-  try { out = JSON.parse(text); } catch { fail(`refresh --json output is not JSON: ${text.slice(0, 300)}`); }
-  const summary = out.changeSummary ?? out.summary?.resourceChanges ?? {};
-  const updated = Number(summary.update ?? 0);
-  const steps = (out.steps ?? []).filter((s) => s.op === 'update' || s.op === 'refresh' && s.diffReasons?.length);
-  const cardSteps = steps.filter((s) => /AgentCard|card-/i.test(s.urn ?? ''));
-  if (updated < 1 && cardSteps.length === 0) fail(`pulumi refresh did not report the hand edit of ${cardRef}: ${JSON.stringify(summary)}`);
-  log(`pulumi refresh detected the hand edit of ${cardRef}: ${JSON.stringify(summary)}${cardSteps.length ? `; ${cardSteps.map((s) => s.urn).join(', ')}` : ''}`);
+  const events = fs.readFileSync(jsonFile, 'utf8').split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l));
+  const summary = events.find((e) => e.summaryEvent)?.summaryEvent;
+  if (!summary) fail('pulumi refresh printed no summary event');
+  const updated = events.filter((e) => e.resOutputsEvent && e.resOutputsEvent.metadata.op === 'update').map((e) => e.resOutputsEvent.metadata.urn);
+  const [ns, rest] = cardRef.split('/');
+  const agent = rest.split('@')[0];
+  const hit = updated.filter((u) => u.includes('AgentCard::') && u.includes(`-${ns}-${agent}-`));
+  if (hit.length === 0) fail(`pulumi refresh did not report the hand edit of ${cardRef}; updated: ${JSON.stringify(updated)}; summary ${JSON.stringify(summary.resourceChanges)}`);
+  const others = updated.filter((u) => !hit.includes(u));
+  if (others.length) fail(`pulumi refresh also changed ${others.join(', ')}`);
+  log(`pulumi refresh detected the hand edit of ${cardRef} (${hit[0].split('::').pop()}); changes ${JSON.stringify(summary.resourceChanges)}`);
 } else if (cmd === 'no-plaintext') {
   const [exportFile, valuesFile] = args;
   const state = fs.readFileSync(exportFile, 'utf8');
