@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { _emit } from './_api-object';
-import { GatewayRedis, GatewayTracing, HigressConfig, JwtIssuer, PromptProtection } from './higress-config';
+import { GatewayTracing, HigressConfig, HigressConfigProps } from './higress-config';
 import { LABEL } from './labels';
 import { NACOS_PORTS, NacosCluster, NacosClusterProps } from './nacos-cluster';
 import { PlatformFacts, PlatformTracingFacts } from './platform-facts';
@@ -9,32 +9,15 @@ import { SandboxRuntimeClasses, SandboxRuntimeClassesProps } from './sandbox-run
 /** Labels of the Higress gateway pods (set by the Higress Helm chart). */
 export const HIGRESS_GATEWAY_POD_LABELS = { app: 'higress-gateway' } as const;
 
-/** Gateway settings of the platform. */
-export interface PlatformGatewayProps {
-  /** Public and internal JWT issuers, with inline JWKS. */
-  readonly jwt: { readonly public: JwtIssuer; readonly internal: JwtIssuer };
+/** Gateway settings of the platform: the Higress configuration, less what the platform derives. */
+export interface PlatformGatewayProps extends Pick<HigressConfigProps,
+  'jwt' | 'tierRoutes' | 'redis' | 'ipAllow' | 'ipDeny' | 'waf' | 'promptProtection' | 'tracing' | 'mcpExportDomains'> {
   /** Rate-limit tiers tenants choose from. @default { standard: { requestsPerMinute: 600 } } */
-  readonly rateLimitTiers?: Readonly<Record<string, { readonly requestsPerMinute: number }>>;
-  /** Agent Ingresses (`ns/name`) per tier, for cluster-wide limits with Redis. @default {} */
-  readonly tierRoutes?: Readonly<Record<string, readonly string[]>>;
-  /** @default - limits are local to each gateway pod */
-  readonly redis?: GatewayRedis;
-  /** @default [] */
-  readonly ipAllow?: readonly string[];
-  /** @default [] */
-  readonly ipDeny?: readonly string[];
-  /** @default true */
-  readonly waf?: boolean;
-  /** @default { mode: 'data-masking' } */
-  readonly promptProtection?: PromptProtection;
-  /** @default - no tracing */
-  readonly tracing?: GatewayTracing;
+  readonly rateLimitTiers?: HigressConfigProps['rateLimitTiers'];
   /** Nacos groups Higress discovers. @default ['DEFAULT_GROUP'] */
   readonly registryGroups?: readonly string[];
   /** Secret in `higress-system` with `nacosUsername`/`nacosPassword`. @default 'higress-nacos-auth' */
   readonly registryAuthSecretName?: string;
-  /** @default - Nacos MCP servers are not exposed */
-  readonly mcpExportDomains?: readonly string[];
   /**
    * Higress reads Istio API objects (install Higress with `global.enableIstioAPI=true`); skills
    * may then declare circuit breaking (Istio DestinationRules).

@@ -19,6 +19,7 @@ import { NacosAdminExistsError } from '../../runtime/nacos-errors';
 import { NacosEmulator, startNacosEmulator } from '../nacos-emulator/nacos-emulator';
 import { DIFF, serializeProvider, startDynamicProviderHost } from './dynamic-provider-host';
 import { PASSWORD, USER, clientFor } from './support';
+import { captureOutput } from '../support/capture-output';
 
 const WRONG = 'Wr0ng-but-also-never-logged';
 const CLEAR_MESSAGE = 'an admin already exists and the configured nacosAdminPassword does not log in';
@@ -218,18 +219,7 @@ describe('secrecy of the admin password', () => {
 
   test('nothing logged while creating, retrying, refreshing and failing contains the password', async () => {
     const emu = await freshNacos();
-    const captured: string[] = [];
-    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
-      jest.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-        captured.push(args.map(String).join(' '));
-      }),
-    );
-    const writes = [process.stdout, process.stderr].map((stream) =>
-      jest.spyOn(stream, 'write').mockImplementation(((chunk: unknown) => {
-        captured.push(String(chunk));
-        return true;
-      }) as any),
-    );
+    const { captured, restore } = captureOutput();
     const clientLogs: string[] = [];
     try {
       emu.faults.serverError({ path: '/v3/auth/user/admin', times: 1, status: 503 });
@@ -243,8 +233,7 @@ describe('secrecy of the admin password', () => {
         captured.push(String(err), err.stack ?? '');
       }
     } finally {
-      spies.forEach((s) => s.mockRestore());
-      writes.forEach((s) => s.mockRestore());
+      restore();
     }
     expect(clientLogs).toHaveLength(2);
     expect([...captured, ...clientLogs].join('\n')).not.toMatch(new RegExp(`${PASSWORD}|${WRONG}`));

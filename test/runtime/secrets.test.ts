@@ -10,6 +10,7 @@ import { NacosNamespace, nacosNamespaceProvider } from '../../runtime/nacos-name
 import { startNacosEmulator } from '../nacos-emulator/nacos-emulator';
 import { serializeProvider } from './dynamic-provider-host';
 import { PASSWORD, USER, sampleCard } from './support';
+import { captureOutput } from '../support/capture-output';
 
 /** Pulumi's marker of a secret value in RPC structs: `{[SIG_KEY]: SECRET_SIG, value}`. */
 const SIG_KEY = '4dabf18193072939515e22adb298388d';
@@ -64,18 +65,7 @@ describe('registration with the Pulumi engine (mocks)', () => {
 
 test('nothing logged while the provider works, retries and re-logs in contains the password', async () => {
   const emu = await startNacosEmulator({ auth: { users: { [USER]: PASSWORD }, tokenTtlSeconds: 1 } });
-  const captured: string[] = [];
-  const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
-    jest.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-      captured.push(args.map(String).join(' '));
-    }),
-  );
-  const writes = [process.stdout, process.stderr].map((stream) =>
-    jest.spyOn(stream, 'write').mockImplementation(((chunk: unknown) => {
-      captured.push(String(chunk));
-      return true;
-    }) as any),
-  );
+  const { captured, restore } = captureOutput();
   try {
     const { inputs } = await checkAgentCard({}, { card: sampleCard('s', '1'), endpoint: emu.url, namespace: 'acme', credentials: { username: USER, password: PASSWORD } });
     emu.faults.serverError({ times: 2, status: 503 });
@@ -88,8 +78,7 @@ test('nothing logged while the provider works, retries and re-logs in contains t
     captured.push(String(failure), (failure as Error).stack ?? '');
     await deleteAgentCard('acme/s', updated);
   } finally {
-    spies.forEach((s) => s.mockRestore());
-    writes.forEach((s) => s.mockRestore());
+    restore();
     await emu.close();
   }
   expect(captured.join('\n')).not.toContain(PASSWORD);
