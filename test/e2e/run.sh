@@ -146,7 +146,12 @@ UP_CREATE_S=""; UP_NOOP_S=""
 pulumi_up() {
   pulumi_env
   local t0; t0=$(date +%s.%N)
-  "${PULUMI[@]}" up "${S[@]}" --yes --skip-preview --suppress-progress 2>&1 | tee "$RUN/logs/pulumi-up.log"
+  if ! "${PULUMI[@]}" up "${S[@]}" --yes --skip-preview --suppress-progress 2>&1 | tee "$RUN/logs/pulumi-up.log"; then
+    if grep -q 'TS5110\|TS5109' "$RUN/logs/pulumi-up.log"; then
+      log "hint: Pulumi's ts-node runner sets moduleResolution NodeNext unless tsconfig.json sets one; with \"module\": \"commonjs\" add \"moduleResolution\": \"node10\" to tsconfig.json (or try one with E2E_PULUMI_TSCONFIG=path)"
+    fi
+    return 1
+  fi
   UP_CREATE_S=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
   echo "$UP_CREATE_S" >"$RUN/up-create.s"
 }
