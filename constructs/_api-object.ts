@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectProps, App, JsonPatch, Lazy } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, ApiObjectProps, App, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LABEL, MANAGED_BY } from './labels';
 
@@ -37,25 +37,49 @@ class _PlainApiObject extends ApiObject {
       return super.toJson();
     }
     const { apiVersion, kind, metadata: _metadata, ...rest } = this.plainProps;
-    const body = _plain({ ...rest, metadata: this.metadata.toJson() }, this.node.path) as Record<string, unknown>;
+    const body = _plain({ ...rest, metadata: _renderMetadata(this.metadata) }, this.node.path) as Record<string, unknown>;
     // apiVersion, kind and metadata first, the rest sorted (as cdk8s orders them).
     return { apiVersion, kind, metadata: body.metadata, ...Object.fromEntries(Object.entries(body).filter(([k]) => k !== 'metadata')) };
   }
 }
 
-/** Resolves and sanitizes a value the way cdk8s does: Lazy produced, nulls dropped, keys sorted. */
-function _plain(value: any, path: string): unknown {
+/**
+ * What `ApiObjectMetadataDefinition.toJson` renders (same fields, empty lists and maps
+ * dropped), without its generic resolver walk.
+ */
+function _renderMetadata(m: ApiObjectMetadataDefinition): unknown {
+  const extra = (m as unknown as { _additionalAttributes: Record<string, unknown> })._additionalAttributes;
+  return _plain({
+    ...extra,
+    name: m.name,
+    namespace: m.namespace,
+    annotations: (m as any).annotations,
+    finalizers: (m as any).finalizers,
+    ownerReferences: (m as any).ownerReferences,
+    labels: (m as any).labels,
+  }, m.name ?? '', true);
+}
+
+/**
+ * Resolves and sanitizes a value the way cdk8s does: Lazy produced, nulls dropped, keys sorted;
+ * with `dropEmpty`, empty lists and maps dropped too (as cdk8s does for metadata).
+ */
+function _plain(value: any, path: string, dropEmpty = false): unknown {
   if (value === null || value === undefined || typeof value !== 'object') return value ?? undefined;
-  if (Array.isArray(value)) return value.map((v) => _plain(v, path));
-  if (value instanceof Lazy) return _plain(value.produce(), path);
-  if (typeof value.resolve === 'function') return _plain(value.resolve(), path);
+  if (Array.isArray(value)) return dropEmpty && value.length === 0 ? undefined : value.map((v) => _plain(v, path, dropEmpty));
+  if (value instanceof Lazy) return _plain(value.produce(), path, dropEmpty);
+  if (typeof value.resolve === 'function') return _plain(value.resolve(), path, dropEmpty);
   if (value.constructor !== Object) throw new Error(`${path}: can't render non-simple object of type '${value.constructor.name}'`);
   const out: Record<string, unknown> = {};
+  let empty = true;
   for (const key of Object.keys(value).sort()) {
-    const v = _plain(value[key], path);
-    if (v !== undefined && v !== null) out[key] = v;
+    const v = _plain(value[key], path, dropEmpty);
+    if (v !== undefined && v !== null) {
+      out[key] = v;
+      empty = false;
+    }
   }
-  return out;
+  return dropEmpty && empty ? undefined : out;
 }
 
 /**

@@ -36,6 +36,19 @@ describe('the lean ApiObject serialization', () => {
     expect(Object.keys(fast[0].data)).toEqual(['a', 'b']);
   });
 
+  test('renders metadata added after construction like cdk8s, dropping empty lists and maps', () => {
+    const chart = Testing.chart();
+    const obj = _emit(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', annotations: {} }, data: { a: '1' } });
+    obj.metadata.addLabel('team', 'search');
+    obj.metadata.addFinalizers('example.com/keep');
+    obj.metadata.add('generateName', 'x-');
+    const fast = Testing.synth(chart);
+    const slow = withCdk8sSerializer(() => Testing.synth(chart));
+    expect(JSON.stringify(fast)).toBe(JSON.stringify(slow));
+    expect(fast[0].metadata.annotations).toBeUndefined();
+    expect(fast[0].metadata.finalizers).toEqual(['example.com/keep']);
+  });
+
   test('keeps JSON patches working', () => {
     const chart = Testing.chart();
     const obj = _emit(chart, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { type: 'ClusterIP' } });
