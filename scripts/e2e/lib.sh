@@ -8,18 +8,23 @@ die() { log "ERROR: $*"; exit 1; }
 # step_time NAME CMD... : runs CMD, logs its duration; on failure logs the step name and returns 1.
 step_time() {
   local name="$1"; shift
-  local t0 rc
+  local t0 rc errexit=
+  [[ $- == *e* ]] && errexit=1
   t0=$(date +%s.%N)
   log "▶ $name"
   set +e
   ( set -e; "$@" )
   rc=$?
-  set -e
+  # restore the caller's errexit only after the failure has been logged
+  local restore=; [[ -n "$errexit" ]] && restore=1
   local dt
   dt=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
   if [[ $rc -ne 0 ]]; then
     log "✗ $name FAILED after ${dt}s (exit $rc)"
+    [[ -n "$restore" ]] && set -e
     return "$rc"
   fi
   log "✓ $name (${dt}s)"
+  [[ -n "$restore" ]] && set -e
+  return 0
 }
