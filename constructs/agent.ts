@@ -774,6 +774,7 @@ export class Agent extends Construct {
           'higress.io/timeout': String(t.routeTimeoutSeconds),
           'higress.io/proxy-next-upstream-tries': String(t.routeRetries),
           'higress.io/route-limit-rpm': String(t.requestsPerMinute),
+          ...this._deploymentOrder(),
           ...traffic,
           ...extra,
         },
@@ -795,6 +796,16 @@ export class Agent extends Construct {
       // Exactly the agents that declared a call to this skill (reverse edges of the directory).
       t._addRoutes({ ingresses: [this.ingressNames.skills[skill]], allow: () => t.directory.callersOf(this.key, skill).map(a2aConsumer) });
     }
+  }
+
+  /**
+   * Deployment-order hints for Pulumi's ConfigGroup: a route is applied after our own Service;
+   * kagent creates a declarative agent's Service itself, so that route does not wait for it.
+   */
+  private _deploymentOrder(): Record<string, string> {
+    return this.kind === 'byo'
+      ? { 'config.kubernetes.io/depends-on': `/namespaces/${this.tenant.namespace}/Service/${this.workloadName}` }
+      : { 'pulumi.com/skipAwait': 'true' };
   }
 
   /** Resilience annotations of one skill route; canary routes also answer calls pinned to their version. */

@@ -119,6 +119,12 @@ describe('Agent', () => {
   });
 
   describe('routes', () => {
+    test('do not wait for the Service of a declarative agent, which kagent creates later', () => {
+      const chat = findOne(objects, 'Ingress', 'orchestrator-chat', 'beta');
+      expect(chat.metadata.annotations['pulumi.com/skipAwait']).toBe('true');
+      expect(chat.metadata.annotations['config.kubernetes.io/depends-on']).toBeUndefined();
+    });
+
     test('serves POST chat and per-skill A2A routes on the gateway host with TLS, timeout, retries and the tier limit', () => {
       const chat = findOne(objects, 'Ingress', 'billing-chat', 'beta');
       expect(chat.metadata.annotations).toEqual({
@@ -128,6 +134,7 @@ describe('Agent', () => {
         'higress.io/proxy-next-upstream-tries': '2',
         'higress.io/route-limit-rpm': '60',
         'higress.io/request-header-control-remove': 'X-A2A-Trace-ID,X-A2A-Parent-Agent,X-A2A-Parent-Request-ID',
+        'config.kubernetes.io/depends-on': '/namespaces/beta/Service/billing',
       });
       expect(chat.spec.ingressClassName).toBe(FACTS.ingressClass);
       expect(chat.spec.tls).toEqual([{ hosts: [FACTS.gatewayHost], secretName: FACTS.gatewayTlsSecret }]);
