@@ -24,6 +24,8 @@ export interface PlatformConfig {
   readonly environment: string;
   readonly platform: AgentRuntimePlatformProps;
   readonly tenants: TenantConfig[];
+  /** Deploy the registry with `protect` and `retainOnDelete` (production). */
+  readonly protectRegistry: boolean;
   /** LLM token limits per tenant, by tier (need Redis). */
   readonly tokenLimits: Record<string, { tokensPerMinute?: number; tokensPerDay?: number }>;
   /** Monitoring switches (Prometheus Operator objects, alert thresholds). */
@@ -116,7 +118,7 @@ export function readPlatformConfig(environment: string, values: Record<string, u
     : undefined;
   const tracingNode = gateway.has('tracing') ? gateway.child('tracing').only('service', 'port', 'sampling') : undefined;
 
-  const nacos = root.child('nacos').only('replicas', 'image', 'authSecret', 'tokenTtlSeconds', 'storage', 'resources', 'heap', 'antiAffinity', 'highAvailability');
+  const nacos = root.child('nacos').only('replicas', 'image', 'authSecret', 'tokenTtlSeconds', 'storage', 'resources', 'heap', 'antiAffinity', 'highAvailability', 'protect');
   const highAvailability = nacos.bool('highAvailability') ?? false;
   const replicas = nacos.num('replicas', { integer: true, min: highAvailability ? 3 : 1, odd: true, hint: highAvailability ? 'highAvailability needs 3 or more servers for a JRaft majority' : 'JRaft needs a majority' });
   const storageNode = nacos.has('storage') ? nacos.child('storage').only('mode', 'size', 'storageClassName', 'host', 'port', 'database', 'secretName', 'params') : undefined;
@@ -209,6 +211,7 @@ export function readPlatformConfig(environment: string, values: Record<string, u
     environment,
     platform,
     tenants,
+    protectRegistry: nacos.bool('protect') ?? false,
     tokenLimits,
     monitoring: {
       prometheusOperator: monitoring.bool('prometheusOperator') ?? true,

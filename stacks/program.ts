@@ -55,8 +55,10 @@ export function runStack() {
   if (storage?.mode === 'mysql' && secrets.mysql) {
     platformSecrets.push(secret(storage.secretName, 'nacos', { username: secrets.mysql.username, password: secrets.mysql.password }, { dependsOn: [base] }));
   }
+  // Protected environments keep the registry (its StatefulSet and volumes) through a destroy.
+  const keep = config.protectRegistry ? { protect: true, retainOnDelete: true } : {};
   const platform = new ChartRelease('platform', { objects: chart('platform').objects }, {
-    dependsOn: [base, ...installed.crds, ...platformSecrets],
+    dependsOn: [base, ...installed.crds, ...platformSecrets], ...keep,
   });
 
   // Nacos 3 ships no user: the first admin is created from the secret config, and every

@@ -14,6 +14,11 @@ export function describeStackEnvironment(env: string): void {
     expect(cards.every((c) => c.dependencies.some((d) => d.endsWith('::platform')))).toBe(true);
   });
 
+  test(`${env === 'prod' ? 'protects' : 'does not protect'} the registry release`, () => {
+    const platform = registrations.find((r) => r.type === 'agentruntime:k8s:ChartRelease' && r.name === 'platform')!;
+    expect([platform.protect, platform.retainOnDelete]).toEqual(env === 'prod' ? [true, true] : [false, false]);
+  });
+
   test('keeps every Secret value secret', () => {
     const secrets = registrations.filter((r) => r.type === 'kubernetes:core/v1:Secret');
     expect(secrets.length).toBeGreaterThanOrEqual(4);

@@ -19,6 +19,8 @@ export interface Registration {
   readonly parent: string;
   readonly dependencies: string[];
   readonly custom: boolean;
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
   /** Inputs as sent on the wire: secrets are `{ <sig>: SECRET_SIG, value }`. */
   readonly wire: Record<string, any>;
 }
@@ -62,7 +64,7 @@ export async function runStackWithMocks(
     const name = req.getName();
     const parentType = parent ? parent.split('::')[2] : '';
     registrations.push({
-      type, name, parent, custom: req.getCustom(),
+      type, name, parent, custom: req.getCustom(), protect: req.getProtect(), retainOnDelete: req.getRetainondelete(),
       urn: `urn:pulumi:${env}::agent-runtime::${parentType ? `${parentType}$` : ''}${type}::${name}`,
       dependencies: req.getDependenciesList(),
       wire: req.getObject()?.toJavaScript() ?? {},
