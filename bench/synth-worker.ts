@@ -2,6 +2,7 @@
  * One synth measurement in a fresh process (so peak memory is its own):
  *   ours <tenants>      our synth of N tenants x 10 agents, then only the YAML writing of its objects
  *   baseline <tenants>  a naive cdk8s-plus app: one App, one chart per tenant, 10 Deployments + Services each
+ *   baseline-per-app <tenants>  the same charts, each in an App of its own (linear)
  *   prod                the prod platform vs a plain cdk8s-plus chart with as many objects
  * Prints one JSON line.
  */
@@ -25,9 +26,14 @@ function dumpYaml(objects: any[]): number {
   return bytes;
 }
 
-function baselineApp(tenants: number, agents: number, objectsPerChart?: number): string {
-  const app = new App();
+function baselineApp(tenants: number, agents: number, objectsPerChart?: number, appPerTenant = false): string {
+  let app = new App();
+  let out = '';
   for (let t = 0; t < tenants; t++) {
+    if (appPerTenant && t > 0) {
+      out += app.synthYaml();
+      app = new App();
+    }
     const chart = new Chart(app, `tenant-${t}`, { namespace: `tenant-${t}` });
     if (objectsPerChart !== undefined) {
       for (let i = 0; i < objectsPerChart; i++) new kplus.ConfigMap(chart, `cm-${i}`, { data: { key: `value-${i}` } });
@@ -38,7 +44,7 @@ function baselineApp(tenants: number, agents: number, objectsPerChart?: number):
       d.exposeViaService({ ports: [{ port: 8080 }] });
     }
   }
-  return app.synthYaml();
+  return out + app.synthYaml();
 }
 
 const [mode, arg] = process.argv.slice(2);
@@ -56,6 +62,10 @@ if (mode === 'ours') {
 } else if (mode === 'baseline') {
   const tenants = Number(arg);
   const run = time(() => baselineApp(tenants, 10));
+  result = { tenants, agents: tenants * 10, objects: tenants * 20, synthMs: run.ms };
+} else if (mode === 'baseline-per-app') {
+  const tenants = Number(arg);
+  const run = time(() => baselineApp(tenants, 10, undefined, true));
   result = { tenants, agents: tenants * 10, objects: tenants * 20, synthMs: run.ms };
 } else if (mode === 'prod') {
   const config = loadStackConfig('prod', path.resolve(__dirname, '..'));
