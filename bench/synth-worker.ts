@@ -1,6 +1,6 @@
 /**
  * One synth measurement in a fresh process (so peak memory is its own):
- *   ours <tenants>      our synth of N tenants x 10 agents, then only the YAML writing of its objects
+ *   ours <tenants>      `synth` of N tenants x 10 agents to YAML files, then only the YAML writing of its objects
  *   baseline <tenants>  a naive cdk8s-plus app: one App, one chart per tenant, 10 Deployments + Services each
  *   baseline-per-app <tenants>  the same charts, each in an App of its own (linear)
  *   prod                the prod platform vs a plain cdk8s-plus chart with as many objects
@@ -9,8 +9,11 @@
 import * as kplus from 'cdk8s-plus-28';
 import { App, Chart } from 'cdk8s';
 import * as yaml from 'js-yaml';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { synthesizePlatform } from '../stacks/charts';
+import { synthesizeToDirectory } from '../stacks/synth-to-directory';
 import { loadStackConfig } from '../stacks/config';
 import { syntheticConfig } from './synthetic-platform';
 
@@ -48,44 +51,53 @@ function baselineApp(tenants: number, agents: number, objectsPerChart?: number, 
 }
 
 const [mode, arg] = process.argv.slice(2);
-let result: Record<string, unknown>;
-if (mode === 'ours') {
-  const tenants = Number(arg);
-  const synth = time(() => {
-    const synthesized = synthesizePlatform(syntheticConfig(tenants));
-    const objects = synthesized.charts.flatMap((c) => c.objects);
-    dumpYaml(objects);
-    return objects;
-  });
-  const yamlOnly = time(() => dumpYaml(synth.value));
-  result = { tenants, agents: tenants * 10, objects: synth.value.length, synthMs: synth.ms, yamlOnlyMs: yamlOnly.ms };
-} else if (mode === 'baseline') {
-  const tenants = Number(arg);
-  const run = time(() => baselineApp(tenants, 10));
-  result = { tenants, agents: tenants * 10, objects: tenants * 20, synthMs: run.ms };
-} else if (mode === 'baseline-per-app') {
-  const tenants = Number(arg);
-  const run = time(() => baselineApp(tenants, 10, undefined, true));
-  result = { tenants, agents: tenants * 10, objects: tenants * 20, synthMs: run.ms };
-} else if (mode === 'prod') {
+
+/** What `agent-runtime synth` does: config -> charts -> YAML files, on every core. */
+async function ours(tenants: number): Promise<Record<string, unknown>> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
+  const start = process.hrtime.bigint();
+  const written = await synthesizeToDirectory(syntheticConfig(tenants), dir);
+  const synthMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const maxRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+  fs.rmSync(dir, { recursive: true, force: true });
+  // Baseline of the same run: only writing the same objects as YAML, on one thread.
+  const objects = synthesizePlatform(syntheticConfig(tenants)).charts.flatMap((c) => c.objects);
+  const yamlOnly = time(() => dumpYaml(objects));
+  const count = written.reduce((n, c) => n + Object.values(c.kinds).reduce((a, b) => a + b, 0), 0);
+  return { tenants, agents: tenants * 10, objects: count, synthMs, yamlOnlyMs: yamlOnly.ms, maxRssMiB, cores: os.cpus().length };
+}
+
+/** The prod platform against a plain cdk8s-plus chart with as many objects (best of 5). */
+function prod(): Record<string, unknown> {
   const config = loadStackConfig('prod', path.resolve(__dirname, '..'));
-  const runs = 5;
-  let ours = Infinity;
-  let baseline = Infinity;
+  let synthMs = Infinity;
+  let plainCdk8sPlusMs = Infinity;
   let objects = 0;
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < 5; i++) {
     const r = time(() => {
       const objs = synthesizePlatform(config).charts.flatMap((c) => c.objects);
       dumpYaml(objs);
       return objs.length;
     });
     objects = r.value;
-    ours = Math.min(ours, r.ms);
-    baseline = Math.min(baseline, time(() => baselineApp(1, 0, objects)).ms);
+    synthMs = Math.min(synthMs, r.ms);
+    plainCdk8sPlusMs = Math.min(plainCdk8sPlusMs, time(() => baselineApp(1, 0, objects)).ms);
   }
-  result = { objects, synthMs: ours, plainCdk8sPlusMs: baseline };
-} else {
-  throw new Error(`unknown mode ${mode}; use ours <tenants> | baseline <tenants> | prod`);
+  return { objects, synthMs, plainCdk8sPlusMs, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
 }
-result.maxRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
-console.log(JSON.stringify(result));
+
+async function main(): Promise<Record<string, unknown>> {
+  if (mode === 'ours') return ours(Number(arg));
+  if (mode === 'prod') return prod();
+  if (mode === 'baseline' || mode === 'baseline-per-app') {
+    const tenants = Number(arg);
+    const run = time(() => baselineApp(tenants, 10, undefined, mode === 'baseline-per-app'));
+    return { tenants, agents: tenants * 10, objects: tenants * 20, synthMs: run.ms, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
+  }
+  throw new Error(`unknown mode ${mode}; use ours <tenants> | baseline <tenants> | baseline-per-app <tenants> | prod`);
+}
+
+main().then((result) => console.log(JSON.stringify(result)), (e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -3,8 +3,8 @@ import { parseArgs } from './args';
 
 /**
  * `agent-runtime synth --stack <env> [--out dist/<env>] [--review]`: reads `Pulumi.<env>.yaml`,
- * writes one YAML file per chart and prints a summary. Bad configuration exits 1 before
- * anything is written.
+ * writes one YAML file per chart and prints a summary; `--review` then reviews what it wrote.
+ * Bad configuration exits 1 before anything is written.
  */
 export async function synthCommand(argv: string[]): Promise<number> {
   const { flags, positional } = parseArgs(argv, { values: ['stack', 'out', 'root'], booleans: ['review'] });
@@ -15,20 +15,24 @@ export async function synthCommand(argv: string[]): Promise<number> {
   const out = path.resolve(root, (flags.out as string | undefined) ?? path.join('dist', env));
 
   const { loadStackConfig } = await import('../stacks/config');
-  const { synthesizePlatform } = await import('../stacks/charts');
-  const { writeCharts, summarize } = await import('../stacks/chart-writer');
-  let synthesized;
+  const { buildPlatform } = await import('../stacks/charts');
+  const { synthesizeToDirectory } = await import('../stacks/synth-to-directory');
+  const { summarize } = await import('../stacks/chart-writer');
+  let config;
+  let built;
   try {
-    synthesized = synthesizePlatform(loadStackConfig(env, root));
+    config = loadStackConfig(env, root);
+    built = buildPlatform(config);
   } catch (e) {
     console.error(`agent-runtime synth: invalid configuration for stack "${env}" (Pulumi.${env}.yaml):\n  ${(e as Error).message.replace(/\n/g, '\n  ')}`);
     return 1;
   }
-  writeCharts(out, synthesized);
-  console.log(`synthesized stack "${env}" into ${path.relative(process.cwd(), out) || '.'}: ${summarize(synthesized)}`);
+  const written = await synthesizeToDirectory(config, out, {}, built);
+  console.log(`synthesized stack "${env}" into ${path.relative(process.cwd(), out) || '.'}: ${summarize(written)}`);
   if (flags.review) {
+    const { loadManifests } = await import('../policies/load-manifests');
     const { reviewObjects } = await import('./review');
-    const result = reviewObjects(synthesized.charts.flatMap((c) => c.objects), env as any);
+    const result = reviewObjects(loadManifests([out]).objects, env as Parameters<typeof reviewObjects>[1]);
     console.log(result.text);
     return result.exitCode;
   }

@@ -2,33 +2,41 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import type { SynthesizedPlatform } from './charts';
 
-/** Writes `<dir>/<chart>.yaml` for each chart (js-yaml: several times faster than `yaml`). */
-export function writeCharts(dir: string, synthesized: SynthesizedPlatform): string[] {
+/** What was written for one chart: its name and its objects per kind. */
+export interface WrittenChart {
+  readonly name: string;
+  readonly kinds: Record<string, number>;
+}
+
+/** Empties `dir` (or creates it) for a new synth. */
+export function resetOutputDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  const files = synthesized.charts.map((chart) => {
-    const file = path.join(dir, `${chart.name}.yaml`);
-    fs.writeFileSync(file, chart.objects.map((o) => yaml.dump(o, { noRefs: true, lineWidth: -1 })).join('---\n'));
-    return file;
-  });
-  const values = path.join(dir, 'values');
-  fs.mkdirSync(values);
-  fs.writeFileSync(path.join(values, 'higress.yaml'), yaml.dump(synthesized.higressValues, { lineWidth: -1 }));
-  return files;
+}
+
+/** Writes `<dir>/<name>.yaml`, one document per object (js-yaml: several times faster than `yaml`). */
+export function writeChart(dir: string, name: string, objects: any[]): WrittenChart {
+  fs.writeFileSync(path.join(dir, `${name}.yaml`), objects.map((o) => yaml.dump(o, { noRefs: true, lineWidth: -1 })).join('---\n'));
+  const kinds: Record<string, number> = {};
+  for (const o of objects) kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;
+  return { name, kinds };
+}
+
+/** Writes Helm values next to the charts (`values/<name>.yaml`); they are not manifests. */
+export function writeValues(dir: string, name: string, values: Record<string, unknown>): void {
+  fs.mkdirSync(path.join(dir, 'values'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'values', `${name}.yaml`), yaml.dump(values, { lineWidth: -1 }));
 }
 
 /** A short table: objects per kind, per chart. */
-export function summarize(synthesized: SynthesizedPlatform): string {
-  const lines: string[] = [];
+export function summarize(charts: WrittenChart[]): string {
   let total = 0;
-  for (const chart of synthesized.charts) {
-    const byKind = new Map<string, number>();
-    for (const o of chart.objects) byKind.set(o.kind, (byKind.get(o.kind) ?? 0) + 1);
-    total += chart.objects.length;
-    const kinds = [...byKind.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ${n}`).join(', ');
-    lines.push(`  ${chart.name.padEnd(24)} ${String(chart.objects.length).padStart(4)} objects: ${kinds}`);
-  }
-  return [`${synthesized.charts.length} charts, ${total} objects`, ...lines].join('\n');
+  const lines = charts.map((chart) => {
+    const count = Object.values(chart.kinds).reduce((a, b) => a + b, 0);
+    total += count;
+    const kinds = Object.entries(chart.kinds).sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ${n}`).join(', ');
+    return `  ${chart.name.padEnd(24)} ${String(count).padStart(4)} objects: ${kinds}`;
+  });
+  return [`${charts.length} charts, ${total} objects`, ...lines].join('\n');
 }

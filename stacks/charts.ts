@@ -26,10 +26,23 @@ export interface SynthesizedPlatform {
   readonly higressValues: Record<string, unknown>;
 }
 
-/** Builds every chart of an environment. Throws on invalid input before anything is written. */
-export function synthesizePlatform(config: PlatformConfig): SynthesizedPlatform {
-  const chart = _chart('platform');
-  const platform = new AgentRuntimePlatform(chart, 'platform', config.platform);
+/** Every chart of an environment, constructed and validated but not yet serialized. */
+export interface BuiltPlatform {
+  readonly platform: AgentRuntimePlatform;
+  readonly platformChart: Chart;
+  readonly tenantCharts: Chart[];
+  readonly directory: AgentDirectory;
+  /** Helm values for the Higress chart (tracing, Istio API). */
+  readonly higressValues: Record<string, unknown>;
+}
+
+/**
+ * Constructs every chart and validates all of them (every failure reported together), so
+ * that bad input fails before anything is serialized or written.
+ */
+export function buildPlatform(config: PlatformConfig): BuiltPlatform {
+  const platformChart = _chart('platform');
+  const platform = new AgentRuntimePlatform(platformChart, 'platform', config.platform);
   // Construct every tenant before synthesizing any, so the directory knows every call.
   const directory = new AgentDirectory();
   const tenantCharts = config.tenants.map((t) => {
@@ -37,19 +50,33 @@ export function synthesizePlatform(config: PlatformConfig): SynthesizedPlatform 
     buildTenantChart(tenantChart, t, platform.facts, directory);
     return tenantChart;
   });
-  addPlatformWideParts(chart, platform, config, tenantCharts);
-  const objects = _synth(chart);
+  addPlatformWideParts(platformChart, platform, config, tenantCharts);
+  const errors = [platformChart, ...tenantCharts].flatMap((c) => c.node.validate());
+  if (errors.length) throw new Error(errors.join('\n'));
+  // Circuit breakers are Istio DestinationRules, which Higress reads only with its Istio API on.
+  const higressValues = { ...platform.higress.helmValues, global: { enableIstioAPI: config.platform.gateway.istioApi === true } };
+  return { platform, platformChart, tenantCharts, directory, higressValues };
+}
+
+/** The platform chart's objects as the two charts deployed apart: base kinds first. */
+export function splitPlatformChart(objects: any[]): SynthesizedChart[] {
   // Namespaces and cluster-wide classes go first: third-party charts install into them,
   // and the rest of the platform needs those charts' CRDs.
   const isBase = (o: any) => BASE_KINDS.has(o.kind);
-  const charts: SynthesizedChart[] = [
+  return [
     { name: 'platform-base', objects: objects.filter(isBase), dependsOn: [] },
     { name: 'platform', objects: objects.filter((o) => !isBase(o)), dependsOn: ['platform-base'] },
-    ...tenantCharts.map((c) => ({ name: c.node.id, objects: _synth(c), dependsOn: ['platform'] })),
   ];
-  // Circuit breakers are Istio DestinationRules, which Higress reads only with its Istio API on.
-  const higressValues = { ...platform.higress.helmValues, global: { enableIstioAPI: config.platform.gateway.istioApi === true } };
-  return { charts, higressValues };
+}
+
+/** Builds every chart of an environment. Throws on invalid input before anything is written. */
+export function synthesizePlatform(config: PlatformConfig): SynthesizedPlatform {
+  const built = buildPlatform(config);
+  const charts: SynthesizedChart[] = [
+    ...splitPlatformChart(_synth(built.platformChart)),
+    ...built.tenantCharts.map((c) => ({ name: c.node.id, objects: _synth(c), dependsOn: ['platform'] })),
+  ];
+  return { charts, higressValues: built.higressValues };
 }
 
 /**
@@ -98,9 +125,7 @@ export function _chart(name: string): Chart {
   return new Chart(new App(), name, { disableResourceNameHashes: true });
 }
 
-/** Validates (all failures together) and serializes one chart. */
+/** Serializes one chart (validated by {@link buildPlatform}). */
 export function _synth(chart: Chart): any[] {
-  const errors = chart.node.validate();
-  if (errors.length) throw new Error(errors.join('\n'));
   return chart.toJson();
 }
