@@ -3,7 +3,6 @@
  * serialized provider through Pulumi's dynamic-provider host, and secrecy of the password.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { MockMonitor } from '@pulumi/pulumi/runtime/mocks';
 import { NacosAdmin, nacosAdminProvider } from '../../runtime/nacos-admin-resource';
 import {
   NacosAdminOutputs,
@@ -20,6 +19,7 @@ import { NacosEmulator, startNacosEmulator } from '../nacos-emulator/nacos-emula
 import { DIFF, serializeProvider, startDynamicProviderHost } from './dynamic-provider-host';
 import { PASSWORD, USER, clientFor } from './support';
 import { captureOutput } from '../support/capture-output';
+import { isSecret, RecordedRegistration, recordRegistrations } from '../support/pulumi-registrations';
 
 const WRONG = 'Wr0ng-but-also-never-logged';
 const CLEAR_MESSAGE = 'an admin already exists and the configured nacosAdminPassword does not log in';
@@ -240,15 +240,9 @@ describe('secrecy of the admin password', () => {
   });
 
   describe('registration with the Pulumi engine (mocks)', () => {
-    const SIG_KEY = '4dabf18193072939515e22adb298388d';
-    const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
-    const requests: { type: string; object: Record<string, any>; secretOutputs: string[] }[] = [];
+    const requests: RecordedRegistration[] = [];
     beforeAll(() => {
-      const original = MockMonitor.prototype.registerResource;
-      jest.spyOn(MockMonitor.prototype, 'registerResource').mockImplementation(function (this: MockMonitor, req: any, callback: any) {
-        requests.push({ type: req.getType(), object: req.getObject().toJavaScript(), secretOutputs: req.getAdditionalsecretoutputsList() });
-        return original.call(this, req, callback);
-      });
+      recordRegistrations(requests);
       pulumi.runtime.setMocks({
         newResource: (args) => ({
           id: 'nacos',
@@ -263,9 +257,9 @@ describe('secrecy of the admin password', () => {
       const req = await new Promise<(typeof requests)[number]>((resolve) =>
         admin.urn.apply(() => resolve(requests.find((r) => r.type === 'pulumi-nodejs:dynamic/agentruntime/registry:NacosAdmin')!)),
       );
-      expect(req.secretOutputs).toEqual(expect.arrayContaining(['password', 'credentials']));
-      expect(req.object.password[SIG_KEY]).toBe(SECRET_SIG);
-      expect(JSON.stringify({ ...req.object, password: undefined })).not.toContain(PASSWORD);
+      expect(req.additionalSecretOutputs).toEqual(expect.arrayContaining(['password', 'credentials']));
+      expect(isSecret(req.wire.password)).toBe(true);
+      expect(JSON.stringify({ ...req.wire, password: undefined })).not.toContain(PASSWORD);
       expect(await pulumi.isSecret(admin.credentials)).toBe(true);
       const [username, credentials] = await new Promise<[string, { username: string; password: string }]>((resolve) =>
         pulumi.all([admin.username, admin.credentials]).apply(([u, c]) => resolve([u, c])),

@@ -3,7 +3,6 @@
  * values a resource registers, or in anything logged while the providers work.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { MockMonitor } from '@pulumi/pulumi/runtime/mocks';
 import { AgentCard, agentCardProvider } from '../../runtime/agent-card-resource';
 import { createAgentCard, deleteAgentCard, readAgentCard, updateAgentCard, AgentCardOutputs, checkAgentCard } from '../../runtime/agent-card-provider';
 import { NacosNamespace, nacosNamespaceProvider } from '../../runtime/nacos-namespace-resource';
@@ -11,10 +10,7 @@ import { startNacosEmulator } from '../nacos-emulator/nacos-emulator';
 import { serializeProvider } from './dynamic-provider-host';
 import { PASSWORD, USER, sampleCard } from './support';
 import { captureOutput } from '../support/capture-output';
-
-/** Pulumi's marker of a secret value in RPC structs: `{[SIG_KEY]: SECRET_SIG, value}`. */
-const SIG_KEY = '4dabf18193072939515e22adb298388d';
-const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
+import { isSecret, RecordedRegistration, recordRegistrations } from '../support/pulumi-registrations';
 
 test('the serialized providers hold no password and no client, even after the password was used', async () => {
   const emu = await startNacosEmulator({ auth: { users: { [USER]: PASSWORD } } });
@@ -34,13 +30,9 @@ test('the serialized providers hold no password and no client, even after the pa
 });
 
 describe('registration with the Pulumi engine (mocks)', () => {
-  const requests: { type: string; object: Record<string, any>; secretOutputs: string[] }[] = [];
+  const requests: RecordedRegistration[] = [];
   beforeAll(() => {
-    const original = MockMonitor.prototype.registerResource;
-    jest.spyOn(MockMonitor.prototype, 'registerResource').mockImplementation(function (this: MockMonitor, req: any, callback: any) {
-      requests.push({ type: req.getType(), object: req.getObject().toJavaScript(), secretOutputs: req.getAdditionalsecretoutputsList() });
-      return original.call(this, req, callback);
-    });
+    recordRegistrations(requests);
     pulumi.runtime.setMocks({
       newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
       call: (args) => args.inputs,
@@ -54,10 +46,10 @@ describe('registration with the Pulumi engine (mocks)', () => {
     for (const type of ['pulumi-nodejs:dynamic/agentruntime/registry:AgentCard', 'pulumi-nodejs:dynamic/agentruntime/registry:NacosNamespace']) {
       const req = requests.find((r) => r.type === type);
       expect(req).toBeDefined();
-      expect(req!.secretOutputs).toContain('credentials');
-      expect(req!.object.credentials[SIG_KEY]).toBe(SECRET_SIG);
+      expect(req!.additionalSecretOutputs).toContain('credentials');
+      expect(isSecret(req!.wire.credentials)).toBe(true);
       // Every plain value, the serialized provider included, is free of the password.
-      const plain = { ...req!.object, credentials: undefined };
+      const plain = { ...req!.wire, credentials: undefined };
       expect(JSON.stringify(plain)).not.toContain(PASSWORD);
     }
   });

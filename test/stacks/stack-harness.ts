@@ -6,24 +6,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
+import { isSecret, RecordedRegistration, recordRegistrations } from '../support/pulumi-registrations';
+
+export { isSecret };
 
 const ROOT = path.resolve(__dirname, '..', '..');
-/** The secret-wrapper signature of Pulumi's wire format. */
-export const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
-const SIG_KEY = '4dabf18193072939515e22adb298388d';
 
-export interface Registration {
-  readonly type: string;
-  readonly name: string;
-  readonly urn: string;
-  readonly parent: string;
-  readonly dependencies: string[];
-  readonly custom: boolean;
-  readonly protect: boolean;
-  readonly retainOnDelete: boolean;
-  /** Inputs as sent on the wire: secrets are `{ <sig>: SECRET_SIG, value }`. */
-  readonly wire: Record<string, any>;
-}
+/** A registration with its URN as the engine names it. */
+export type Registration = RecordedRegistration;
 
 /** Test secret values; the tests assert they never appear in plain text. */
 export const TEST_SECRETS: Record<string, string> = {
@@ -56,23 +46,9 @@ export async function runStackWithMocks(
   env: string, config = stackConfig(env), registrations: Registration[] = [],
 ): Promise<{ registrations: Registration[]; outputs: Record<string, unknown> }> {
   const pulumi = require('@pulumi/pulumi');
-  const { MockMonitor } = require('@pulumi/pulumi/runtime/mocks');
-  const original = MockMonitor.prototype.registerResource;
-  MockMonitor.prototype.registerResource = function (req: any, callback: any) {
-    const parent = req.getParent();
-    const type = req.getType();
-    const name = req.getName();
-    const parentType = parent ? parent.split('::')[2] : '';
-    registrations.push({
-      type, name, parent, custom: req.getCustom(), protect: req.getProtect(), retainOnDelete: req.getRetainondelete(),
-      urn: `urn:pulumi:${env}::agent-runtime::${parentType ? `${parentType}$` : ''}${type}::${name}`,
-      dependencies: req.getDependenciesList(),
-      wire: req.getObject()?.toJavaScript() ?? {},
-    });
-    return original.call(this, req, callback);
-  };
+  recordRegistrations(registrations);
   await pulumi.runtime.setMocks({
-    newResource: (args: any) => ({ id: `${args.name}-id`, state: { ...args.inputs, agentName: args.inputs?.card?.name, version: args.inputs?.card?.version } }),
+    newResource: (args: any) => ({ id: `${args.name}-id`, state: args.inputs }),
     call: (args: any) => args.inputs,
   }, 'agent-runtime', env, false);
   pulumi.runtime.setAllConfig(config, Object.keys(TEST_SECRETS).map((k) => `agent-runtime:${k}`));
@@ -81,9 +57,4 @@ export async function runStackWithMocks(
   const resolved = await new Promise<Record<string, unknown>>((resolve) => pulumi.output(outputs).apply(resolve));
   await pulumi.runtime.disconnect();
   return { registrations, outputs: resolved };
-}
-
-/** Whether a wire value is a Pulumi secret. */
-export function isSecret(value: any): boolean {
-  return value !== null && typeof value === 'object' && value[SIG_KEY] === SECRET_SIG;
 }
