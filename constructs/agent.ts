@@ -547,9 +547,16 @@ export class Agent extends Construct {
     return { name, namespace: this.tenant.namespace, ...extra };
   }
 
-  /** Declared calls on the workload, for reviews (`agentruntime.io/a2a-calls`). */
+  /**
+   * Workload annotations for reviews: the declared calls, and why the workload needs the
+   * Kubernetes API (only agents that claim sandboxes get a token).
+   */
   private _callsAnnotation(): Record<string, unknown> {
-    return this.calls.length ? { annotations: { [ANNOTATION.calls]: this.calls.map(formatSkillRef).join(',') } } : {};
+    const annotations: Record<string, string> = {
+      ...(this.calls.length ? { [ANNOTATION.calls]: this.calls.map(formatSkillRef).join(',') } : {}),
+      ...(this.sandboxPool ? { [ANNOTATION.needsKubernetesApi]: `claims sandboxes of pool ${this.sandboxPool.name}` } : {}),
+    };
+    return Object.keys(annotations).length ? { annotations } : {};
   }
 
   private _serviceAccount(): void {

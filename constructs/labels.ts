@@ -32,6 +32,8 @@ export const ANNOTATION = {
   constructPath: 'agentruntime.io/construct-path',
   /** Declared A2A calls of an agent, comma separated `tenant/agent#skill`. */
   calls: 'agentruntime.io/a2a-calls',
+  /** Why a workload needs the Kubernetes API (and so a service-account token), e.g. `sandbox claims`. */
+  needsKubernetesApi: 'agentruntime.io/needs-kubernetes-api',
 } as const;
 
 /** Value of `app.kubernetes.io/managed-by` on everything we emit. */

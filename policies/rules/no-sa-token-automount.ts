@@ -4,11 +4,14 @@ import { isSandbox } from '../roles';
 import { MANDATORY, type K8sObject, type Rule, type RuleContext, type Violation } from '../types';
 
 const ID = 'no-sa-token-automount';
+/** Annotation with which a workload says why it needs the Kubernetes API (see constructs/labels.ts). */
+const _NEEDS_API = 'agentruntime.io/needs-kubernetes-api';
 const _FIX_POD = 'set automountServiceAccountToken: false in the pod spec (or on its ServiceAccount); set it to true only for an agent that needs the Kubernetes API';
 
 /**
  * No service-account token in pods: mandatory for sandboxes, advisory for agents. An agent declares it
- * needs the Kubernetes API by setting `automountServiceAccountToken: true` explicitly.
+ * needs the Kubernetes API by setting `automountServiceAccountToken: true` explicitly, or (for a
+ * projected token) with the annotation `agentruntime.io/needs-kubernetes-api: <why>`.
  */
 export const noSaTokenAutomount: Rule = {
   id: ID,
@@ -23,6 +26,8 @@ export const noSaTokenAutomount: Rule = {
         'ServiceAccount mounts its token into every pod by default', 'set automountServiceAccountToken: false on the ServiceAccount', true)];
     }
     const sandbox = isSandbox(obj);
+    // An agent may take a projected token when it says why it needs the Kubernetes API.
+    const declaredNeed = !sandbox && Boolean(obj.metadata?.annotations?.[_NEEDS_API]);
     const out: Violation[] = [];
     for (const pod of podSpecsOf(obj)) {
       if (pod.implicit) continue;
@@ -32,7 +37,7 @@ export const noSaTokenAutomount: Rule = {
       (Array.isArray(pod.spec.volumes) ? pod.spec.volumes : []).forEach((v: any, i: number) => {
         const sources: any[] = v?.projected?.sources ?? [];
         sources.forEach((s, j) => {
-          if (s?.serviceAccountToken) {
+          if (s?.serviceAccountToken && !declaredNeed) {
             out.push(violation(ID, obj, `${pod.path}.volumes[${i}].projected.sources[${j}].serviceAccountToken`, 'projected service-account token volume',
               'remove the serviceAccountToken projection', !sandbox));
           }

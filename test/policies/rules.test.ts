@@ -60,6 +60,8 @@ const FAILING: Record<string, Case[]> = {
   'no-sa-token-automount': [
     { name: 'sandbox pod template mounts the token', mutate: (o) => { sandboxPod(o).automountServiceAccountToken = true; },
       expected: [{ object: 'SandboxTemplate/acme/python', path: 'spec.podTemplate.spec.automountServiceAccountToken' }] },
+    { name: 'an agent projects a token without saying why', mutate: (o) => { projectToken(deployment(o)); },
+      expected: [{ object: 'Deployment/acme/billing', path: 'spec.template.spec.volumes[0].projected.sources[0].serviceAccountToken' }] },
   ],
   'rbac-least-privilege': [
     { name: 'wildcards everywhere', mutate: (o) => { findOne(o, 'Role', 'developers').rules = [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]; },
@@ -203,6 +205,21 @@ describe.each(RULES.map((r) => [r.id]))('%s', (id) => {
     const got = violationsOf(id, objs, 'prod', (c as Case).config).map(({ object, path }) => ({ object, path }));
     const sort = (l: { object: string; path: string }[]): string[] => l.map((v) => `${v.object} ${v.path}`).sort();
     expect(sort(got)).toEqual(sort((c as Case).expected));
+  });
+});
+
+/** Gives a workload a projected service-account token volume as its first volume. */
+function projectToken(workload: any): void {
+  const spec = workload.spec.template.spec;
+  spec.volumes = [{ name: 'api-token', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600 } }] } }, ...(spec.volumes ?? [])];
+}
+
+describe('no-sa-token-automount and declared needs', () => {
+  it('lets an agent that says why it needs the Kubernetes API project a token', () => {
+    const objs = baseline();
+    projectToken(deployment(objs));
+    deployment(objs).metadata.annotations = { 'agentruntime.io/needs-kubernetes-api': 'claims sandboxes of pool python' };
+    expect(violationsOf('no-sa-token-automount', objs)).toEqual([]);
   });
 });
 
