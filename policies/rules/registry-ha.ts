@@ -63,6 +63,8 @@ function _checkPdb(sts: K8sObject, ctx: RuleContext): Violation[] {
   const pdbs = ctx.index.inNamespace(sts.metadata?.namespace ?? '', 'PodDisruptionBudget').filter((p) => p.spec?.selector && matchesSelector(p.spec.selector, labels));
   const replicas = _replicas(sts);
   const quorum = Math.floor(replicas / 2) + 1;
+  // A single server has no quorum to keep; its replica count is reported on its own.
+  if (pdbs.length === 0 && replicas < 2) return [];
   if (pdbs.length === 0) return [violation(ID, sts, 'metadata.name', 'no PodDisruptionBudget selects the Nacos pods', `add a PodDisruptionBudget with minAvailable: ${quorum} selecting the Nacos pods`)];
   const out: Violation[] = [];
   for (const pdb of pdbs) {

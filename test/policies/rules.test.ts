@@ -119,6 +119,9 @@ const FAILING: Record<string, Case[]> = {
   'registry-ha': [
     { name: 'two replicas', mutate: (o) => { nacos(o).spec.replicas = 2; },
       expected: [{ object: 'StatefulSet/nacos/nacos', path: 'spec.replicas' }, { object: 'PodDisruptionBudget/nacos/nacos', path: 'spec.minAvailable' }] },
+    { name: 'a single server (its missing PDB is not reported: there is no quorum to keep)',
+      mutate: (o) => { nacos(o).spec.replicas = 1; remove(o, 'PodDisruptionBudget', 'nacos'); },
+      expected: [{ object: 'StatefulSet/nacos/nacos', path: 'spec.replicas' }] },
     { name: 'PDB minAvailable equal to the replicas', mutate: (o) => { findOne(o, 'PodDisruptionBudget', 'nacos').spec.minAvailable = 3; },
       expected: [{ object: 'PodDisruptionBudget/nacos/nacos', path: 'spec.minAvailable' }] },
     { name: 'headless Service without publishNotReadyAddresses', mutate: (o) => { delete findOne(o, 'Service', 'nacos-headless').spec.publishNotReadyAddresses; },
