@@ -52,13 +52,11 @@ export interface AgentRuntimePlatformProps {
 }
 
 /**
- * Tracing facts of agents from the gateway's tracing config: the same collector and sampling.
+ * Tracing facts of agents from the gateway's tracing config (validated by HigressConfig): the
+ * same collector and sampling.
  * The collector's namespace comes from its Service host (`<service>.<namespace>.svc...`).
  */
 function _tracingFacts(t: GatewayTracing, clusterDomain: string): PlatformTracingFacts {
-  if (!(t.sampling >= 0 && t.sampling <= 100)) {
-    throw new Error(`gateway.tracing.sampling: ${t.sampling} is outside 0-100; give the percentage of requests to trace, e.g. 10`);
-  }
   const parts = t.service.split('.');
   if (parts.length < 2 || parts.some((p) => !p)) {
     throw new Error(`gateway.tracing.service: "${t.service}" does not name the collector's namespace; use its Service host "<service>.<namespace>.svc.${clusterDomain}", e.g. "otel-collector.observability.svc.${clusterDomain}"`);

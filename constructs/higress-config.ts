@@ -127,6 +127,9 @@ export class HigressConfig extends Construct {
         throw new Error(`gateway.rateLimitTiers.${tier}.requestsPerMinute: ${limit.requestsPerMinute} is not allowed; use a positive integer`);
       }
     }
+    if (props.tracing && !(props.tracing.sampling >= 0 && props.tracing.sampling <= 100)) {
+      throw new Error(`gateway.tracing.sampling: ${props.tracing.sampling} is outside 0-100; give the percentage of requests to trace, e.g. 10`);
+    }
     const labels = { [LABEL.role]: 'gateway-config', [LABEL.partOf]: 'agent-runtime' };
     const authSecretName = props.registry.authSecretName ?? 'higress-nacos-auth';
 
@@ -215,9 +218,6 @@ export class HigressConfig extends Construct {
     this.limitTierRoutes(props.tierRoutes ?? {});
 
     const tracing = props.tracing;
-    if (tracing && (tracing.sampling < 0 || tracing.sampling > 100)) {
-      throw new Error(`gateway.tracing.sampling: ${tracing.sampling} is outside 0-100; give the percentage of requests to trace, e.g. 10`);
-    }
     this.helmValues = {
       'higress-core': {
         tracing: tracing
