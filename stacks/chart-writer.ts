@@ -9,8 +9,15 @@ export interface WrittenChart {
   readonly kinds: Record<string, number>;
 }
 
-/** Empties `dir` (or creates it) for a new synth. */
+/**
+ * Empties `dir` (or creates it) for a new synth. Only a folder that holds nothing but earlier
+ * synth output is emptied, so `--out .` can never wipe a project.
+ */
 export function resetOutputDir(dir: string): void {
+  const foreign = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => !f.endsWith('.yaml') && f !== 'values') : [];
+  if (foreign.length) {
+    throw new Error(`output folder ${dir} holds files synth did not write (${foreign.slice(0, 3).join(', ')}); use an empty folder or one written by synth, e.g. dist/<env>`);
+  }
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
 }

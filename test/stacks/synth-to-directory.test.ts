@@ -29,3 +29,11 @@ test.each([
   expect(Object.keys(b)).toEqual(Object.keys(a));
   for (const file of Object.keys(a)) expect(b[file]).toBe(a[file]);
 });
+
+test('refuses to empty an output folder that holds files synth did not write', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'project-'));
+  fs.writeFileSync(path.join(dir, 'package.json'), '{}');
+  await expect(synthesizeToDirectory(syntheticConfig(1, 1), dir)).rejects.toThrow(
+    `output folder ${dir} holds files synth did not write (package.json); use an empty folder or one written by synth`);
+  expect(fs.existsSync(path.join(dir, 'package.json'))).toBe(true);
+});
