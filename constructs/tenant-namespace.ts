@@ -336,9 +336,11 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
       },
     }, this.labelsFor('tenant', this.name));
     // The namespace's `default` ServiceAccount must not hand out API tokens either.
+    // The ServiceAccount controller recreates `default` as soon as it is deleted, so a deployer
+    // that waits for its deletion would wait forever: Pulumi is told not to wait.
     _emit(this, 'default-service-account', {
       apiVersion: 'v1', kind: 'ServiceAccount',
-      metadata: { name: 'default', namespace: this.namespace },
+      metadata: { name: 'default', namespace: this.namespace, annotations: { 'pulumi.com/skipAwait': 'true' } },
       automountServiceAccountToken: false,
     }, this.labelsFor('tenant', 'default'));
   }

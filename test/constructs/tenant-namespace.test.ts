@@ -72,6 +72,11 @@ describe('TenantNamespace', () => {
     expect(sas.every((s) => s.automountServiceAccountToken === false)).toBe(true);
   });
 
+  test('tells Pulumi not to wait for the default ServiceAccount, which Kubernetes recreates on delete', () => {
+    const sa = findOne(synth().objects, 'ServiceAccount', 'default', 'acme');
+    expect(sa.metadata.annotations).toEqual({ 'pulumi.com/skipAwait': 'true' });
+  });
+
   test('exposes the Nacos namespace id of the tenant', () => {
     expect(synth().tenant.nacosNamespaceId).toBe('acme');
   });
