@@ -6,4 +6,8 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
   testTimeout: 120000,
+  // NACOS_BACKEND=real: one real Nacos 3.1 for the run (test/support/nacos-backend.ts), shared, so in band
+  globalSetup: '<rootDir>/test/support/nacos-global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/nacos-global-teardown.ts',
+  ...(process.env.NACOS_BACKEND === 'real' ? { maxWorkers: 1 } : {}),
 };
