@@ -34,7 +34,7 @@ export interface NacosBackend {
 }
 
 /** Namespaces the tests write agents into without creating them; wiped too (Nacos cannot list them). */
-export const TEST_NAMESPACES = ['public', 'acme', 'globex', 'staging', 'initech', 'contract', 'paged', 'bench'];
+export const TEST_NAMESPACES = ['public', 'acme', 'globex', 'staging', 'contract', 'paged', 'bench', 'a', 'v', 'tenant-a'];
 
 /** The backend of this run, from `NACOS_BACKEND` (`emulator` unless it says `real`). */
 export function nacosBackendKind(): NacosBackendKind {
