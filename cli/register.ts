@@ -5,7 +5,7 @@
  */
 import { parseArgs } from './args';
 
-const USAGE =
+export const USAGE =
   'usage: agent-runtime register <dir> --nacos <url> [--namespace <id>] [--prune] [--dry-run] [--no-create-namespaces] [--concurrency <n>]   (env NACOS_USERNAME, NACOS_PASSWORD)';
 
 /**
