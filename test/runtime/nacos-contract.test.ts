@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startNacosEmulator } from '../nacos-emulator/nacos-emulator';
 import { NacosBackend, nacosBackend, nacosBackendKind } from '../support/nacos-backend';
+import { loginToken, raw } from './support';
 
 const RECORDING = path.join(__dirname, '..', 'nacos-emulator', 'recorded', 'nacos-3.1-contract.json');
 const VOLATILE = new Set(['timestamp', 'createdAt', 'updatedAt', 'accessToken', 'configCount']);
@@ -135,37 +136,19 @@ function steps(password: string): Step[] {
 type Answer = { status: number; type: string; body: unknown };
 
 async function play(backend: Pick<NacosBackend, 'url' | 'password' | 'identity'>): Promise<Record<string, Answer>> {
-  const login = await fetch(`${backend.url}${LOGIN}`, { method: 'POST', body: new URLSearchParams({ username: 'nacos', password: backend.password }) });
-  const token = ((await login.json()) as { accessToken: string }).accessToken;
+  const token = await loginToken({ url: backend.url, username: 'nacos', password: backend.password });
   const out: Record<string, Answer> = {};
   for (const step of steps(backend.password)) {
-    const url = new URL(`${backend.url}${step.path}`);
-    for (const [k, v] of Object.entries(step.query ?? {})) url.searchParams.set(k, v);
-    const headers: Record<string, string> = {};
     const auth = step.auth ?? 'token';
+    const headers: Record<string, string> = {};
     if (auth === 'token') headers.authorization = `Bearer ${token}`;
     if (auth === 'forged') headers.authorization = 'Bearer forged';
     if (auth === 'identity') headers[backend.identity.key] = backend.identity.value;
-    let body: string | undefined;
-    if (step.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams(step.form).toString();
-    } else if (step.json !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(step.json);
-    }
-    const res = await fetch(url, { method: step.method, headers, body });
-    const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
+    const res = await raw(backend, step.method, step.path, { query: step.query, form: step.form, json: step.json, headers });
     out[step.name] = {
       status: res.status,
       type: (res.headers.get('content-type') ?? '').split(';')[0],
-      body: parsed === undefined ? text.trim() : _stable(parsed),
+      body: res.json === undefined ? res.text.trim() : _stable(res.json),
     };
   }
   return out;
