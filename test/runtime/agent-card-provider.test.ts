@@ -178,6 +178,15 @@ describe('NacosNamespace', () => {
     expect((await readNacosNamespace(id, outs)).id).toBe('');
   });
 
+  test('update of a namespace deleted behind our back creates it again (Nacos answers such a PUT with true)', async () => {
+    const inputs = (await checkNacosNamespace({}, base())).inputs as any;
+    const { id, outs } = await createNacosNamespace(inputs);
+    const { client } = clientFor(emu);
+    await client.deleteNamespace('acme');
+    await updateNacosNamespace(id, outs, { ...outs, namespaceName: 'Acme Corp' });
+    expect(await client.getNamespace('acme')).toMatchObject({ namespace: 'acme', namespaceShowName: 'Acme Corp' });
+  });
+
   test('create adopts an identical existing namespace and refuses a different one', async () => {
     const inputs = (await checkNacosNamespace({}, base())).inputs as any;
     await createNacosNamespace(inputs);
