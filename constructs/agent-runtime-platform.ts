@@ -12,7 +12,7 @@ export const HIGRESS_GATEWAY_POD_LABELS = { app: 'higress-gateway' } as const;
 
 /** Gateway settings of the platform: the Higress configuration, less what the platform derives. */
 export interface PlatformGatewayProps extends Pick<HigressConfigProps,
-  'jwt' | 'tierRoutes' | 'redis' | 'ipAllow' | 'ipDeny' | 'waf' | 'promptProtection' | 'tracing' | 'mcpExportDomains'> {
+  'jwt' | 'tierRoutes' | 'redis' | 'ipAllow' | 'ipDeny' | 'waf' | 'promptProtection' | 'tracing' | 'mcpExportDomains' | 'pods'> {
   /** Rate-limit tiers tenants choose from. @default { standard: { requestsPerMinute: 600 } } */
   readonly rateLimitTiers?: HigressConfigProps['rateLimitTiers'];
   /** Nacos groups Higress discovers. @default ['DEFAULT_GROUP'] */
@@ -163,6 +163,7 @@ export class AgentRuntimePlatform extends Construct {
       promptProtection: props.gateway.promptProtection,
       tracing: props.gateway.tracing,
       mcpExportDomains: props.gateway.mcpExportDomains,
+      pods: props.gateway.pods,
     });
 
     this.runtimeClasses = new SandboxRuntimeClasses(this, 'runtime-classes', props.runtimeClasses);
