@@ -139,37 +139,46 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<RunningAgent>
     const gone = _abortOnClose(req, res);
     await withIncomingLineage(req.headers, `a2a ${body.method}`, async (l) => {
       const state: CallState = { skill: skill.skill, caller: l.caller, traceId: l.traceId, requestId: l.requestId, signal: gone };
-      let failure: FailureReason | undefined;
-      try {
-        const out = await callStore.run(state, () => live.transport!.handle(body, new ServerCallContext()));
-        if (typeof (out as AsyncGenerator<unknown>)?.[Symbol.asyncIterator] === 'function') {
-          res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
-          try {
-            for await (const ev of out as AsyncGenerator<any>) {
-              if (ev?.error) failure = 'a2a_error';
-              if (ev?.result?.kind === 'status-update' && ev.result.status?.state === 'failed') failure ??= 'error';
-              res.write(`data: ${JSON.stringify(ev)}\n\n`);
-            }
-          } catch (e) {
-            failure = 'error';
-            res.write(sseEvent('error', { jsonrpc: '2.0', id: body.id ?? null, error: { code: -32603, message: (e as Error).message } }));
-          }
-          res.end();
-        } else {
-          const r = out as any;
-          if (r?.error) failure = 'a2a_error';
-          else if (r?.result?.kind === 'task' && r.result.status?.state === 'failed') failure = 'error';
-          _json(res, 200, r);
-        }
-      } catch (e) {
-        failure = 'error';
-        if (!res.headersSent) _json(res, 200, { jsonrpc: '2.0', id: body.id ?? null, error: { code: -32603, message: (e as Error).message } });
-      }
+      // The SDK runs the executor while the stream is read: the whole exchange runs in the call's store.
+      let failure = await callStore.run(state, () => _exchange(res, body));
       if (isCall) {
         if (gone.aborted && !res.writableFinished) failure = 'cancelled';
         metrics.served(skill.skill, l.caller ?? 'unknown', performance.now() - started, state.failure ?? failure);
       }
     });
+  };
+
+  /** Runs one JSON-RPC request through the SDK's transport and writes the answer (JSON or SSE). */
+  const _exchange = async (res: http.ServerResponse, body: any): Promise<FailureReason | undefined> => {
+    const rpcError = (e: unknown) => ({ jsonrpc: '2.0', id: body.id ?? null, error: { code: -32603, message: (e as Error).message } });
+    let failure: FailureReason | undefined;
+    try {
+      const out = await live.transport!.handle(body, new ServerCallContext());
+      if (typeof (out as AsyncGenerator<unknown>)?.[Symbol.asyncIterator] !== 'function') {
+        const r = out as any;
+        if (r?.error) failure = 'a2a_error';
+        else if (r?.result?.kind === 'task' && r.result.status?.state === 'failed') failure = 'error';
+        _json(res, 200, r);
+        return failure;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+      try {
+        for await (const ev of out as AsyncGenerator<any>) {
+          if (ev?.error) failure = 'a2a_error';
+          if (ev?.result?.kind === 'status-update' && ev.result.status?.state === 'failed') failure ??= 'error';
+          res.write(`data: ${JSON.stringify(ev)}\n\n`);
+        }
+      } catch (e) {
+        failure = 'error';
+        res.write(sseEvent('error', rpcError(e)));
+      }
+      res.end();
+    } catch (e) {
+      failure = 'error';
+      if (!res.headersSent) _json(res, 200, rpcError(e));
+      else res.end();
+    }
+    return failure;
   };
 
   const _abortOnClose = (req: http.IncomingMessage, res: http.ServerResponse): AbortSignal => {

@@ -105,7 +105,9 @@ export class SkillExecutor implements AgentExecutor {
         let i = 0;
         for await (const piece of out as AsyncIterable<SkillPiece>) {
           if (abort.signal.aborted) break;
-          const ev: TaskArtifactUpdateEvent = { kind: 'artifact-update', taskId, contextId, append: i > 0, lastChunk: false, artifact: { artifactId: 'result', parts: toParts(piece) } };
+          const parts = toParts(piece);
+          if (parts.length === 0) continue; // e.g. a passed-through sub-agent's status event without a message
+          const ev: TaskArtifactUpdateEvent = { kind: 'artifact-update', taskId, contextId, append: i > 0, lastChunk: false, artifact: { artifactId: 'result', parts } };
           bus.publish(ev);
           i++;
         }
