@@ -6,4 +6,10 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
   testTimeout: 120000,
+  // The package's entries, resolved to the sources (users get dist-lib/ from `npm run build`).
+  moduleNameMapper: {
+    '^agent-runtime$': '<rootDir>/constructs/index.ts',
+    '^agent-runtime/pulumi$': '<rootDir>/stacks/pulumi.ts',
+    '^agent-runtime/runtime$': '<rootDir>/runtime/index.ts',
+  },
 };
