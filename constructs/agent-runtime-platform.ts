@@ -4,6 +4,7 @@ import { GatewayTracing, HigressConfig, HigressConfigProps } from './higress-con
 import { LABEL } from './labels';
 import { NACOS_PORTS, NacosCluster, NacosClusterProps } from './nacos-cluster';
 import { PlatformFacts, PlatformTracingFacts } from './platform-facts';
+import { _checkMaxRetries } from './retry-bounds';
 import { SandboxRuntimeClasses, SandboxRuntimeClassesProps } from './sandbox-runtime-classes';
 
 /** Labels of the Higress gateway pods (set by the Higress Helm chart). */
@@ -103,9 +104,7 @@ export class AgentRuntimePlatform extends Construct {
       throw new Error(`podSecurityVersion: "${psaVersion}" is not a pinned Kubernetes minor version; use e.g. "v1.33" (not "latest")`);
     }
     const clusterDomain = props.clusterDomain ?? 'cluster.local';
-    if (props.maxRetries !== undefined && (!Number.isInteger(props.maxRetries) || props.maxRetries < 0 || props.maxRetries > 10)) {
-      throw new Error(`maxRetries: ${props.maxRetries} is not allowed; use a whole number from 0 to 10 (each retry multiplies load on a failing agent)`);
-    }
+    if (props.maxRetries !== undefined) _checkMaxRetries(props.maxRetries, 'maxRetries');
     const ns = PLATFORM_NAMESPACES;
     const labels = { [LABEL.role]: 'platform', [LABEL.partOf]: 'agent-runtime' };
 
