@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { _emit } from './_api-object';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { _emitTyped } from './_typed-manifest';
 import { GatewayTracing, HigressConfig, HigressConfigProps } from './higress-config';
 import { LABEL } from './labels';
 import { NACOS_PORTS, NacosCluster, NacosClusterProps } from './nacos-cluster';
@@ -114,8 +115,8 @@ export class AgentRuntimePlatform extends Construct {
     this.namespace(ns.gateway, 'baseline', psaVersion, labels);
 
     for (const [key, pc] of Object.entries(PRIORITY_CLASSES)) {
-      _emit(this, `priority-${key}`, {
-        apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: pc.name },
+      _emitTyped(this, `priority-${key}`, k8s.KubePriorityClass.GVK, k8s.toJson_KubePriorityClassProps, {
+        metadata: { name: pc.name },
         value: pc.value,
         globalDefault: false,
         // Sandboxes wait for room instead of evicting others.
@@ -186,8 +187,7 @@ export class AgentRuntimePlatform extends Construct {
   }
 
   private namespace(name: string, level: 'restricted' | 'baseline', version: string, labels: Record<string, string>): void {
-    _emit(this, `namespace-${name}`, {
-      apiVersion: 'v1', kind: 'Namespace',
+    _emitTyped(this, `namespace-${name}`, k8s.KubeNamespace.GVK, k8s.toJson_KubeNamespaceProps, {
       metadata: {
         name,
         labels: {
@@ -210,16 +210,15 @@ export class AgentRuntimePlatform extends Construct {
   private networkPolicies(labels: Record<string, string>): void {
     const ns = PLATFORM_NAMESPACES;
     const nacosPods = { matchLabels: { ...this.nacos.podLabels } };
-    const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: 'TCP', port }));
-    const inNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } });
-    const dns = {
+    const port = (protocol: 'TCP' | 'UDP', n: number): k8s.NetworkPolicyPort => ({ protocol, port: k8s.IntOrString.fromNumber(n) });
+    const tcp = (...ports: number[]) => ports.map((n) => port('TCP', n));
+    const inNamespace = (name: string): k8s.NetworkPolicyPeer => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } });
+    const dns: k8s.NetworkPolicyEgressRule = {
       to: [{ ...inNamespace('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-      ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+      ports: [port('UDP', 53), port('TCP', 53)],
     };
-    const policy = (id: string, namespace: string, name: string, spec: Record<string, unknown>) =>
-      _emit(this, `netpol-${id}`, {
-        apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec,
-      }, labels);
+    const policy = (id: string, namespace: string, name: string, spec: k8s.NetworkPolicySpec) =>
+      _emitTyped(this, `netpol-${id}`, k8s.KubeNetworkPolicy.GVK, k8s.toJson_KubeNetworkPolicyProps, { metadata: { name, namespace }, spec }, labels);
 
     for (const namespace of [ns.platform, ns.registry]) {
       policy(`${namespace}-default-deny`, namespace, 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
