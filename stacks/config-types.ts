@@ -94,7 +94,7 @@ export interface StackConfig extends Omit<AgentRuntimePlatformProps, 'tenantName
   readonly tokenLimits?: Readonly<Record<string, Omit<TokenTier, 'routes'>>>;
   /** @default - everything on */
   readonly monitoring?: MonitoringConfig;
-  /** Policy profile `synth --review` and the CrossGuard pack apply. @default - the stack name when it is dev, staging or prod, else prod */
+  /** Policy profile `agent-runtime synth --review` applies (the CrossGuard pack reads `AGENT_RUNTIME_ENV`). @default - the stack name when it is dev, staging or prod, else prod */
   readonly policyProfile?: PolicyProfile;
   /** Deploy the registry with `protect` and `retainOnDelete` (production). @default false */
   readonly protectRegistry?: boolean;
