@@ -49,7 +49,7 @@ export interface TenantConfig extends Omit<TenantNamespaceProps, 'platform' | 'd
 
 /** `agent-runtime:monitoring`: the {@link PlatformMonitoringProps} a stack chooses (the stack fills in registry and tenants). */
 export interface MonitoringConfig extends Pick<PlatformMonitoringProps, 'namespace' | 'selectorLabels' | 'interval' | 'tenantQuotaName' | 'prometheus'> {
-  /** @default - everything on (`prometheusOperator` objects need the Prometheus Operator CRDs) */
+  /** ServiceMonitors, PodMonitors and PrometheusRules need the Prometheus Operator CRDs; switch them off where it is missing. @default - everything on */
   readonly enable?: MonitoringSwitches;
   /** @default - see AlertThresholds */
   readonly alerts?: AlertThresholds;
