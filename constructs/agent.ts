@@ -19,6 +19,9 @@ import { a2aConsumer, AGENT_METRICS_PORT, ITenantNamespace, PUBLIC_CONSUMER } fr
 /** Port every agent serves A2A on (kagent serves declarative agents on 8080 too). */
 export const A2A_PORT = 8080;
 
+/** Largest replica count Kubernetes stores (int32). */
+const _MAX_REPLICAS = 2 ** 31 - 1;
+
 /** `app.kubernetes.io/component` of declarative (kagent) agent pods. */
 export const DECLARATIVE_COMPONENT = 'declarative-agent';
 
@@ -242,7 +245,8 @@ export class Agent extends Construct {
     const t = props.tenant;
     const where = `agent ${this.node.path}`;
     if (!_isDnsLabel(props.name ?? '')) {
-      throw new Error(`${where}: agent name "${props.name}" is not a DNS label; use lowercase letters, digits and '-', e.g. "${String(props.name).toLowerCase().replace(/[^a-z0-9-]/g, '-')}"`);
+      const suggestion = String(props.name ?? '').toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '');
+      throw new Error(`${where}: agent name "${props.name}" is not a DNS label; use lowercase letters, digits and '-'${_isDnsLabel(suggestion) ? `, e.g. "${suggestion}"` : ', starting and ending with a letter or digit, e.g. "search"'}`);
     }
     if (props.name.length > 40) {
       throw new Error(`${where}: agent name "${props.name}" is ${props.name.length} characters; use at most 40 (object names add suffixes such as "-canary-a2a-<skill>")`);
@@ -298,7 +302,10 @@ export class Agent extends Construct {
     if (!Number.isInteger(this.minReplicas) || this.minReplicas < 0) {
       throw new Error(`${where}: scaling.minReplicas ${this.minReplicas} is not allowed; use 0 (scale to zero) or more`);
     }
-    if (!Number.isInteger(this.maxReplicas) || this.maxReplicas < Math.max(1, this.minReplicas)) {
+    if (!Number.isInteger(this.maxReplicas) || this.maxReplicas > _MAX_REPLICAS) {
+      throw new Error(`${where}: scaling.maxReplicas ${this.maxReplicas} is not allowed; use a whole number up to ${_MAX_REPLICAS}`);
+    }
+    if (this.maxReplicas < Math.max(1, this.minReplicas)) {
       throw new Error(`${where}: scaling.maxReplicas ${this.maxReplicas} is below minReplicas ${this.minReplicas} (or 1); use at least ${Math.max(1, this.minReplicas)}`);
     }
     if (this.minReplicas === 0 && !scaling.trigger) {

@@ -1,6 +1,6 @@
 import { violation } from '../object-ref';
 import { podSpecsOf } from '../pod-specs';
-import { parseQuantity } from '../quantity';
+import { parseQuantity } from '../../constructs/_quantity';
 import { isSandbox } from '../roles';
 import { MANDATORY, type Rule, type Violation } from '../types';
 

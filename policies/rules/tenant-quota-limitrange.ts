@@ -1,5 +1,5 @@
 import { violation } from '../object-ref';
-import { parseQuantity } from '../quantity';
+import { parseQuantity } from '../../constructs/_quantity';
 import { isTenantNamespaceObject } from '../tenancy';
 import { MANDATORY, type Rule, type Violation } from '../types';
 
