@@ -9,7 +9,7 @@ import { loadAllKube } from '../policies/kube-yaml';
 import { loadManifests } from '../policies/load-manifests';
 import { ENVS, type Env, type K8sObject } from '../policies/types';
 
-const USAGE = 'usage: agent-runtime review <file|dir>... [--env dev|staging|prod] [--format text|json|markdown] [--config <policy-config.yaml>] [--allow-empty]';
+export const USAGE = 'usage: agent-runtime review <file|dir>... [--env dev|staging|prod] [--format text|json|markdown] [--config <policy-config.yaml>] [--allow-empty]';
 
 /** Flags that take one value: given twice, which one counts would be a guess. */
 const _SINGLE = ['env', 'format', 'config'];

@@ -6,13 +6,14 @@ const _SUFFIX: Record<string, number> = {
   Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
 };
 
-/** The value of a quantity (`500m`, `2Gi`, `1e3`, or a number), or `undefined` when it is not one. */
+/** The value of a quantity (`500m`, `2Gi`, `1e3`, `.5`, or a number), or `undefined` when it is not one. */
 export function parseQuantity(q: unknown): number | undefined {
   if (typeof q === 'number') return Number.isFinite(q) ? q : undefined;
   if (typeof q !== 'string') return undefined;
-  const m = /^([+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]?)$/.exec(q.trim());
+  // k8s.io/apimachinery/pkg/api/resource: a signed decimal, then one suffix or one exponent.
+  const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])|([eE][+-]?\d+))?$/.exec(q.trim());
   if (!m) return undefined;
-  const v = Number(m[1]) * _SUFFIX[m[2]];
+  const v = Number(m[1] + (m[3] ?? '')) * _SUFFIX[m[2] ?? ''];
   return Number.isFinite(v) ? v : undefined;
 }
 

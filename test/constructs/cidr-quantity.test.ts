@@ -1,3 +1,4 @@
+import { _cidrEgressRules } from '../../constructs/_network-peers';
 import { cidrContains, cidrProblem, isBroad, parseCidr, reachesInternet } from '../../constructs/_cidr';
 import { _parseQuantity, parseQuantity } from '../../constructs/_quantity';
 
@@ -25,9 +26,23 @@ describe('CIDRs (constructs and policies share one parser)', () => {
   });
 });
 
+describe('egress CIDRs of the constructs (library users get the checks too)', () => {
+  it.each<[string, object, object, string]>([
+    ['a prefix above /32', { cidr: '10.0.0.0/33' }, {}, 'egress[0]: "10.0.0.0/33" is not a CIDR; use e.g. "151.101.0.0/16" (it has prefix /33, above /32)'],
+    ['an address that is not one', { cidr: '999.999.999.999/8' }, {}, 'egress[0]: "999.999.999.999/8" is not a CIDR'],
+    ['an except outside its cidr', { cidr: '151.101.0.0/16', except: ['10.0.0.0/8'] }, {}, 'egress[0]: except "10.0.0.0/8" is not strictly inside cidr "151.101.0.0/16"'],
+    ['the internet for a sandbox', { cidr: '0.0.0.0/0' }, { refuseBroad: true }, 'egress[0]: "0.0.0.0/0" is (nearly) the whole internet'],
+  ])('refuses %s', (_name, entry, opts, message) => {
+    expect(() => _cidrEgressRules([entry as any], 'egress', opts)).toThrow(message);
+  });
+  it('keeps an agent\'s internet egress with private ranges excepted', () => {
+    expect(_cidrEgressRules([{ cidr: '0.0.0.0/0', except: ['10.0.0.0/8'], ports: [443] }], 'egress')[0].to[0].ipBlock).toEqual({ cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] });
+  });
+});
+
 describe('quantities (one parser)', () => {
   it.each<[unknown, number | undefined]>([
-    ['500m', 0.5], ['2Gi', 2 * 2 ** 30], ['1e3', 1000], ['1.5', 1.5], [3, 3], ['12Zi', undefined], ['1e400', undefined], [Infinity, undefined], ['', undefined],
+    ['500m', 0.5], ['2Gi', 2 * 2 ** 30], ['1e3', 1000], ['1.5', 1.5], ['.5', 0.5], [3, 3], ['12Zi', undefined], ['1e3Ki', undefined], ['1e400', undefined], [Infinity, undefined], ['', undefined],
   ])('%j is %j', (q, v) => expect(parseQuantity(q)).toBe(v));
   it('refuses negative and malformed values naming the field', () => {
     expect(() => _parseQuantity('-1', 'resources.cpu')).toThrow('resources.cpu: "-1" is not a Kubernetes quantity');
