@@ -9,8 +9,8 @@ export interface WrittenChart {
   readonly kinds: Record<string, number>;
 }
 
-/** File in an output folder listing what synth wrote there (relative paths), so a later synth removes only those. */
-export const SYNTH_MANIFEST = '.agent-runtime-synth.json';
+/** File in an output folder listing what synth wrote there (relative paths, JSON), so a later synth removes only those; no .json/.yaml extension, so `kubectl apply -f <folder>` skips it. */
+export const SYNTH_MANIFEST = '.agent-runtime-synth';
 
 /**
  * A fresh staging folder next to `dir` (same filesystem, so files move in by rename). Synth writes
