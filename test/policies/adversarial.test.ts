@@ -7,11 +7,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { reviewCommand } from '../../cli/review';
 import { checkManifests } from '../../policies/check-manifests';
 import { loadManifests } from '../../policies/load-manifests';
 import { synthesizePlatform } from '../../stacks/charts';
 import { loadStackConfig } from '../../stacks/config';
+import { review } from './support/run-review';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CHARTS = synthesizePlatform(loadStackConfig('prod', ROOT)).charts;
@@ -145,19 +145,6 @@ describe('YAML read as kubectl reads it (YAML 1.1, merge keys)', () => {
   });
 });
 
-/** Runs the command in-process and captures what it prints. */
-async function review(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = jest.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  try {
-    return { code: await reviewCommand(args), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 describe('review CLI fails closed', () => {
   it('reads dot-files, since kubectl applies them', async () => {

@@ -1,26 +1,13 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { reviewCommand, reviewObjects } from '../../cli/review';
+import { reviewObjects } from '../../cli/review';
 import { loadManifests, ManifestError } from '../../policies/load-manifests';
 import { baseline, FIXTURES } from './support/baseline';
+import { review } from './support/run-review';
 
 const ROOT = path.join(__dirname, '..', '..');
 const f = (...p: string[]): string => path.join(FIXTURES, ...p);
 
-/** Runs the command in-process and captures what it prints. */
-async function review(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = jest.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  try {
-    const code = await reviewCommand(args);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 describe('agent-runtime review', () => {
   it('exits 0 with a PASS verdict on the compliant baseline in prod', async () => {
