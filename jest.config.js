@@ -10,4 +10,11 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/nacos-global-setup.ts',
   globalTeardown: '<rootDir>/test/support/nacos-global-teardown.ts',
   ...(process.env.NACOS_BACKEND === 'real' ? { maxWorkers: 1 } : {}),
+  // The package's entries, resolved to the sources (users get dist-lib/ from `npm run build`).
+  moduleNameMapper: {
+    '^agent-runtime$': '<rootDir>/constructs/index.ts',
+    '^agent-runtime/pulumi$': '<rootDir>/stacks/pulumi.ts',
+    '^agent-runtime/runtime$': '<rootDir>/runtime/index.ts',
+    '^agent-runtime/agent$': '<rootDir>/agent/index.ts',
+  },
 };
