@@ -4,6 +4,7 @@ import { _emitTyped } from './_typed-manifest';
 import { GatewayTracing, HigressConfig, HigressConfigProps } from './higress-config';
 import { LABEL } from './labels';
 import { NACOS_PORTS, NacosCluster, NacosClusterProps } from './nacos-cluster';
+import type { KubernetesApiEndpoint } from './contracts';
 import { PlatformFacts, PlatformTracingFacts } from './platform-facts';
 import { _checkMaxRetries } from './retry-bounds';
 import { SandboxRuntimeClasses, SandboxRuntimeClassesProps } from './sandbox-runtime-classes';
@@ -13,7 +14,7 @@ export const HIGRESS_GATEWAY_POD_LABELS = { app: 'higress-gateway' } as const;
 
 /** Gateway settings of the platform: the Higress configuration, less what the platform derives. */
 export interface PlatformGatewayProps extends Pick<HigressConfigProps,
-  'jwt' | 'tierRoutes' | 'redis' | 'ipAllow' | 'ipDeny' | 'waf' | 'promptProtection' | 'tracing' | 'mcpExportDomains'> {
+  'jwt' | 'tierRoutes' | 'redis' | 'ipAllow' | 'ipDeny' | 'waf' | 'promptProtection' | 'tracing' | 'mcpExportDomains' | 'pods'> {
   /** Rate-limit tiers tenants choose from. @default { standard: { requestsPerMinute: 600 } } */
   readonly rateLimitTiers?: HigressConfigProps['rateLimitTiers'];
   /** Nacos groups Higress discovers. @default ['DEFAULT_GROUP'] */
@@ -48,7 +49,17 @@ export interface AgentRuntimePlatformProps {
   /** Registries images may come from. @default [] (any registry, pinned tags only) */
   readonly allowedRegistries?: readonly string[];
   /** Prometheus pods allowed to scrape agents. @default { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } } */
-  readonly prometheus?: { readonly namespace: string; readonly podLabels?: Readonly<Record<string, string>> };
+  readonly prometheus?: {
+    readonly namespace: string;
+    readonly podLabels?: Readonly<Record<string, string>>;
+    /** Query API URL, for the KEDA triggers that wake agents scaled to zero. @default 'http://prometheus-operated.<namespace>.svc.<clusterDomain>:9090' */
+    readonly url?: string;
+  };
+  /**
+   * API server endpoints as pods reach them (`kubectl get endpoints kubernetes`); only agents that
+   * claim sandboxes may reach them. @default { cidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'], port: 6443 }
+   */
+  readonly kubernetesApi?: KubernetesApiEndpoint;
   /** Maximum upstream retries a skill or call may declare. @default 3 */
   readonly maxRetries?: number;
 }
@@ -152,6 +163,7 @@ export class AgentRuntimePlatform extends Construct {
       promptProtection: props.gateway.promptProtection,
       tracing: props.gateway.tracing,
       mcpExportDomains: props.gateway.mcpExportDomains,
+      pods: props.gateway.pods,
     });
 
     this.runtimeClasses = new SandboxRuntimeClasses(this, 'runtime-classes', props.runtimeClasses);
@@ -179,7 +191,12 @@ export class AgentRuntimePlatform extends Construct {
       podSecurityVersion: psaVersion,
       allowedRegistries: [...(props.allowedRegistries ?? [])],
       ...(props.gateway.tracing ? { tracing: _tracingFacts(props.gateway.tracing, clusterDomain) } : {}),
-      ...(props.prometheus ? { prometheus: { namespace: props.prometheus.namespace, ...(props.prometheus.podLabels ? { podLabels: { ...props.prometheus.podLabels } } : {}) } } : {}),
+      ...(props.prometheus ? { prometheus: {
+        namespace: props.prometheus.namespace,
+        ...(props.prometheus.podLabels ? { podLabels: { ...props.prometheus.podLabels } } : {}),
+        ...(props.prometheus.url ? { url: props.prometheus.url } : {}),
+      } } : {}),
+      ...(props.kubernetesApi ? { kubernetesApi: { cidrs: [...props.kubernetesApi.cidrs], port: props.kubernetesApi.port } } : {}),
       ...(props.gateway.istioApi ? { istioApi: true } : {}),
       ...(props.gateway.redis ? { redis: { ...props.gateway.redis } } : {}),
       ...(props.maxRetries !== undefined ? { maxRetries: props.maxRetries } : {}),

@@ -84,6 +84,13 @@ apply_crds() {
   node "$ROOT/test/e2e/checks.mjs" apply-crds "$SHARED_CRDS"
 }
 
+keda_scale_to_zero() {
+  source "$RUN/env.sh"
+  # KEDA's own CRDs (ScaledJob, TriggerAuthentication, ... which its controllers watch) from the build
+  node "$ROOT/test/e2e/checks.mjs" apply-crds "$CACHE/keda-crds"
+  node "$ROOT/test/e2e/keda-check.mjs" "$RUN" "$KUBECONFIG" "$BIN/keda-operator"
+}
+
 pulumi_env() {
   source "$RUN/env.sh"
   # Dynamic providers (AgentCard, NacosNamespace) require runtime/*.ts when they run: their host,
@@ -245,6 +252,7 @@ step "tools (install or reuse cache)" tools
 step "start etcd, kube-apiserver, controller-manager, scheduler, kwok, Nacos" start_everything
 step "kubeconfig + a Deployment Ready under kwok" kubeconfig_check
 step "apply third-party CRDs" apply_crds
+step "KEDA scales a ScaledObject 0 -> 1+ on the gateway signal and back to 0" keda_scale_to_zero
 step "pulumi login (file backend)" login
 step "stack config + secrets" stack_config
 step "pulumi up (create)" pulumi_up
