@@ -8,7 +8,8 @@ test('the README cdk8s example synthesizes valid objects with the declared call 
   const objects = app.charts.flatMap((c) => c.toJson());
   expect(validateAll(objects)).toEqual([]);
   expect(findOne(objects, 'StatefulSet', 'nacos', 'nacos').spec.replicas).toBe(3);
-  const egress = objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'acme');
-  expect(JSON.stringify(egress)).toContain('search');
+  // The call is allowed on the gateway: planner's token may use search's skill route.
+  const jwt = objects.find((o) => o.kind === 'WasmPlugin' && o.metadata.name === 'jwt-auth-acme');
+  expect(jwt.spec.matchRules.find((r: any) => r.ingress[0] === 'acme/search-a2a-web').config.allow).toEqual(['acme/planner']);
   expect(Testing).toBeDefined();
 });
