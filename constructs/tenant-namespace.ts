@@ -14,6 +14,7 @@ import {
 } from './contracts';
 import { LABEL, MANAGED_BY } from './labels';
 import { PlatformFacts } from './platform-facts';
+import { _checkMaxRetries, MAX_RETRIES } from './retry-bounds';
 import { SandboxPool, SandboxPoolProps } from './sandbox-pool';
 
 /** Hard limits of a tenant (ResourceQuota `spec.hard`). */
@@ -151,10 +152,7 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
     if (!Number.isInteger(this.routeTimeoutSeconds) || this.routeTimeoutSeconds < 1) {
       throw new Error(`${where}: routeTimeoutSeconds ${this.routeTimeoutSeconds} is not allowed; use a whole number of seconds >= 1`);
     }
-    this.maxRetries = props.maxRetries ?? props.platform.maxRetries ?? 3;
-    if (!Number.isInteger(this.maxRetries) || this.maxRetries < 0) {
-      throw new Error(`${where}: maxRetries ${this.maxRetries} is not allowed; use a whole number >= 0`);
-    }
+    this.maxRetries = _checkMaxRetries(props.maxRetries ?? props.platform.maxRetries ?? MAX_RETRIES.default, `${where}: maxRetries`);
     const tracing = props.platform.tracing;
     if (tracing && !(tracing.samplingPercent >= 0 && tracing.samplingPercent <= 100)) {
       throw new Error(`${where}: platform.tracing.samplingPercent ${tracing.samplingPercent} is outside 0-100; give the percentage of traces to sample, e.g. 10`);

@@ -180,8 +180,8 @@ check_nacos() {
 check_policy() {
   pulumi_env
   set +e
-  # the pack's default enforcement levels follow AGENT_RUNTIME_ENV (policies/index.ts)
-  AGENT_RUNTIME_ENV="$STACK" "${PULUMI[@]}" preview "${S[@]}" --policy-pack "$ROOT/policies" --suppress-progress >"$RUN/logs/pulumi-preview-policy.log" 2>&1
+  # the pack's default enforcement levels follow AGENT_RUNTIME_ENV (policies/pack/index.ts)
+  AGENT_RUNTIME_ENV="$STACK" "${PULUMI[@]}" preview "${S[@]}" --policy-pack "$ROOT/policies/pack" --suppress-progress >"$RUN/logs/pulumi-preview-policy.log" 2>&1
   local rc=$?
   set -e
   cat "$RUN/logs/pulumi-preview-policy.log"
@@ -258,7 +258,7 @@ step "stack config + secrets" stack_config
 step "pulumi up (create)" pulumi_up
 step "check: synthesized objects exist, custom resources accepted" check_objects
 step "check: AgentCards and tenant namespaces in Nacos" check_nacos
-step "check: pulumi preview --policy-pack policies (no mandatory violation)" check_policy
+step "check: pulumi preview --policy-pack policies/pack (no mandatory violation)" check_policy
 step "check: second pulumi up reports no changes" second_up
 step "check: hand edit in Nacos -> pulumi refresh detects it" check_refresh_drift
 step "check: exported state holds no plain-text secret" check_state_secrets
