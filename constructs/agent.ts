@@ -138,12 +138,7 @@ export class Agent extends Construct implements IAgentTrack {
         where, tenant: t.name, agent: props.name, skillIds: this.skillIds, maxRetries: t.maxRetries,
         redis: !!t.platform.redis, istioApi: !!t.platform.istioApi,
       });
-      if (f) {
-        if (f.kind === 'skill' && f.ref.agent === props.name && f.ref.skill === s.id) {
-          throw new Error(`${where}: skill "${s.id}" falls back to itself; name another skill or a version ("@1.2.0")`);
-        }
-        fallbacks[s.id] = f;
-      }
+      if (f) fallbacks[s.id] = f;
     }
     this.fallbacks = fallbacks;
     const metrics = props.metrics ?? {};
