@@ -183,8 +183,12 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<RunningAgent>
 
   const _abortOnClose = (req: http.IncomingMessage, res: http.ServerResponse): AbortSignal => {
     const ac = new AbortController();
-    res.on('close', () => { if (!res.writableFinished) ac.abort(); });
-    shutdown.signal.addEventListener('abort', () => ac.abort(), { once: true });
+    const stop = () => ac.abort();
+    shutdown.signal.addEventListener('abort', stop, { once: true });
+    res.on('close', () => {
+      shutdown.signal.removeEventListener('abort', stop);
+      if (!res.writableFinished) ac.abort();
+    });
     void req;
     return ac.signal;
   };
