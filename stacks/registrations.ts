@@ -4,39 +4,25 @@
  * which the dependency on the releases gives (ConfigGroup waits for readiness).
  */
 import * as pulumi from '@pulumi/pulumi';
+import type { AgentCard as AgentCardData } from '../runtime/agent-card';
 import { AgentCard } from '../runtime/agent-card-resource';
 import { NacosNamespace } from '../runtime/nacos-namespace-resource';
 import { ANNOTATION, AGENT_CARD_KEY, AGENT_CARD_ROLE, LABEL } from '../constructs/labels';
-import { ConfigNode } from './config-reader';
+import type { RegistrationConfig as RegistrationConfigKeys } from './config-types';
 
 /** How the stack reaches Nacos' admin API. */
-export interface RegistrationConfig {
-  readonly enabled: boolean;
-  /** E.g. `http://127.0.0.1:8848` through `kubectl port-forward -n nacos svc/nacos 8848`, or an internal load balancer. */
-  readonly endpoint: string;
-}
+export type RegistrationConfig = Required<RegistrationConfigKeys>;
 
 /** The admin user Nacos 3 creates on first start (`POST /nacos/v3/auth/user/admin`). */
 export const NACOS_ADMIN_USER = 'nacos';
-
-/** Reads `agent-runtime:registration`. */
-export function readRegistrationConfig(raw: unknown): RegistrationConfig {
-  const node = ConfigNode.root('agent-runtime:registration', raw).only('enabled', 'endpoint');
-  const enabled = node.bool('enabled') ?? true;
-  return {
-    enabled,
-    endpoint: (enabled
-      ? node.reqStr('endpoint', { pattern: /^https?:\/\/[^/\s]+$/, hint: 'the Nacos HTTP address without a path, e.g. http://127.0.0.1:8848 (port-forward) or http://nacos.internal.example.com:8848' })
-      : node.str('endpoint')) ?? '',
-  };
-}
 
 /** A card found in a chart, with what registering it needs. */
 export interface ChartCard {
   readonly resourceName: string;
   readonly namespace: string;
   readonly setAsLatest: boolean;
-  readonly card: Record<string, any>;
+  /** The card as the chart carries it (checked by the AgentCard resource before it is registered). */
+  readonly card: AgentCardData;
 }
 
 /** The AgentCards carried by a chart's card ConfigMaps. */
@@ -47,7 +33,7 @@ export function cardsOf(objects: any[]): ChartCard[] {
       resourceName: `${o.metadata.namespace}-${o.metadata.name}`,
       namespace: o.metadata.annotations?.[ANNOTATION.nacosNamespace] ?? o.metadata.namespace,
       setAsLatest: o.metadata.annotations?.[ANNOTATION.setAsLatest] !== 'false',
-      card: JSON.parse(o.data[AGENT_CARD_KEY]),
+      card: JSON.parse(o.data[AGENT_CARD_KEY]) as AgentCardData,
     }));
 }
 
@@ -78,7 +64,7 @@ export function registerTenant(
   const cards = found.map((c) => {
     const stable = c.setAsLatest ? undefined : latest.get(`${c.namespace}/${c.card.name}`);
     const card = new AgentCard(`card-${c.resourceName}`, {
-      card: c.card as any,
+      card: c.card,
       endpoint: registration.endpoint,
       namespace: c.namespace,
       credentials,

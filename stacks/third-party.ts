@@ -4,7 +4,7 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { ConfigNode } from './config-reader';
+import type { ThirdPartyConfig as ThirdPartyConfigKeys } from './config-types';
 
 /** Pinned versions of the third-party parts. */
 export const THIRD_PARTY_VERSIONS = {
@@ -14,24 +14,8 @@ export const THIRD_PARTY_VERSIONS = {
   keda: { chart: 'keda', version: '2.17.2', repo: 'https://kedacore.github.io/charts' },
 } as const;
 
-/** Which parts to install. */
-export interface ThirdPartyConfig {
-  readonly higress: boolean;
-  readonly kagent: boolean;
-  readonly agentSandbox: boolean;
-  readonly keda: boolean;
-}
-
-/** Reads `agent-runtime:thirdParty` (`{ higress: false, ... }`); everything is installed by default. */
-export function readThirdPartyConfig(raw: unknown): ThirdPartyConfig {
-  const node = ConfigNode.root('agent-runtime:thirdParty', raw).only('higress', 'kagent', 'agentSandbox', 'keda');
-  return {
-    higress: node.bool('higress') ?? true,
-    kagent: node.bool('kagent') ?? true,
-    agentSandbox: node.bool('agentSandbox') ?? true,
-    keda: node.bool('keda') ?? true,
-  };
-}
+/** Which parts to install (`agent-runtime:thirdParty`, defaults filled in). */
+export type ThirdPartyConfig = Required<ThirdPartyConfigKeys>;
 
 /** The installed parts; custom resources of ours depend on `crds`. */
 export interface ThirdPartyReleases {
@@ -73,7 +57,7 @@ export function installThirdParty(
     const kagentCrds = new k8s.helm.v4.Chart('kagent-crds', { chart: v.kagent.crdsChart, version: v.kagent.version, namespace: 'kagent' }, { ...opts, dependsOn: [ns] });
     const kagent = new k8s.helm.v4.Chart('kagent', {
       chart: v.kagent.chart, version: v.kagent.version, namespace: 'kagent', skipCrds: true,
-      values: { agents: { enabled: false } },
+      values: kagentValues(),
     }, { ...opts, dependsOn: [ns, kagentCrds] });
     crds.push(kagentCrds, kagent);
   }
@@ -86,4 +70,20 @@ export function installThirdParty(
     }, { ...opts, dependsOn: [namespace('keda')] }));
   }
   return { crds, higress };
+}
+
+/**
+ * kagent 0.9.12 chart values (keys of its values.yaml only): no demo agents or their tool servers
+ * (each is a top-level subchart switch), and `proxy.url` = the gateway, so agent tools of declarative
+ * agents reach other agents through the gateway's JWT-checked routes (header `x-kagent-host`).
+ */
+export function kagentValues(gatewayUrl = 'http://higress-gateway.higress-system.svc.cluster.local'): Record<string, unknown> {
+  const demoAgents = ['k8s-agent', 'kgateway-agent', 'istio-agent', 'promql-agent', 'observability-agent', 'argo-rollouts-agent',
+    'helm-agent', 'cilium-policy-agent', 'cilium-manager-agent', 'cilium-debug-agent'];
+  return {
+    ...Object.fromEntries(demoAgents.map((a) => [a, { enabled: false }])),
+    'kagent-tools': { enabled: false },
+    'grafana-mcp': { enabled: false },
+    proxy: { url: gatewayUrl },
+  };
 }

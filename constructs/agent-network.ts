@@ -1,0 +1,68 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { _emit } from './_api-object';
+import { _agentMeta } from './_agent-meta';
+import { _cidrEgressRules, _podsIn, _tcp, EgressCidr } from './_network-peers';
+import type { IAgentTrack, ISandboxPool } from './contracts';
+import { LABEL } from './labels';
+
+/** API server endpoints of sandbox users when the platform names none: private addresses, API port only. */
+export const DEFAULT_KUBERNETES_API = { cidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'], port: 6443 } as const;
+
+/**
+ * What an agent track may reach besides the tenant-wide rules (DNS, registry, tracing): the
+ * gateway when it calls agents (never the callees' pods), its sandbox pool and the API server when
+ * it claims sandboxes, its external CIDRs (egress NetworkPolicy); and the RBAC to claim sandboxes.
+ */
+export class AgentNetwork extends Construct {
+  constructor(private readonly agent: Construct & IAgentTrack, id: string, egress: readonly EgressCidr[], where: string) {
+    super(agent, id);
+    this._egress(egress, where);
+    if (agent.sandboxPool) this._sandboxClaimsRbac(agent.sandboxPool);
+  }
+
+  private _egress(cidrs: readonly EgressCidr[], where: string): void {
+    const a = this.agent;
+    const cidrRules = _cidrEgressRules(cidrs, `${where}: egress`);
+    if (a.calls.length === 0 && !a.sandboxPool && cidrRules.length === 0) return;
+    _emit(this, 'egress-policy', {
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+      metadata: _agentMeta(a, `${a.workloadName}-egress`),
+      spec: {
+        podSelector: { matchLabels: { ...a.podLabels } },
+        policyTypes: ['Egress'],
+        egress: Lazy.any({ produce: () => {
+          const rules: unknown[] = [];
+          const f = a.tenant.platform;
+          if (a.calls.length > 0) {
+            // Calls go only through the gateway's internal routes (JWT, rate limit, WAF); never to the callee's pods.
+            rules.push({ to: [_podsIn(f.gatewayNamespace, f.gatewayPodLabels)], ports: _tcp(80, 443) });
+          }
+          const pool = a.sandboxPool;
+          if (pool && pool.tenant === a.tenant) {
+            rules.push({ to: [{ podSelector: { matchLabels: { ...pool.podLabels } } }], ports: _tcp(pool.port) });
+            // SandboxClaims are created through the Kubernetes API: only sandbox users reach it.
+            const api = f.kubernetesApi ?? DEFAULT_KUBERNETES_API;
+            rules.push({ to: api.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: _tcp(api.port) });
+          }
+          return [...rules, ...cidrRules];
+        } }),
+      },
+    }, a.labels);
+  }
+
+  private _sandboxClaimsRbac(pool: ISandboxPool): void {
+    const a = this.agent;
+    _emit(this, 'sandbox-claims-role', {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role',
+      metadata: _agentMeta(a, `${a.workloadName}-sandbox-claims`),
+      rules: [{ apiGroups: ['extensions.agents.x-k8s.io'], resources: ['sandboxclaims'], verbs: ['get', 'list', 'watch', 'create', 'delete'] }],
+    }, { ...a.labels, [LABEL.sandboxPool]: pool.name });
+    _emit(this, 'sandbox-claims-binding', {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding',
+      metadata: _agentMeta(a, `${a.workloadName}-sandbox-claims`),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `${a.workloadName}-sandbox-claims` },
+      subjects: [{ kind: 'ServiceAccount', name: a.serviceAccountName, namespace: a.tenant.namespace }],
+    }, { ...a.labels, [LABEL.sandboxPool]: pool.name });
+  }
+}
