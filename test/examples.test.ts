@@ -28,7 +28,7 @@ test('every TypeScript block of the README is an example file that runs here', (
   expect(tsBlocks().filter((b) => !files.includes(b))).toEqual([]);
 });
 
-test('the cdk8s app runs as printed: app.synth() writes valid objects with the declared call allowed', () => {
+test('the cdk8s app runs as printed: app.synth() writes valid objects; the declared call goes through the gateway', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-app-'));
   const cwd = process.cwd();
   process.chdir(dir);
@@ -40,8 +40,12 @@ test('the cdk8s app runs as printed: app.synth() writes valid objects with the d
   const objects = yaml.loadAll(fs.readFileSync(path.join(dir, 'dist', 'agents.k8s.yaml'), 'utf8')) as any[];
   expect(validateAll(objects)).toEqual([]);
   expect(findOne(objects, 'StatefulSet', 'nacos', 'nacos').spec.replicas).toBe(3);
-  const egress = objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'acme');
-  expect(JSON.stringify(egress)).toContain('search');
+  // The declared call is handed to the caller and goes through the gateway, never straight to the callee.
+  const planner = findOne(objects, 'Deployment', 'planner', 'acme');
+  const calls = planner.spec.template.spec.containers[0].env.find((e: any) => e.name === 'A2A_CALLS');
+  expect(JSON.parse(calls.value).map((c: any) => c.skill)).toEqual(['web']);
+  const egress = findOne(objects, 'NetworkPolicy', 'planner-egress', 'acme');
+  expect(JSON.stringify(egress.spec.egress.map((r: any) => r.to))).not.toContain('search');
 });
 
 test('the Pulumi program runs as printed: one release of the chart and one AgentCard per agent, after it', async () => {
