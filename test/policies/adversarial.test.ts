@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { checkManifests } from '../../policies/check-manifests';
+import { resolveConfig } from '../../policies/config';
 import { loadManifests } from '../../policies/load-manifests';
 import { synthesizePlatform } from '../../stacks/charts';
 import { loadStackConfig } from '../../stacks/config';
@@ -101,6 +102,14 @@ const CASES: [string, string, (o: any[]) => void, ('mandatory' | 'advisory')?][]
   ['a RuntimeClass allowed for sandboxes with no handler', 'sandbox-runtimeclass-allowlist', (o) => { delete one(o, 'RuntimeClass', 'gvisor').handler; }],
   ['a NetworkPolicy without namespace', 'review-context', (o) => { const n = netpol('anywhere', { policyTypes: ['Ingress'], ingress: [{}] }); delete n.metadata.namespace; o.push(n); }],
 ];
+
+it('fails a platform-only output when the platform lists tenants (a pruning deploy would delete them)', () => {
+  const config = resolveConfig('prod', { all: { tenants: { acme: ['acme-developers'], globex: ['globex-developers'] } } });
+  expect(checkManifests(PROD, { env: 'prod', config }).verdict).toBe('pass');
+  const platformOnly = CHARTS.filter((c) => c.name.startsWith('platform')).flatMap((c) => c.objects);
+  const found = checkManifests(platformOnly, { env: 'prod', config }).violations.filter((v) => v.ruleId === 'review-context' && v.level === 'mandatory');
+  expect(found.map((v) => v.message)).toEqual([expect.stringContaining('tenant "acme"'), expect.stringContaining('tenant "globex"')]);
+});
 
 describe('the synthesized prod platform', () => {
   it('passes as synthesized', () => {
