@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { benchRegistration, benchRegistrationRealNacos } from './registration';
 import { benchReview } from './review';
+import { benchSdk } from './sdk';
 
 const HERE = __dirname;
 const RESULTS = path.join(HERE, 'results.json');
@@ -68,6 +69,10 @@ async function main(): Promise<void> {
     console.log('registration', results.registration);
     results.registrationRealNacos = await benchRegistrationRealNacos();
     console.log('registration against the real Nacos 3.1', results.registrationRealNacos);
+  }
+  if (wants('sdk')) {
+    results.agentSdk = await benchSdk();
+    console.log('agent SDK call vs bare HTTP', results.agentSdk);
   }
   const e2e = path.join(HERE, 'e2e.json');
   if (fs.existsSync(e2e)) results.e2e = JSON.parse(fs.readFileSync(e2e, 'utf8'));
