@@ -7,13 +7,15 @@ const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>
   review: async () => (await import('./review')).reviewCommand,
   cards: async () => (await import('./cards')).cardsCommand,
   register: async () => (await import('./register')).registerCommand,
+  controller: async () => (await import('./controller')).controllerCommand,
 };
 
 const USAGE = `usage:
   agent-runtime synth    --stack <env> [--out dist/<env>] [--review]
   agent-runtime review   <file|dir>... [--env <env>] [--format text|json|markdown]
   agent-runtime cards    <dir>
-  agent-runtime register <dir> --nacos <url> [--namespace <id>] [--prune]   (NACOS_USERNAME, NACOS_PASSWORD)`;
+  agent-runtime register <dir> --nacos <url> [--namespace <id>] [--prune]   (NACOS_USERNAME, NACOS_PASSWORD)
+  agent-runtime controller [--kubeconfig FILE] [--nacos URL] [--internal-issuer URL | --no-identity]   (NACOS_USERNAME, NACOS_PASSWORD)`;
 
 /** Runs one command line and resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {

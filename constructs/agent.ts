@@ -8,6 +8,7 @@ import { _emitAgentCardConfigMap, AgentCard, agentCard } from './agent-card';
 import { agentKey, formatSkillRef, SkillRef } from './agent-directory';
 import type { CanaryTraffic } from './canary-release';
 import { ANNOTATION, LABEL } from './labels';
+import { _emitAgentTokenSecret } from './runtime-controller';
 import type { SandboxPool } from './sandbox-pool';
 import {
   _cacheConfig, _checkSkillResilience, _describeVersions, _outlierDetection, _registerCanaryVersion, _ResolvedFallback,
@@ -348,6 +349,8 @@ export class Agent extends Construct {
       setAsLatest: this.track === 'stable',
       labels: this.labels,
     });
+    // The Secret the agent-runtime controller writes this track's identity token into.
+    if (t.platform.runtimeController) _emitAgentTokenSecret(this, { namespace: t.namespace, agent: props.name, track: this.track, labels: this.labels });
 
     // Stable owns the directory entry and the callee side of A2A calls; canary shares both.
     if (this.track === 'stable') {

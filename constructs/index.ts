@@ -12,3 +12,4 @@ export * from './agent-directory';
 export * from './sandbox-pool';
 export * from './canary-release';
 export * from './observability';
+export * from './runtime-controller';

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import type { AgentRuntimePlatformProps } from '../constructs/agent-runtime-platform';
+import type { RuntimeControllerSettings } from '../constructs/runtime-controller';
 import { ConfigError, ConfigNode } from './config-reader';
 import { readTenants, TenantConfig } from './tenant-config';
 
@@ -14,7 +15,7 @@ import { readTenants, TenantConfig } from './tenant-config';
 export const PROJECT = 'agent-runtime';
 
 /** Keys that hold secrets; set them with `pulumi config set --secret`. Never read by synth. */
-export const SECRET_KEYS = ['nacosAuthToken', 'nacosIdentityKey', 'nacosIdentityValue', 'nacosAdminPassword', 'mysqlUsername', 'mysqlPassword', 'tenantSecrets'] as const;
+export const SECRET_KEYS = ['nacosAuthToken', 'nacosIdentityKey', 'nacosIdentityValue', 'nacosAdminPassword', 'mysqlUsername', 'mysqlPassword', 'tenantSecrets', 'internalIssuerKey', 'internalIssuerPreviousKey'] as const;
 
 /** Stack-only keys: they steer deployment, not the manifests. */
 const STACK_KEYS = ['thirdParty', 'registration', 'kubeconfigContext'] as const;
@@ -86,7 +87,7 @@ export function loadStackConfig(env: string, root: string): PlatformConfig {
  */
 export function readPlatformConfig(environment: string, values: Record<string, unknown>): PlatformConfig {
   const root = new ConfigNode(`${PROJECT}:`, values).only(
-    'gateway', 'nacos', 'runtimeClasses', 'clusterDomain', 'podSecurityVersion', 'allowedRegistries', 'tenants', 'monitoring',
+    'gateway', 'nacos', 'runtimeClasses', 'clusterDomain', 'podSecurityVersion', 'allowedRegistries', 'tenants', 'monitoring', 'runtimeController',
     ...SECRET_KEYS, ...STACK_KEYS,
   );
   const gateway = root.child('gateway').only(
@@ -162,6 +163,7 @@ export function readPlatformConfig(environment: string, values: Record<string, u
       mcpExportDomains: gateway.strList('mcpExportDomains'),
       istioApi: gateway.bool('istioApi'),
     },
+    runtimeController: readRuntimeController(root),
     // The same key as monitoring.maxRetries: the platform hands it to tenants as a fact.
     maxRetries: root.child('monitoring').num('maxRetries', { integer: true, min: 0, max: 10 }),
     nacos: {
@@ -231,4 +233,26 @@ export function readPlatformConfig(environment: string, values: Record<string, u
 function readOverhead(node: ConfigNode): { cpu: string; memory: string } {
   node.only('cpu', 'memory');
   return { cpu: node.reqStr('cpu'), memory: node.reqStr('memory') };
+}
+
+/** `runtimeController`: the keys are the props of {@link RuntimeControllerSettings}. */
+function readRuntimeController(root: ConfigNode): RuntimeControllerSettings | undefined {
+  if (!root.has('runtimeController')) return undefined;
+  const node = root.child('runtimeController').only('enabled', 'image', 'replicas', 'nacosAuthSecretName', 'issuerKeySecretName', 'tokenTtlSeconds', 'tokenAudience', 'identity', 'apiServer');
+  const api = node.has('apiServer') ? node.child('apiServer').only('cidrs', 'ports') : undefined;
+  const ports = api?.value.ports;
+  if (api && (!Array.isArray(ports) || ports.some((p) => !Number.isInteger(p) || (p as number) < 1 || (p as number) > 65535))) {
+    throw new ConfigError(`${api.key('ports')}: ${JSON.stringify(ports)} is not a list of TCP ports; e.g. [6443]`);
+  }
+  return {
+    enabled: node.bool('enabled'),
+    image: node.str('image'),
+    replicas: node.num('replicas', { integer: true, min: 1, max: 5 }),
+    nacosAuthSecretName: node.str('nacosAuthSecretName'),
+    issuerKeySecretName: node.str('issuerKeySecretName'),
+    tokenTtlSeconds: node.num('tokenTtlSeconds', { integer: true, min: 60, max: 86400, hint: 'seconds; tokens are rotated at 2/3 of it' }),
+    tokenAudience: node.str('tokenAudience'),
+    identity: node.bool('identity'),
+    apiServer: api && { cidrs: api.strList('cidrs') ?? [], ports: ports as number[] },
+  };
 }

@@ -2,11 +2,12 @@
  * Agent identities: per agent and track, a short-lived internal JWT whose `iss` is exactly what
  * the tenant's jwt-auth consumer of that caller expects (`<internal issuer>/<tenant>/<agent>`),
  * written to the Secret of the {@link A2A_TOKEN} contract and rotated at 2/3 of its lifetime.
- * The Secret is owned by the card ConfigMap, so Kubernetes deletes it with the agent.
+ * The manifests declare that Secret empty; the controller only patches its data and annotations.
  */
 import { randomUUID } from 'node:crypto';
-import { A2A_TOKEN, LABEL, MANAGED_BY } from '../../constructs/labels';
-import type { ClusterWriter, SecretObject } from './cluster';
+import { A2A_TOKEN, LABEL } from '../../constructs/labels';
+import { A2A_TOKEN_ROLE } from '../../constructs/runtime-controller';
+import type { ClusterWriter } from './cluster';
 import type { AgentTrack } from './desired-state';
 import { SigningKeys, signJwt } from './internal-jwt';
 
@@ -18,8 +19,8 @@ export interface AgentTokenOptions {
   readonly audience?: string;
   /** Token lifetime. @default 3600 */
   readonly ttlSeconds?: number;
-  /** The signing keys (re-read by the caller when the key Secret changes). */
-  readonly keys: () => SigningKeys;
+  /** The signing keys (re-read by the caller when the key Secret changes); `undefined` while none is loaded. */
+  readonly keys: () => SigningKeys | undefined;
   /** @default Date.now */
   readonly now?: () => number;
   /** @default - silent */
@@ -35,8 +36,6 @@ export const TOKEN_ANNOTATION = {
   expiresAt: 'agentruntime.io/token-expires-at',
 } as const;
 
-/** Role label value of token Secrets. */
-export const TOKEN_ROLE = 'a2a-token';
 
 /** The `iss` the gateway's consumer of caller `tenant/agent` expects. */
 export function callerIssuer(internalIssuer: string, tenant: string, agent: string): string {
@@ -65,10 +64,15 @@ export class AgentTokens {
   async reconcile(t: AgentTrack): Promise<number> {
     const name = A2A_TOKEN.secretName(t.agent, t.track);
     const keys = this._options.keys();
+    // No issuer key yet: nothing to sign with; look again in a minute.
+    if (!keys) return 60_000;
     const iss = callerIssuer(this._options.internalIssuer, t.tenant, t.agent);
     const existing = await this._writer.getSecret(t.namespace, name);
-    if (existing && existing.metadata.labels?.[LABEL.role] !== TOKEN_ROLE) {
-      throw new Error(`Secret ${t.namespace}/${name} exists and was not written by the controller (label ${LABEL.role} is not "${TOKEN_ROLE}"); rename or delete it`);
+    if (!existing) {
+      throw new Error(`Secret ${t.namespace}/${name} does not exist; the tenant's manifests declare it (empty) when the platform runs the controller: apply them (pulumi up, or the synthesized YAML)`);
+    }
+    if (existing.metadata.labels?.[LABEL.role] !== A2A_TOKEN_ROLE) {
+      throw new Error(`Secret ${t.namespace}/${name} is not an agent token Secret (label ${LABEL.role} is not "${A2A_TOKEN_ROLE}"); the controller leaves it alone: rename or delete it`);
     }
     const a = existing?.metadata.annotations ?? {};
     const issuedAt = Number(a[TOKEN_ANNOTATION.issuedAt]) * 1000;
@@ -81,29 +85,15 @@ export class AgentTokens {
     const iat = Math.floor(now / 1000);
     const exp = iat + this.ttlSeconds;
     const token = signJwt({ iss, sub: `${t.tenant}/${t.agent}`, aud: this.audience, iat, nbf: iat - 30, exp, jti: randomUUID(), track: t.track }, keys.current);
-    const owner = t.configMap.metadata.uid
-      ? [{ apiVersion: 'v1', kind: 'ConfigMap', name: t.configMap.metadata.name, uid: t.configMap.metadata.uid }]
-      : undefined;
-    const secret: SecretObject = {
-      metadata: {
-        name,
-        namespace: t.namespace,
-        labels: { [LABEL.managedBy]: MANAGED_BY, [LABEL.tenant]: t.tenant, [LABEL.agent]: t.agent, [LABEL.track]: t.track, [LABEL.role]: TOKEN_ROLE },
-        annotations: {
-          [TOKEN_ANNOTATION.issuer]: iss,
-          [TOKEN_ANNOTATION.audience]: this.audience,
-          [TOKEN_ANNOTATION.kid]: keys.current.kid,
-          [TOKEN_ANNOTATION.issuedAt]: String(iat),
-          [TOKEN_ANNOTATION.expiresAt]: new Date(exp * 1000).toISOString(),
-        },
-        ...(owner ? { ownerReferences: owner } : {}),
-        ...(existing?.metadata.resourceVersion ? { resourceVersion: existing.metadata.resourceVersion } : {}),
-      },
-      type: 'Opaque',
-      data: { [A2A_TOKEN.key]: Buffer.from(token, 'utf8').toString('base64') },
+    const annotations = {
+      [TOKEN_ANNOTATION.issuer]: iss,
+      [TOKEN_ANNOTATION.audience]: this.audience,
+      [TOKEN_ANNOTATION.kid]: keys.current.kid,
+      [TOKEN_ANNOTATION.issuedAt]: String(iat),
+      [TOKEN_ANNOTATION.expiresAt]: new Date(exp * 1000).toISOString(),
     };
-    await this._writer.putSecret(secret);
-    this._options.log?.(`${existing ? 'rotated' : 'issued'} token ${t.namespace}/${name} (kid ${keys.current.kid}, expires ${new Date(exp * 1000).toISOString()})`);
+    await this._writer.patchSecret(t.namespace, name, { annotations, data: { [A2A_TOKEN.key]: Buffer.from(token, 'utf8').toString('base64') } });
+    this._options.log?.(`${existing.data?.[A2A_TOKEN.key] ? 'rotated' : 'issued'} token ${t.namespace}/${name} (kid ${keys.current.kid}, expires ${new Date(exp * 1000).toISOString()})`);
     return (this.ttlSeconds * 1000 * 2) / 3;
   }
 }

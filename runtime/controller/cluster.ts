@@ -45,6 +45,9 @@ export interface ClusterWriter {
   /** Records a core/v1 Event on `subject`. */
   recordEvent(subject: EventSubject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
   getSecret(namespace: string, name: string): Promise<SecretObject | undefined>;
-  /** Creates or replaces the Secret. */
-  putSecret(secret: SecretObject): Promise<void>;
+  /**
+   * Merge-patches an existing Secret's annotations and data (never its other fields, which the
+   * manifests own); throws when the Secret does not exist.
+   */
+  patchSecret(namespace: string, name: string, patch: { annotations: Record<string, string>; data: Record<string, string> }): Promise<void>;
 }

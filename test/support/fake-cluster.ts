@@ -1,7 +1,7 @@
 /**
  * An in-memory Kubernetes for controller unit tests, with the semantics the controller relies
  * on: objects get a uid and a growing resourceVersion, informers deliver every add/update/delete
- * after their first list, Secrets are created or replaced (a stale resourceVersion is a 409).
+ * after their first list, Secrets are merge-patched and must exist first (as the API server).
  */
 import type { ClusterWriter, EventSubject, Informer, SecretObject } from '../../runtime/controller/cluster';
 import type { ObjectMeta } from '../../runtime/controller/desired-state';
@@ -61,12 +61,18 @@ export class FakeWriter implements ClusterWriter {
   async getSecret(namespace: string, name: string): Promise<SecretObject | undefined> {
     return this.secrets.get(`${namespace}/${name}`);
   }
-  async putSecret(secret: SecretObject): Promise<void> {
-    const id = `${secret.metadata.namespace}/${secret.metadata.name}`;
+  /** Adds a Secret as the manifests would (no data). */
+  declareSecret(secret: SecretObject): void {
+    this.secrets.set(`${secret.metadata.namespace}/${secret.metadata.name}`, { ...secret, metadata: { ...secret.metadata, resourceVersion: String(_rv++) } });
+  }
+  async patchSecret(namespace: string, name: string, patch: { annotations: Record<string, string>; data: Record<string, string> }): Promise<void> {
+    const id = `${namespace}/${name}`;
     const old = this.secrets.get(id);
-    if (old && secret.metadata.resourceVersion !== old.metadata.resourceVersion) {
-      throw new Error(`409 Conflict: Secret ${id} resourceVersion ${secret.metadata.resourceVersion} is stale`);
-    }
-    this.secrets.set(id, { ...secret, metadata: { ...secret.metadata, resourceVersion: String(_rv++) } });
+    if (!old) throw new Error(`404 NotFound: secrets "${name}" not found`);
+    this.secrets.set(id, {
+      ...old,
+      metadata: { ...old.metadata, annotations: { ...old.metadata.annotations, ...patch.annotations }, resourceVersion: String(_rv++) },
+      data: { ...old.data, ...patch.data },
+    });
   }
 }
