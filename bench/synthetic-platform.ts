@@ -17,17 +17,14 @@ export function syntheticConfig(tenants: number, agents = 10): PlatformConfig {
   const values = stackValues('dev');
   values.tenants = Array.from({ length: tenants }, (_, t) => ({
     name: `tenant-${t}`,
-    tier: 'standard',
+    rateLimitTier: 'standard',
     quota: { requestsCpu: '64', requestsMemory: '128Gi', limitsCpu: '128', limitsMemory: '256Gi', pods: 500 },
     agents: Array.from({ length: agents }, (_, a) => ({
       name: `agent-${a}`,
-      type: 'byo',
       version: '1.0.0',
-      image: `ghcr.io/bench/agent-${a}:1.0.0`,
-      minReplicas: 1,
-      maxReplicas: 2,
-      cpu: '100m',
-      memory: '128Mi',
+      byo: { image: `ghcr.io/bench/agent-${a}:1.0.0` },
+      scaling: { minReplicas: 1, maxReplicas: 2 },
+      resources: { cpu: '100m', memory: '128Mi' },
       skills: [{ id: 'work', name: 'Work', description: 'Does the work', tags: ['bench'] }],
       calls: a > 0 ? [`tenant-${t}/agent-${a - 1}#work`] : [],
     })),

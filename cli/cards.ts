@@ -1,7 +1,7 @@
 /** `agent-runtime cards <dir>`: prints the AgentCards (JSON array) derived from synthesized manifests. */
 import { parseArgs } from './args';
 
-const USAGE = 'usage: agent-runtime cards <dir|file>';
+export const USAGE = 'usage: agent-runtime cards <dir|file>';
 
 /** Prints the cards; exit 1 when a card is invalid (the failures go to stderr), 2 on bad usage. */
 export async function cardsCommand(args: string[]): Promise<number> {

@@ -5,7 +5,8 @@
 import * as os from 'node:os';
 import { parseArgs } from './args';
 
-const USAGE = `usage: agent-runtime controller [--kubeconfig FILE] [--nacos URL]
+/** Usage text of `agent-runtime controller`. */
+export const USAGE = `usage: agent-runtime controller [--kubeconfig FILE] [--nacos URL]
     [--namespace <platform namespace>] [--internal-issuer URL] [--issuer-key-secret NAME] [--audience AUD] [--token-ttl SECONDS]
     [--listen HOST:PORT] [--resync SECONDS] [--renew SECONDS] [--no-leader-election] [--no-identity]
   env: NACOS_USERNAME, NACOS_PASSWORD (required when Nacos auth is on), POD_NAME (leader identity)`;

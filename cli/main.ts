@@ -1,21 +1,30 @@
 /**
  * Entry of the `agent-runtime` command. Each sub-command lives in its own file and is
  * loaded lazily, so `review` does not pay for cdk8s and `synth` does not pay for Pulumi.
+ * Every command module exports its `USAGE`, printed by `agent-runtime <command> --help`.
  */
-const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>>> = {
-  synth: async () => (await import('./synth')).synthCommand,
-  review: async () => (await import('./review')).reviewCommand,
-  cards: async () => (await import('./cards')).cardsCommand,
-  register: async () => (await import('./register')).registerCommand,
-  controller: async () => (await import('./controller')).controllerCommand,
+interface Command {
+  readonly run: (args: string[]) => Promise<number>;
+  readonly usage: string;
+}
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  synth: async () => { const m = await import('./synth'); return { run: m.synthCommand, usage: m.USAGE }; },
+  review: async () => { const m = await import('./review'); return { run: m.reviewCommand, usage: m.USAGE }; },
+  cards: async () => { const m = await import('./cards'); return { run: m.cardsCommand, usage: m.USAGE }; },
+  register: async () => { const m = await import('./register'); return { run: m.registerCommand, usage: m.USAGE }; },
+  schema: async () => { const m = await import('./schema'); return { run: m.schemaCommand, usage: m.USAGE }; },
+  controller: async () => { const m = await import('./controller'); return { run: m.controllerCommand, usage: m.USAGE }; },
 };
 
 const USAGE = `usage:
-  agent-runtime synth    --stack <env> [--out dist/<env>] [--review]
+  agent-runtime synth    --stack <name> [--out dist/<name>] [--review]
   agent-runtime review   <file|dir>... [--env <env>] [--format text|json|markdown]
   agent-runtime cards    <dir>
   agent-runtime register <dir> --nacos <url> [--namespace <id>] [--prune]   (NACOS_USERNAME, NACOS_PASSWORD)
-  agent-runtime controller [--kubeconfig FILE] [--nacos URL] [--internal-issuer URL | --no-identity]   (NACOS_USERNAME, NACOS_PASSWORD)`;
+  agent-runtime schema   [--keys] [--out <file>]
+  agent-runtime controller [--kubeconfig FILE] [--nacos URL] [--internal-issuer URL | --no-identity]   (NACOS_USERNAME, NACOS_PASSWORD)
+Run "agent-runtime <command> --help" for a command's options.`;
 
 /** Runs one command line and resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -29,5 +38,10 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`agent-runtime: unknown command "${name}"; use one of ${Object.keys(COMMANDS).join(', ')}\n${USAGE}`);
     return 2;
   }
-  return (await load())(rest);
+  const command = await load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command.usage);
+    return 0;
+  }
+  return command.run(rest);
 }

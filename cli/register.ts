@@ -5,7 +5,7 @@
  */
 import { parseArgs } from './args';
 
-const USAGE = 'usage: agent-runtime register <dir> --nacos <url> [--namespace <id>] [--prune] [--concurrency <n>]   (env NACOS_USERNAME, NACOS_PASSWORD)';
+export const USAGE = 'usage: agent-runtime register <dir> --nacos <url> [--namespace <id>] [--prune] [--concurrency <n>]   (env NACOS_USERNAME, NACOS_PASSWORD)';
 
 /** Registers the cards; exit 0 when everything applied, 1 when a card failed, 2 on bad usage or input. */
 export async function registerCommand(args: string[]): Promise<number> {

@@ -8,7 +8,7 @@ import { formatReport, REPORT_FORMATS, type ReportFormat } from '../policies/for
 import { loadManifests } from '../policies/load-manifests';
 import { ENVS, type Env, type K8sObject } from '../policies/types';
 
-const USAGE = 'usage: agent-runtime review <file|dir>... [--env dev|staging|prod] [--format text|json|markdown] [--config <policy-config.yaml>]';
+export const USAGE = 'usage: agent-runtime review <file|dir>... [--env dev|staging|prod] [--format text|json|markdown] [--config <policy-config.yaml>]';
 
 /** Result of reviewing objects in memory. */
 export interface ReviewOutput {

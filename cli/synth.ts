@@ -1,6 +1,11 @@
 import * as path from 'path';
 import { parseArgs } from './args';
 
+export const USAGE = `usage: agent-runtime synth --stack <name> [--out dist/<name>] [--root <dir>] [--review]
+  Reads Pulumi.<name>.yaml (any stack name), writes one YAML file per chart into --out.
+  --review  then reviews what it wrote with the stack's agent-runtime:policyProfile
+            (default: the stack name when it is dev, staging or prod, else prod)`;
+
 /**
  * `agent-runtime synth --stack <env> [--out dist/<env>] [--review]`: reads `Pulumi.<env>.yaml`,
  * writes one YAML file per chart and prints a summary; `--review` then reviews what it wrote.
@@ -32,7 +37,7 @@ export async function synthCommand(argv: string[]): Promise<number> {
   if (flags.review) {
     const { loadManifests } = await import('../policies/load-manifests');
     const { reviewObjects } = await import('./review');
-    const result = reviewObjects(loadManifests([out]).objects, env as Parameters<typeof reviewObjects>[1]);
+    const result = reviewObjects(loadManifests([out]).objects, config.policyProfile);
     console.log(result.text);
     return result.exitCode;
   }

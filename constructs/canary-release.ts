@@ -1,21 +1,8 @@
 import { Construct } from 'constructs';
 import { Agent, AgentProps, AgentResources, AgentScaling, ByoAgentSpec, DeclarativeAgentSpec } from './agent';
-import type { ITenantNamespace } from './tenant-namespace';
+import type { CanaryTraffic, ITenantNamespace } from './contracts';
 
-/**
- * How the gateway sends traffic to the canary (Higress canary annotations). Higress gives
- * header-value precedence over cookie, and cookie over weight (higress.md §3).
- */
-export interface CanaryTraffic {
-  /** Percent of requests, 0-100; 0 is a rollback. @default - no weight split */
-  readonly weight?: number;
-  /** Header selecting the canary (value `always` unless `headerValue` is set). @default - none */
-  readonly header?: string;
-  /** Header value selecting the canary, e.g. a user group or region. @default 'always' */
-  readonly headerValue?: string;
-  /** Cookie selecting the canary when set to `always`. @default - none */
-  readonly cookie?: string;
-}
+export type { CanaryTraffic } from './contracts';
 
 /** One version of the released agent; fields here override the shared agent props. */
 export interface CanaryVersion {

@@ -4,9 +4,9 @@ import { _emit } from './_api-object';
 import { _cidrEgressRules, _dnsEgressRule, _tcp, EgressCidr } from './_network-peers';
 import { _parseQuantity } from './_quantity';
 import { _assertPinnedImage, _isDnsLabel, _restrictedContainerSecurityContext, _restrictedPodSecurityContext } from './_security';
-import type { Agent, KedaTrigger } from './agent';
 import { LABEL } from './labels';
-import type { ITenantNamespace } from './tenant-namespace';
+import { _tenantInternals } from './_tenant-internals';
+import type { IAgentTrack, ISandboxPool, ITenantNamespace, KedaTrigger } from './contracts';
 
 /**
  * Annotation carrying a pool's sandbox lifetime. agent-sandbox v0.5.6 has no lifetime field on
@@ -70,7 +70,7 @@ export interface SandboxPoolProps {
  *
  * @example tenant.addSandboxPool({ name: 'code', image: 'ghcr.io/acme/py-sandbox:3.12.1', runtimeClassName: 'gvisor', egressAllowList: [{ cidr: '151.101.0.0/16' }] })
  */
-export class SandboxPool extends Construct {
+export class SandboxPool extends Construct implements ISandboxPool {
   public readonly tenant: ITenantNamespace;
   public readonly name: string;
   public readonly runtimeClassName: string;
@@ -84,7 +84,7 @@ export class SandboxPool extends Construct {
   /** Labels of the sandbox pods. */
   public readonly podLabels: Readonly<Record<string, string>>;
 
-  private readonly users: Agent[] = [];
+  private readonly users: IAgentTrack[] = [];
 
   constructor(scope: Construct, id: string, props: SandboxPoolProps) {
     super(scope, id);
@@ -188,14 +188,14 @@ export class SandboxPool extends Construct {
     }
     const pods = scaling?.maxWarmReplicas ?? this.warmReplicas;
     // Claimed sandboxes beyond the warm pool are cold-started and not counted here.
-    t._addWorkload({
+    _tenantInternals(t).addWorkload({
       kind: 'sandbox pool', name: props.name, track: 'stable', path: this.node.path,
       footprint: { pods, requestsCpu: cpu * pods, requestsMemory: memory * pods, limitsCpu: cpu * pods, limitsMemory: memory * pods, gpus: 0 },
     });
   }
 
   /** Lets an agent reach the pool's sandboxes (called by the agent that uses the pool). */
-  public _addUser(agent: Agent): void {
+  public _addUser(agent: IAgentTrack): void {
     this.users.push(agent);
   }
 }

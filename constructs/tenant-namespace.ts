@@ -1,12 +1,17 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { _emit } from './_api-object';
 import { _dnsEgressRule, _NAMESPACE_NAME_LABEL, _podsIn, _tcp } from './_network-peers';
 import { _formatQuantity, _parseQuantity } from './_quantity';
 import { _isDnsLabel } from './_security';
-import { A2A_PORT, Agent, AgentProps, DECLARATIVE_COMPONENT } from './agent';
+import { _setTenantRegistrar } from './_tenant-internals';
+import { Agent, AgentProps } from './agent';
 import { agentKey, AgentDirectory } from './agent-directory';
 import { CanaryRelease, CanaryReleaseProps } from './canary-release';
+import {
+  _Footprint, _RouteAuth, _TenantWorkload, A2A_PORT, a2aConsumer, AGENT_METRICS_PORT, DECLARATIVE_COMPONENT, ITenantNamespace, NOBODY_CONSUMER,
+  PUBLIC_CONSUMER,
+} from './contracts';
 import { LABEL, MANAGED_BY } from './labels';
 import { PlatformFacts } from './platform-facts';
 import { _emitControllerTenantAccess } from './runtime-controller';
@@ -74,84 +79,8 @@ export interface TenantNamespaceProps {
   readonly jwtPluginUrl?: string;
 }
 
-/** What a workload costs the tenant at its maximum scale, for the quota check. */
-export interface _Footprint {
-  readonly pods: number;
-  readonly requestsCpu: number;
-  readonly requestsMemory: number;
-  readonly limitsCpu: number;
-  readonly limitsMemory: number;
-  readonly gpus: number;
-}
-
-/** A workload registered with its tenant (agent track or sandbox pool). */
-export interface _TenantWorkload {
-  readonly kind: 'agent' | 'sandbox pool';
-  /** Agent or pool name (canary tracks share the agent name). */
-  readonly name: string;
-  readonly track: 'stable' | 'canary';
-  readonly path: string;
-  readonly footprint: _Footprint;
-}
-
-/** Gateway routes of a tenant and who may use them (resolved at synth time). */
-export interface _RouteAuth {
-  /** Ingress names in the tenant namespace. */
-  readonly ingresses: readonly string[];
-  /** JWT consumer names allowed. */
-  readonly allow: () => string[];
-}
-
-/** A tenant as seen by agents, sandbox pools and canary releases. */
-export interface ITenantNamespace extends IConstruct {
-  /** Tenant name. */
-  readonly name: string;
-  /** Kubernetes namespace (= tenant name). */
-  readonly namespace: string;
-  /** Nacos namespace id of the tenant's AgentCards (= tenant name). */
-  readonly nacosNamespaceId: string;
-  /** Platform facts. */
-  readonly platform: PlatformFacts;
-  /** Directory for A2A references. */
-  readonly directory: AgentDirectory;
-  /** Requests per minute of the tenant's tier, per route and gateway pod. */
-  readonly requestsPerMinute: number;
-  /** Route timeout in seconds. */
-  readonly routeTimeoutSeconds: number;
-  /** Upstream tries on 5xx. */
-  readonly routeRetries: number;
-  /** Maximum upstream retries a skill or call may declare. */
-  readonly maxRetries: number;
-  /** Labels every object of the tenant carries, plus role and name. */
-  labelsFor(role: string, name: string, extra?: Record<string, string>): Record<string, string>;
-  /** Registers a workload for the quota and duplicate checks. */
-  _addWorkload(workload: _TenantWorkload): void;
-  /** Registers gateway routes for the tenant's jwt-auth WasmPlugin. */
-  _addRoutes(routes: _RouteAuth): void;
-  /** Called by declarative agents: allows the kagent controller in. */
-  _useKagent(): void;
-  /** Called by agents: lets Prometheus scrape this port of agent pods. */
-  _useMetricsPort(port: number): void;
-}
-
-/** Default metrics port of agent pods (container port named `metrics`). */
-export const AGENT_METRICS_PORT = 9090;
-
-/** Name of the JWT consumer of end users (public issuer). */
-export const PUBLIC_CONSUMER = 'public';
-
-/**
- * Consumer allowed on internal routes nobody calls. jwt-auth rejects a rule whose `allow` list is
- * empty ("allow cannot be empty"), and a rejected rule would leave the route unauthenticated
- * (`global_auth: false`); so such routes allow only this consumer, whose issuer
- * (`<internalIssuer>/nobody`, one path segment) the internal issuer never signs for.
- */
-export const NOBODY_CONSUMER = 'nobody';
-
-/** Name of the JWT consumer of an A2A caller: `tenant/agent`. */
-export function a2aConsumer(caller: string): string {
-  return caller;
-}
+export { a2aConsumer, AGENT_METRICS_PORT, NOBODY_CONSUMER, PUBLIC_CONSUMER } from './contracts';
+export type { ITenantNamespace } from './contracts';
 
 const DEFAULT_QUOTA: Required<TenantQuota> = {
   // Fits ten default agents at their max replicas (3 x 100m/256Mi, limits 500m/512Mi).
@@ -239,6 +168,12 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
     this.kagentNamespace = props.kagentNamespace ?? 'kagent';
     this.jwtPluginUrl = props.jwtPluginUrl ?? 'oci://higress-registry.cn-hangzhou.cr.aliyuncs.com/plugins/jwt-auth:2.0.0';
 
+    _setTenantRegistrar(this, {
+      addWorkload: (w) => this.workloads.push(w),
+      addRoutes: (r) => this.routes.push(r),
+      useKagent: () => this._useKagent(),
+      useMetricsPort: (port) => this.metricsPorts.add(port),
+    });
     this._namespace();
     this._quotaAndLimits(props.containerLimits ?? {});
     this._networkPolicies();
@@ -289,15 +224,7 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
     return this.workloads.map((w) => `${w.kind} ${w.name}${w.track === 'canary' ? ' (canary)' : ''}`);
   }
 
-  public _addWorkload(workload: _TenantWorkload): void {
-    this.workloads.push(workload);
-  }
-
-  public _addRoutes(routes: _RouteAuth): void {
-    this.routes.push(routes);
-  }
-
-  public _useKagent(): void {
+  private _useKagent(): void {
     // The kagent controller proxies A2A to declarative agents on 8080, and the agents keep
     // their sessions and tasks in the controller's API on 8083 (spec §1).
     const kagent = [{ namespaceSelector: { matchLabels: { [_NAMESPACE_NAME_LABEL]: this.kagentNamespace } } }];
@@ -311,10 +238,6 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
         egress: [{ to: kagent, ports: _tcp(8083) }],
       },
     }, this.labelsFor('tenant', 'allow-kagent'));
-  }
-
-  public _useMetricsPort(port: number): void {
-    this.metricsPorts.add(port);
   }
 
   private _assertUnique(kind: string, name: string | undefined): void {

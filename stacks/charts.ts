@@ -8,7 +8,7 @@ import { AgentDirectory } from '../constructs/agent-directory';
 import { AgentRuntimePlatform } from '../constructs/agent-runtime-platform';
 import { PlatformMonitoring } from '../constructs/observability/platform-monitoring';
 import { TokenAccounting } from '../constructs/observability/token-accounting';
-import type { PlatformConfig } from './config';
+import { ConfigError, PROJECT, type PlatformConfig } from './config';
 import { buildTenantChart } from './tenant-charts';
 
 /** One synthesized chart: its name (file name and Pulumi release name) and its objects. */
@@ -42,15 +42,15 @@ export interface BuiltPlatform {
  */
 export function buildPlatform(config: PlatformConfig): BuiltPlatform {
   const platformChart = _chart('platform');
-  const platform = new AgentRuntimePlatform(platformChart, 'platform', config.platform);
+  const platform = inPlatformConfig(() => new AgentRuntimePlatform(platformChart, 'platform', config.platform));
   // Construct every tenant before synthesizing any, so the directory knows every call.
   const directory = new AgentDirectory();
-  const tenantCharts = config.tenants.map((t) => {
+  const tenantCharts = config.tenants.map((t, i) => {
     const tenantChart = _chart(`tenant-${t.name}`);
-    buildTenantChart(tenantChart, t, platform.facts, directory);
+    buildTenantChart(tenantChart, t, platform.facts, directory, i);
     return tenantChart;
   });
-  addPlatformWideParts(platformChart, platform, config, tenantCharts);
+  inPlatformConfig(() => addPlatformWideParts(platformChart, platform, config, tenantCharts));
   const errors = [platformChart, ...tenantCharts].flatMap((c) => c.node.validate());
   if (errors.length) throw new Error(errors.join('\n'));
   // Circuit breakers are Istio DestinationRules, which Higress reads only with its Istio API on.
@@ -89,7 +89,7 @@ function addPlatformWideParts(chart: Chart, platform: AgentRuntimePlatform, conf
     const routes = tenantCharts[i].node.findAll()
       .filter((c): c is ApiObject => ApiObject.isApiObject(c) && c.kind === 'Ingress')
       .map((o) => `${o.metadata.namespace}/${o.name}`);
-    (tierRoutes[t.tier] ??= []).push(...routes);
+    (tierRoutes[t.rateLimitTier ?? 'standard'] ??= []).push(...routes);
   });
   platform.higress.limitTierRoutes(tierRoutes);
   const tokenLimits = config.tokenLimits;
@@ -99,22 +99,31 @@ function addPlatformWideParts(chart: Chart, platform: AgentRuntimePlatform, conf
       tiers: Object.fromEntries(Object.entries(tokenLimits).map(([tier, limit]) => [tier, { ...limit, routes: tierRoutes[tier] ?? [] }])),
     });
   }
-  const m = config.monitoring;
-  if (m.prometheusOperator || m.dashboards) {
-    new PlatformMonitoring(chart, 'monitoring', {
+  const { enable, ...monitoring } = config.monitoring;
+  // Everything switched off means no monitoring objects at all.
+  if (!enable || Object.values(enable).some((on) => on !== false)) {
+    inPlatformConfig(() => new PlatformMonitoring(chart, 'monitoring', {
+      prometheus: config.platform.prometheus,
+      ...monitoring,
+      enable,
       registry: platform.nacos,
       agents: { tenants: config.tenants.map((t) => t.name) },
-      alerts: {
-        a2aFailureRatio: m.thresholds.a2aFailureRatio,
-        a2aLatencyBudgetMs: m.thresholds.a2aLatencyBudgetMs,
-        gateway5xxRatio: m.thresholds.gateway5xxRatio,
-        quotaUsageRatio: m.thresholds.quotaUsedRatio,
-      },
-      enable: {
-        registry: m.prometheusOperator, gateway: m.prometheusOperator, agents: m.prometheusOperator,
-        rules: m.prometheusOperator, networkPolicies: m.prometheusOperator, dashboard: m.dashboards,
-      },
-    });
+    }), 'monitoring.');
+  }
+}
+
+/**
+ * Runs `build`, naming construct errors by their config key: platform props are the top-level
+ * keys, so a construct's `nacos.replicas: ...` is `agent-runtime:nacos.replicas: ...`.
+ */
+function inPlatformConfig<T>(build: () => T, prefix = ''): T {
+  try {
+    return build();
+  } catch (e) {
+    const message = (e as Error).message;
+    if (e instanceof ConfigError || message.startsWith(`${PROJECT}:`)) throw e;
+    // TokenAccounting names its props `tokenAccounting.*`; the stack's key for them is `tokenLimits`/`gateway.redis`.
+    throw new ConfigError(`${PROJECT}:${prefix}${message.replace(/^tokenAccounting\.tiers/, 'tokenLimits').replace(/^tokenAccounting\.redis/, 'gateway.redis')}`);
   }
 }
 

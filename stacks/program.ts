@@ -7,12 +7,12 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ChartRelease } from './chart-release';
 import { synthesizePlatform } from './charts';
-import { PROJECT, readPlatformConfig, SECRET_KEYS } from './config';
+import { ConfigError, PROJECT, readPlatformConfig, SECRET_KEYS } from './config';
 import { jwksOf } from '../runtime/controller/internal-jwt';
 import { NacosAdmin } from '../runtime/nacos-admin-resource';
-import { NACOS_ADMIN_USER, readRegistrationConfig, registerTenant } from './registrations';
+import { NACOS_ADMIN_USER, registerTenant } from './registrations';
 import { readStackSecrets, secret } from './secrets';
-import { installThirdParty, readThirdPartyConfig } from './third-party';
+import { installThirdParty } from './third-party';
 
 /** Reads every non-secret `agent-runtime:*` config value, parsing structured ones. */
 export function readConfigValues(): Record<string, unknown> {
@@ -34,8 +34,10 @@ export function runStack() {
   const values = readConfigValues();
   const issuer = withInternalIssuerKey(values);
   const config = readPlatformConfig(pulumi.getStack(), values);
-  const thirdParty = readThirdPartyConfig(values.thirdParty);
-  const registration = readRegistrationConfig(values.registration);
+  const { thirdParty, registration } = config;
+  if (registration.enabled && !registration.endpoint) {
+    throw new ConfigError(`${PROJECT}:registration.endpoint is required while registration is enabled; give the Nacos HTTP address, e.g. http://127.0.0.1:8848 (kubectl port-forward -n nacos svc/nacos 8848), or set ${PROJECT}:registration.enabled: false`);
+  }
   const secrets = readStackSecrets(new pulumi.Config(PROJECT), config.platform.nacos?.storage?.mode === 'mysql');
   const synthesized = synthesizePlatform(config);
   // ---- nothing above this line creates a resource ----

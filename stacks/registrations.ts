@@ -7,29 +7,13 @@ import * as pulumi from '@pulumi/pulumi';
 import { AgentCard } from '../runtime/agent-card-resource';
 import { NacosNamespace } from '../runtime/nacos-namespace-resource';
 import { ANNOTATION, AGENT_CARD_KEY, AGENT_CARD_ROLE, LABEL } from '../constructs/labels';
-import { ConfigNode } from './config-reader';
+import type { RegistrationConfig as RegistrationConfigKeys } from './config-types';
 
 /** How the stack reaches Nacos' admin API. */
-export interface RegistrationConfig {
-  readonly enabled: boolean;
-  /** E.g. `http://127.0.0.1:8848` through `kubectl port-forward -n nacos svc/nacos 8848`, or an internal load balancer. */
-  readonly endpoint: string;
-}
+export type RegistrationConfig = Required<RegistrationConfigKeys>;
 
 /** The admin user Nacos 3 creates on first start (`POST /nacos/v3/auth/user/admin`). */
 export const NACOS_ADMIN_USER = 'nacos';
-
-/** Reads `agent-runtime:registration`. */
-export function readRegistrationConfig(raw: unknown): RegistrationConfig {
-  const node = ConfigNode.root('agent-runtime:registration', raw).only('enabled', 'endpoint');
-  const enabled = node.bool('enabled') ?? true;
-  return {
-    enabled,
-    endpoint: (enabled
-      ? node.reqStr('endpoint', { pattern: /^https?:\/\/[^/\s]+$/, hint: 'the Nacos HTTP address without a path, e.g. http://127.0.0.1:8848 (port-forward) or http://nacos.internal.example.com:8848' })
-      : node.str('endpoint')) ?? '',
-  };
-}
 
 /** A card found in a chart, with what registering it needs. */
 export interface ChartCard {

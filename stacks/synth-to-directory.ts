@@ -36,7 +36,7 @@ export async function synthesizeToDirectory(
   writeValues(dir, 'higress', built.higressValues);
 
   // A thread starts by loading (and, from TypeScript, compiling) the constructs: worth it past a few thousand agents.
-  const agents = config.tenants.reduce((n, t) => n + t.agents.length, 0);
+  const agents = config.tenants.reduce((n, t) => n + (t.agents?.length ?? 0), 0);
   const threads = opts.workers ?? (agents < 3000 ? 1 : os.cpus().length);
   const workers = Math.max(0, Math.min(threads, config.tenants.length) - 1);
   const share = Math.ceil(config.tenants.length / (workers + 1));

@@ -4,7 +4,7 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { ConfigNode } from './config-reader';
+import type { ThirdPartyConfig as ThirdPartyConfigKeys } from './config-types';
 
 /** Pinned versions of the third-party parts. */
 export const THIRD_PARTY_VERSIONS = {
@@ -14,24 +14,8 @@ export const THIRD_PARTY_VERSIONS = {
   keda: { chart: 'keda', version: '2.17.2', repo: 'https://kedacore.github.io/charts' },
 } as const;
 
-/** Which parts to install. */
-export interface ThirdPartyConfig {
-  readonly higress: boolean;
-  readonly kagent: boolean;
-  readonly agentSandbox: boolean;
-  readonly keda: boolean;
-}
-
-/** Reads `agent-runtime:thirdParty` (`{ higress: false, ... }`); everything is installed by default. */
-export function readThirdPartyConfig(raw: unknown): ThirdPartyConfig {
-  const node = ConfigNode.root('agent-runtime:thirdParty', raw).only('higress', 'kagent', 'agentSandbox', 'keda');
-  return {
-    higress: node.bool('higress') ?? true,
-    kagent: node.bool('kagent') ?? true,
-    agentSandbox: node.bool('agentSandbox') ?? true,
-    keda: node.bool('keda') ?? true,
-  };
-}
+/** Which parts to install (`agent-runtime:thirdParty`, defaults filled in). */
+export type ThirdPartyConfig = Required<ThirdPartyConfigKeys>;
 
 /** The installed parts; custom resources of ours depend on `crds`. */
 export interface ThirdPartyReleases {

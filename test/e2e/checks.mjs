@@ -167,9 +167,9 @@ if (cmd === 'apply-crds') {
   const out = {};
   for (const t of doc.config?.['agent-runtime:tenants'] ?? []) {
     for (const a of t.agents ?? []) {
-      if (a.model?.apiKeySecret) out[`${t.name}/${a.model.apiKeySecret}/${a.model.apiKeySecretKey ?? 'api-key'}`] = `e2e-${crypto.randomBytes(18).toString('hex')}`;
-      for (const m of a.mcpServers ?? []) {
-        const s = m.authHeaderSecret;
+      const model = a.declarative?.model;
+      if (model?.apiKeySecret) out[`${t.name}/${model.apiKeySecret.name}/${model.apiKeySecret.key}`] = `e2e-${crypto.randomBytes(18).toString('hex')}`;
+      for (const s of (a.declarative?.mcpServers ?? []).flatMap((m) => m.headersFromSecret ?? [])) {
         if (s?.secretName) out[`${t.name}/${s.secretName}/${s.key ?? 'token'}`] = `e2e-${crypto.randomBytes(18).toString('hex')}`;
       }
     }

@@ -23,10 +23,11 @@ describe('stack configuration', () => {
     expect(() => loadStackConfig(env, ROOT)).not.toThrow();
   });
 
-  test('prod runs 3 Nacos servers that must keep anti-affinity', () => {
+  test('prod runs 3 Nacos servers that must keep anti-affinity, protected', () => {
     const config = loadStackConfig('prod', ROOT);
     expect(config.platform.nacos?.replicas).toBe(3);
     expect(config.platform.nacos?.antiAffinity).toBe('required');
+    expect(config.protectRegistry).toBe(true);
   });
 
   test('names a missing stack and lists the known ones', () => {
@@ -42,42 +43,102 @@ describe('stack configuration', () => {
   test.each<[string, (c: Record<string, any>) => void, string | RegExp]>([
     ['an even number of Nacos servers', (c) => { c.nacos.replicas = 2; },
       'agent-runtime:nacos.replicas: 2 is not allowed; use an odd number'],
-    ['one Nacos server with high availability', (c) => { c.nacos.highAvailability = true; c.nacos.replicas = 1; },
-      'agent-runtime:nacos.replicas: 1 is not allowed; use an integer >= 3 (highAvailability needs 3 or more servers'],
-    ['a tier with a negative limit', (c) => { c.gateway.tiers.free.requestsPerMinute = -10; },
-      'agent-runtime:gateway.tiers.free.requestsPerMinute: -10 is not allowed; use an integer >= 1'],
+    ['a tier with a negative limit', (c) => { c.gateway.rateLimitTiers.free.requestsPerMinute = -10; },
+      'agent-runtime:gateway.rateLimitTiers.free.requestsPerMinute: -10 is not allowed; use a positive integer'],
     ['a misspelt key', (c) => { c.nacos.replcas = 3; },
       'agent-runtime:nacos.replcas is not a known key; did you mean "replicas"?'],
-    ['a gateway host with a scheme', (c) => { c.gateway.host = 'https://agents.example.com'; },
-      'agent-runtime:gateway.host: "https://agents.example.com" is not valid; use the public host name'],
-    ['a JWKS that is not JSON', (c) => { c.gateway.jwt.public.jwks = 'not-json'; },
-      /agent-runtime:gateway\.jwt\.public\.jwks: not a JWKS document/],
-    ['an http issuer', (c) => { c.gateway.jwt.internal.issuer = 'http://a2a.internal'; },
-      'agent-runtime:gateway.jwt.internal.issuer: "http://a2a.internal" is not valid; use the https:// issuer URL'],
+    ['a misspelt top-level key', (c) => { c.gatewayHots = c.gatewayHost; },
+      'agent-runtime:gatewayHots is not a known key; did you mean "gatewayHost"?'],
+    ['a gateway host with a scheme', (c) => { c.gatewayHost = 'https://agents.example.com'; },
+      'agent-runtime:gatewayHost: "https://agents.example.com" is not a fully qualified host name'],
+    ['a JWT issuer that is not a mapping', (c) => { c.gateway.jwt.public = 'https://login.example.com/'; },
+      'agent-runtime:gateway.jwt.public: "https://login.example.com/" is not allowed; use a mapping'],
     ['tracing sampling above 100', (c) => { c.gateway.tracing.sampling = 140; },
-      'agent-runtime:gateway.tracing.sampling: 140 is not allowed; use a number >= 0 and <= 100'],
+      'agent-runtime:gateway.tracing.sampling: 140 is outside 0-100'],
     ['an unknown storage mode', (c) => { c.nacos.storage = { mode: 'postgres' }; },
-      'agent-runtime:nacos.storage.mode: "postgres" is not allowed; use one of embedded, mysql'],
+      /agent-runtime:nacos\.storage\.mode: "postgres" is not allowed; use one of "embedded", "mysql"/],
     ['MySQL without its Secret', (c) => { c.nacos.storage = { mode: 'mysql', host: 'db', database: 'nacos' }; },
-      'agent-runtime:nacos.storage.secretName is required; name the Secret with keys username and password'],
+      'agent-runtime:nacos.storage.secretName is required'],
     ['an unpinned Pod Security version', (c) => { c.podSecurityVersion = 'latest'; },
-      'agent-runtime:podSecurityVersion: "latest" is not valid; pin a Kubernetes minor version'],
+      'agent-runtime:podSecurityVersion: "latest" is not a pinned Kubernetes minor version'],
     ['a quota that is not a quantity', (c) => { c.tenants[0].quota.requestsCpu = 'lots'; },
-      'agent-runtime:tenants[0].quota.requestsCpu: "lots" is not valid; a Kubernetes quantity'],
+      'agent-runtime:tenants[0].quota.requestsCpu: "lots" is not valid; use a Kubernetes quantity'],
     ['a tenant declared twice', (c) => { c.tenants[1].name = c.tenants[0].name; },
       'agent-runtime:tenants[1].name: tenant "acme" is declared twice'],
-    ['an agent without a version', (c) => { delete c.tenants[0].agents[0].version; },
-      'agent-runtime:tenants[0].agents[0].version is required; the AgentCard version'],
-    ['a threshold ratio above 1', (c) => { c.monitoring.thresholds = { a2aFailureRatio: 5 }; },
-      'agent-runtime:monitoring.thresholds.a2aFailureRatio: 5 is not allowed; use a number >= 0 and <= 1'],
-    ['token limits without Redis', (c) => { c.gateway.tokenLimits = { free: { tokensPerMinute: 1000 } }; },
-      /Redis/],
-    ['token limits for an unknown tier', (c) => { c.gateway.tokenLimits = { gold: { tokensPerMinute: 1000 } }; },
-      'agent-runtime:gateway.tokenLimits.gold: no such tier'],
+    ['an alert ratio above 1', (c) => { c.monitoring = { alerts: { a2aFailureRatio: 5 } }; },
+      /agent-runtime:monitoring\.alerts\.a2aFailureRatio.*5/],
+    ['token limits without Redis', (c) => { c.tokenLimits = { free: { tokensPerMinute: 1000 } }; },
+      /agent-runtime:gateway\.redis.*Redis/],
+    ['token limits for an unknown tier', (c) => { c.tokenLimits = { gold: { tokensPerMinute: 1000 } }; },
+      'agent-runtime:tokenLimits.gold: no such rate-limit tier'],
     ['a Nacos image of another line', (c) => { c.nacos.image = 'nacos/nacos-server:v2.4.3'; },
-      'nacos.image: "nacos/nacos-server:v2.4.3" is not a Nacos 3.1 server image'],
+      'agent-runtime:nacos.image: "nacos/nacos-server:v2.4.3" is not a Nacos 3.1 server image'],
+    ['a sandbox pool that does not exist', (c) => { c.tenants[0].agents[1].sandboxPool = 'gpu-runner'; },
+      'agent-runtime:tenants[0].agents[1].sandboxPool: "gpu-runner" is not a sandbox pool of tenant "acme" (pools: code-runner)'],
+    ['a construct error inside an agent', (c) => { c.tenants[0].agents[1].scaling.maxReplicas = 1; },
+      'agent-runtime:tenants[0].agents[1]: scaling.maxReplicas 1 is below minReplicas 2'],
+    ['a policy profile that does not exist', (c) => { c.policyProfile = 'production'; },
+      'agent-runtime:policyProfile: "production" is not allowed; use one of "dev", "staging", "prod"'],
   ])('fails on %s', (_name, mutate, message) => {
     expect(() => synthWith(mutate)).toThrow(message);
+  });
+});
+
+describe('nothing in the configuration is silently ignored', () => {
+  const support = (c: Record<string, any>) => c.tenants[0].agents[0];
+  const orchestrator = (c: Record<string, any>) => c.tenants[0].agents[1];
+  test.each<[string, (c: Record<string, any>) => void, string]>([
+    ['a misspelt model key (apiKeySecretkey)', (c) => { support(c).declarative.model.apiKeySecretkey = 'api-key'; },
+      'agent-runtime:tenants[0].agents[0].declarative.model.apiKeySecretkey is not a known key; did you mean "apiKeySecret"?'],
+    ['a misspelt temperature (temprature)', (c) => { support(c).declarative.model.temprature = 0.3; },
+      'agent-runtime:tenants[0].agents[0].declarative.model.temprature is not a known key; did you mean "temperature"?'],
+    ['MCP auth headers under a wrong key (authHeaderSecrets)', (c) => {
+      const server = support(c).declarative.mcpServers[0];
+      server.authHeaderSecrets = server.headersFromSecret;
+      delete server.headersFromSecret;
+    }, 'agent-runtime:tenants[0].agents[0].declarative.mcpServers[0].authHeaderSecrets is not a known key'],
+    ['a port on a bring-your-own agent (agents serve A2A on 8080)', (c) => { orchestrator(c).byo.port = 3000; },
+      'agent-runtime:tenants[0].agents[1].byo.port is not a known key'],
+    ['a port next to the agent props', (c) => { orchestrator(c).port = 3000; },
+      'agent-runtime:tenants[0].agents[1].port is not a known key'],
+    ['public on an agent', (c) => { orchestrator(c).public = true; },
+      'agent-runtime:tenants[0].agents[1].public is not a known key'],
+    ['an image on a declarative agent', (c) => { support(c).declarative.image = 'ghcr.io/acme/support:1.0.0'; },
+      'agent-runtime:tenants[0].agents[0].declarative.image is not a known key'],
+    ['a canary whose stable version differs from the agent', (c) => { c.tenants[1].canaries[0].stable = { version: '2.0.0' }; },
+      'agent-runtime:tenants[1].canaries[0].stable.version: "2.0.0" differs from the agent\'s version "2.1.0" (agent-runtime:tenants[1].agents[0].version); the stable version is the agent\'s version, so remove stable.version or make them equal'],
+    ['an IPv4 CIDR with an octet above 255', (c) => { support(c).egress[0].except[0] = '300.1.2.3/16'; },
+      'agent-runtime:tenants[0].agents[0].egress[0].except[0]: "300.1.2.3/16" is not valid; use a CIDR such as 10.0.0.0/8'],
+    ['a CIDR with trailing text', (c) => { c.gateway.ipDeny = ['203.0.113.0/24x']; },
+      'agent-runtime:gateway.ipDeny[0]: "203.0.113.0/24x" is not valid; use a CIDR such as 10.0.0.0/8'],
+    ['an image that is not a reference', (c) => { orchestrator(c).byo.image = 'ghcr.io/Acme/Orchestrator 1.4'; },
+      'agent-runtime:tenants[0].agents[1].byo.image: "ghcr.io/Acme/Orchestrator 1.4" is not valid; use an image reference such as ghcr.io/acme/agent:1.0.0'],
+    ['an agent that is neither declarative nor byo', (c) => { delete orchestrator(c).byo; },
+      'agent-runtime:tenants[0].agents[1]: set exactly one of "declarative" (kagent) and "byo" (your image); got neither'],
+  ])('fails on %s', (_name, mutate, message) => {
+    expect(() => synthWith(mutate)).toThrow(message);
+  });
+
+  test('every problem is reported at once', () => {
+    expect(() => synthWith((c) => { c.nacos.replcas = 3; support(c).declarative.model.temprature = 1; }))
+      .toThrow(/nacos\.replcas[\s\S]*declarative\.model\.temprature/);
+  });
+
+  test('the accepted optional keys change the output (the canary image, the model key, the MCP header)', () => {
+    const objects = synthesizePlatform(loadStackConfig('dev', ROOT)).charts.flatMap((c) => c.objects);
+    const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+    expect(find('Deployment', 'researcher-canary').spec.template.spec.containers[0].image).toBe('ghcr.io/globex/researcher:2.2.0');
+    expect(find('Deployment', 'researcher').spec.template.spec.containers[0].image).toBe('ghcr.io/globex/researcher:2.1.0');
+    expect(JSON.stringify(find('ModelConfig', 'support-model') ?? objects.find((o) => o.kind === 'ModelConfig'))).toContain('"apiKeySecretKey":"api-key"');
+    expect(JSON.stringify(objects.find((o) => o.kind === 'RemoteMCPServer'))).toContain('Authorization');
+  });
+});
+
+describe('policy profile', () => {
+  test('a stack named after a profile uses it; any other name gets prod unless policyProfile says otherwise', () => {
+    expect(readPlatformConfig('staging', devValues()).policyProfile).toBe('staging');
+    expect(readPlatformConfig('qa', devValues()).policyProfile).toBe('prod');
+    expect(readPlatformConfig('qa', { ...devValues(), policyProfile: 'dev' }).policyProfile).toBe('dev');
   });
 });
 
@@ -108,7 +169,7 @@ describe('skill resilience and traces from configuration', () => {
 
   test('reads call objects with a pinned version and client settings', () => {
     const out = synthWith((c) => {
-      c.tenants[0].agents[1].calls = [{ ref: 'globex/researcher#web-search', version: '2.2.0', fallbackVersion: '2.1.0', timeoutSeconds: 10, retries: 1 }];
+      c.tenants[0].agents[1].calls = [{ tenant: 'globex', agent: 'researcher', skill: 'web-search', version: '2.2.0', fallbackVersion: '2.1.0', timeoutSeconds: 10, retries: 1 }];
     });
     const acme = out.charts.find((c) => c.name === 'tenant-acme')!.objects;
     const env = findObject(acme, 'Deployment', 'orchestrator', 'acme').spec.template.spec.containers[0].env;
@@ -116,7 +177,7 @@ describe('skill resilience and traces from configuration', () => {
   });
 
   test.each<[string, (c: Record<string, any>) => void, string | RegExp]>([
-    ['retries above monitoring.maxRetries', (c) => { c.monitoring = { ...c.monitoring, maxRetries: 1 }; }, /skill "web-search": retries 2 is above the maximum of 1/],
+    ['retries above maxRetries', (c) => { c.maxRetries = 1; }, /agent-runtime:tenants\[1\]\.canaries\[0\]: .*skill "web-search": retries 2 is above the maximum of 1/],
     ['a cache without gateway.redis (dev has none)', (c) => { c.tenants[1].agents[0].skills[1] = { ...c.tenants[1].agents[0].skills[1], deterministic: true, cacheTtlSeconds: 60 }; }, /cacheTtlSeconds needs Redis, and the platform has none/],
     ['a circuit breaker without gateway.istioApi', (c) => { c.tenants[1].agents[0].skills[1].circuitBreaker = { consecutiveErrors: 3 }; }, /circuitBreaker needs Higress' Istio API/],
     ['a pinned version that is not deployed', (c) => { c.tenants[0].agents[1].calls = ['globex/researcher#web-search@9.9.9']; }, /version "9.9.9" of "globex\/researcher" is not deployed; its versions are "2.1.0" \(stable\), "2.2.0" \(canary\)/],

@@ -1,0 +1,152 @@
+/** Props of {@link Agent} and of its parts, as plain data (the stack config reads the same shapes). */
+import type { SkillRef } from './agent-directory';
+import type { AgentMetrics, CanaryTraffic, ISandboxPool, ITenantNamespace, KedaTrigger } from './contracts';
+import type { EgressCidr } from './_network-peers';
+import type { SkillCallSpec, SkillResilienceSpec } from './skill-resilience';
+
+/** A skill the agent offers (published in its AgentCard and routed on the gateway), with its resilience. */
+export interface AgentSkillSpec extends SkillResilienceSpec {
+  /** Skill id, a DNS label (it is part of a route path and an Ingress name). */
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  /** A2A tags; at least one. */
+  readonly tags: readonly string[];
+  /** @default - none */
+  readonly examples?: readonly string[];
+}
+
+/** Model of a declarative agent (kagent `ModelConfig`). */
+export interface ModelSpec {
+  /** @default 'OpenAI' */
+  readonly provider?: 'OpenAI' | 'Anthropic';
+  readonly model: string;
+  /** Secret (same namespace) and key holding the API key. */
+  readonly apiKeySecret: { readonly name: string; readonly key: string };
+  /** @default - the provider's public endpoint */
+  readonly baseUrl?: string;
+  /** @default - provider default */
+  readonly temperature?: number;
+  /** @default - provider default */
+  readonly topP?: number;
+  /** @default - provider default */
+  readonly maxTokens?: number;
+  /** Request timeout in seconds (OpenAI-compatible providers only). @default - provider default */
+  readonly timeoutSeconds?: number;
+  /** Extra headers sent to the provider. @default - none */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** A remote MCP server a declarative agent uses (kagent `RemoteMCPServer`). */
+export interface McpServerSpec {
+  /** DNS label, unique within the agent. */
+  readonly name: string;
+  readonly url: string;
+  /** @default '<name> MCP server' */
+  readonly description?: string;
+  /** @default 'STREAMABLE_HTTP' */
+  readonly protocol?: 'STREAMABLE_HTTP' | 'SSE';
+  /** @default '30s' */
+  readonly timeout?: string;
+  /** Auth headers read from Secrets. @default - none */
+  readonly headersFromSecret?: ReadonlyArray<{ readonly header: string; readonly secretName: string; readonly key: string }>;
+  /** Tools the agent may use. @default - all tools of the server */
+  readonly toolNames?: readonly string[];
+}
+
+/** A declarative agent: kagent runs it from a model, a prompt and tools. */
+export interface DeclarativeAgentSpec {
+  readonly model: ModelSpec;
+  /** Inline system prompt; exactly one of this and `systemMessageFrom`. */
+  readonly systemMessage?: string;
+  /** System prompt from a ConfigMap of the tenant. */
+  readonly systemMessageFrom?: { readonly configMap: string; readonly key: string };
+  /** @default - none */
+  readonly mcpServers?: readonly McpServerSpec[];
+  /** @default 'python' */
+  readonly runtime?: 'python' | 'go';
+}
+
+/** A bring-your-own agent: your image serving A2A on port 8080. */
+export interface ByoAgentSpec {
+  /** Pinned image (`:latest` and untagged images are refused). */
+  readonly image: string;
+  /** @default - the image's entrypoint */
+  readonly command?: readonly string[];
+  /** @default - none */
+  readonly args?: readonly string[];
+  /** @default - none */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Readiness path. @default '/.well-known/agent-card.json' */
+  readonly readinessPath?: string;
+  /** Non-root UID of the container. @default 1000 */
+  readonly runAsUser?: number;
+}
+
+/** Per-replica resources. */
+export interface AgentResources {
+  /** @default '125m' (limit/request within the 4x the policy allows) */
+  readonly cpu?: string;
+  /** @default '256Mi' */
+  readonly memory?: string;
+  /** @default '500m' */
+  readonly cpuLimit?: string;
+  /** @default '512Mi' */
+  readonly memoryLimit?: string;
+  /** NVIDIA GPUs per replica. @default 0 */
+  readonly gpus?: number;
+}
+
+/** Replicas and autoscaling. */
+export interface AgentScaling {
+  /** 0 scales to zero through KEDA. @default 1 */
+  readonly minReplicas?: number;
+  /** @default max(3, minReplicas) */
+  readonly maxReplicas?: number;
+  /** HPA CPU target, percent. @default 70 */
+  readonly targetCpuUtilization?: number;
+  /** KEDA trigger; required when minReplicas is 0 (KEDA needs demand to wake the agent). */
+  readonly trigger?: KedaTrigger;
+  /** Seconds idle before scaling to zero. @default 300 */
+  readonly cooldownSeconds?: number;
+}
+
+/** Props of {@link Agent}. */
+export interface AgentProps {
+  /** Owning tenant. */
+  readonly tenant: ITenantNamespace;
+  /** Agent name, a DNS label unique within the tenant. */
+  readonly name: string;
+  /** @default '<name> agent' */
+  readonly description?: string;
+  /** AgentCard version. @default '1.0.0' */
+  readonly version?: string;
+  /** Skills (at least one). */
+  readonly skills: readonly AgentSkillSpec[];
+  /** Declarative agent (kagent); exactly one of `declarative` and `byo`. */
+  readonly declarative?: DeclarativeAgentSpec;
+  /** Bring-your-own agent (Deployment + Service). */
+  readonly byo?: ByoAgentSpec;
+  /**
+   * Skills of other agents this one calls: `tenant/agent#skill`, `tenant/agent#skill@1.2.0` (pinned
+   * version), `other.skill('id')`, or `{ ...ref, version, fallbackVersion, timeoutSeconds, retries }`.
+   * @default - none
+   */
+  readonly calls?: ReadonlyArray<string | SkillRef | SkillCallSpec>;
+  /** Metrics endpoint. @default { port: 9090, path: '/metrics' } */
+  readonly metrics?: AgentMetrics;
+  /** @default - 1 to 3 replicas on CPU */
+  readonly scaling?: AgentScaling;
+  /** @default - see {@link AgentResources} */
+  readonly resources?: AgentResources;
+  /** Sandbox pool of the same tenant the agent may claim sandboxes from. @default - none */
+  readonly sandboxPool?: ISandboxPool;
+  /** Destinations outside the cluster (LLM APIs, MCP servers) by CIDR. @default - none */
+  readonly egress?: readonly EgressCidr[];
+  /** Streaming capability in the AgentCard. @default false */
+  readonly streaming?: boolean;
+  /** Canary track; set by {@link CanaryRelease}. @default 'stable' */
+  readonly track?: 'stable' | 'canary';
+  /** Canary routing; only with `track: 'canary'`, set by {@link CanaryRelease}. @default - none */
+  readonly canaryTraffic?: CanaryTraffic;
+}

@@ -1,0 +1,50 @@
+import { Construct } from 'constructs';
+import { _emit } from './_api-object';
+import { _agentMeta } from './_agent-meta';
+import type { AgentSkillSpec } from './agent-props';
+import type { IAgentTrack } from './contracts';
+import { LABEL } from './labels';
+import { _cacheConfig, _outlierDetection, AI_CACHE_PLUGIN_URL } from './skill-resilience';
+
+/** ai-cache rules of an agent track's cached skills and the circuit breaker of its Service. */
+export class AgentResilience extends Construct {
+  constructor(agent: Construct & IAgentTrack, id: string, skills: readonly AgentSkillSpec[]) {
+    super(agent, id);
+    const t = agent.tenant;
+    const f = t.platform;
+    const cached = skills.filter((s) => s.cacheTtlSeconds !== undefined);
+    if (cached.length && f.redis) {
+      // Only WasmPlugins in the gateway namespace are applied; no defaultConfig, so only these routes cache.
+      // No phase: the plugin runs after jwt-auth (AUTHN), so a cached answer is never served to an unauthorized caller.
+      _emit(this, 'ai-cache', {
+        apiVersion: 'extensions.higress.io/v1alpha1', kind: 'WasmPlugin',
+        metadata: { name: `ai-cache-${t.name}-${agent.workloadName}`, namespace: f.gatewayNamespace },
+        spec: {
+          url: AI_CACHE_PLUGIN_URL,
+          priority: 800,
+          failStrategy: 'FAIL_OPEN',
+          defaultConfigDisable: true,
+          matchRules: cached.map((s) => ({
+            ingress: [`${t.namespace}/${agent.ingressNames.skills[s.id]}`],
+            config: _cacheConfig(f.redis!, s.cacheTtlSeconds!, `a2a:${t.name}/${agent.name}@${agent.version}#${s.id}:`),
+          })),
+        },
+      }, { ...agent.labels, [LABEL.role]: 'gateway-config' });
+    }
+    const breakers = skills.filter((s) => s.circuitBreaker);
+    if (breakers.length) {
+      const rules = breakers.map((s) => JSON.stringify(_outlierDetection(s.circuitBreaker!)));
+      if (new Set(rules).size > 1) {
+        throw new Error(`agent ${agent.node.path}: skills ${breakers.map((s) => `"${s.id}"`).join(', ')} declare different circuitBreaker settings, but one agent Service has one; declare the same settings on each (or on one skill)`);
+      }
+      _emit(this, 'circuit-breaker', {
+        apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule',
+        metadata: _agentMeta(agent, `${agent.workloadName}-circuit-breaker`),
+        spec: {
+          host: `${agent.workloadName}.${t.namespace}.svc.${f.clusterDomain}`,
+          trafficPolicy: { outlierDetection: _outlierDetection(breakers[0].circuitBreaker!) },
+        },
+      }, agent.labels);
+    }
+  }
+}

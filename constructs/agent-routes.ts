@@ -1,0 +1,108 @@
+import { Construct } from 'constructs';
+import { _emit } from './_api-object';
+import { _agentMeta } from './_agent-meta';
+import { _tenantInternals } from './_tenant-internals';
+import type { AgentSkillSpec } from './agent-props';
+import { A2A_PORT, a2aConsumer, CanaryTraffic, IAgentTrack, PUBLIC_CONSUMER } from './contracts';
+import { LABEL } from './labels';
+import { _ResolvedFallback, _skillRouteAnnotations, A2A_TRACE_HEADERS, SKILL_VERSION_HEADER } from './skill-resilience';
+
+/** Public chat route path of an agent (end users, public issuer). */
+export function _chatPath(tenant: string, agent: string): string {
+  return `/api/v1/agents/${tenant}/${agent}/chat`;
+}
+
+/** Internal A2A route path of a skill (agents, internal issuer). */
+export function _skillPath(tenant: string, agent: string, skill: string): string {
+  return `/api/v1/internal/a2a/${tenant}/${agent}/${skill}`;
+}
+
+/** Props of {@link AgentRoutes}. */
+export interface AgentRoutesProps {
+  readonly skills: readonly AgentSkillSpec[];
+  readonly fallbacks: Readonly<Record<string, _ResolvedFallback>>;
+  readonly canaryTraffic?: CanaryTraffic;
+}
+
+/**
+ * Gateway routes of an agent track: the public chat route and one internal route per skill
+ * (Higress Ingresses), each registered with the tenant's jwt-auth rules (who may call it).
+ */
+export class AgentRoutes extends Construct {
+  constructor(private readonly agent: Construct & IAgentTrack, id: string, private readonly props: AgentRoutesProps) {
+    super(agent, id);
+    const t = agent.tenant;
+    const f = t.platform;
+    const reg = _tenantInternals(t);
+    const traffic = this._canaryAnnotations();
+    const ingress = (iid: string, name: string, path: string, extraLabels: Record<string, string>, extra: Record<string, string>) => _emit(this, iid, {
+      apiVersion: 'networking.k8s.io/v1', kind: 'Ingress',
+      metadata: _agentMeta(agent, name, {
+        annotations: {
+          'higress.io/match-method': 'POST',
+          'higress.io/rewrite-path': '/',
+          'higress.io/timeout': String(t.routeTimeoutSeconds),
+          'higress.io/proxy-next-upstream-tries': String(t.routeRetries),
+          'higress.io/route-limit-rpm': String(t.requestsPerMinute),
+          ...this._deploymentOrder(),
+          ...traffic,
+          ...extra,
+        },
+      }),
+      spec: {
+        ingressClassName: f.ingressClass,
+        tls: [{ hosts: [f.gatewayHost], secretName: f.gatewayTlsSecret }],
+        rules: [{
+          host: f.gatewayHost,
+          http: { paths: [{ path, pathType: 'Exact', backend: { service: { name: agent.workloadName, port: { number: A2A_PORT } } } }] },
+        }],
+      },
+    }, { ...agent.labels, ...extraLabels });
+    // End users are not agents: A2A lineage headers from outside are dropped (Higress header control).
+    ingress('route-chat', agent.ingressNames.chat, _chatPath(t.name, agent.name), {}, { 'higress.io/request-header-control-remove': A2A_TRACE_HEADERS.join(',') });
+    reg.addRoutes({ ingresses: [agent.ingressNames.chat], allow: () => [PUBLIC_CONSUMER] });
+    for (const s of props.skills) {
+      const skill = s.id;
+      ingress(`route-a2a-${skill}`, agent.ingressNames.skills[skill], _skillPath(t.name, agent.name, skill), { [LABEL.skill]: skill }, this._skillAnnotations(skill));
+      // Exactly the agents that declared a call to this skill (reverse edges of the directory).
+      reg.addRoutes({ ingresses: [agent.ingressNames.skills[skill]], allow: () => t.directory.callersOf(agent.key, skill).map(a2aConsumer) });
+    }
+  }
+
+  /**
+   * Deployment-order hints for Pulumi's ConfigGroup: a route is applied after our own Service;
+   * kagent creates a declarative agent's Service itself, so that route does not wait for it.
+   */
+  private _deploymentOrder(): Record<string, string> {
+    return this.agent.kind === 'byo'
+      ? { 'config.kubernetes.io/depends-on': `/namespaces/${this.agent.tenant.namespace}/Service/${this.agent.workloadName}` }
+      : { 'pulumi.com/skipAwait': 'true' };
+  }
+
+  /** Resilience annotations of one skill route; canary routes also answer calls pinned to their version. */
+  private _skillAnnotations(skill: string): Record<string, string> {
+    const a = this.agent;
+    const spec = this.props.skills.find((s) => s.id === skill)!;
+    const f = this.props.fallbacks[skill];
+    let backend: string | undefined;
+    if (f?.kind === 'skill') backend = f.ref.agent;
+    // A version fallback points at the other track; on the track serving that version it is a no-op.
+    if (f?.kind === 'version' && f.version !== a.version) backend = a.track === 'stable' ? `${a.name}-canary` : a.name;
+    const pin: Record<string, string> = a.track === 'canary' && !this.props.canaryTraffic?.header
+      ? { 'higress.io/canary-by-header': SKILL_VERSION_HEADER, 'higress.io/canary-by-header-value': a.version }
+      : {};
+    return { ..._skillRouteAnnotations(spec, backend, f?.onStatus), ...pin };
+  }
+
+  private _canaryAnnotations(): Record<string, string> {
+    const c = this.props.canaryTraffic;
+    if (!c) return {};
+    return {
+      'higress.io/canary': 'true',
+      ...(c.header ? { 'higress.io/canary-by-header': c.header } : {}),
+      ...(c.header && c.headerValue ? { 'higress.io/canary-by-header-value': c.headerValue } : {}),
+      ...(c.cookie ? { 'higress.io/canary-by-cookie': c.cookie } : {}),
+      ...(c.weight !== undefined ? { 'higress.io/canary-weight': String(c.weight) } : {}),
+    };
+  }
+}

@@ -1,0 +1,290 @@
+import { Construct } from 'constructs';
+import { _emit } from './_api-object';
+import { _agentMeta } from './_agent-meta';
+import { _parseQuantity } from './_quantity';
+import { _isDnsLabel, _restrictedContainerSecurityContext, _restrictedPodSecurityContext } from './_security';
+import { formatSkillRef } from './agent-directory';
+import type { AgentResources, AgentSkillSpec, ByoAgentSpec, DeclarativeAgentSpec, ModelSpec } from './agent-props';
+import { A2A_PORT, IAgentTrack } from './contracts';
+import { ANNOTATION } from './labels';
+import { A2A_CALLS_ENV, SKILL_VERSION_HEADER } from './skill-resilience';
+
+/** Requests and limits of one replica: as written (for the pod spec) and parsed (for the quota). */
+export interface _ResolvedResources {
+  readonly n: { readonly cpu: number; readonly memory: number; readonly cpuLimit: number; readonly memoryLimit: number; readonly gpus: number };
+  readonly spec: { readonly requests: Record<string, string>; readonly limits: Record<string, string> };
+}
+
+/** Checks an agent's resources and applies the defaults. */
+export function _agentResources(r: AgentResources, where: string): _ResolvedResources {
+    const s = { cpu: r.cpu ?? '125m', memory: r.memory ?? '256Mi', cpuLimit: r.cpuLimit ?? '500m', memoryLimit: r.memoryLimit ?? '512Mi' };
+    const n = {
+      cpu: _parseQuantity(s.cpu, `${where}: resources.cpu`),
+      memory: _parseQuantity(s.memory, `${where}: resources.memory`),
+      cpuLimit: _parseQuantity(s.cpuLimit, `${where}: resources.cpuLimit`),
+      memoryLimit: _parseQuantity(s.memoryLimit, `${where}: resources.memoryLimit`),
+      gpus: r.gpus ?? 0,
+    };
+    if (n.cpu > n.cpuLimit || n.memory > n.memoryLimit) {
+      throw new Error(`${where}: resources request more than their limit (cpu ${s.cpu} / ${s.cpuLimit}, memory ${s.memory} / ${s.memoryLimit}); raise the limit or lower the request`);
+    }
+    const gpu: Record<string, string> = n.gpus > 0 ? { 'nvidia.com/gpu': String(n.gpus) } : {};
+    return {
+      n,
+      spec: {
+        requests: { cpu: s.cpu, memory: s.memory, ...gpu },
+        limits: { cpu: s.cpuLimit, memory: s.memoryLimit, ...gpu },
+      },
+    };
+  }
+
+/** Props of {@link AgentWorkload}. */
+export interface AgentWorkloadProps {
+  readonly resources: _ResolvedResources;
+  /** Labels of the pods (the track's selector labels, object labels and component). */
+  readonly podLabels: Record<string, string>;
+  readonly description: string;
+  readonly skills: readonly AgentSkillSpec[];
+  readonly declarative?: DeclarativeAgentSpec;
+  readonly byo?: ByoAgentSpec;
+  /** Error prefix (`agent <path>`). */
+  readonly where: string;
+}
+
+/**
+ * What runs an agent track: its ServiceAccount (stable track only; the canary shares it), and
+ * either the kagent Agent with its ModelConfig and RemoteMCPServers, or your Deployment and Service.
+ */
+export class AgentWorkload extends Construct {
+  constructor(private readonly agent: Construct & IAgentTrack, id: string, props: AgentWorkloadProps) {
+    super(agent, id);
+    // The stable track owns the shared ServiceAccount.
+    if (agent.track !== 'canary') this._serviceAccount();
+    if (props.declarative) {
+      this._declarative(props.declarative, props.resources, props.podLabels, props.description, props.skills, props.where);
+    } else {
+      this._byo(props.byo!, props.resources, props.podLabels);
+    }
+  }
+
+  /**
+   * Workload annotations for reviews: the declared calls, and why the workload needs the
+   * Kubernetes API (only agents that claim sandboxes get a token).
+   */
+  private _callsAnnotation(): Record<string, unknown> {
+    const annotations: Record<string, string> = {
+      ...(this.agent.calls.length ? { [ANNOTATION.calls]: this.agent.calls.map(formatSkillRef).join(',') } : {}),
+      ...(this.agent.sandboxPool ? { [ANNOTATION.needsKubernetesApi]: `claims sandboxes of pool ${this.agent.sandboxPool.name}` } : {}),
+    };
+    return Object.keys(annotations).length ? { annotations } : {};
+  }
+
+  private _serviceAccount(): void {
+    _emit(this, 'service-account', {
+      apiVersion: 'v1', kind: 'ServiceAccount',
+      metadata: _agentMeta(this.agent, this.agent.serviceAccountName),
+      automountServiceAccountToken: false,
+    }, this.agent.labels);
+  }
+
+  /**
+   * Environment the platform sets on the agent container: OpenTelemetry export (when the
+   * platform traces) and the caller's call settings (when a call pins a version or sets a
+   * timeout or retries), as JSON in `A2A_CALLS`.
+   */
+  private _platformEnv(): Record<string, string> {
+    const env: Record<string, string> = {};
+    const tracing = this.agent.tenant.platform.tracing;
+    if (tracing) {
+      env.OTEL_EXPORTER_OTLP_ENDPOINT = tracing.endpoint;
+      env.OTEL_EXPORTER_OTLP_PROTOCOL = 'grpc';
+      env.OTEL_SERVICE_NAME = `${this.agent.tenant.name}.${this.agent.name}`;
+      env.OTEL_TRACES_SAMPLER = 'parentbased_traceidratio';
+      env.OTEL_TRACES_SAMPLER_ARG = String(tracing.samplingPercent / 100);
+      env.OTEL_PROPAGATORS = 'tracecontext,baggage';
+      env.OTEL_RESOURCE_ATTRIBUTES = [
+        `service.namespace=${this.agent.tenant.name}`, `service.version=${this.agent.version}`,
+        `agentruntime.tenant=${this.agent.tenant.name}`, `agentruntime.agent=${this.agent.name}`, `agentruntime.track=${this.agent.track}`,
+      ].join(',');
+    }
+    const tuned = this.agent.callSpecs.filter((c) => c.version || c.timeoutSeconds !== undefined || c.retries !== undefined);
+    if (tuned.length) {
+      const host = this.agent.tenant.platform.gatewayHost;
+      env[A2A_CALLS_ENV] = JSON.stringify(tuned.map((c) => ({
+        ref: `${c.tenant}/${c.agent}#${c.skill}`,
+        url: `https://${host}/api/v1/internal/a2a/${c.tenant}/${c.agent}/${c.skill}`,
+        ...(c.version ? { headers: { [SKILL_VERSION_HEADER]: c.version } } : {}),
+        ...(c.fallbackVersion ? { fallbackHeaders: { [SKILL_VERSION_HEADER]: c.fallbackVersion } } : {}),
+        ...(c.timeoutSeconds !== undefined ? { timeoutSeconds: c.timeoutSeconds } : {}),
+        ...(c.retries !== undefined ? { retries: c.retries } : {}),
+      })));
+    }
+    return env;
+  }
+
+  /** Pod annotations: where the metrics are (read by the agent PodMonitor). */
+  private _podAnnotations(): Record<string, string> {
+    return { 'agentruntime.io/metrics-path': this.agent.metrics.path };
+  }
+
+  private _byo(byo: ByoAgentSpec, resources: _ResolvedResources, podLabels: Record<string, string>): void {
+    const pool = this.agent.sandboxPool;
+    // Only agents that claim sandboxes get an API token, short-lived and projected explicitly.
+    const tokenVolume = pool ? [{ name: 'api-token', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600 } }] } }] : [];
+    const tokenMount = pool ? [{ name: 'api-token', mountPath: '/var/run/secrets/agentruntime', readOnly: true }] : [];
+    const platformEnv = this._platformEnv();
+    for (const name of Object.keys(byo.env ?? {})) {
+      if (name in platformEnv) {
+        throw new Error(`agent ${this.agent.node.path}: byo.env.${name} is set by the platform (tracing and call settings); remove it from byo.env`);
+      }
+    }
+    const env = { ...byo.env, ...(pool ? { SANDBOX_WARM_POOL: pool.warmPoolName, SANDBOX_NAMESPACE: this.agent.tenant.namespace } : {}), ...platformEnv };
+    _emit(this, 'deployment', {
+      apiVersion: 'apps/v1', kind: 'Deployment',
+      metadata: _agentMeta(this.agent, this.agent.workloadName, this._callsAnnotation()),
+      spec: {
+        selector: { matchLabels: { ...this.agent.podLabels } },
+        template: {
+          metadata: { labels: podLabels, annotations: this._podAnnotations() },
+          spec: {
+            serviceAccountName: this.agent.serviceAccountName,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: _restrictedPodSecurityContext(byo.runAsUser ?? 1000),
+            containers: [{
+              name: 'agent',
+              image: byo.image,
+              ...(byo.command ? { command: [...byo.command] } : {}),
+              ...(byo.args ? { args: [...byo.args] } : {}),
+              env: Object.entries(env).map(([name, value]) => ({ name, value })),
+              ports: [
+                { name: 'a2a', containerPort: A2A_PORT, protocol: 'TCP' },
+                { name: 'metrics', containerPort: this.agent.metrics.port, protocol: 'TCP' },
+              ],
+              resources: resources.spec,
+              securityContext: _restrictedContainerSecurityContext(),
+              readinessProbe: { httpGet: { path: byo.readinessPath ?? '/.well-known/agent-card.json', port: 'a2a' }, periodSeconds: 10 },
+              livenessProbe: { tcpSocket: { port: 'a2a' }, initialDelaySeconds: 10, periodSeconds: 20 },
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...tokenMount],
+            }],
+            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }, ...tokenVolume],
+          },
+        },
+      },
+    }, this.agent.labels);
+    _emit(this, 'service', {
+      apiVersion: 'v1', kind: 'Service',
+      metadata: _agentMeta(this.agent, this.agent.workloadName),
+      spec: {
+        type: 'ClusterIP',
+        selector: { ...this.agent.podLabels },
+        ports: [{ name: 'a2a', port: A2A_PORT, targetPort: 'a2a', protocol: 'TCP' }],
+      },
+    }, this.agent.labels);
+  }
+
+  private _declarative(d: DeclarativeAgentSpec, resources: _ResolvedResources, podLabels: Record<string, string>,
+    description: string, skills: readonly AgentSkillSpec[], where: string): void {
+    if (!!d.systemMessage === !!d.systemMessageFrom) {
+      throw new Error(`${where}: set exactly one of declarative.systemMessage (inline) and declarative.systemMessageFrom ({ configMap, key }); got ${d.systemMessage ? 'both' : 'neither'}`);
+    }
+    const modelName = `${this.agent.workloadName}-model`;
+    this._modelConfig(modelName, d.model, where);
+    const tools = (d.mcpServers ?? []).map((m, i) => {
+      if (!_isDnsLabel(m.name)) {
+        throw new Error(`${where}: declarative.mcpServers[${i}].name "${m.name}" is not a DNS label; use e.g. "github"`);
+      }
+      if (!/^https?:\/\/[^/\s]+/.test(m.url)) {
+        throw new Error(`${where}: declarative.mcpServers[${i}].url "${m.url}" is not an http(s) URL`);
+      }
+      const name = `${this.agent.workloadName}-${m.name}`;
+      _emit(this, `mcp-${m.name}`, {
+        apiVersion: 'kagent.dev/v1alpha2', kind: 'RemoteMCPServer',
+        metadata: _agentMeta(this.agent, name),
+        spec: {
+          description: m.description ?? `${m.name} MCP server`,
+          url: m.url,
+          protocol: m.protocol ?? 'STREAMABLE_HTTP',
+          timeout: m.timeout ?? '30s',
+          ...(m.headersFromSecret?.length ? {
+            headersFrom: m.headersFromSecret.map((h) => ({ name: h.header, valueFrom: { type: 'Secret', name: h.secretName, key: h.key } })),
+          } : {}),
+        },
+      }, this.agent.labels);
+      return {
+        type: 'McpServer',
+        mcpServer: { name, kind: 'RemoteMCPServer', apiGroup: 'kagent.dev', ...(m.toolNames ? { toolNames: [...m.toolNames] } : {}) },
+      };
+    });
+    _emit(this, 'kagent-agent', {
+      apiVersion: 'kagent.dev/v1alpha2', kind: 'Agent',
+      metadata: _agentMeta(this.agent, this.agent.workloadName, this._callsAnnotation()),
+      spec: {
+        type: 'Declarative',
+        description,
+        declarative: {
+          runtime: d.runtime ?? 'python',
+          modelConfig: modelName,
+          ...(d.systemMessage
+            ? { systemMessage: d.systemMessage }
+            : { systemMessageFrom: { type: 'ConfigMap', name: d.systemMessageFrom!.configMap, key: d.systemMessageFrom!.key } }),
+          ...(tools.length ? { tools } : {}),
+          a2aConfig: {
+            skills: skills.map((s) => ({ id: s.id, name: s.name, description: s.description, tags: [...s.tags], ...(s.examples ? { examples: [...s.examples] } : {}) })),
+          },
+          // replicas is left unset: the HPA or KEDA owns it (kagent would fight them otherwise).
+          deployment: {
+            labels: podLabels,
+            // kagent's deployment spec has no container ports: the `metrics` port cannot be named
+            // here, so the agent PodMonitor does not scrape declarative agents (see README).
+            annotations: this._podAnnotations(),
+            ...(Object.keys(this._platformEnv()).length ? { env: Object.entries(this._platformEnv()).map(([name, value]) => ({ name, value })) } : {}),
+            serviceAccountName: this.agent.serviceAccountName,
+            resources: resources.spec,
+            podSecurityContext: _restrictedPodSecurityContext(),
+            securityContext: _restrictedContainerSecurityContext(),
+            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }],
+            volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+          },
+        },
+      },
+    }, this.agent.labels);
+  }
+
+  private _modelConfig(name: string, m: ModelSpec, where: string): void {
+    const provider = m.provider ?? 'OpenAI';
+    const num = (field: string, v: number | undefined, min: number, max: number) => {
+      if (v !== undefined && !(v >= min && v <= max)) {
+        throw new Error(`${where}: declarative.model.${field} ${v} is out of range; use ${min}..${max}`);
+      }
+    };
+    num('temperature', m.temperature, 0, 2);
+    num('topP', m.topP, 0, 1);
+    if (m.maxTokens !== undefined && (!Number.isInteger(m.maxTokens) || m.maxTokens < 1)) {
+      throw new Error(`${where}: declarative.model.maxTokens ${m.maxTokens} is not allowed; use a positive integer`);
+    }
+    if (m.timeoutSeconds !== undefined && provider !== 'OpenAI') {
+      throw new Error(`${where}: declarative.model.timeoutSeconds is only supported by OpenAI-compatible providers in kagent; remove it for ${provider}`);
+    }
+    // kagent takes temperature and topP as strings, token counts as integers.
+    const block = {
+      ...(m.baseUrl ? { baseUrl: m.baseUrl } : {}),
+      ...(m.temperature !== undefined ? { temperature: String(m.temperature) } : {}),
+      ...(m.topP !== undefined ? { topP: String(m.topP) } : {}),
+      ...(m.maxTokens !== undefined ? { maxTokens: m.maxTokens } : {}),
+      ...(m.timeoutSeconds !== undefined ? { timeout: m.timeoutSeconds } : {}),
+    };
+    _emit(this, 'model-config', {
+      apiVersion: 'kagent.dev/v1alpha2', kind: 'ModelConfig',
+      metadata: _agentMeta(this.agent, name),
+      spec: {
+        provider,
+        model: m.model,
+        apiKeySecret: m.apiKeySecret.name,
+        apiKeySecretKey: m.apiKeySecret.key,
+        ...(m.headers ? { defaultHeaders: { ...m.headers } } : {}),
+        [provider === 'OpenAI' ? 'openAI' : 'anthropic']: block,
+      },
+    }, this.agent.labels);
+  }
+}

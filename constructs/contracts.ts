@@ -1,0 +1,177 @@
+/**
+ * Contracts between the tenant constructs: what an agent, a tenant, a sandbox pool and a canary
+ * release know of each other, and the wire contracts other components rely on (JWT consumers,
+ * the A2A token Secret). A leaf module: it imports no construct, so agent, tenant-namespace,
+ * canary-release and sandbox-pool depend on it and never on each other in a cycle.
+ */
+import type { IConstruct } from 'constructs';
+import type { AgentCard } from './agent-card';
+import type { AgentDirectory, SkillRef } from './agent-directory';
+import type { PlatformFacts } from './platform-facts';
+import type { SkillCallSpec } from './skill-resilience';
+
+/** Port every agent serves A2A on (kagent serves declarative agents on 8080 too). */
+export const A2A_PORT = 8080;
+
+/** `app.kubernetes.io/component` of declarative (kagent) agent pods. */
+export const DECLARATIVE_COMPONENT = 'declarative-agent';
+
+/** `app.kubernetes.io/component` of bring-your-own agent pods. */
+export const BYO_COMPONENT = 'byo-agent';
+
+/** Default metrics port of agent pods (container port named `metrics`). */
+export const AGENT_METRICS_PORT = 9090;
+
+/** Name of the JWT consumer of end users (public issuer). */
+export const PUBLIC_CONSUMER = 'public';
+
+/**
+ * Consumer allowed on internal routes nobody calls. jwt-auth rejects a rule whose `allow` list is
+ * empty ("allow cannot be empty"), and a rejected rule would leave the route unauthenticated
+ * (`global_auth: false`); so such routes allow only this consumer, whose issuer
+ * (`<internalIssuer>/nobody`, one path segment) the internal issuer never signs for.
+ */
+export const NOBODY_CONSUMER = 'nobody';
+
+/** Name of the JWT consumer of an A2A caller: `tenant/agent`. */
+export function a2aConsumer(caller: string): string {
+  return caller;
+}
+
+/** A tenant as seen by agents, sandbox pools and canary releases (read-only). */
+export interface ITenantNamespace extends IConstruct {
+  /** Tenant name. */
+  readonly name: string;
+  /** Kubernetes namespace (= tenant name). */
+  readonly namespace: string;
+  /** Nacos namespace id of the tenant's AgentCards (= tenant name). */
+  readonly nacosNamespaceId: string;
+  /** Platform facts. */
+  readonly platform: PlatformFacts;
+  /** Directory for A2A references. */
+  readonly directory: AgentDirectory;
+  /** Requests per minute of the tenant's tier, per route and gateway pod. */
+  readonly requestsPerMinute: number;
+  /** Route timeout in seconds. */
+  readonly routeTimeoutSeconds: number;
+  /** Upstream tries on 5xx. */
+  readonly routeRetries: number;
+  /** Maximum upstream retries a skill or call may declare. */
+  readonly maxRetries: number;
+  /** Labels every object of the tenant carries, plus role and name. */
+  labelsFor(role: string, name: string, extra?: Record<string, string>): Record<string, string>;
+}
+
+/** What a workload costs the tenant at its maximum scale, for the quota check. */
+export interface _Footprint {
+  readonly pods: number;
+  readonly requestsCpu: number;
+  readonly requestsMemory: number;
+  readonly limitsCpu: number;
+  readonly limitsMemory: number;
+  readonly gpus: number;
+}
+
+/** A workload registered with its tenant (agent track or sandbox pool). */
+export interface _TenantWorkload {
+  readonly kind: 'agent' | 'sandbox pool';
+  /** Agent or pool name (canary tracks share the agent name). */
+  readonly name: string;
+  readonly track: 'stable' | 'canary';
+  readonly path: string;
+  readonly footprint: _Footprint;
+}
+
+/** Gateway routes of a tenant and who may use them (resolved at synth time). */
+export interface _RouteAuth {
+  /** Ingress names in the tenant namespace. */
+  readonly ingresses: readonly string[];
+  /** JWT consumer names allowed. */
+  readonly allow: () => string[];
+}
+
+/**
+ * What the constructs of a tenant register with it. Not part of {@link ITenantNamespace}: only
+ * the tenant's own children reach it (through `_tenantInternals`).
+ */
+export interface _TenantRegistrar {
+  /** Registers a workload for the quota and duplicate checks. */
+  addWorkload(workload: _TenantWorkload): void;
+  /** Registers gateway routes for the tenant's jwt-auth WasmPlugin. */
+  addRoutes(routes: _RouteAuth): void;
+  /** Called by declarative agents: allows the kagent controller in. */
+  useKagent(): void;
+  /** Called by agents: lets Prometheus scrape this port of agent pods. */
+  useMetricsPort(port: number): void;
+}
+
+/**
+ * How the gateway sends traffic to the canary (Higress canary annotations). Higress gives
+ * header-value precedence over cookie, and cookie over weight (higress.md §3).
+ */
+export interface CanaryTraffic {
+  /** Percent of requests, 0-100; 0 is a rollback. @default - no weight split */
+  readonly weight?: number;
+  /** Header selecting the canary (value `always` unless `headerValue` is set). @default - none */
+  readonly header?: string;
+  /** Header value selecting the canary, e.g. a user group or region. @default 'always' */
+  readonly headerValue?: string;
+  /** Cookie selecting the canary when set to `always`. @default - none */
+  readonly cookie?: string;
+}
+
+/** A KEDA trigger (`ScaledObject.spec.triggers[]`). */
+export interface KedaTrigger {
+  readonly type: string;
+  readonly metadata: Readonly<Record<string, string>>;
+  /** Name of a TriggerAuthentication. @default - none */
+  readonly authenticationRef?: string;
+}
+
+/** Where Prometheus scrapes the agent (container port named `metrics`). */
+export interface AgentMetrics {
+  /** Container port of the metrics endpoint. @default 9090 */
+  readonly port?: number;
+  /** HTTP path (pod annotation `agentruntime.io/metrics-path`). @default '/metrics' */
+  readonly path?: string;
+}
+
+/** A sandbox pool as seen by the agents that claim from it. */
+export interface ISandboxPool {
+  readonly name: string;
+  readonly tenant: ITenantNamespace;
+  /** Labels of the pool's sandbox pods. */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /** Port agents reach the sandboxes on. */
+  readonly port: number;
+  /** SandboxWarmPool the agent claims from. */
+  readonly warmPoolName: string;
+  /** Lets an agent reach the pool's sandboxes (called by the agent that uses the pool). */
+  _addUser(agent: IAgentTrack): void;
+}
+
+/** One track (stable or canary) of an agent, as its child constructs and sandbox pools see it. */
+export interface IAgentTrack extends IConstruct {
+  readonly tenant: ITenantNamespace;
+  readonly name: string;
+  /** `tenant/agent`. */
+  readonly key: string;
+  readonly version: string;
+  readonly track: 'stable' | 'canary';
+  readonly kind: 'declarative' | 'byo';
+  /** Workload, Service and scaler name (`<name>` or `<name>-canary`). */
+  readonly workloadName: string;
+  readonly serviceAccountName: string;
+  /** Labels selecting this track's pods. */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /** Labels of every object of this track. */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly card: AgentCard;
+  readonly calls: readonly SkillRef[];
+  readonly callSpecs: readonly SkillCallSpec[];
+  readonly metrics: Required<AgentMetrics>;
+  readonly ingressNames: { readonly chat: string; readonly skills: Readonly<Record<string, string>> };
+  readonly sandboxPool?: ISandboxPool;
+}
