@@ -6,6 +6,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { benchController } from './controller';
 import { benchRegistration } from './registration';
 import { benchReview } from './review';
 
@@ -66,6 +67,10 @@ async function main(): Promise<void> {
   if (wants('registration')) {
     results.registration = await benchRegistration();
     console.log('registration', results.registration);
+  }
+  if (wants('controller')) {
+    results.controller = await benchController();
+    console.log('controller', results.controller);
   }
   const e2e = path.join(HERE, 'e2e.json');
   if (fs.existsSync(e2e)) results.e2e = JSON.parse(fs.readFileSync(e2e, 'utf8'));

@@ -14,7 +14,7 @@
 import { canonicalJson, contentOf, managedBy, withManagedMarker } from '../agent-card';
 import { applyAgentCard } from '../apply-agent-card';
 import type { NacosClient, NacosInstance } from '../nacos-client';
-import { NacosApiError, isNotFound } from '../nacos-errors';
+import { NacosApiError, NacosTransportError, isNotFound } from '../nacos-errors';
 import { mapLimit } from '../register';
 import type { AgentTrack } from './desired-state';
 
@@ -61,6 +61,9 @@ interface _Service {
 export class RegistryReconciler {
   readonly groupName: string;
   private readonly _namespaces = new Set<string>();
+  private readonly _namespacePending = new Map<string, Promise<void>>();
+  /** Nacos namespace -> agent names it held when first listed (saves a GET per new agent). */
+  private readonly _listed = new Map<string, Promise<Set<string>>>();
   /** `ns/name@version` -> fingerprint of what Nacos holds (content + latest). */
   private readonly _cards = new Map<string, string>();
   /** `ns/service` -> instances. */
@@ -130,6 +133,7 @@ export class RegistryReconciler {
   /** Forgets what Nacos is known to hold: the next reconciles read it again (audit, Nacos data loss). */
   forget(): void {
     this._namespaces.clear();
+    this._listed.clear();
     this._cards.clear();
     for (const s of this._services.values()) s.instances.clear();
     this._services.clear();
@@ -157,8 +161,18 @@ export class RegistryReconciler {
     this._byKey.delete(key);
   }
 
-  private async _ensureNamespace(id: string): Promise<void> {
-    if (this._namespaces.has(id)) return;
+  private _ensureNamespace(id: string): Promise<void> {
+    if (this._namespaces.has(id)) return Promise.resolve();
+    // One check per namespace however many of its agents reconcile at once.
+    let pending = this._namespacePending.get(id);
+    if (!pending) {
+      pending = this._checkNamespace(id).finally(() => this._namespacePending.delete(id));
+      this._namespacePending.set(id, pending);
+    }
+    return pending;
+  }
+
+  private async _checkNamespace(id: string): Promise<void> {
     try {
       await this._client.getNamespace(id);
     } catch (err) {
@@ -178,7 +192,20 @@ export class RegistryReconciler {
     const id = `${t.nacosNamespace}/${t.card.name}@${t.card.version}`;
     const fingerprint = `${t.setAsLatest}:${canonicalJson(contentOf(t.card))}`;
     if (this._cards.get(id) === fingerprint) return;
-    const outcome = await applyAgentCard(this._client, withManagedMarker(t.card, REGISTERED_BY_CONTROLLER), { namespaceId: t.nacosNamespace, setAsLatest: t.setAsLatest });
+    const card = withManagedMarker(t.card, REGISTERED_BY_CONTROLLER);
+    if (t.setAsLatest && !(await this._agentsIn(t.nacosNamespace)).has(t.card.name)) {
+      // Absent when the namespace was listed: register directly; any surprise falls back to the full recipe.
+      try {
+        await this._client.registerAgent(card, { namespaceId: t.nacosNamespace });
+        (await this._agentsIn(t.nacosNamespace)).add(t.card.name);
+        this._options.log?.(`created card ${id}`);
+        this._cards.set(id, fingerprint);
+        return;
+      } catch (err) {
+        if (!(err instanceof NacosApiError && err.code === 20005) && !(err instanceof NacosTransportError && err.mayHaveCommitted)) throw err;
+      }
+    }
+    const outcome = await applyAgentCard(this._client, card, { namespaceId: t.nacosNamespace, setAsLatest: t.setAsLatest });
     if (outcome !== 'unchanged') this._options.log?.(`${outcome} card ${id}`);
     this._cards.set(id, fingerprint);
   }
@@ -246,6 +273,17 @@ export class RegistryReconciler {
         'preserved.ip.delete.timeout': String(o.deleteTimeoutMs ?? 180_000),
       },
     };
+  }
+
+  /** Agent names of a namespace, listed once (then kept up to date by this controller's own writes). */
+  private _agentsIn(ns: string): Promise<Set<string>> {
+    let listed = this._listed.get(ns);
+    if (!listed) {
+      listed = this._client.listAllAgents(ns).then((items) => new Set(items.map((i) => i.name)));
+      listed.catch(() => this._listed.delete(ns));
+      this._listed.set(ns, listed);
+    }
+    return listed;
   }
 
   private async _listVersions(ns: string, name: string) {

@@ -34,6 +34,8 @@ const DEFAULT_CLUSTER = 'DEFAULT';
 
 /** The instance operations over one store. */
 export class NamingRegistry {
+  private _lastCheck = -Infinity;
+
   constructor(
     private readonly _store: EmulatedNaming,
     private readonly _clock: () => number,
@@ -91,9 +93,11 @@ export class NamingRegistry {
     return { name: key, groupName, clusters: cluster, cacheMillis: 10000, hosts, lastRefTime: this._clock(), checksum: '', allIPs: false, reachProtectionThreshold: false, valid: true };
   }
 
-  /** The server's beat check: marks unhealthy, then removes, ephemeral instances not renewed. */
+  /** The server's beat check (it runs every 5 s): marks unhealthy, then removes, ephemeral instances not renewed. */
   expire(): void {
     const now = this._clock();
+    if (now - this._lastCheck < 5000) return;
+    this._lastCheck = now;
     for (const services of Object.values(this._store)) {
       for (const instances of Object.values(services)) {
         for (const [id, i] of Object.entries(instances)) {
