@@ -6,4 +6,15 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
   testTimeout: 120000,
+  // NACOS_BACKEND=real: one real Nacos 3.1 for the run (test/support/nacos-backend.ts), shared, so in band
+  globalSetup: '<rootDir>/test/support/nacos-global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/nacos-global-teardown.ts',
+  ...(process.env.NACOS_BACKEND === 'real' ? { maxWorkers: 1 } : {}),
+  // The package's entries, resolved to the sources (users get dist-lib/ from `npm run build`).
+  moduleNameMapper: {
+    '^agent-runtime$': '<rootDir>/constructs/index.ts',
+    '^agent-runtime/pulumi$': '<rootDir>/stacks/pulumi.ts',
+    '^agent-runtime/runtime$': '<rootDir>/runtime/index.ts',
+    '^agent-runtime/agent$': '<rootDir>/agent/index.ts',
+  },
 };

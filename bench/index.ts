@@ -7,7 +7,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { benchController } from './controller';
-import { benchRegistration } from './registration';
+import { benchRegistration, benchRegistrationRealNacos } from './registration';
 import { benchReview } from './review';
 
 const HERE = __dirname;
@@ -67,6 +67,8 @@ async function main(): Promise<void> {
   if (wants('registration')) {
     results.registration = await benchRegistration();
     console.log('registration', results.registration);
+    results.registrationRealNacos = await benchRegistrationRealNacos();
+    console.log('registration against the real Nacos 3.1', results.registrationRealNacos);
   }
   if (wants('controller')) {
     results.controller = await benchController();

@@ -1,4 +1,7 @@
-/** `agent-runtime cards <dir>`: prints the AgentCards (JSON array) derived from synthesized manifests. */
+/**
+ * `agent-runtime cards <dir>`: prints the AgentCards derived from synthesized manifests as a JSON
+ * array of `{namespace, setAsLatest, source, card}`: each card with where `register` puts it.
+ */
 import { parseArgs } from './args';
 
 export const USAGE = 'usage: agent-runtime cards <dir|file>';
@@ -13,7 +16,7 @@ export async function cardsCommand(args: string[]): Promise<number> {
   const { readManifestCards } = await import('../runtime/manifest-cards');
   const { validateAgentCard } = await import('../runtime/agent-card');
   const found = readManifestCards(positional[0]);
-  console.log(JSON.stringify(found.map((f) => f.card), null, 2));
+  console.log(JSON.stringify(found.map((f) => ({ namespace: f.namespace, setAsLatest: f.setAsLatest, source: f.source, card: f.card })), null, 2));
   let invalid = 0;
   for (const f of found) {
     const failures = validateAgentCard(f.card);

@@ -21,7 +21,7 @@ const USAGE = `usage:
   agent-runtime synth    --stack <name> [--out dist/<name>] [--review]
   agent-runtime review   <file|dir>... [--env <env>] [--format text|json|markdown]
   agent-runtime cards    <dir>
-  agent-runtime register <dir> --nacos <url> [--namespace <id>] [--prune]   (NACOS_USERNAME, NACOS_PASSWORD)
+  agent-runtime register <dir> --nacos <url> [--namespace <id>] [--prune] [--dry-run] [--no-create-namespaces]   (NACOS_USERNAME, NACOS_PASSWORD)
   agent-runtime schema   [--keys] [--out <file>]
   agent-runtime controller [--kubeconfig FILE] [--nacos URL] [--internal-issuer URL | --no-identity]   (NACOS_USERNAME, NACOS_PASSWORD)
 Run "agent-runtime <command> --help" for a command's options.`;

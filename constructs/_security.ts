@@ -2,6 +2,7 @@
  * The restricted Pod Security profile, in one place. Every workload we emit uses it; gVisor
  * or Kata isolation is no reason to relax it.
  */
+import { isAllowedImage, isPinnedImage, parseImageReference } from './image-reference';
 
 /** Container securityContext that satisfies Pod Security `restricted`. */
 export function _restrictedContainerSecurityContext(opts: { readOnlyRootFilesystem?: boolean } = {}) {
@@ -31,13 +32,14 @@ export function _restrictedPodSecurityContext(uid = 1000) {
  * `allowedRegistries` (when that list is not empty). `field` names the prop in the error.
  */
 export function _assertPinnedImage(image: string, field: string, allowedRegistries: readonly string[] = []): void {
-  const lastSegment = image.split('/').pop() ?? image;
-  const digest = image.includes('@sha256:');
-  const tag = lastSegment.includes(':') ? lastSegment.split(':').pop() : undefined;
-  if (!digest && (!tag || tag === 'latest')) {
+  const ref = parseImageReference(image);
+  if (!ref) {
+    throw new Error(`${field}: "${image}" is not an image reference; use e.g. "ghcr.io/acme/agent:1.2.3"`);
+  }
+  if (!isPinnedImage(ref)) {
     throw new Error(`${field}: image "${image}" is not pinned; use an explicit version tag or digest, e.g. "${image.replace(/:latest$/, '')}:1.2.3"`);
   }
-  if (allowedRegistries.length > 0 && !allowedRegistries.some((r) => image.startsWith(r.endsWith('/') ? r : `${r}/`))) {
+  if (allowedRegistries.length > 0 && !isAllowedImage(ref, allowedRegistries)) {
     throw new Error(`${field}: image "${image}" is not from an allowed registry (${allowedRegistries.join(', ')}); push it to one of them or add its registry to allowedRegistries`);
   }
 }

@@ -13,20 +13,43 @@ export interface AgentCardSkill {
   readonly outputModes?: readonly string[];
 }
 
-/** An A2A 0.3 AgentCard with every field Nacos 3.1 requires (see specs/a2a-agentcard.md). */
+/** `capabilities.extensions[]` entry of an AgentCard. */
+export interface AgentExtension {
+  readonly uri: string;
+  readonly description?: string;
+  readonly required?: boolean;
+  readonly params?: Record<string, unknown>;
+}
+
+/**
+ * An A2A 0.3 AgentCard as Nacos 3.1 stores it (see specs/a2a-agentcard.md): the one card type
+ * of the package. The constructs build it ({@link agentCard}), the runtime validates and
+ * registers it, the stack reads it back from the card ConfigMaps.
+ */
 export interface AgentCard {
-  readonly protocolVersion: '0.3.0';
+  readonly protocolVersion: string;
   readonly name: string;
   readonly description: string;
   readonly version: string;
   readonly url: string;
-  readonly preferredTransport: 'JSONRPC';
-  readonly capabilities: { readonly streaming: boolean; readonly pushNotifications: boolean; readonly stateTransitionHistory: boolean };
+  /** Nacos 3.1 requires it (A2A 0.3 makes it optional). */
+  readonly preferredTransport: string;
+  readonly capabilities: {
+    readonly streaming?: boolean;
+    readonly pushNotifications?: boolean;
+    readonly stateTransitionHistory?: boolean;
+    readonly extensions?: readonly AgentExtension[];
+  };
   readonly defaultInputModes: readonly string[];
   readonly defaultOutputModes: readonly string[];
   readonly skills: readonly AgentCardSkill[];
-  readonly securitySchemes: Readonly<Record<string, { type: 'http'; scheme: 'bearer'; bearerFormat: 'JWT'; description?: string }>>;
-  readonly security: ReadonlyArray<Readonly<Record<string, readonly string[]>>>;
+  readonly additionalInterfaces?: readonly { readonly url: string; readonly transport: string }[];
+  readonly provider?: { readonly organization: string; readonly url: string };
+  readonly documentationUrl?: string;
+  readonly iconUrl?: string;
+  readonly securitySchemes?: Readonly<Record<string, unknown>>;
+  readonly security?: ReadonlyArray<Readonly<Record<string, readonly string[]>>>;
+  readonly supportsAuthenticatedExtendedCard?: boolean;
 }
 
 /** What an AgentCard is built from. */

@@ -45,6 +45,8 @@ export interface AgentDirectoryEntry {
   readonly skills: readonly SkillInfo[];
   /** Version of the stable AgentCard. */
   readonly version: string;
+  /** `declarative` (kagent) or `byo`: kagent agent tools can only name declarative agents. @default - unknown */
+  readonly kind?: 'declarative' | 'byo';
 }
 
 /** One declared A2A call: `caller` (`tenant/agent`) uses `callee` (`tenant/agent`) skill `skill`. */
@@ -119,6 +121,21 @@ export class AgentDirectory {
   // callee key -> skill -> caller keys
   private readonly callers = new Map<string, Map<string, Set<string>>>();
   private readonly listeners = new Map<string, CallListener[]>();
+  private sealedBy?: string;
+
+  /**
+   * Seals the directory: called when the first chart that reads it synthesizes. After that a new
+   * agent or call would silently change output already written, so it is an error instead.
+   */
+  public _seal(by: string): void {
+    this.sealedBy ??= by;
+  }
+
+  private _assertOpen(change: string): void {
+    if (this.sealedBy) {
+      throw new Error(`agent directory: ${change} after ${this.sealedBy} was synthesized; its output already depends on the directory. Construct every tenant and agent before synthesizing any chart`);
+    }
+  }
 
   /**
    * Adds (or, for its owner, replaces) an agent. A construct passes itself as `owner`; a second
@@ -132,6 +149,8 @@ export class AgentDirectory {
     if (owner && current && current !== owner) {
       throw new Error(`agent "${key}" is defined twice; agent names must be unique within a tenant, rename one of them`);
     }
+    // Re-registering the same data (a chart rebuilt from `fromData`) changes nothing.
+    if (JSON.stringify(this.entries.get(key)) !== JSON.stringify(entry)) this._assertOpen(`agent "${key}" was registered or changed`);
     this.entries.set(key, entry);
     if (owner) this.owners.set(key, owner);
   }
@@ -220,6 +239,7 @@ export class AgentDirectory {
     const set = bySkill.get(call.skill) ?? new Set<string>();
     bySkill.set(call.skill, set);
     if (set.has(call.caller)) return;
+    this._assertOpen(`a call from "${call.caller}" to "${call.callee}#${call.skill}" was declared`);
     set.add(call.caller);
     for (const listener of this.listeners.get(call.callee) ?? []) listener(call);
   }

@@ -3,14 +3,16 @@ import { Construct } from 'constructs';
 import { _emit } from './_api-object';
 import { _agentMeta } from './_agent-meta';
 import { _cidrEgressRules, _podsIn, _tcp, EgressCidr } from './_network-peers';
-import { agentKey } from './agent-directory';
 import type { IAgentTrack, ISandboxPool } from './contracts';
 import { LABEL } from './labels';
 
+/** API server endpoints of sandbox users when the platform names none: private addresses, API port only. */
+export const DEFAULT_KUBERNETES_API = { cidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'], port: 6443 } as const;
+
 /**
- * What an agent track may reach besides the tenant-wide rules (DNS, registry, tracing): its
- * declared callees, its sandbox pool and its external CIDRs (egress NetworkPolicy); and the RBAC
- * to claim sandboxes of its pool.
+ * What an agent track may reach besides the tenant-wide rules (DNS, registry, tracing): the
+ * gateway when it calls agents (never the callees' pods), its sandbox pool and the API server when
+ * it claims sandboxes, its external CIDRs (egress NetworkPolicy); and the RBAC to claim sandboxes.
  */
 export class AgentNetwork extends Construct {
   constructor(private readonly agent: Construct & IAgentTrack, id: string, egress: readonly EgressCidr[], where: string) {
@@ -23,7 +25,6 @@ export class AgentNetwork extends Construct {
     const a = this.agent;
     const cidrRules = _cidrEgressRules(cidrs, `${where}: egress`);
     if (a.calls.length === 0 && !a.sandboxPool && cidrRules.length === 0) return;
-    const d = a.tenant.directory;
     _emit(this, 'egress-policy', {
       apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
       metadata: _agentMeta(a, `${a.workloadName}-egress`),
@@ -32,22 +33,17 @@ export class AgentNetwork extends Construct {
         policyTypes: ['Egress'],
         egress: Lazy.any({ produce: () => {
           const rules: unknown[] = [];
-          const seen = new Set<string>();
-          for (const ref of a.calls) {
-            const r = d.resolve(ref);
-            const k = agentKey(ref.tenant, ref.agent);
-            if ('error' in r || seen.has(k)) continue; // unknown callees fail validation before synth
-            seen.add(k);
-            rules.push({ to: [_podsIn(r.entry.namespace, r.entry.podLabels)], ports: _tcp(r.entry.servicePort) });
-          }
+          const f = a.tenant.platform;
           if (a.calls.length > 0) {
-            // The internal A2A routes of the gateway (JWT-checked) are the other way to call a skill.
-            const f = a.tenant.platform;
+            // Calls go only through the gateway's internal routes (JWT, rate limit, WAF); never to the callee's pods.
             rules.push({ to: [_podsIn(f.gatewayNamespace, f.gatewayPodLabels)], ports: _tcp(80, 443) });
           }
           const pool = a.sandboxPool;
           if (pool && pool.tenant === a.tenant) {
             rules.push({ to: [{ podSelector: { matchLabels: { ...pool.podLabels } } }], ports: _tcp(pool.port) });
+            // SandboxClaims are created through the Kubernetes API: only sandbox users reach it.
+            const api = f.kubernetesApi ?? DEFAULT_KUBERNETES_API;
+            rules.push({ to: api.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: _tcp(api.port) });
           }
           return [...rules, ...cidrRules];
         } }),

@@ -1,6 +1,6 @@
 /** Props of {@link Agent} and of its parts, as plain data (the stack config reads the same shapes). */
 import type { SkillRef } from './agent-directory';
-import type { AgentMetrics, CanaryTraffic, ISandboxPool, ITenantNamespace, KedaTrigger } from './contracts';
+import type { AgentMetrics, AgentVisibility, CanaryTraffic, ISandboxPool, ITenantNamespace, KedaTrigger } from './contracts';
 import type { EgressCidr } from './_network-peers';
 import type { SkillCallSpec, SkillResilienceSpec } from './skill-resilience';
 
@@ -133,6 +133,21 @@ export interface AgentProps {
    * @default - none
    */
   readonly calls?: ReadonlyArray<string | SkillRef | SkillCallSpec>;
+  /**
+   * Who may call this agent's skills from other tenants: `tenant` (only its own tenant and
+   * `allowedCallers`), `platform` or `public` (agents of every tenant). @default 'tenant'
+   */
+  readonly visibility?: AgentVisibility;
+  /**
+   * Callers allowed besides the visibility: a tenant (`globex`) or one agent (`globex/researcher`).
+   * @default - none
+   */
+  readonly allowedCallers?: readonly string[];
+  /**
+   * Sensitive agents are callable only by the agents listed (`tenant/agent`) in `allowedCallers`,
+   * even from their own tenant; visibility is ignored. @default false
+   */
+  readonly sensitive?: boolean;
   /** Metrics endpoint. @default { port: 9090, path: '/metrics' } */
   readonly metrics?: AgentMetrics;
   /** @default - 1 to 3 replicas on CPU */

@@ -12,6 +12,24 @@ export function _chatPath(tenant: string, agent: string): string {
   return `/api/v1/agents/${tenant}/${agent}/chat`;
 }
 
+/** Internal A2A route path of an agent, the `url` of its stable AgentCard (agents, internal issuer). */
+export function _agentA2aPath(tenant: string, agent: string): string {
+  return `/api/v1/internal/a2a/${tenant}/${agent}`;
+}
+
+/** Internal A2A route path of one version of an agent, the `url` of a canary's AgentCard. */
+export function _versionA2aPath(tenant: string, agent: string, version: string): string {
+  return `/api/v1/internal/a2a/${tenant}/${agent}/versions/${version}`;
+}
+
+/** Header kagent's `proxy.url` adds with the original `<agent>.<namespace>` host of an agent tool. */
+export const KAGENT_PROXY_HOST_HEADER = 'x-kagent-host';
+
+/** The gateway's in-cluster URL (kagent `proxy.url`). */
+export function _gatewayInternalUrl(f: { readonly gatewayInternalUrl?: string; readonly gatewayNamespace: string; readonly clusterDomain: string }): string {
+  return f.gatewayInternalUrl ?? `http://higress-gateway.${f.gatewayNamespace}.svc.${f.clusterDomain}`;
+}
+
 /** Internal A2A route path of a skill (agents, internal issuer). */
 export function _skillPath(tenant: string, agent: string, skill: string): string {
   return `/api/v1/internal/a2a/${tenant}/${agent}/${skill}`;
@@ -35,7 +53,8 @@ export class AgentRoutes extends Construct {
     const f = t.platform;
     const reg = _tenantInternals(t);
     const traffic = this._canaryAnnotations();
-    const ingress = (iid: string, name: string, path: string, extraLabels: Record<string, string>, extra: Record<string, string>) => _emit(this, iid, {
+    const ingress = (iid: string, name: string, path: string, extraLabels: Record<string, string>, extra: Record<string, string>,
+      host = f.gatewayHost, pathType = 'Exact', routing: Record<string, string> = traffic) => _emit(this, iid, {
       apiVersion: 'networking.k8s.io/v1', kind: 'Ingress',
       metadata: _agentMeta(agent, name, {
         annotations: {
@@ -45,16 +64,16 @@ export class AgentRoutes extends Construct {
           'higress.io/proxy-next-upstream-tries': String(t.routeRetries),
           'higress.io/route-limit-rpm': String(t.requestsPerMinute),
           ...this._deploymentOrder(),
-          ...traffic,
+          ...routing,
           ...extra,
         },
       }),
       spec: {
         ingressClassName: f.ingressClass,
-        tls: [{ hosts: [f.gatewayHost], secretName: f.gatewayTlsSecret }],
+        ...(host === f.gatewayHost ? { tls: [{ hosts: [f.gatewayHost], secretName: f.gatewayTlsSecret }] } : {}),
         rules: [{
-          host: f.gatewayHost,
-          http: { paths: [{ path, pathType: 'Exact', backend: { service: { name: agent.workloadName, port: { number: A2A_PORT } } } }] },
+          host,
+          http: { paths: [{ path, pathType, backend: { service: { name: agent.workloadName, port: { number: A2A_PORT } } } }] },
         }],
       },
     }, { ...agent.labels, ...extraLabels });
@@ -66,6 +85,29 @@ export class AgentRoutes extends Construct {
       ingress(`route-a2a-${skill}`, agent.ingressNames.skills[skill], _skillPath(t.name, agent.name, skill), { [LABEL.skill]: skill }, this._skillAnnotations(skill));
       // Exactly the agents that declared a call to this skill (reverse edges of the directory).
       reg.addRoutes({ ingresses: [agent.ingressNames.skills[skill]], allow: () => t.directory.callersOf(agent.key, skill).map(a2aConsumer) });
+    }
+    // The AgentCard's url: the agent as a whole, for every agent that declared a call to any of its skills.
+    const callers = () => t.directory.callersOf(agent.key).map(a2aConsumer);
+    const pin: Record<string, string> = agent.track === 'canary' && !props.canaryTraffic?.header
+      ? { 'higress.io/canary-by-header': SKILL_VERSION_HEADER, 'higress.io/canary-by-header-value': agent.version }
+      : {};
+    ingress('route-a2a', agent.ingressNames.agent, _agentA2aPath(t.name, agent.name), {}, pin);
+    reg.addRoutes({ ingresses: [agent.ingressNames.agent], allow: callers });
+    if (agent.track === 'canary') {
+      // A canary's card names this version's own route: reachable as that version, whatever the split.
+      ingress('route-a2a-version', agent.ingressNames.version!, _versionA2aPath(t.name, agent.name, agent.version), {}, {}, f.gatewayHost, 'Exact', {});
+      reg.addRoutes({ ingresses: [agent.ingressNames.version!], allow: callers });
+    }
+    if (agent.kind === 'declarative' && agent.track === 'stable') {
+      // kagent agent tools of declarative callers, proxied to the gateway (kagent `proxy.url`).
+      const internalHost = new URL(_gatewayInternalUrl(f)).hostname;
+      ingress('route-kagent-a2a', agent.ingressNames.kagent!, '/', {}, {
+        [`higress.io/exact-match-header-${KAGENT_PROXY_HOST_HEADER}`]: `${agent.name}.${t.namespace}`,
+      }, internalHost, 'Prefix', {});
+      reg.addRoutes({
+        ingresses: [agent.ingressNames.kagent!],
+        allow: () => t.directory.callersOf(agent.key).filter((c) => t.directory.get(c)?.kind === 'declarative').map(a2aConsumer),
+      });
     }
   }
 

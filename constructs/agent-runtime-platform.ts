@@ -1,9 +1,12 @@
 import { Construct } from 'constructs';
-import { _emit } from './_api-object';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { _emitTyped } from './_typed-manifest';
 import { GatewayTracing, HigressConfig, HigressConfigProps } from './higress-config';
 import { LABEL } from './labels';
 import { NACOS_PORTS, NacosCluster, NacosClusterProps } from './nacos-cluster';
+import type { KubernetesApiEndpoint } from './contracts';
 import { PlatformFacts, PlatformTracingFacts } from './platform-facts';
+import { _checkMaxRetries } from './retry-bounds';
 import { RuntimeController, RuntimeControllerSettings } from './runtime-controller';
 import { SandboxRuntimeClasses, SandboxRuntimeClassesProps } from './sandbox-runtime-classes';
 
@@ -12,7 +15,7 @@ export const HIGRESS_GATEWAY_POD_LABELS = { app: 'higress-gateway' } as const;
 
 /** Gateway settings of the platform: the Higress configuration, less what the platform derives. */
 export interface PlatformGatewayProps extends Pick<HigressConfigProps,
-  'jwt' | 'tierRoutes' | 'redis' | 'ipAllow' | 'ipDeny' | 'waf' | 'promptProtection' | 'tracing' | 'mcpExportDomains'> {
+  'jwt' | 'tierRoutes' | 'redis' | 'ipAllow' | 'ipDeny' | 'waf' | 'promptProtection' | 'tracing' | 'mcpExportDomains' | 'pods'> {
   /** Rate-limit tiers tenants choose from. @default { standard: { requestsPerMinute: 600 } } */
   readonly rateLimitTiers?: HigressConfigProps['rateLimitTiers'];
   /** Nacos groups Higress discovers. @default ['DEFAULT_GROUP'] */
@@ -47,7 +50,17 @@ export interface AgentRuntimePlatformProps {
   /** Registries images may come from. @default [] (any registry, pinned tags only) */
   readonly allowedRegistries?: readonly string[];
   /** Prometheus pods allowed to scrape agents. @default { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } } */
-  readonly prometheus?: { readonly namespace: string; readonly podLabels?: Readonly<Record<string, string>> };
+  readonly prometheus?: {
+    readonly namespace: string;
+    readonly podLabels?: Readonly<Record<string, string>>;
+    /** Query API URL, for the KEDA triggers that wake agents scaled to zero. @default 'http://prometheus-operated.<namespace>.svc.<clusterDomain>:9090' */
+    readonly url?: string;
+  };
+  /**
+   * API server endpoints as pods reach them (`kubectl get endpoints kubernetes`); only agents that
+   * claim sandboxes may reach them. @default { cidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'], port: 6443 }
+   */
+  readonly kubernetesApi?: KubernetesApiEndpoint;
   /** Maximum upstream retries a skill or call may declare. @default 3 */
   readonly maxRetries?: number;
   /** The agent-runtime controller (live Nacos registry, agent tokens). @default - deployed with its defaults */
@@ -108,9 +121,7 @@ export class AgentRuntimePlatform extends Construct {
       throw new Error(`podSecurityVersion: "${psaVersion}" is not a pinned Kubernetes minor version; use e.g. "v1.33" (not "latest")`);
     }
     const clusterDomain = props.clusterDomain ?? 'cluster.local';
-    if (props.maxRetries !== undefined && (!Number.isInteger(props.maxRetries) || props.maxRetries < 0 || props.maxRetries > 10)) {
-      throw new Error(`maxRetries: ${props.maxRetries} is not allowed; use a whole number from 0 to 10 (each retry multiplies load on a failing agent)`);
-    }
+    if (props.maxRetries !== undefined) _checkMaxRetries(props.maxRetries, 'maxRetries');
     const ns = PLATFORM_NAMESPACES;
     const labels = { [LABEL.role]: 'platform', [LABEL.partOf]: 'agent-runtime' };
 
@@ -120,8 +131,8 @@ export class AgentRuntimePlatform extends Construct {
     this.namespace(ns.gateway, 'baseline', psaVersion, labels);
 
     for (const [key, pc] of Object.entries(PRIORITY_CLASSES)) {
-      _emit(this, `priority-${key}`, {
-        apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: pc.name },
+      _emitTyped(this, `priority-${key}`, k8s.KubePriorityClass.GVK, k8s.toJson_KubePriorityClassProps, {
+        metadata: { name: pc.name },
         value: pc.value,
         globalDefault: false,
         // Sandboxes wait for room instead of evicting others.
@@ -157,6 +168,7 @@ export class AgentRuntimePlatform extends Construct {
       promptProtection: props.gateway.promptProtection,
       tracing: props.gateway.tracing,
       mcpExportDomains: props.gateway.mcpExportDomains,
+      pods: props.gateway.pods,
     });
 
     this.runtimeClasses = new SandboxRuntimeClasses(this, 'runtime-classes', props.runtimeClasses);
@@ -170,6 +182,7 @@ export class AgentRuntimePlatform extends Construct {
         internalIssuer: props.gateway.jwt.internal.issuer,
         priorityClassName: PRIORITY_CLASSES.platform.name,
         prometheus: props.prometheus,
+        kubernetesApi: props.kubernetesApi,
       });
     }
 
@@ -195,7 +208,12 @@ export class AgentRuntimePlatform extends Construct {
       podSecurityVersion: psaVersion,
       allowedRegistries: [...(props.allowedRegistries ?? [])],
       ...(props.gateway.tracing ? { tracing: _tracingFacts(props.gateway.tracing, clusterDomain) } : {}),
-      ...(props.prometheus ? { prometheus: { namespace: props.prometheus.namespace, ...(props.prometheus.podLabels ? { podLabels: { ...props.prometheus.podLabels } } : {}) } } : {}),
+      ...(props.prometheus ? { prometheus: {
+        namespace: props.prometheus.namespace,
+        ...(props.prometheus.podLabels ? { podLabels: { ...props.prometheus.podLabels } } : {}),
+        ...(props.prometheus.url ? { url: props.prometheus.url } : {}),
+      } } : {}),
+      ...(props.kubernetesApi ? { kubernetesApi: { cidrs: [...props.kubernetesApi.cidrs], port: props.kubernetesApi.port } } : {}),
       ...(props.gateway.istioApi ? { istioApi: true } : {}),
       ...(props.gateway.redis ? { redis: { ...props.gateway.redis } } : {}),
       ...(props.maxRetries !== undefined ? { maxRetries: props.maxRetries } : {}),
@@ -204,8 +222,7 @@ export class AgentRuntimePlatform extends Construct {
   }
 
   private namespace(name: string, level: 'restricted' | 'baseline', version: string, labels: Record<string, string>): void {
-    _emit(this, `namespace-${name}`, {
-      apiVersion: 'v1', kind: 'Namespace',
+    _emitTyped(this, `namespace-${name}`, k8s.KubeNamespace.GVK, k8s.toJson_KubeNamespaceProps, {
       metadata: {
         name,
         labels: {
@@ -228,16 +245,15 @@ export class AgentRuntimePlatform extends Construct {
   private networkPolicies(labels: Record<string, string>): void {
     const ns = PLATFORM_NAMESPACES;
     const nacosPods = { matchLabels: { ...this.nacos.podLabels } };
-    const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: 'TCP', port }));
-    const inNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } });
-    const dns = {
+    const port = (protocol: 'TCP' | 'UDP', n: number): k8s.NetworkPolicyPort => ({ protocol, port: k8s.IntOrString.fromNumber(n) });
+    const tcp = (...ports: number[]) => ports.map((n) => port('TCP', n));
+    const inNamespace = (name: string): k8s.NetworkPolicyPeer => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } });
+    const dns: k8s.NetworkPolicyEgressRule = {
       to: [{ ...inNamespace('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-      ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+      ports: [port('UDP', 53), port('TCP', 53)],
     };
-    const policy = (id: string, namespace: string, name: string, spec: Record<string, unknown>) =>
-      _emit(this, `netpol-${id}`, {
-        apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec,
-      }, labels);
+    const policy = (id: string, namespace: string, name: string, spec: k8s.NetworkPolicySpec) =>
+      _emitTyped(this, `netpol-${id}`, k8s.KubeNetworkPolicy.GVK, k8s.toJson_KubeNetworkPolicyProps, { metadata: { name, namespace }, spec }, labels);
 
     for (const namespace of [ns.platform, ns.registry]) {
       policy(`${namespace}-default-deny`, namespace, 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });

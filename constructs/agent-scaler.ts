@@ -2,7 +2,49 @@ import { Construct } from 'constructs';
 import { _emit } from './_api-object';
 import { _agentMeta } from './_agent-meta';
 import type { AgentScaling } from './agent-props';
-import type { IAgentTrack } from './contracts';
+import { A2A_PORT, IAgentTrack, KedaTrigger } from './contracts';
+import { METRICS } from './observability/metric-names';
+
+/** How often KEDA asks the trigger while the agent sleeps, seconds (bounds a first request's wait). */
+export const WAKE_POLLING_SECONDS = 5;
+
+/**
+ * The wake-up trigger of an agent scaled to zero: the gateway's upstream metrics of the agent's
+ * Service (Envoy cluster `outbound|8080||<svc>`), which exist while the agent has no pods. A request
+ * arriving at zero pods is answered 503 by the gateway and counted in `upstream_cx_none_healthy`,
+ * which activates KEDA (activationThreshold 0); served requests (`upstream_rq_total`) keep it up.
+ */
+export function _gatewayWakeTrigger(agent: IAgentTrack): KedaTrigger {
+  const f = agent.tenant.platform;
+  const cluster = `outbound|${A2A_PORT}||${agent.workloadName}.${agent.tenant.namespace}.svc.${f.clusterDomain}`;
+  const rate = (m: string) => `(sum(rate(${m}{cluster_name="${cluster}"}[1m])) or vector(0))`;
+  const prom = f.prometheus?.namespace ?? 'monitoring';
+  return {
+    type: 'prometheus',
+    metadata: {
+      serverAddress: f.prometheus?.url ?? `http://prometheus-operated.${prom}.svc.${f.clusterDomain}:9090`,
+      query: `${rate('envoy_cluster_upstream_rq_total')} + ${rate('envoy_cluster_upstream_cx_none_healthy')}`,
+      threshold: '5',
+      activationThreshold: '0',
+    },
+  };
+}
+
+// Metrics only the agent's own pods export: at zero pods they do not exist, so they never wake it.
+const OWN_POD_METRICS = Object.values(METRICS).filter((m) => m.source === 'agent').map((m) => m.name);
+
+/** Checks that a `minReplicas: 0` trigger can fire while the agent has no pods. */
+export function _checkWakeTrigger(trigger: KedaTrigger, where: string): void {
+  const fix = 'remove scaling.trigger to use the gateway\'s upstream metrics of the agent\'s route (the default), or name a signal that exists without pods (a queue length, the gateway\'s envoy_cluster_* metrics)';
+  if (['cpu', 'memory'].includes(trigger.type)) {
+    throw new Error(`${where}: scaling.trigger type "${trigger.type}" measures the agent's own pods and can never wake it from 0 replicas; ${fix}`);
+  }
+  const query = trigger.metadata.query ?? '';
+  const own = OWN_POD_METRICS.find((m) => new RegExp(`\\b${m}(_bucket|_sum|_count)?\\b`).test(query));
+  if (own) {
+    throw new Error(`${where}: scaling.trigger query uses "${own}", which only the agent's own pods export; at 0 replicas it does not exist and the agent never wakes; ${fix}`);
+  }
+}
 
 /**
  * Replicas of an agent track: an HPA on CPU from 1 replica, a KEDA ScaledObject from 0, and a
@@ -14,6 +56,7 @@ export class AgentScaler extends Construct {
     const meta = (name: string) => _agentMeta(agent, name);
     const target = { apiVersion: 'apps/v1', kind: 'Deployment', name: agent.workloadName };
     if (agent.minReplicas === 0) {
+      const trigger = s.trigger ?? _gatewayWakeTrigger(agent);
       _emit(this, 'scaled-object', {
         apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject',
         metadata: meta(agent.workloadName),
@@ -22,10 +65,11 @@ export class AgentScaler extends Construct {
           minReplicaCount: 0,
           maxReplicaCount: agent.maxReplicas,
           cooldownPeriod: s.cooldownSeconds ?? 300,
+          pollingInterval: WAKE_POLLING_SECONDS,
           triggers: [{
-            type: s.trigger!.type,
-            metadata: { ...s.trigger!.metadata },
-            ...(s.trigger!.authenticationRef ? { authenticationRef: { name: s.trigger!.authenticationRef } } : {}),
+            type: trigger.type,
+            metadata: { ...trigger.metadata },
+            ...(trigger.authenticationRef ? { authenticationRef: { name: trigger.authenticationRef } } : {}),
           }],
         },
       }, agent.labels);

@@ -1,3 +1,4 @@
+import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { _emit } from './_api-object';
 import { _agentMeta } from './_agent-meta';
@@ -5,9 +6,10 @@ import { _parseQuantity } from './_quantity';
 import { _isDnsLabel, _restrictedContainerSecurityContext, _restrictedPodSecurityContext } from './_security';
 import { formatSkillRef } from './agent-directory';
 import type { AgentResources, AgentSkillSpec, ByoAgentSpec, DeclarativeAgentSpec, ModelSpec } from './agent-props';
-import { A2A_PORT, IAgentTrack } from './contracts';
+import { _a2aCalls } from './a2a-calls';
+import { A2A_PORT, a2aTokenContract, IAgentTrack } from './contracts';
 import { ANNOTATION } from './labels';
-import { A2A_CALLS_ENV, SKILL_VERSION_HEADER } from './skill-resilience';
+import { A2A_CALLS_ENV } from './skill-resilience';
 
 /** Requests and limits of one replica: as written (for the pod spec) and parsed (for the quota). */
 export interface _ResolvedResources {
@@ -89,8 +91,7 @@ export class AgentWorkload extends Construct {
 
   /**
    * Environment the platform sets on the agent container: OpenTelemetry export (when the
-   * platform traces) and the caller's call settings (when a call pins a version or sets a
-   * timeout or retries), as JSON in `A2A_CALLS`.
+   * platform traces) and, on callers, every declared call as JSON in `A2A_CALLS`.
    */
   private _platformEnv(): Record<string, string> {
     const env: Record<string, string> = {};
@@ -107,19 +108,49 @@ export class AgentWorkload extends Construct {
         `agentruntime.tenant=${this.agent.tenant.name}`, `agentruntime.agent=${this.agent.name}`, `agentruntime.track=${this.agent.track}`,
       ].join(',');
     }
-    const tuned = this.agent.callSpecs.filter((c) => c.version || c.timeoutSeconds !== undefined || c.retries !== undefined);
-    if (tuned.length) {
-      const host = this.agent.tenant.platform.gatewayHost;
-      env[A2A_CALLS_ENV] = JSON.stringify(tuned.map((c) => ({
-        ref: `${c.tenant}/${c.agent}#${c.skill}`,
-        url: `https://${host}/api/v1/internal/a2a/${c.tenant}/${c.agent}/${c.skill}`,
-        ...(c.version ? { headers: { [SKILL_VERSION_HEADER]: c.version } } : {}),
-        ...(c.fallbackVersion ? { fallbackHeaders: { [SKILL_VERSION_HEADER]: c.fallbackVersion } } : {}),
-        ...(c.timeoutSeconds !== undefined ? { timeoutSeconds: c.timeoutSeconds } : {}),
-        ...(c.retries !== undefined ? { retries: c.retries } : {}),
-      })));
-    }
+    // Every caller gets its calls (URL, skill, pin, timeout, retries, fallback, token file): see a2a-calls.ts.
+    if (this.agent.callSpecs.length) env[A2A_CALLS_ENV] = JSON.stringify(_a2aCalls(this.agent));
     return env;
+  }
+
+  /**
+   * The caller's internal JWT, from the Secret the identity controller writes (see
+   * `A2aTokenContract`); optional so pods start before the first token is issued.
+   */
+  private _tokenVolume(): { volumes: unknown[]; mounts: unknown[] } {
+    if (this.agent.calls.length === 0) return { volumes: [], mounts: [] };
+    const c = a2aTokenContract(this.agent.name);
+    return {
+      volumes: [{ name: 'a2a-token', secret: { secretName: c.secretName, optional: true, items: [{ key: c.tokenKey, path: 'token' }] } }],
+      mounts: [{ name: 'a2a-token', mountPath: c.mountPath, readOnly: true }],
+    };
+  }
+
+  /**
+   * Declared calls as kagent agent tools, one per callee agent. kagent sends them to
+   * `http://<callee>.<namespace>:8080`, rewritten by its `proxy.url` to the gateway with the header
+   * `x-kagent-host: <callee>.<namespace>`, where a JWT-checked route admits the declared callers
+   * (AgentRoutes); the Authorization header comes from the caller's token Secret.
+   */
+  private _agentTools(): unknown[] {
+    const token = a2aTokenContract(this.agent.name);
+    const callees = [...new Set(this.agent.calls.map((c) => `${c.tenant}/${c.agent}`))];
+    return callees.map((k) => {
+      const [namespace, name] = k.split('/');
+      return {
+        type: 'Agent',
+        agent: { apiGroup: 'kagent.dev', kind: 'Agent', name, namespace },
+        headersFrom: [{ name: 'Authorization', valueFrom: { type: 'Secret', name: token.secretName, key: token.authorizationKey } }],
+      };
+    });
+  }
+
+  /** Replicas of a track spread over nodes and zones (soft: a single-zone cluster still schedules). */
+  private _topologySpread(): unknown[] {
+    if (this.agent.maxReplicas < 2) return [];
+    return ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'].map((topologyKey) => ({
+      maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { ...this.agent.podLabels } },
+    }));
   }
 
   /** Pod annotations: where the metrics are (read by the agent PodMonitor). */
@@ -133,6 +164,8 @@ export class AgentWorkload extends Construct {
     const tokenVolume = pool ? [{ name: 'api-token', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600 } }] } }] : [];
     const tokenMount = pool ? [{ name: 'api-token', mountPath: '/var/run/secrets/agentruntime', readOnly: true }] : [];
     const platformEnv = this._platformEnv();
+    const a2aToken = this._tokenVolume();
+    const spread = this._topologySpread();
     for (const name of Object.keys(byo.env ?? {})) {
       if (name in platformEnv) {
         throw new Error(`agent ${this.agent.node.path}: byo.env.${name} is set by the platform (tracing and call settings); remove it from byo.env`);
@@ -165,9 +198,10 @@ export class AgentWorkload extends Construct {
               securityContext: _restrictedContainerSecurityContext(),
               readinessProbe: { httpGet: { path: byo.readinessPath ?? '/.well-known/agent-card.json', port: 'a2a' }, periodSeconds: 10 },
               livenessProbe: { tcpSocket: { port: 'a2a' }, initialDelaySeconds: 10, periodSeconds: 20 },
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...tokenMount],
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...tokenMount, ...a2aToken.mounts],
             }],
-            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }, ...tokenVolume],
+            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }, ...tokenVolume, ...a2aToken.volumes],
+            ...(spread.length ? { topologySpreadConstraints: spread } : {}),
           },
         },
       },
@@ -189,6 +223,8 @@ export class AgentWorkload extends Construct {
       throw new Error(`${where}: set exactly one of declarative.systemMessage (inline) and declarative.systemMessageFrom ({ configMap, key }); got ${d.systemMessage ? 'both' : 'neither'}`);
     }
     const modelName = `${this.agent.workloadName}-model`;
+    const a2aToken = this._tokenVolume();
+    const spread = this._topologySpread();
     this._modelConfig(modelName, d.model, where);
     const tools = (d.mcpServers ?? []).map((m, i) => {
       if (!_isDnsLabel(m.name)) {
@@ -228,7 +264,7 @@ export class AgentWorkload extends Construct {
           ...(d.systemMessage
             ? { systemMessage: d.systemMessage }
             : { systemMessageFrom: { type: 'ConfigMap', name: d.systemMessageFrom!.configMap, key: d.systemMessageFrom!.key } }),
-          ...(tools.length ? { tools } : {}),
+          ...(tools.length + this._agentTools().length ? { tools: [...tools, ...this._agentTools()] } : {}),
           a2aConfig: {
             skills: skills.map((s) => ({ id: s.id, name: s.name, description: s.description, tags: [...s.tags], ...(s.examples ? { examples: [...s.examples] } : {}) })),
           },
@@ -243,10 +279,19 @@ export class AgentWorkload extends Construct {
             resources: resources.spec,
             podSecurityContext: _restrictedPodSecurityContext(),
             securityContext: _restrictedContainerSecurityContext(),
-            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }],
-            volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }, ...a2aToken.volumes],
+            volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...a2aToken.mounts],
+            ...(spread.length ? { affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: spread.map((c: any, i) => ({
+              weight: 100 - i * 50, podAffinityTerm: { topologyKey: c.topologyKey, labelSelector: c.labelSelector },
+            })) } } } : {}),
           },
         },
+        // Agents of other tenants reference this one as a kagent tool (kagent's default is "Same").
+        allowedNamespaces: Lazy.any({ produce: () => {
+          const own = this.agent.tenant.namespace;
+          const from = [...new Set(this.agent.tenant.directory.callersOf(this.agent.key).map((c) => c.split('/')[0]))].filter((ns) => ns !== own).sort();
+          return from.length ? { from: 'Selector', selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: from }] } } : undefined;
+        } }),
       },
     }, this.agent.labels);
   }

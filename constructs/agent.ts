@@ -1,8 +1,4 @@
-import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { _emit } from './_api-object';
-import { _agentMeta } from './_agent-meta';
-import { _podsIn, _tcp } from './_network-peers';
 import { _assertPinnedImage, _isDnsLabel } from './_security';
 import { _tenantInternals } from './_tenant-internals';
 import { _emitAgentCardConfigMap, AgentCard, agentCard } from './agent-card';
@@ -10,11 +6,11 @@ import { agentKey, formatSkillRef, SkillRef } from './agent-directory';
 import { AgentNetwork } from './agent-network';
 import type { AgentProps, AgentSkillSpec } from './agent-props';
 import { AgentResilience } from './agent-resilience';
-import { _chatPath, _skillPath, AgentRoutes } from './agent-routes';
-import { AgentScaler } from './agent-scaler';
+import { _agentA2aPath, _chatPath, _skillPath, _versionA2aPath, AgentRoutes } from './agent-routes';
+import { _checkWakeTrigger, AgentScaler } from './agent-scaler';
 import { _agentResources, AgentWorkload } from './agent-workload';
 import {
-  A2A_PORT, AGENT_METRICS_PORT, AgentMetrics, BYO_COMPONENT, CanaryTraffic, DECLARATIVE_COMPONENT, IAgentTrack, ISandboxPool,
+  A2A_PORT, AGENT_METRICS_PORT, AgentIngressNames, AgentMetrics, AgentVisibility, BYO_COMPONENT, CanaryTraffic, DECLARATIVE_COMPONENT, IAgentTrack, ISandboxPool,
   ITenantNamespace,
 } from './contracts';
 import { LABEL } from './labels';
@@ -71,7 +67,8 @@ export class Agent extends Construct implements IAgentTrack {
   /** Metrics port and path. */
   public readonly metrics: Required<AgentMetrics>;
   /** Names of the Ingresses: chat route and one per skill. */
-  public readonly ingressNames: { readonly chat: string; readonly skills: Readonly<Record<string, string>> };
+  /** Names of the Ingresses: chat, the agent's and each skill's internal route, and more (see AgentIngressNames). */
+  public readonly ingressNames: AgentIngressNames;
   public readonly sandboxPool?: ISandboxPool;
   /** What runs this track (ServiceAccount, kagent Agent or Deployment + Service). */
   public readonly workload: AgentWorkload;
@@ -82,9 +79,15 @@ export class Agent extends Construct implements IAgentTrack {
   /** Egress NetworkPolicy and sandbox-claim RBAC. */
   public readonly network: AgentNetwork;
 
+  /** Who may call this agent from other tenants. */
+  public readonly visibility: AgentVisibility;
+  /** Tenants and agents allowed besides the visibility. */
+  public readonly allowedCallers: readonly string[];
+  /** Callable only by the agents listed in allowedCallers. */
+  public readonly sensitive: boolean;
+
   private readonly skillIds: readonly string[];
   private readonly canaryTraffic?: CanaryTraffic;
-  private a2aIngress?: ApiObject;
   private readonly fallbacks: Readonly<Record<string, _ResolvedFallback>>;
 
   constructor(scope: Construct, id: string, props: AgentProps) {
@@ -109,6 +112,17 @@ export class Agent extends Construct implements IAgentTrack {
       throw new Error(`${where}: set exactly one of "declarative" (kagent) and "byo" (your image); got ${props.declarative ? 'both' : 'neither'}`);
     }
     this.kind = props.declarative ? 'declarative' : 'byo';
+    this.visibility = props.visibility ?? 'tenant';
+    if (!['tenant', 'platform', 'public'].includes(this.visibility)) {
+      throw new Error(`${where}: visibility "${this.visibility}" is not one of "tenant", "platform", "public"`);
+    }
+    this.allowedCallers = props.allowedCallers ?? [];
+    this.allowedCallers.forEach((c, i) => {
+      if (!/^[a-z0-9-]+(\/[a-z0-9-]+)?$/.test(c)) {
+        throw new Error(`${where}: allowedCallers[${i}] "${c}" is neither a tenant ("globex") nor an agent ("globex/researcher")`);
+      }
+    });
+    this.sensitive = props.sensitive ?? false;
     this.canaryTraffic = props.canaryTraffic;
     this.workloadName = this.track === 'canary' ? `${props.name}-canary` : props.name;
     this.serviceAccountName = props.name;
@@ -151,9 +165,7 @@ export class Agent extends Construct implements IAgentTrack {
     if (!Number.isInteger(this.maxReplicas) || this.maxReplicas < Math.max(1, this.minReplicas)) {
       throw new Error(`${where}: scaling.maxReplicas ${this.maxReplicas} is below minReplicas ${this.minReplicas} (or 1); use at least ${Math.max(1, this.minReplicas)}`);
     }
-    if (this.minReplicas === 0 && !scaling.trigger) {
-      throw new Error(`${where}: scaling.minReplicas is 0 but no scaling.trigger is set; KEDA needs a trigger to wake the agent, e.g. { type: 'prometheus', metadata: { serverAddress, query, threshold } }`);
-    }
+    if (this.minReplicas === 0 && scaling.trigger) _checkWakeTrigger(scaling.trigger, where);
 
     this.labels = t.labelsFor('agent', props.name, { [LABEL.agent]: props.name, [LABEL.version]: this.version, [LABEL.track]: this.track });
     this.podLabels = { [LABEL.tenant]: t.name, [LABEL.agent]: props.name, [LABEL.track]: this.track };
@@ -161,14 +173,18 @@ export class Agent extends Construct implements IAgentTrack {
 
     this.ingressNames = {
       chat: `${this.workloadName}-chat`,
+      agent: `${this.workloadName}-a2a`,
       skills: Object.fromEntries(this.skillIds.map((s) => [s, `${this.workloadName}-a2a-${s}`])),
+      ...(this.track === 'canary' ? { version: `${this.workloadName}-card` } : {}),
+      ...(this.kind === 'declarative' && this.track === 'stable' ? { kagent: `${this.workloadName}-kagent-a2a` } : {}),
     };
     const base = `https://${t.platform.gatewayHost}`;
     this.card = agentCard({
       name: props.name,
       description: props.description ?? `${props.name} agent`,
       version: this.version,
-      url: `${base}${this._chatPath()}`,
+      // An A2A client calls the card's url with its internal token (chat is for end users).
+      url: `${base}${this.track === 'canary' ? _versionA2aPath(t.name, this.name, this.version) : _agentA2aPath(t.name, this.name)}`,
       skills: props.skills.map((s) => ({ id: s.id, name: s.name, description: s.description, tags: s.tags, ...(s.examples ? { examples: s.examples } : {}) })),
       streaming: props.streaming,
       path: where,
@@ -194,8 +210,8 @@ export class Agent extends Construct implements IAgentTrack {
       setAsLatest: this.track === 'stable',
       labels: this.labels,
     });
-    // The Secret the agent-runtime controller writes this track's identity token into.
-    if (t.platform.runtimeController) _emitAgentTokenSecret(this, { namespace: t.namespace, agent: props.name, track: this.track, labels: this.labels });
+    // The Secret the agent-runtime controller writes the agent's identity token into (the stable track owns it).
+    if (t.platform.runtimeController && this.track === 'stable') _emitAgentTokenSecret(this, { namespace: t.namespace, agent: props.name, labels: this.labels });
 
     // Stable owns the directory entry and the callee side of A2A calls; canary shares both.
     if (this.track === 'stable') {
@@ -208,8 +224,8 @@ export class Agent extends Construct implements IAgentTrack {
         podLabels: { [LABEL.tenant]: t.name, [LABEL.agent]: props.name },
         skills: this.card.skills.map((s) => ({ id: s.id, name: s.name, description: s.description, tags: s.tags })),
         version: this.version,
+        kind: this.kind,
       }, this);
-      t.directory.onCall(this.key, () => this._ensureA2aIngress());
     }
     if (this.track === 'canary') _registerCanaryVersion(t.directory, this.key, this.version);
     for (const ref of this.calls) t.directory.addCall(this.key, ref);
@@ -289,28 +305,35 @@ export class Agent extends Construct implements IAgentTrack {
     return ids;
   }
 
-  private _ensureA2aIngress(): void {
-    if (this.a2aIngress) return;
-    const d = this.tenant.directory;
-    this.a2aIngress = _emit(this, 'a2a-ingress-policy', {
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
-      metadata: _agentMeta(this, `${this.name}-a2a-ingress`),
-      spec: {
-        // Both tracks of this agent; exactly the declared callers' pods.
-        podSelector: { matchLabels: { [LABEL.tenant]: this.tenant.name, [LABEL.agent]: this.name } },
-        policyTypes: ['Ingress'],
-        ingress: Lazy.any({ produce: () => {
-          const from = d.callersOf(this.key).map((c) => d.get(c)).filter((e) => e !== undefined)
-            .map((e) => _podsIn(e!.namespace, e!.podLabels));
-          return from.length ? [{ from, ports: _tcp(A2A_PORT) }] : [];
-        } }),
-      },
-    }, this.labels);
+  /** Why `caller` (`tenant/agent`) may not call this agent, or undefined when it may (callee consent). */
+  private _refusal(caller: string): string | undefined {
+    const callerTenant = caller.split('/')[0];
+    if (this.sensitive) {
+      if (this.allowedCallers.includes(caller)) return undefined;
+      return `"${this.key}" is sensitive and callable only by the agents in its allowedCallers (${this.allowedCallers.filter((c) => c.includes('/')).map((c) => `"${c}"`).join(', ') || 'none'}); add "${caller}" to allowedCallers of "${this.key}", or remove the call from "${caller}"`;
+    }
+    if (callerTenant === this.tenant.name || this.visibility !== 'tenant') return undefined;
+    if (this.allowedCallers.includes(callerTenant) || this.allowedCallers.includes(caller)) return undefined;
+    return `"${this.key}" has visibility "tenant" and does not allow tenant "${callerTenant}"; add "${caller}" (or "${callerTenant}") to allowedCallers of "${this.key}", set its visibility to "platform", or remove the call from "${caller}"`;
   }
 
   private _validate(): string[] {
     const errors: string[] = [];
     const d = this.tenant.directory;
+    if (this.track === 'stable') {
+      for (const caller of d.callersOf(this.key)) {
+        const why = this._refusal(caller);
+        if (why) errors.push(`agent "${caller}" calls "${this.key}" without its consent: ${why}`);
+      }
+    }
+    if (this.kind === 'declarative') {
+      for (const c of this.calls) {
+        const callee = d.get(agentKey(c.tenant, c.agent));
+        if (callee?.kind === 'byo') {
+          errors.push(`agent "${this.key}" (declarative) calls "${agentKey(c.tenant, c.agent)}#${c.skill}", a BYO agent; kagent 0.9 builds agent tools only for kagent Agents, so the call could not be made. Make "${agentKey(c.tenant, c.agent)}" declarative, or "${this.key}" a BYO agent (which calls through A2A_CALLS)`);
+        }
+      }
+    }
     this.callSpecs.forEach((c, i) => {
       const r = d.resolve(c);
       if ('error' in r) {

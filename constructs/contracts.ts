@@ -150,6 +150,20 @@ export interface ISandboxPool {
   _addUser(agent: IAgentTrack): void;
 }
 
+/** Names of an agent track's Ingresses. */
+export interface AgentIngressNames {
+  /** Public chat route (end users). */
+  readonly chat: string;
+  /** Internal route of the whole agent (its AgentCard `url`). */
+  readonly agent: string;
+  /** Internal route of each skill. */
+  readonly skills: Readonly<Record<string, string>>;
+  /** Canary only: the route of this version (the canary card's `url`). */
+  readonly version?: string;
+  /** Declarative stable track only: the route of kagent agent tools (kagent `proxy.url`). */
+  readonly kagent?: string;
+}
+
 /** One track (stable or canary) of an agent, as its child constructs and sandbox pools see it. */
 export interface IAgentTrack extends IConstruct {
   readonly tenant: ITenantNamespace;
@@ -172,6 +186,58 @@ export interface IAgentTrack extends IConstruct {
   readonly calls: readonly SkillRef[];
   readonly callSpecs: readonly SkillCallSpec[];
   readonly metrics: Required<AgentMetrics>;
-  readonly ingressNames: { readonly chat: string; readonly skills: Readonly<Record<string, string>> };
+  readonly ingressNames: AgentIngressNames;
   readonly sandboxPool?: ISandboxPool;
+}
+
+/**
+ * The A2A token contract between the platform's identity controller and every calling agent:
+ * the controller writes the internal JWT of an agent (`iss` = `<internalIssuer>/<tenant>/<agent>`)
+ * into the Secret `<agent>-a2a-token` of the agent's namespace, and the agent reads it from the file
+ * {@link A2A_TOKEN_PATH}. Both tracks of a canary share the Secret, as they share the identity.
+ */
+export interface A2aTokenContract {
+  /** Secret name in the agent's namespace. */
+  readonly secretName: string;
+  /** Key holding the raw JWT (mounted as the token file). */
+  readonly tokenKey: string;
+  /** Key holding `Bearer <jwt>` (sent by kagent as the Authorization header of agent tools). */
+  readonly authorizationKey: string;
+  /** Directory the Secret is mounted at, read-only. */
+  readonly mountPath: string;
+  /** Path of the token file. */
+  readonly tokenPath: string;
+}
+
+/** Mount directory of the A2A token Secret in agent containers. */
+export const A2A_TOKEN_DIR = '/var/run/agentruntime.io/a2a';
+
+/** File holding the agent's internal JWT (refreshed in place by the kubelet when the Secret changes). */
+export const A2A_TOKEN_PATH = `${A2A_TOKEN_DIR}/token`;
+
+/** The token contract of agent `agent` (both tracks). */
+export function a2aTokenContract(agent: string): A2aTokenContract {
+  return { secretName: `${agent}-a2a-token`, tokenKey: 'token', authorizationKey: 'authorization', mountPath: A2A_TOKEN_DIR, tokenPath: A2A_TOKEN_PATH };
+}
+
+/** Issuer of the internal JWT of `tenant/agent` (the jwt-auth consumer of that caller). */
+export function a2aIssuer(internalIssuer: string, caller: string): string {
+  return `${internalIssuer}/${caller}`;
+}
+
+/**
+ * Who may call an agent's skills from other tenants (callee consent). Same-tenant callers are
+ * always allowed unless the agent is `sensitive`.
+ * - `tenant`: only agents of the same tenant, plus `allowedCallers`;
+ * - `platform` and `public`: agents of every tenant of the platform (`public` also says the card
+ *   may be listed to end users; for agent-to-agent calls the two are the same).
+ */
+export type AgentVisibility = 'tenant' | 'platform' | 'public';
+
+/** Kubernetes API endpoints that agents claiming sandboxes reach (egress NetworkPolicy). */
+export interface KubernetesApiEndpoint {
+  /** CIDRs of the API server endpoints as pods reach them (`kubectl get endpoints kubernetes`). */
+  readonly cidrs: readonly string[];
+  /** Port of the endpoints (6443 on kubeadm-style clusters, 443 on most managed ones). */
+  readonly port: number;
 }

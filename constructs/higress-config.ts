@@ -45,6 +45,20 @@ export interface GatewayTracing {
   readonly sampling: number;
 }
 
+/** Size and availability of the gateway pods (Helm values `higress-core.gateway.*`). */
+export interface GatewayPods {
+  /** Gateway replicas (without autoscaling). @default 2 (the chart's) */
+  readonly replicas?: number;
+  /** CPU per gateway pod, request = limit (Envoy is latency-sensitive). @default '2' (the chart's) */
+  readonly cpu?: string;
+  /** Memory per gateway pod, request = limit. @default '2Gi' (the chart's) */
+  readonly memory?: string;
+  /** HPA of the gateway on CPU. @default - none: fixed `replicas` */
+  readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number; /** @default 80 */ readonly targetCpuUtilization?: number };
+  /** PodDisruptionBudget (minAvailable 1) of the gateway. @default true when more than one replica */
+  readonly podDisruptionBudget?: boolean;
+}
+
 /** Props of {@link HigressConfig}. */
 export interface HigressConfigProps {
   /** Higress system namespace: the only place McpBridge and WasmPlugins are read. @default 'higress-system' */
@@ -84,6 +98,8 @@ export interface HigressConfigProps {
   readonly promptProtection?: PromptProtection;
   /** @default - tracing off */
   readonly tracing?: GatewayTracing;
+  /** Gateway pods: replicas, resources, HPA, PDB. @default - the chart's (2 replicas, 2 CPU, 2Gi) */
+  readonly pods?: GatewayPods;
   /** Expose Nacos MCP servers through the gateway on these domains, behind the internal JWT. @default - not exposed */
   readonly mcpExportDomains?: readonly string[];
   /** @default HIGRESS_PLUGIN_REGISTRY */
@@ -219,7 +235,9 @@ export class HigressConfig extends Construct {
 
     const tracing = props.tracing;
     this.helmValues = {
+      ...(props.pods ? _gatewayPodValues(props.pods) : {}),
       'higress-core': {
+        ...(props.pods ? _gatewayPodValues(props.pods)['higress-core'] : {}),
         tracing: tracing
           ? {
             enable: true,
@@ -280,4 +298,28 @@ export class HigressConfig extends Construct {
       },
     }, labels);
   }
+}
+
+/** Helm values of the gateway pods; only what is set (the chart's defaults otherwise). */
+export function _gatewayPodValues(p: GatewayPods): { 'higress-core': Record<string, unknown>; global?: Record<string, unknown> } {
+  const where = 'gateway.pods';
+  const replicas = p.replicas ?? 2;
+  if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`${where}.replicas ${p.replicas} is not allowed; use a whole number >= 1 (3 in production)`);
+  const a = p.autoscaling;
+  if (a && !(Number.isInteger(a.minReplicas) && a.minReplicas >= 1 && Number.isInteger(a.maxReplicas) && a.maxReplicas >= a.minReplicas)) {
+    throw new Error(`${where}.autoscaling: minReplicas ${a.minReplicas} / maxReplicas ${a.maxReplicas} are not allowed; use 1 <= minReplicas <= maxReplicas`);
+  }
+  const size = { ...(p.cpu ? { cpu: p.cpu } : {}), ...(p.memory ? { memory: p.memory } : {}) };
+  const pdb = p.podDisruptionBudget ?? Math.max(replicas, a?.minReplicas ?? 0) > 1;
+  return {
+    'higress-core': {
+      gateway: {
+        ...(p.replicas !== undefined ? { replicas: p.replicas } : {}),
+        ...(Object.keys(size).length ? { resources: { requests: { ...size }, limits: { ...size } } } : {}),
+        ...(a ? { autoscaling: { enabled: true, minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, targetCPUUtilizationPercentage: a.targetCpuUtilization ?? 80 } } : {}),
+      },
+    },
+    // Higress templates its gateway PDB from the Istio-style global switch.
+    global: { defaultPodDisruptionBudget: { enabled: pdb } },
+  };
 }

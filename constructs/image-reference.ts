@@ -51,7 +51,7 @@ export function isPinnedImage(ref: ImageReference): boolean {
  * path prefix (`ghcr.io/acme`), matched at a path boundary, so `ghcr.io/acme` allows
  * `ghcr.io/acme/agent` and not `ghcr.io/acmecorp/agent`. `nacos` means `docker.io/nacos`.
  */
-export function isAllowedImage(ref: ImageReference, allowed: readonly string[]): boolean {
+export function isAllowedImage(ref: Pick<ImageReference, 'repository'>, allowed: readonly string[]): boolean {
   return allowed.some((entry) => {
     const prefix = normalizeAllowEntry(entry);
     return ref.repository === prefix || ref.repository.startsWith(`${prefix}/`);

@@ -1,4 +1,4 @@
-/** Public API of the agent-runtime constructs (cdk8s + cdk8s-plus-28). */
+/** Public API of the agent-runtime constructs (cdk8s; core kinds typed by cdk8s-plus-28's generated k8s types). */
 export * from './labels';
 export * from './platform-facts';
 export * from './agent-runtime-platform';
@@ -12,4 +12,5 @@ export * from './agent-directory';
 export * from './sandbox-pool';
 export * from './canary-release';
 export * from './observability';
+export * from './image-reference';
 export * from './runtime-controller';

@@ -44,17 +44,3 @@ export const AGENT_CARD_KEY = 'agent-card.json';
 
 /** Role label value marking the ConfigMaps that carry AgentCards. */
 export const AGENT_CARD_ROLE = 'agent-card';
-
-/**
- * The agent identity token contract between the runtime controller (writes it) and agent pods
- * (mount it): Secret `<agent>-a2a-token` (canary track: `<agent>-<track>-a2a-token`) in the
- * tenant namespace, the JWT under key `token`, mounted as a file at `mountPath`.
- */
-export const A2A_TOKEN = {
-  /** Key of the JWT in the Secret. */
-  key: 'token',
-  /** Where agents read it. */
-  mountPath: '/var/run/agentruntime.io/a2a/token',
-  /** Secret name of one agent track. */
-  secretName: (agent: string, track = 'stable'): string => (track === 'stable' ? `${agent}-a2a-token` : `${agent}-${track}-a2a-token`),
-} as const;

@@ -45,11 +45,18 @@ export interface PlatformFacts {
    */
   readonly tracing?: PlatformTracingFacts;
   /** Prometheus pods that scrape agents' `metrics` port. @default { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } } */
-  readonly prometheus?: { readonly namespace: string; readonly podLabels?: Readonly<Record<string, string>> };
+  readonly prometheus?: { readonly namespace: string; readonly podLabels?: Readonly<Record<string, string>>; /** Query API URL (KEDA wake-up triggers). @default 'http://prometheus-operated.<namespace>.svc.<clusterDomain>:9090' */ readonly url?: string };
   /** Whether Higress reads Istio API objects (DestinationRules for circuit breaking). @default false */
   readonly istioApi?: boolean;
   /** Redis the gateway's plugins use (ai-cache of skills). @default - none: skills cannot be cached */
   readonly redis?: { readonly serviceName: string; readonly servicePort?: number };
+  /**
+   * API server endpoints that agents claiming sandboxes reach (and only they).
+   * @default { cidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'], port: 6443 }: any private address, API port only
+   */
+  readonly kubernetesApi?: { readonly cidrs: readonly string[]; readonly port: number };
+  /** In-cluster URL of the gateway (its Service), which kagent's agent tools are proxied through. @default 'http://higress-gateway.<gatewayNamespace>.svc.<clusterDomain>' */
+  readonly gatewayInternalUrl?: string;
   /** Maximum upstream retries a skill or call may declare. @default 3 */
   readonly maxRetries?: number;
   /** The agent-runtime controller; tenants grant it token Secrets and Events. @default - not deployed */

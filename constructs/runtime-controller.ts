@@ -2,7 +2,9 @@ import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { _emit } from './_api-object';
 import { _assertPinnedImage, _restrictedContainerSecurityContext, _restrictedPodSecurityContext } from './_security';
-import { A2A_TOKEN, AGENT_CARD_ROLE, LABEL, MANAGED_BY } from './labels';
+import { DEFAULT_KUBERNETES_API } from './agent-network';
+import { a2aTokenContract, KubernetesApiEndpoint } from './contracts';
+import { AGENT_CARD_ROLE, LABEL, MANAGED_BY } from './labels';
 
 /** Settings of the agent-runtime controller (plain data: they are stack config keys). */
 export interface RuntimeControllerSettings {
@@ -22,8 +24,6 @@ export interface RuntimeControllerSettings {
   readonly tokenAudience?: string;
   /** Issue agent tokens (needs the issuer key Secret). @default true */
   readonly identity?: boolean;
-  /** Where the API server listens, for the egress NetworkPolicy; pin it to your control plane's addresses. @default { cidrs: ['0.0.0.0/0'], ports: [443, 6443] } */
-  readonly apiServer?: { readonly cidrs: readonly string[]; readonly ports: readonly number[] };
 }
 
 /** Props of {@link RuntimeController}. */
@@ -38,6 +38,8 @@ export interface RuntimeControllerProps extends RuntimeControllerSettings {
   readonly internalIssuer: string;
   /** @default - none */
   readonly priorityClassName?: string;
+  /** The API server endpoints, for the egress NetworkPolicy (the platform's `kubernetesApi`). @default - any private address, port 6443 (as agents) */
+  readonly kubernetesApi?: KubernetesApiEndpoint;
   /** Prometheus pods allowed to scrape the metrics port. @default - none (probes are not subject to NetworkPolicy) */
   readonly prometheus?: { readonly namespace: string; readonly podLabels?: Readonly<Record<string, string>> };
 }
@@ -70,10 +72,8 @@ export class RuntimeController extends Construct {
     if (!Number.isInteger(ttl) || ttl < 60 || ttl > 86400) {
       throw new Error(`runtimeController.tokenTtlSeconds: ${ttl} is not allowed; use 60 to 86400 seconds (short-lived tokens; e.g. 3600)`);
     }
-    const apiServer = props.apiServer ?? { cidrs: ['0.0.0.0/0'], ports: [443, 6443] };
-    if (apiServer.cidrs.length === 0 || apiServer.ports.length === 0) {
-      throw new Error('runtimeController.apiServer: needs at least one CIDR and one port, e.g. { cidrs: ["10.0.0.1/32"], ports: [6443] }');
-    }
+    const api = props.kubernetesApi ?? DEFAULT_KUBERNETES_API;
+    const apiServer = { cidrs: api.cidrs, ports: [api.port] };
     const ns = props.namespace;
     const name = RUNTIME_CONTROLLER.name;
     const labels = { [LABEL.managedBy]: MANAGED_BY, [LABEL.name]: name, [LABEL.component]: 'controller', [LABEL.partOf]: 'agent-runtime', [LABEL.role]: 'platform' };
@@ -230,14 +230,15 @@ export function _emitControllerTenantAccess(scope: Construct, tenantNamespace: s
 export const A2A_TOKEN_ROLE = 'a2a-token';
 
 /**
- * The token Secret of one agent track, empty: the controller fills `data.token` (a field these
- * manifests never declare, so `pulumi up` and the controller never fight over it). It exists up
- * front so the controller needs no right to create Secrets.
+ * The token Secret of one agent (both tracks share it, see {@link a2aTokenContract}), empty: the
+ * controller fills its data (fields these manifests never declare, so `pulumi up` and the
+ * controller never fight over them). It exists up front so the controller needs no right to
+ * create Secrets.
  */
-export function _emitAgentTokenSecret(scope: Construct, props: { namespace: string; agent: string; track: string; labels: Record<string, string> }): void {
+export function _emitAgentTokenSecret(scope: Construct, props: { namespace: string; agent: string; labels: Record<string, string> }): void {
   _emit(scope, 'a2a-token', {
     apiVersion: 'v1', kind: 'Secret',
-    metadata: { name: A2A_TOKEN.secretName(props.agent, props.track), namespace: props.namespace },
+    metadata: { name: a2aTokenContract(props.agent).secretName, namespace: props.namespace },
     type: 'Opaque',
   }, { ...props.labels, [LABEL.role]: A2A_TOKEN_ROLE });
 }

@@ -9,11 +9,12 @@ import { Agent, AgentProps } from './agent';
 import { agentKey, AgentDirectory } from './agent-directory';
 import { CanaryRelease, CanaryReleaseProps } from './canary-release';
 import {
-  _Footprint, _RouteAuth, _TenantWorkload, A2A_PORT, a2aConsumer, AGENT_METRICS_PORT, DECLARATIVE_COMPONENT, ITenantNamespace, NOBODY_CONSUMER,
+  _Footprint, _RouteAuth, _TenantWorkload, A2A_PORT, a2aConsumer, a2aIssuer, AGENT_METRICS_PORT, DECLARATIVE_COMPONENT, ITenantNamespace, NOBODY_CONSUMER,
   PUBLIC_CONSUMER,
 } from './contracts';
 import { LABEL, MANAGED_BY } from './labels';
 import { PlatformFacts } from './platform-facts';
+import { _checkMaxRetries, MAX_RETRIES } from './retry-bounds';
 import { _emitControllerTenantAccess } from './runtime-controller';
 import { SandboxPool, SandboxPoolProps } from './sandbox-pool';
 
@@ -152,10 +153,7 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
     if (!Number.isInteger(this.routeTimeoutSeconds) || this.routeTimeoutSeconds < 1) {
       throw new Error(`${where}: routeTimeoutSeconds ${this.routeTimeoutSeconds} is not allowed; use a whole number of seconds >= 1`);
     }
-    this.maxRetries = props.maxRetries ?? props.platform.maxRetries ?? 3;
-    if (!Number.isInteger(this.maxRetries) || this.maxRetries < 0) {
-      throw new Error(`${where}: maxRetries ${this.maxRetries} is not allowed; use a whole number >= 0`);
-    }
+    this.maxRetries = _checkMaxRetries(props.maxRetries ?? props.platform.maxRetries ?? MAX_RETRIES.default, `${where}: maxRetries`);
     const tracing = props.platform.tracing;
     if (tracing && !(tracing.samplingPercent >= 0 && tracing.samplingPercent <= 100)) {
       throw new Error(`${where}: platform.tracing.samplingPercent ${tracing.samplingPercent} is outside 0-100; give the percentage of traces to sample, e.g. 10`);
@@ -225,16 +223,15 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
   }
 
   private _useKagent(): void {
-    // The kagent controller proxies A2A to declarative agents on 8080, and the agents keep
-    // their sessions and tasks in the controller's API on 8083 (spec §1).
+    // Declarative agents keep their sessions and tasks in the kagent controller's API on 8083
+    // (spec §1). The controller gets no way in: an agent's A2A port admits only the gateway.
     const kagent = [{ namespaceSelector: { matchLabels: { [_NAMESPACE_NAME_LABEL]: this.kagentNamespace } } }];
     this.kagentPolicy ??= _emit(this, 'allow-kagent', {
       apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
       metadata: { name: 'allow-kagent', namespace: this.namespace },
       spec: {
         podSelector: { matchLabels: { [LABEL.role]: 'agent', [LABEL.component]: DECLARATIVE_COMPONENT } },
-        policyTypes: ['Ingress', 'Egress'],
-        ingress: [{ from: kagent, ports: _tcp(A2A_PORT) }],
+        policyTypes: ['Egress'],
         egress: [{ to: kagent, ports: _tcp(8083) }],
       },
     }, this.labelsFor('tenant', 'allow-kagent'));
@@ -385,12 +382,12 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
         phase: 'AUTHN',
         priority: 340,
         failStrategy: 'FAIL_CLOSE',
-        defaultConfig: Lazy.any({ produce: () => ({
+        defaultConfig: Lazy.any({ produce: () => this._sealed({
           consumers: [
             { name: PUBLIC_CONSUMER, issuer: jwt.publicIssuer, jwks: jwt.publicJwks },
             ...this._callers().map((caller) => ({
               name: a2aConsumer(caller),
-              issuer: `${jwt.internalIssuer}/${caller}`,
+              issuer: a2aIssuer(jwt.internalIssuer, caller),
               jwks: jwt.internalJwks,
             })),
             ...(this.routes.some((r) => r.allow().length === 0)
@@ -405,6 +402,12 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
         })) }),
       },
     }, this.labelsFor('tenant', `jwt-auth-${this.name}`));
+  }
+
+  /** Marks the directory as read for output (see AgentDirectory._seal) and returns `value`. */
+  private _sealed<T>(value: T): T {
+    this.directory._seal(`tenant "${this.name}"`);
+    return value;
   }
 
   /** Every agent (`tenant/agent`) calling a skill of this tenant, sorted. */

@@ -1,12 +1,11 @@
 /**
- * Entry of the CrossGuard policy pack (`pulumi preview --policy-pack policies`). This is the only file
- * that constructs a PolicyPack: constructing one starts the analyzer server, so nothing may import it.
- * Default levels follow AGENT_RUNTIME_ENV (dev | staging | prod; default prod); Pulumi config overrides them.
+ * The policy library: the rules, the manifest review and their CrossGuard form. Importing it
+ * constructs no PolicyPack; the pack entry is `policies/pack/` (`pulumi preview --policy-pack policies/pack`).
  */
-import { PolicyPack } from '@pulumi/policy';
-import { buildPolicies } from './pulumi-policies';
-import { ENVS, type Env } from './types';
-
-const env = (ENVS as readonly string[]).includes(process.env.AGENT_RUNTIME_ENV ?? '') ? (process.env.AGENT_RUNTIME_ENV as Env) : 'prod';
-
-new PolicyPack('agent-runtime', { description: `agent-runtime platform rules (${env} levels)`, policies: buildPolicies(env) });
+export { checkManifests, levelOf, type CheckOptions, type ReportedViolation, type ReviewReport } from './check-manifests';
+export { DEFAULT_CONFIG, resolveConfig, type PolicyConfig, type PolicyConfigFile } from './config';
+export { formatReport, REPORT_FORMATS, type ReportFormat } from './format-report';
+export { loadManifests, ManifestError, parseManifestText } from './load-manifests';
+export { buildPolicies, protectStateful } from './pulumi-policies';
+export { RULES } from './rules';
+export type { EnforcementLevel, Env, K8sObject, Rule, Violation } from './types';

@@ -48,12 +48,13 @@ export function buildPolicies(env: Env, rules: readonly Rule[] = RULES): (Resour
       });
     }
   }
-  policies.push(_protectStateful(env));
+  policies.push(protectStateful(env));
   return policies;
 }
 
 /** Rule 19 (Pulumi only): the Nacos StatefulSet and its PVCs are protected in prod. */
-function _protectStateful(env: Env): StackValidationPolicy {
+/** `protect-stateful`: stateful registry objects are deployed with `protect` and `retainOnDelete` (Pulumi resource options, so a stack policy). */
+export function protectStateful(env: Env): StackValidationPolicy {
   return {
     name: 'protect-stateful',
     description: 'In prod the Nacos StatefulSet and its PersistentVolumeClaims are created with protect: true (and retainOnDelete).',

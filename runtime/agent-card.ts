@@ -3,44 +3,13 @@
  * (server rules of `nacos-a2a-api.md` §7 plus A2A 0.3 required fields), and the normal form
  * used to compare a desired card with the stored one.
  */
-import type { AgentCardSkill } from '../constructs/agent-card';
+import type { AgentCard, AgentCardSkill, AgentExtension } from '../constructs/agent-card';
 
-/** `capabilities.extensions[]` entry. */
-export interface AgentExtension {
-  readonly uri: string;
-  readonly description?: string;
-  readonly required?: boolean;
-  readonly params?: Record<string, unknown>;
-}
+// One card type for the whole package, defined with the constructs that build it.
+export type { AgentCard, AgentExtension };
 
 /** A skill the agent exposes: the same shape the constructs publish. */
 export type AgentSkill = AgentCardSkill;
-
-/** An A2A 0.3 AgentCard with Nacos 3.1's extra requirement (`preferredTransport`). */
-export interface AgentCard {
-  readonly protocolVersion: string;
-  readonly name: string;
-  readonly description: string;
-  readonly version: string;
-  readonly url: string;
-  readonly preferredTransport: string;
-  readonly capabilities: {
-    readonly streaming?: boolean;
-    readonly pushNotifications?: boolean;
-    readonly stateTransitionHistory?: boolean;
-    readonly extensions?: readonly AgentExtension[];
-  };
-  readonly defaultInputModes: readonly string[];
-  readonly defaultOutputModes: readonly string[];
-  readonly skills: readonly AgentSkill[];
-  readonly additionalInterfaces?: readonly { readonly url: string; readonly transport: string }[];
-  readonly provider?: { readonly organization: string; readonly url: string };
-  readonly documentationUrl?: string;
-  readonly iconUrl?: string;
-  readonly securitySchemes?: Record<string, unknown>;
-  readonly security?: readonly Record<string, readonly string[]>[];
-  readonly supportsAuthenticatedExtendedCard?: boolean;
-}
 
 /** One validation failure, named like the server names it (`agentCard.url`). */
 export interface CardFailure {

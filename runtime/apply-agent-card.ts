@@ -17,6 +17,8 @@ export interface ApplyOptions {
   readonly setAsLatest: boolean;
   /** Read-decide-write rounds before giving up (races, lost answers). @default 5 */
   readonly maxRounds?: number;
+  /** Only read and say what would be done; write nothing. @default false */
+  readonly dryRun?: boolean;
 }
 
 /** The same version is registered with other content: Nacos 3.1 would silently overwrite it. */
@@ -63,6 +65,7 @@ export async function applyAgentCard(client: NacosClient, card: AgentCard, opts:
       if (!setAsLatest || stored.latestVersion === true) return pending ?? 'unchanged';
     }
     const outcome: ApplyOutcome = stored ? 'promoted' : action === 'post' ? 'created' : 'added-version';
+    if (opts.dryRun) return outcome;
     try {
       // Promoting a version someone else wrote keeps its marker (or its lack of one): it stays theirs.
       const owner = stored ? managedBy(stored) : undefined;

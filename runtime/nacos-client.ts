@@ -6,7 +6,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AgentCard } from './agent-card';
-import { NacosAdminExistsError, NacosApiError, NacosTransportError } from './nacos-errors';
+import { NacosAdminExistsError, NacosApiError, NacosAuthError, NacosTransportError } from './nacos-errors';
 import { RetryPolicy, withRetry } from './retry';
 
 /** Options of {@link NacosClient}. */
@@ -29,8 +29,8 @@ export interface NacosClientOptions {
   readonly observe?: (operation: string, ms: number, status: number) => void;
 }
 
-/** `GET` answer: the stored card plus Nacos' registry fields. */
-export type AgentCardDetail = AgentCard & { readonly registrationType?: string; readonly latestVersion?: boolean };
+/** `GET` answer: the stored card plus Nacos' registry fields; `latestVersion` is `true` on the latest version, null on the others. */
+export type AgentCardDetail = AgentCard & { readonly registrationType?: string; readonly latestVersion?: boolean | null };
 
 /** `AgentVersionDetail`. */
 export interface AgentVersionDetail {
@@ -161,11 +161,14 @@ export class NacosClient {
     await this._call('DELETE', A2A, { namespaceId: opts.namespaceId, agentName: name, version: opts.version });
   }
 
-  /** GET /list: one page. */
+  /**
+   * GET /list: one page. Without `agentName` every agent is listed: the client sends an empty
+   * `agentName`, because Nacos 3.1 lists nothing at all when the parameter is absent.
+   */
   async listAgents(opts: { namespaceId: string; agentName?: string; search?: 'blur' | 'accurate'; pageNo?: number; pageSize?: number }): Promise<AgentPage> {
     return this._call('GET', `${A2A}/list`, {
       namespaceId: opts.namespaceId,
-      agentName: opts.agentName,
+      agentName: opts.agentName ?? '',
       search: opts.search ?? 'blur',
       pageNo: String(opts.pageNo ?? 1),
       pageSize: String(opts.pageSize ?? 100),
@@ -253,14 +256,23 @@ export class NacosClient {
   }
 
   /**
-   * Whether `username` logs in with `password`: `false` when Nacos refuses (any 4xx, or a 2xx
-   * without a token). Retries 5xx and transport errors; leaves this client's own token alone.
+   * Logs in now (when the client has credentials), so that wrong credentials fail before any
+   * work starts. Throws {@link NacosAuthError} when Nacos refuses them.
+   */
+  async verifyLogin(): Promise<void> {
+    await this._idempotent(`POST ${LOGIN}`, () => this._accessToken());
+  }
+
+  /**
+   * Whether `username` logs in with `password`: `false` when Nacos refuses (4xx, the 500 that
+   * Nacos 3.1 answers a wrong password with, or a 2xx without a token). Retries other 5xx and
+   * transport errors; leaves this client's own token alone.
    */
   async checkLogin(username: string, password: string): Promise<boolean> {
     const operation = `POST ${LOGIN}`;
     return this._idempotent(operation, async () => {
       const { status, body } = await this._send('POST', LOGIN, { username, password });
-      if (status >= 500) throw new NacosApiError(operation, status, { detail: _shortText(body) });
+      if (status > 500) throw new NacosApiError(operation, status, { detail: _shortText(body) });
       const reply = _json(body) as { accessToken?: unknown } | undefined;
       return status >= 200 && status < 300 && typeof reply?.accessToken === 'string' && reply.accessToken !== '';
     });
@@ -288,10 +300,16 @@ export class NacosClient {
       return await attempt();
     } catch (err) {
       // An expired or revoked token: log in again, once.
-      if (this._options.username && err instanceof NacosApiError && (err.status === 401 || err.status === 403)) {
-        this._options.log?.(`${operation}: HTTP ${err.status}; logging in again`);
+      if (this._options.username && _refused(err)) {
+        this._options.log?.(`${operation}: HTTP ${(err as NacosApiError).status}; logging in again`);
         this._token = undefined;
-        return attempt();
+        try {
+          return await attempt();
+        } catch (again) {
+          // Refused with a token minted a moment ago: a permission problem, not an expiry.
+          if (!_refused(again)) throw again;
+          throw new NacosAuthError(operation, (again as NacosApiError).status, 'forbidden', this._options.username, this.baseUrl);
+        }
       }
       throw err;
     }
@@ -315,14 +333,16 @@ export class NacosClient {
   }
 
   private async _doLogin(): Promise<string> {
-    const operation = 'POST /v3/auth/user/login';
+    const operation = `POST ${LOGIN}`;
+    const username = this._options.username as string;
     const login = async () => {
-      const { status, body } = await this._send('POST', '/v3/auth/user/login', { username: this._options.username, password: this._options.password });
+      const { status, body } = await this._send('POST', LOGIN, { username, password: this._options.password });
       const reply = _json(body) as { accessToken?: string; tokenTtl?: number } | undefined;
-      if (status < 200 || status >= 300 || !reply?.accessToken) {
-        throw new NacosApiError(operation, status, { message: 'login failed for user ' + JSON.stringify(this._options.username), detail: _shortText(body) });
-      }
-      return reply as { accessToken: string; tokenTtl?: number };
+      if (status >= 200 && status < 300 && reply?.accessToken) return reply as { accessToken: string; tokenTtl?: number };
+      // A gateway or an overloaded server (502-504) is worth another try; 4xx, 500 and a 2xx
+      // without a token are Nacos refusing the credentials (3.1: 403 unknown user, 500 wrong password).
+      if (status > 500) throw new NacosApiError(operation, status, { message: `login of user ${JSON.stringify(username)} failed`, detail: _shortText(body) });
+      throw new NacosAuthError(operation, status, 'login', username, this.baseUrl);
     };
     // No retry loop of its own: the call waiting for this token retries (and so logs in again).
     const reply = await login();
@@ -381,6 +401,11 @@ function _unwrap<T>(operation: string, status: number, body: string): T {
     throw new NacosApiError(operation, status, { code: envelope.code as number, message: String(envelope.message), detail });
   }
   throw new NacosApiError(operation, status, { detail: _shortText(body) });
+}
+
+/** A 401/403 answer to a call (not a refused login, which a new login would not change). */
+function _refused(err: unknown): boolean {
+  return err instanceof NacosApiError && !(err instanceof NacosAuthError) && (err.status === 401 || err.status === 403);
 }
 
 function _transportKind(err: unknown): NacosTransportError['kind'] {

@@ -31,6 +31,38 @@ export class NacosApiError extends Error {
   }
 }
 
+/**
+ * Nacos refused the credentials (the login) or refused a call even right after a fresh login.
+ * Never retried: the same credentials get the same answer. Nacos 3.1 answers a wrong password
+ * with HTTP 500 and an unknown user with 403, so the status alone does not tell; the endpoint does.
+ * The message never holds the password.
+ */
+export class NacosAuthError extends NacosApiError {
+  constructor(
+    operation: string,
+    status: number,
+    /** `login`: the user/password pair does not log in; `forbidden`: logged in, still refused. */
+    readonly kind: 'login' | 'forbidden',
+    /** The user that tried. */
+    readonly username: string,
+    /** The server, with its context path. */
+    readonly baseUrl: string,
+  ) {
+    super(operation, status, {
+      message:
+        kind === 'login'
+          ? `Nacos at ${baseUrl} refused the login of user ${JSON.stringify(username)}: wrong username or password`
+          : `Nacos at ${baseUrl} refused the call for user ${JSON.stringify(username)} even after a fresh login: the user lacks the permission`,
+    });
+    this.name = 'NacosAuthError';
+  }
+
+  /** Never: the same credentials get the same answer. */
+  override get retryable(): boolean {
+    return false;
+  }
+}
+
 /** The request did not get an answer: refused, reset, or timed out. */
 export class NacosTransportError extends Error {
   constructor(

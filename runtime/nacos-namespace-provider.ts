@@ -67,9 +67,22 @@ export async function readNacosNamespace(id: string, props: NacosNamespaceInputs
   }
 }
 
-/** Renames or re-describes the namespace. */
+/**
+ * Renames or re-describes the namespace; creates it again when it was deleted behind our back
+ * (Nacos 3.1 answers a PUT of an unknown namespace with `true` and creates nothing).
+ */
 export async function updateNacosNamespace(_id: string, _olds: NacosNamespaceInputs, news: NacosNamespaceInputs): Promise<pulumi.dynamic.UpdateResult> {
-  await _client(news).updateNamespace({ namespaceId: news.namespaceId, namespaceName: news.namespaceName, namespaceDesc: news.description });
+  const client = _client(news);
+  const ns = { namespaceId: news.namespaceId, namespaceName: news.namespaceName, namespaceDesc: news.description };
+  const exists = await client.getNamespace(news.namespaceId).then(
+    () => true,
+    (err) => {
+      if (err instanceof NacosApiError && err.code === 22001) return false;
+      throw err;
+    },
+  );
+  if (exists) await client.updateNamespace(ns);
+  else await createNacosNamespace(news);
   return { outs: news };
 }
 

@@ -1,11 +1,12 @@
 /**
- * The registration engine behind `agent-runtime register`: applies many cards with bounded
- * concurrency (idempotently), and optionally prunes the cards this tool registered for agents
- * that are gone.
+ * The registration engine behind `agent-runtime register`: creates the Nacos namespaces the cards
+ * need, applies many cards with bounded concurrency (idempotently), and optionally prunes the
+ * cards this tool registered for agents that are gone. A dry run reads the same way and writes nothing.
  */
 import { AgentCard, assertValidAgentCard, managedBy, sameAgentCard, withManagedMarker } from './agent-card';
 import { ApplyOutcome, applyAgentCard } from './apply-agent-card';
 import type { NacosClient } from './nacos-client';
+import { NacosApiError, NacosAuthError } from './nacos-errors';
 
 /** One card to register. */
 export interface CardToRegister {
@@ -24,12 +25,21 @@ export interface RegisterOptions {
   readonly prune?: boolean;
   /** Use this Nacos namespace for every card (and as the only namespace pruned). @default - each card's own */
   readonly namespace?: string;
-  /** Receives one line per change. @default - silent */
+  /** Create the Nacos namespaces the cards go to when missing; `false` refuses to start instead. @default true */
+  readonly createNamespaces?: boolean;
+  /** Read Nacos and report what would be done (the report is the plan); write nothing. @default false */
+  readonly dryRun?: boolean;
+  /** Receives one line per change (per card in a dry run, unchanged ones included). @default - silent */
   readonly log?: (line: string) => void;
+  /** Called after each card, applied or failed, with the cards done so far and the total. */
+  readonly progress?: (done: number, total: number) => void;
 }
 
-/** What a run did; keys are `namespace/agent@version`. */
+/** What a run did (or, in a dry run, would do); keys are `namespace/agent@version`. */
 export interface RegisterReport {
+  readonly dryRun: boolean;
+  /** Nacos namespaces created. */
+  readonly namespacesCreated: string[];
   readonly created: string[];
   readonly addedVersions: string[];
   readonly promoted: string[];
@@ -41,31 +51,61 @@ export interface RegisterReport {
 /** Value of the ownership marker's `registeredBy` for cards this engine registers. */
 export const REGISTERED_BY_CLI = 'agent-runtime register';
 
+/** `register --no-create-namespaces` and a card's Nacos namespace does not exist. */
+export class MissingNamespaceError extends Error {
+  constructor(readonly namespaces: readonly string[]) {
+    super(
+      `Nacos namespace${namespaces.length > 1 ? 's' : ''} ${namespaces.map((n) => JSON.stringify(n)).join(', ')} ` +
+        `do${namespaces.length > 1 ? '' : 'es'} not exist and creating namespaces is turned off; nothing registered. ` +
+        'Create them (drop --no-create-namespaces, or `pulumi up` the tenants, whose NacosNamespace resources create them) and run again',
+    );
+    this.name = 'MissingNamespaceError';
+  }
+}
+
 /**
- * Registers every card; a second run with the same cards changes nothing. Pruning runs only
- * when every card applied, so a failed run never deletes anything.
+ * Registers every card; a second run with the same cards changes nothing. Missing namespaces
+ * are created first. Pruning runs only when every card applied, so a failed run never deletes
+ * anything. Wrong credentials stop the run at once ({@link NacosAuthError}), not card by card.
  * @example const report = await registerCards(client, readManifestCards('dist/dev'), { prune: true });
  */
 export async function registerCards(client: NacosClient, cards: readonly CardToRegister[], opts: RegisterOptions = {}): Promise<RegisterReport> {
-  const report: RegisterReport = { created: [], addedVersions: [], promoted: [], unchanged: [], pruned: [], failed: [] };
+  const dryRun = opts.dryRun === true;
+  const report: RegisterReport = { dryRun, namespacesCreated: [], created: [], addedVersions: [], promoted: [], unchanged: [], pruned: [], failed: [] };
   const groups = _groups(cards, opts.namespace);
   const bucket: Record<ApplyOutcome, string[]> = { created: report.created, 'added-version': report.addedVersions, promoted: report.promoted, unchanged: report.unchanged };
+  await _ensureNamespaces(client, new Set([...groups.values()].map((g) => g[0].namespace)), opts, report);
 
+  const total = [...groups.values()].reduce((n, g) => n + g.length, 0);
+  let done = 0;
+  let authFailure: NacosAuthError | undefined;
   await mapLimit([...groups.values()], opts.concurrency ?? 16, async (group) => {
+    let plannedCreate = false;
     for (const entry of group) {
+      if (authFailure) return;
       const key = `${entry.namespace}/${entry.card.name}@${entry.card.version}`;
       try {
         const card = withManagedMarker(entry.card, REGISTERED_BY_CLI);
-        const outcome = await applyAgentCard(client, card, { namespaceId: entry.namespace, setAsLatest: entry.setAsLatest });
+        let outcome = await applyAgentCard(client, card, { namespaceId: entry.namespace, setAsLatest: entry.setAsLatest, dryRun });
+        // A dry run did not create the agent, so its next version reads as "create" too.
+        if (dryRun && outcome === 'created' && plannedCreate) outcome = 'added-version';
+        plannedCreate ||= outcome === 'created';
         bucket[outcome].push(key);
-        if (outcome !== 'unchanged') opts.log?.(`${outcome} ${key}`);
+        if (outcome !== 'unchanged' || dryRun) opts.log?.(`${dryRun ? PLAN_WORDS[outcome] : outcome} ${key}`);
       } catch (err) {
+        if (err instanceof NacosAuthError) {
+          authFailure ??= err;
+          return;
+        }
         report.failed.push({ key, error: (err as Error).message });
         opts.log?.(`failed ${key}: ${(err as Error).message}`);
         return; // later versions of this agent depend on the earlier ones
+      } finally {
+        opts.progress?.(++done, total);
       }
     }
   });
+  if (authFailure) throw authFailure;
 
   if (opts.prune && report.failed.length === 0) await _prune(client, groups, opts, report);
   else if (opts.prune) opts.log?.(`prune skipped: ${report.failed.length} card(s) failed, and a failed run deletes nothing`);
@@ -73,9 +113,37 @@ export async function registerCards(client: NacosClient, cards: readonly CardToR
   return report;
 }
 
-/** True when the run changed something in Nacos. */
+/** How a dry run names each outcome in its plan. */
+const PLAN_WORDS: Record<ApplyOutcome, string> = {
+  created: 'create',
+  'added-version': 'update (new version)',
+  promoted: 'update (set as latest)',
+  unchanged: 'unchanged',
+};
+
+/** Creates the namespaces the cards go to that Nacos does not have (Nacos would store the cards anyway, unlisted). */
+async function _ensureNamespaces(client: NacosClient, wanted: Set<string>, opts: RegisterOptions, report: RegisterReport): Promise<void> {
+  const existing = new Set((await client.listNamespaces()).map((n) => n.namespace));
+  const missing = [...wanted].filter((n) => n !== 'public' && !existing.has(n)).sort();
+  if (!missing.length) return;
+  if (opts.createNamespaces === false) throw new MissingNamespaceError(missing);
+  for (const namespaceId of missing) {
+    if (!opts.dryRun) {
+      try {
+        await client.createNamespace({ namespaceId, namespaceName: namespaceId, namespaceDesc: `Created by ${REGISTERED_BY_CLI}` });
+      } catch (err) {
+        // Created meanwhile by someone else: fine.
+        if (!(err instanceof NacosApiError && err.code === 22002)) throw err;
+      }
+    }
+    report.namespacesCreated.push(namespaceId);
+    opts.log?.(`${opts.dryRun ? 'create' : 'created'} namespace ${namespaceId}`);
+  }
+}
+
+/** True when the run changed (in a dry run: would change) something in Nacos. */
 export function reportChanged(report: RegisterReport): boolean {
-  return report.created.length + report.addedVersions.length + report.promoted.length + report.pruned.length > 0;
+  return report.namespacesCreated.length + report.created.length + report.addedVersions.length + report.promoted.length + report.pruned.length > 0;
 }
 
 /**
@@ -147,9 +215,9 @@ async function _prune(client: NacosClient, groups: Map<string, CardToRegister[]>
       // Only versions carrying our marker: anything someone else registered stays.
       const stored = await client.getAgent(name, { namespaceId: namespace, version });
       if (managedBy(stored) !== REGISTERED_BY_CLI) continue;
-      await client.deleteAgent(name, { namespaceId: namespace, version });
+      if (!opts.dryRun) await client.deleteAgent(name, { namespaceId: namespace, version });
       report.pruned.push(`${namespace}/${name}@${version}`);
-      opts.log?.(`pruned ${namespace}/${name}@${version}`);
+      opts.log?.(`${opts.dryRun ? 'prune' : 'pruned'} ${namespace}/${name}@${version}`);
     }
   });
 }

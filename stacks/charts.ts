@@ -54,7 +54,10 @@ export function buildPlatform(config: PlatformConfig): BuiltPlatform {
   const errors = [platformChart, ...tenantCharts].flatMap((c) => c.node.validate());
   if (errors.length) throw new Error(errors.join('\n'));
   // Circuit breakers are Istio DestinationRules, which Higress reads only with its Istio API on.
-  const higressValues = { ...platform.higress.helmValues, global: { enableIstioAPI: config.platform.gateway.istioApi === true } };
+  const higressValues = {
+    ...platform.higress.helmValues,
+    global: { ...(platform.higress.helmValues.global as object | undefined), enableIstioAPI: config.platform.gateway.istioApi === true },
+  };
   return { platform, platformChart, tenantCharts, directory, higressValues };
 }
 

@@ -12,6 +12,9 @@ export const FORMATS: Record<string, { readonly check: (value: string) => boolea
   'image-reference': { check: (v) => parseImageReference(v) !== undefined, example: 'an image reference such as ghcr.io/acme/agent:1.0.0' },
 };
 
+/** {@link FORMATS} as Ajv takes them (also what the precompiled validator requires). */
+export const AJV_FORMATS = Object.fromEntries(Object.entries(FORMATS).map(([name, f]) => [name, { type: 'string' as const, validate: f.check }]));
+
 /** Props that hold a formatted string (or a list of them), by name. */
 export const FORMAT_OF_PROP: Readonly<Record<string, keyof typeof FORMATS>> = {
   cidr: 'cidr', except: 'cidr', ipAllow: 'cidr', ipDeny: 'cidr',

@@ -34,8 +34,11 @@ export function configSchema(): JsonSchema {
   }
   cached = generateConfigSchema();
   try {
+    // Written aside and renamed, so a parallel reader (a test worker, a second synth) never sees half a file.
     fs.mkdirSync(path.dirname(SCHEMA_FILE), { recursive: true });
-    fs.writeFileSync(SCHEMA_FILE, `${JSON.stringify(cached, null, 2)}\n`);
+    const partial = `${SCHEMA_FILE}.${process.pid}.tmp`;
+    fs.writeFileSync(partial, `${JSON.stringify(cached, null, 2)}\n`);
+    fs.renameSync(partial, SCHEMA_FILE);
   } catch {
     // A read-only install still validates, it just regenerates next time.
   }

@@ -49,7 +49,7 @@ export interface TenantConfig extends Omit<TenantNamespaceProps, 'platform' | 'd
 
 /** `agent-runtime:monitoring`: the {@link PlatformMonitoringProps} a stack chooses (the stack fills in registry and tenants). */
 export interface MonitoringConfig extends Pick<PlatformMonitoringProps, 'namespace' | 'selectorLabels' | 'interval' | 'tenantQuotaName' | 'prometheus'> {
-  /** @default - everything on (`prometheusOperator` objects need the Prometheus Operator CRDs) */
+  /** ServiceMonitors, PodMonitors and PrometheusRules need the Prometheus Operator CRDs; switch them off where it is missing. @default - everything on */
   readonly enable?: MonitoringSwitches;
   /** @default - see AlertThresholds */
   readonly alerts?: AlertThresholds;
@@ -94,7 +94,7 @@ export interface StackConfig extends Omit<AgentRuntimePlatformProps, 'tenantName
   readonly tokenLimits?: Readonly<Record<string, Omit<TokenTier, 'routes'>>>;
   /** @default - everything on */
   readonly monitoring?: MonitoringConfig;
-  /** Policy profile `synth --review` and the CrossGuard pack apply. @default - the stack name when it is dev, staging or prod, else prod */
+  /** Policy profile `agent-runtime synth --review` applies (the CrossGuard pack reads `AGENT_RUNTIME_ENV`). @default - the stack name when it is dev, staging or prod, else prod */
   readonly policyProfile?: PolicyProfile;
   /** Deploy the registry with `protect` and `retainOnDelete` (production). @default false */
   readonly protectRegistry?: boolean;

@@ -3,9 +3,11 @@
  * once, each naming the config key (`agent-runtime:tenants[0].agents[1].byo.image`), the value
  * and the fix; an unknown key suggests the closest known one.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { FORMATS } from './config-formats';
-import { configSchema } from './config-schema';
+import * as fs from 'fs';
+import Ajv, { _, type ErrorObject, type ValidateFunction } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
+import { AJV_FORMATS, FORMATS } from './config-formats';
+import { configSchema, SCHEMA_FILE } from './config-schema';
 import type { StackConfig } from './config-types';
 
 /** Invalid configuration; the message lists every problem, one per line. */
@@ -35,10 +37,31 @@ export function validateStackConfig(values: Record<string, unknown>): StackConfi
   throw new ConfigError(messages.join('\n'));
 }
 
+/** The precompiled validator, kept next to the generated schema. */
+const VALIDATOR_FILE = SCHEMA_FILE.replace(/\.schema\.json$/, '.validate.js');
+
+/**
+ * The validator of the schema. Compiling it costs a quarter of a second, more than the synth of
+ * a small platform, so it is compiled once into standalone code and reused while the schema
+ * is unchanged.
+ */
 function compile(): ValidateFunction {
-  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-  for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, { type: 'string', validate: format.check });
-  return ajv.compile(configSchema());
+  const schema = configSchema();
+  if (fs.existsSync(VALIDATOR_FILE) && fs.statSync(VALIDATOR_FILE).mtimeMs >= fs.statSync(SCHEMA_FILE).mtimeMs) {
+    return require(VALIDATOR_FILE) as ValidateFunction;
+  }
+  // The code requires the formats from the sources (ts-node, jest) or from the build (dist-lib).
+  const formats = _`(() => { try { return require("../stacks/config-formats"); } catch { return require("../dist-lib/stacks/config-formats"); } })().AJV_FORMATS`;
+  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, formats: AJV_FORMATS, code: { source: true, formats } });
+  const validate = ajv.compile(schema);
+  try {
+    const partial = `${VALIDATOR_FILE}.${process.pid}.tmp`;
+    fs.writeFileSync(partial, standaloneCode(ajv, validate));
+    fs.renameSync(partial, VALIDATOR_FILE);
+  } catch {
+    // A read-only install compiles again next time.
+  }
+  return validate;
 }
 
 /**

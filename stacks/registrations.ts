@@ -4,6 +4,7 @@
  * which the dependency on the releases gives (ConfigGroup waits for readiness).
  */
 import * as pulumi from '@pulumi/pulumi';
+import type { AgentCard as AgentCardData } from '../runtime/agent-card';
 import { AgentCard } from '../runtime/agent-card-resource';
 import { NacosNamespace } from '../runtime/nacos-namespace-resource';
 import { ANNOTATION, AGENT_CARD_KEY, AGENT_CARD_ROLE, LABEL } from '../constructs/labels';
@@ -20,7 +21,8 @@ export interface ChartCard {
   readonly resourceName: string;
   readonly namespace: string;
   readonly setAsLatest: boolean;
-  readonly card: Record<string, any>;
+  /** The card as the chart carries it (checked by the AgentCard resource before it is registered). */
+  readonly card: AgentCardData;
 }
 
 /** The AgentCards carried by a chart's card ConfigMaps. */
@@ -31,7 +33,7 @@ export function cardsOf(objects: any[]): ChartCard[] {
       resourceName: `${o.metadata.namespace}-${o.metadata.name}`,
       namespace: o.metadata.annotations?.[ANNOTATION.nacosNamespace] ?? o.metadata.namespace,
       setAsLatest: o.metadata.annotations?.[ANNOTATION.setAsLatest] !== 'false',
-      card: JSON.parse(o.data[AGENT_CARD_KEY]),
+      card: JSON.parse(o.data[AGENT_CARD_KEY]) as AgentCardData,
     }));
 }
 
@@ -62,7 +64,7 @@ export function registerTenant(
   const cards = found.map((c) => {
     const stable = c.setAsLatest ? undefined : latest.get(`${c.namespace}/${c.card.name}`);
     const card = new AgentCard(`card-${c.resourceName}`, {
-      card: c.card as any,
+      card: c.card,
       endpoint: registration.endpoint,
       namespace: c.namespace,
       credentials,

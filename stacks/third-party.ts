@@ -57,7 +57,7 @@ export function installThirdParty(
     const kagentCrds = new k8s.helm.v4.Chart('kagent-crds', { chart: v.kagent.crdsChart, version: v.kagent.version, namespace: 'kagent' }, { ...opts, dependsOn: [ns] });
     const kagent = new k8s.helm.v4.Chart('kagent', {
       chart: v.kagent.chart, version: v.kagent.version, namespace: 'kagent', skipCrds: true,
-      values: { agents: { enabled: false } },
+      values: kagentValues(),
     }, { ...opts, dependsOn: [ns, kagentCrds] });
     crds.push(kagentCrds, kagent);
   }
@@ -70,4 +70,20 @@ export function installThirdParty(
     }, { ...opts, dependsOn: [namespace('keda')] }));
   }
   return { crds, higress };
+}
+
+/**
+ * kagent 0.9.12 chart values (keys of its values.yaml only): no demo agents or their tool servers
+ * (each is a top-level subchart switch), and `proxy.url` = the gateway, so agent tools of declarative
+ * agents reach other agents through the gateway's JWT-checked routes (header `x-kagent-host`).
+ */
+export function kagentValues(gatewayUrl = 'http://higress-gateway.higress-system.svc.cluster.local'): Record<string, unknown> {
+  const demoAgents = ['k8s-agent', 'kgateway-agent', 'istio-agent', 'promql-agent', 'observability-agent', 'argo-rollouts-agent',
+    'helm-agent', 'cilium-policy-agent', 'cilium-manager-agent', 'cilium-debug-agent'];
+  return {
+    ...Object.fromEntries(demoAgents.map((a) => [a, { enabled: false }])),
+    'kagent-tools': { enabled: false },
+    'grafana-mcp': { enabled: false },
+    proxy: { url: gatewayUrl },
+  };
 }

@@ -1,6 +1,7 @@
 import { violation } from '../object-ref';
 import { POD_KINDS, podSpecsOf } from '../pod-specs';
 import { MANDATORY, type Rule, type Violation } from '../types';
+import { type ImageReference, isAllowedImage, parseImageReference } from '../../constructs/image-reference';
 
 const ID = 'image-provenance';
 
@@ -31,7 +32,7 @@ export const imageProvenance: Rule = {
           out.push(violation(ID, obj, path, `image "${image}" is not pinned by digest`, `use ${image}@sha256:<digest>`));
         }
         const allowed = ctx.config.registries;
-        if (allowed.length > 0 && !allowed.some((prefix) => ref.repository.startsWith(prefix) || ref.repository === prefix.replace(/\/$/, ''))) {
+        if (allowed.length > 0 && !isAllowedImage(ref, allowed)) {
           out.push(violation(ID, obj, path, `image "${image}" (${ref.repository}) is not from an allowed registry`, `use an image under ${allowed.join(', ')}, or add its registry to config "registries"`));
         }
       }
@@ -40,16 +41,11 @@ export const imageProvenance: Rule = {
   },
 };
 
-/** An image reference split into fully-qualified repository, tag and digest (`nginx` → `docker.io/library/nginx`). */
-export function normalizeImage(image: string): { repository: string; tag?: string; digest?: string } {
-  const [nameTag, digest] = image.split('@', 2);
-  const slash = nameTag.lastIndexOf('/');
-  const colon = nameTag.lastIndexOf(':');
-  const hasTag = colon > slash;
-  const name = hasTag ? nameTag.slice(0, colon) : nameTag;
-  const tag = hasTag ? nameTag.slice(colon + 1) : undefined;
-  const first = name.split('/', 1)[0];
-  const hasRegistry = name.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  const repository = hasRegistry ? name : name.includes('/') ? `docker.io/${name}` : `docker.io/library/${name}`;
-  return { repository, tag, digest };
+/**
+ * An image reference split into fully-qualified repository, tag and digest (`nginx` →
+ * `docker.io/library/nginx`), by the parser the constructs use; an unparsable reference keeps
+ * its text as the repository (and so matches no allow list).
+ */
+export function normalizeImage(image: string): ImageReference | { repository: string; tag?: string; digest?: string } {
+  return parseImageReference(image) ?? { repository: image };
 }

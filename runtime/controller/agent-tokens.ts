@@ -1,11 +1,13 @@
 /**
- * Agent identities: per agent and track, a short-lived internal JWT whose `iss` is exactly what
- * the tenant's jwt-auth consumer of that caller expects (`<internal issuer>/<tenant>/<agent>`),
- * written to the Secret of the {@link A2A_TOKEN} contract and rotated at 2/3 of its lifetime.
+ * Agent identities: per agent (both tracks share it), a short-lived internal JWT whose `iss` is
+ * exactly what the tenant's jwt-auth consumer of that caller expects ({@link a2aIssuer}:
+ * `<internal issuer>/<tenant>/<agent>`), written to the Secret of the {@link a2aTokenContract}
+ * (the raw JWT and `Bearer <jwt>`) and rotated at 2/3 of its lifetime.
  * The manifests declare that Secret empty; the controller only patches its data and annotations.
  */
 import { randomUUID } from 'node:crypto';
-import { A2A_TOKEN, LABEL } from '../../constructs/labels';
+import { a2aIssuer, a2aTokenContract } from '../../constructs/contracts';
+import { LABEL } from '../../constructs/labels';
 import { A2A_TOKEN_ROLE } from '../../constructs/runtime-controller';
 import type { ClusterWriter } from './cluster';
 import type { AgentTrack } from './desired-state';
@@ -37,11 +39,6 @@ export const TOKEN_ANNOTATION = {
 } as const;
 
 
-/** The `iss` the gateway's consumer of caller `tenant/agent` expects. */
-export function callerIssuer(internalIssuer: string, tenant: string, agent: string): string {
-  return `${internalIssuer.replace(/\/+$/, '')}/${tenant}/${agent}`;
-}
-
 /** Issues and rotates the token Secrets. */
 export class AgentTokens {
   readonly ttlSeconds: number;
@@ -60,13 +57,14 @@ export class AgentTokens {
     this._now = _options.now ?? Date.now;
   }
 
-  /** Ensures a fresh token for `t`; resolves to the ms until it must be rotated. */
+  /** Ensures a fresh token for the agent of `t`; resolves to the ms until it must be rotated. */
   async reconcile(t: AgentTrack): Promise<number> {
-    const name = A2A_TOKEN.secretName(t.agent, t.track);
+    const contract = a2aTokenContract(t.agent);
+    const name = contract.secretName;
     const keys = this._options.keys();
     // No issuer key yet: nothing to sign with; look again in a minute.
     if (!keys) return 60_000;
-    const iss = callerIssuer(this._options.internalIssuer, t.tenant, t.agent);
+    const iss = a2aIssuer(this._options.internalIssuer, `${t.tenant}/${t.agent}`);
     const existing = await this._writer.getSecret(t.namespace, name);
     if (!existing) {
       throw new Error(`Secret ${t.namespace}/${name} does not exist; the tenant's manifests declare it (empty) when the platform runs the controller: apply them (pulumi up, or the synthesized YAML)`);
@@ -78,13 +76,13 @@ export class AgentTokens {
     const issuedAt = Number(a[TOKEN_ANNOTATION.issuedAt]) * 1000;
     const rotateAt = issuedAt + (this.ttlSeconds * 1000 * 2) / 3;
     const now = this._now();
-    const fresh = existing?.data?.[A2A_TOKEN.key] && a[TOKEN_ANNOTATION.issuer] === iss && a[TOKEN_ANNOTATION.audience] === this.audience &&
+    const fresh = existing?.data?.[contract.tokenKey] && a[TOKEN_ANNOTATION.issuer] === iss && a[TOKEN_ANNOTATION.audience] === this.audience &&
       a[TOKEN_ANNOTATION.kid] === keys.current.kid && Number.isFinite(issuedAt) && now < rotateAt && issuedAt <= now;
     if (fresh) return rotateAt - now;
 
     const iat = Math.floor(now / 1000);
     const exp = iat + this.ttlSeconds;
-    const token = signJwt({ iss, sub: `${t.tenant}/${t.agent}`, aud: this.audience, iat, nbf: iat - 30, exp, jti: randomUUID(), track: t.track }, keys.current);
+    const token = signJwt({ iss, sub: `${t.tenant}/${t.agent}`, aud: this.audience, iat, nbf: iat - 30, exp, jti: randomUUID() }, keys.current);
     const annotations = {
       [TOKEN_ANNOTATION.issuer]: iss,
       [TOKEN_ANNOTATION.audience]: this.audience,
@@ -92,8 +90,11 @@ export class AgentTokens {
       [TOKEN_ANNOTATION.issuedAt]: String(iat),
       [TOKEN_ANNOTATION.expiresAt]: new Date(exp * 1000).toISOString(),
     };
-    await this._writer.patchSecret(t.namespace, name, { annotations, data: { [A2A_TOKEN.key]: Buffer.from(token, 'utf8').toString('base64') } });
-    this._options.log?.(`${existing.data?.[A2A_TOKEN.key] ? 'rotated' : 'issued'} token ${t.namespace}/${name} (kid ${keys.current.kid}, expires ${new Date(exp * 1000).toISOString()})`);
+    await this._writer.patchSecret(t.namespace, name, { annotations, data: {
+      [contract.tokenKey]: Buffer.from(token, 'utf8').toString('base64'),
+      [contract.authorizationKey]: Buffer.from(`Bearer ${token}`, 'utf8').toString('base64'),
+    } });
+    this._options.log?.(`${existing.data?.[contract.tokenKey] ? 'rotated' : 'issued'} token ${t.namespace}/${name} (kid ${keys.current.kid}, expires ${new Date(exp * 1000).toISOString()})`);
     return (this.ttlSeconds * 1000 * 2) / 3;
   }
 }

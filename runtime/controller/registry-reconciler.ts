@@ -123,10 +123,16 @@ export class RegistryReconciler {
     return removed.sort();
   }
 
+  /** Re-registrations sent by {@link renew} so far (the lease's cost, apart from reconcile writes). */
+  renewals = 0;
+
   /** Re-registers every instance this controller holds: the lease that keeps them alive. */
   async renew(): Promise<number> {
     const all = [...this._services.values()].flatMap((s) => [...s.instances.values()].map((i) => ({ s, i })));
-    await mapLimit(all, this._options.concurrency ?? 16, ({ s, i }) => this._client.registerInstance(i, { namespaceId: s.nacosNamespace }));
+    await mapLimit(all, this._options.concurrency ?? 16, async ({ s, i }) => {
+      this.renewals++;
+      await this._client.registerInstance(i, { namespaceId: s.nacosNamespace });
+    });
     return all.length;
   }
 

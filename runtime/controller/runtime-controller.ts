@@ -176,7 +176,8 @@ export class RuntimeController {
     this.metrics.reconciled('registry', 'success');
     if (this._deps.tokens) {
       let next = Infinity;
-      for (const t of tracks) next = Math.min(next, await this._deps.tokens.reconcile(t));
+      // One identity per agent: the stable track's Secret, shared by a canary.
+      for (const t of tracks.filter((x) => x.track === 'stable')) next = Math.min(next, await this._deps.tokens.reconcile(t));
       this.metrics.reconciled('identity', 'success');
       if (Number.isFinite(next)) this._queue.addAfter(key, next);
     }

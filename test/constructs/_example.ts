@@ -85,6 +85,7 @@ export function buildExample(facts: PlatformFacts = FACTS): Example {
 
   const research = acme.addAgent({
     name: 'research',
+    allowedCallers: ['beta/orchestrator'],
     description: 'Researches topics on the web and in GitHub',
     version: '2.1.0',
     streaming: true,
@@ -132,12 +133,10 @@ export function buildExample(facts: PlatformFacts = FACTS): Example {
       { id: 'invoice', name: 'Invoice', description: 'Finds invoices', tags: ['billing'] },
     ],
   });
+  // BYO: kagent builds agent tools only for kagent Agents, and billing is a BYO agent.
   const orchestrator = beta.addAgent({
     name: 'orchestrator',
-    declarative: {
-      model: { provider: 'Anthropic', model: 'claude-sonnet-4-5', apiKeySecret: { name: 'anthropic', key: 'api-key' }, temperature: 0.3, maxTokens: 8192 },
-      systemMessageFrom: { configMap: 'orchestrator-prompt', key: 'system.md' },
-    },
+    byo: { image: 'ghcr.io/beta/orchestrator:2.0.1' },
     skills: [{ id: 'plan', name: 'Plan', description: 'Plans and delegates work', tags: ['orchestration'] }],
     calls: ['acme/research#web', billing.skill('refund')],
     scaling: { minReplicas: 0, maxReplicas: 5, trigger: { type: 'cron', metadata: { timezone: 'UTC', start: '0 8 * * 1-5', end: '0 18 * * 1-5', desiredReplicas: '1' } } },

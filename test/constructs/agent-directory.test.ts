@@ -29,10 +29,11 @@ describe('AgentDirectory', () => {
 
     // The callee chart is built and synthesized before the caller chart exists.
     const acme = tenantChart({ name: 'acme' }, AgentDirectory.fromData(data));
-    acme.tenant.addAgent(byoAgent('research', ['web']));
+    acme.tenant.addAgent({ ...byoAgent('research', ['web']), allowedCallers: ['beta/orchestrator'] });
     const acmeObjects = acme.chart.toJson();
     expect(validateAll(acmeObjects)).toEqual([]);
-    expect(findOne(acmeObjects, 'NetworkPolicy', 'research-a2a-ingress', 'acme').spec.ingress[0].from[0].podSelector.matchLabels).toEqual(ORCHESTRATOR.podLabels);
+    // The callee admits its callers on the gateway (jwt-auth), never on its pods: no direct path.
+    expect(acmeObjects.filter((o: any) => o.kind === 'NetworkPolicy' && JSON.stringify(o).includes('"beta"'))).toEqual([]);
     const plugin = findOne(acmeObjects, 'WasmPlugin', 'jwt-auth-acme', FACTS.gatewayNamespace);
     expect(plugin.spec.matchRules.find((r: any) => r.ingress[0] === 'acme/research-a2a-web').config.allow).toEqual(['beta/orchestrator']);
     expect(new Set(acmeObjects.map((o: any) => o.metadata.namespace ?? o.metadata.name))).toEqual(new Set(['acme', FACTS.gatewayNamespace]));
@@ -41,7 +42,8 @@ describe('AgentDirectory', () => {
     beta.tenant.addAgent({ ...byoAgent('orchestrator', ['web']), calls: ['acme/research#web'] });
     const betaObjects = beta.chart.toJson();
     expect(validateAll(betaObjects)).toEqual([]);
-    expect(findOne(betaObjects, 'NetworkPolicy', 'orchestrator-egress', 'beta').spec.egress[0].to[0].podSelector.matchLabels).toEqual(RESEARCH.podLabels);
+    // The caller reaches the gateway, not the callee's pods.
+    expect(findOne(betaObjects, 'NetworkPolicy', 'orchestrator-egress', 'beta').spec.egress.map((r: any) => r.to[0].podSelector.matchLabels)).toEqual([FACTS.gatewayPodLabels]);
   });
 
   test('a caller constructed before its callee still gets the callee-side rules', () => {
@@ -49,10 +51,11 @@ describe('AgentDirectory', () => {
     const beta = tenantChart({ name: 'beta' }, directory);
     const acme = tenantChart({ name: 'acme' }, directory);
     beta.tenant.addAgent({ ...byoAgent('orchestrator'), calls: ['acme/research#web'] });
-    acme.tenant.addAgent(byoAgent('research', ['web']));
+    acme.tenant.addAgent({ ...byoAgent('research', ['web']), allowedCallers: ['beta'] });
     const objects = [...acme.chart.toJson(), ...beta.chart.toJson()];
     expect(validateAll(objects)).toEqual([]);
-    expect(findOne(objects, 'NetworkPolicy', 'research-a2a-ingress', 'acme').spec.ingress[0].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('beta');
+    const plugin = findOne(objects, 'WasmPlugin', 'jwt-auth-acme', FACTS.gatewayNamespace);
+    expect(plugin.spec.matchRules.find((r: any) => r.ingress[0] === 'acme/research-a2a-web').config.allow).toEqual(['beta/orchestrator']);
   });
 
   test('round-trips the example as plain data with its reverse edges', () => {

@@ -11,7 +11,7 @@ describe('Agent', () => {
     expect(validateAll(objects)).toEqual([]);
   });
 
-  test('matches the everything-on snapshot (declarative agent with MCP server, KEDA and calls)', () => {
+  test('matches the everything-on snapshot (declarative agent with MCP server, BYO caller with KEDA and calls)', () => {
     const orchestrator = objects.filter((o) => o.metadata?.labels?.[LABEL.agent] === 'orchestrator' && o.metadata.namespace === 'beta');
     const research = objects.filter((o) => o.metadata?.labels?.[LABEL.agent] === 'research');
     expect([...research, ...orchestrator]).toMatchSnapshot();
@@ -42,7 +42,6 @@ describe('Agent', () => {
         defaultHeaders: { 'OpenAI-Organization': 'org-acme' },
         openAI: { temperature: '0.2', topP: '0.9', maxTokens: 4096, timeout: 60 },
       });
-      expect(findOne(objects, 'ModelConfig', 'orchestrator-model', 'beta').spec.anthropic).toEqual({ temperature: '0.3', maxTokens: 8192 });
     });
 
     test('reads auth headers of a RemoteMCPServer from a Secret', () => {
@@ -56,13 +55,18 @@ describe('Agent', () => {
     });
 
     test('takes the system prompt from a ConfigMap', () => {
-      expect(findOne(objects, 'Agent', 'orchestrator', 'beta').spec.declarative.systemMessageFrom).toEqual({ type: 'ConfigMap', name: 'orchestrator-prompt', key: 'system.md' });
+      const t = tenantChart({ name: 'acme' });
+      t.tenant.addAgent({ name: 'p', skills: [{ id: 'a', name: 'A', description: 'a', tags: ['a'] }], declarative: {
+        model: { model: 'gpt-4o', apiKeySecret: { name: 'openai', key: 'api-key' } }, systemMessageFrom: { configMap: 'p-prompt', key: 'system.md' },
+      } });
+      expect(findOne(t.chart.toJson(), 'Agent', 'p', 'acme').spec.declarative.systemMessageFrom).toEqual({ type: 'ConfigMap', name: 'p-prompt', key: 'system.md' });
     });
 
-    test('connects declarative agents, and only them, with the kagent controller', () => {
+    test('lets declarative agents, and only them, reach the kagent controller; the controller gets no way in', () => {
       const np = findOne(objects, 'NetworkPolicy', 'allow-kagent', 'acme').spec;
       expect(np.podSelector.matchLabels[LABEL.component]).toBe('declarative-agent');
-      expect(np.ingress[0]).toEqual({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kagent' } } }], ports: [{ protocol: 'TCP', port: 8080 }] });
+      expect(np.policyTypes).toEqual(['Egress']);
+      expect(np.ingress).toBeUndefined();
       expect(np.egress[0].ports).toEqual([{ protocol: 'TCP', port: 8083 }]);
     });
   });
@@ -120,7 +124,7 @@ describe('Agent', () => {
 
   describe('routes', () => {
     test('do not wait for the Service of a declarative agent, which kagent creates later', () => {
-      const chat = findOne(objects, 'Ingress', 'orchestrator-chat', 'beta');
+      const chat = findOne(objects, 'Ingress', 'research-chat', 'acme');
       expect(chat.metadata.annotations['pulumi.com/skipAwait']).toBe('true');
       expect(chat.metadata.annotations['config.kubernetes.io/depends-on']).toBeUndefined();
     });
@@ -151,8 +155,10 @@ describe('Agent', () => {
         'beta/billing-chat': ['public'],
         'beta/billing-a2a-refund': ['beta/orchestrator'],
         'beta/billing-a2a-invoice': ['nobody'],
+        'beta/billing-a2a': ['beta/orchestrator'],
         'beta/orchestrator-chat': ['public'],
         'beta/orchestrator-a2a-plan': ['nobody'],
+        'beta/orchestrator-a2a': ['nobody'],
       });
       const acme = findOne(objects, 'WasmPlugin', 'jwt-auth-acme', FACTS.gatewayNamespace);
       expect(acme.spec.matchRules.find((r: any) => r.ingress[0] === 'acme/research-a2a-web').config.allow).toEqual(['beta/orchestrator']);
@@ -173,23 +179,20 @@ describe('Agent', () => {
   });
 
   describe('skill references', () => {
-    test('become an egress rule to exactly the callee pods and port, and an ingress rule on the callee side', () => {
+    test('go through the gateway only: the caller reaches the gateway, never the callee pods, and no callee admits caller pods', () => {
       const egress = findOne(objects, 'NetworkPolicy', 'orchestrator-egress', 'beta').spec;
       expect(egress.podSelector.matchLabels).toEqual({ [LABEL.tenant]: 'beta', [LABEL.agent]: 'orchestrator', [LABEL.track]: 'stable' });
-      expect(egress.egress.slice(0, 2)).toEqual([
-        { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'acme' } }, podSelector: { matchLabels: { [LABEL.tenant]: 'acme', [LABEL.agent]: 'research' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
-        { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'beta' } }, podSelector: { matchLabels: { [LABEL.tenant]: 'beta', [LABEL.agent]: 'billing' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
-      ]);
-      const ingress = findOne(objects, 'NetworkPolicy', 'research-a2a-ingress', 'acme').spec;
-      expect(ingress.ingress).toEqual([{
-        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'beta' } }, podSelector: { matchLabels: { [LABEL.tenant]: 'beta', [LABEL.agent]: 'orchestrator' } } }],
-        ports: [{ protocol: 'TCP', port: 8080 }],
-      }]);
-      expect(findAll(objects, 'NetworkPolicy', 'beta').filter((n) => n.metadata.name.endsWith('-a2a-ingress')).map((n) => n.metadata.name)).toEqual(['billing-a2a-ingress']);
+      expect(egress.egress[0]).toEqual({
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': FACTS.gatewayNamespace } }, podSelector: { matchLabels: FACTS.gatewayPodLabels } }],
+        ports: [{ protocol: 'TCP', port: 80 }, { protocol: 'TCP', port: 443 }],
+      });
+      const toAgents = findAll(objects, 'NetworkPolicy').flatMap((n) => n.spec.egress ?? []).filter((r: any) => (r.to ?? []).some((p: any) => p.podSelector?.matchLabels?.[LABEL.agent]));
+      expect(toAgents).toEqual([]);
+      expect(findAll(objects, 'NetworkPolicy').filter((n) => n.metadata.name.endsWith('-a2a-ingress'))).toEqual([]);
     });
 
     test('are recorded on the workload for reviews', () => {
-      expect(findOne(objects, 'Agent', 'orchestrator', 'beta').metadata.annotations[ANNOTATION.calls]).toBe('acme/research#web,beta/billing#refund');
+      expect(findOne(objects, 'Deployment', 'orchestrator', 'beta').metadata.annotations[ANNOTATION.calls]).toBe('acme/research#web,beta/billing#refund');
     });
 
     test('no tenant chart writes into another tenant namespace', () => {
@@ -200,13 +203,13 @@ describe('Agent', () => {
   });
 
   describe('AgentCard', () => {
-    test('is A2A 0.3 data with everything Nacos 3.1 requires and the public gateway URL', () => {
+    test('is A2A 0.3 data with everything Nacos 3.1 requires, its url the internal A2A route of the agent', () => {
       expect(ex.research.card).toEqual({
         protocolVersion: '0.3.0',
         name: 'research',
         description: 'Researches topics on the web and in GitHub',
         version: '2.1.0',
-        url: 'https://agents.example.com/api/v1/agents/acme/research/chat',
+        url: "https://agents.example.com/api/v1/internal/a2a/acme/research",
         preferredTransport: 'JSONRPC',
         capabilities: { streaming: true, pushNotifications: false, stateTransitionHistory: false },
         defaultInputModes: ['text/plain', 'application/json'],

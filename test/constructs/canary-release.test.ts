@@ -97,7 +97,7 @@ describe('CanaryRelease', () => {
     tenant.addCanaryRelease(PROPS);
     const objects = chart.toJson();
     const rules = findOne(objects, 'WasmPlugin', 'jwt-auth-acme', FACTS.gatewayNamespace).spec.matchRules.map((r: any) => r.ingress[0]);
-    expect(rules).toEqual(['acme/chat-chat', 'acme/chat-a2a-answer', 'acme/chat-canary-chat', 'acme/chat-canary-a2a-answer']);
+    expect(rules).toEqual(['acme/chat-chat', 'acme/chat-a2a-answer', 'acme/chat-a2a', 'acme/chat-canary-chat', 'acme/chat-canary-a2a-answer', 'acme/chat-canary-a2a', 'acme/chat-canary-card']);
     expect(tenant.directory.list().map((e) => `${e.tenant}/${e.agent}@${e.version}`)).toEqual(['acme/chat@1.0.0']);
     expect(findAll(objects, 'HorizontalPodAutoscaler', 'acme').map((h) => h.metadata.name)).toEqual(['chat', 'chat-canary']);
   });

@@ -42,6 +42,8 @@ function intended(ex: Example, facts: PlatformFacts, src: Pod, dst: Pod | Extern
     if (!isTenant(src)) return false; // not judged
     if (role(src) === 'sandbox') return [PYPI].some((e) => dst.ip.startsWith('151.101.') && e.ports.includes(port));
     const a = agentOf(src)!;
+    // Agents claiming sandboxes reach the API server (default: private addresses, port 6443).
+    if (a.sandboxPool && port === 6443 && dst.ip.startsWith('10.')) return true;
     const egress = a === ex.research || a === ex.orchestrator ? [INTERNET_HTTPS] : [];
     return egress.some((e) => e.ports.includes(port) && !['10.', '169.254.'].some((p) => dst.ip.startsWith(p)));
   }
@@ -51,12 +53,11 @@ function intended(ex: Example, facts: PlatformFacts, src: Pod, dst: Pod | Extern
   if (dst.name === 'gateway') return isTenant(src) && role(src) === 'agent' && (agentOf(src)!.calls.length > 0) && [80, 443].includes(port);
   if (!isTenant(dst)) return false;
   if (src.name === 'gateway') return role(dst) === 'agent' && port === 8080 && protocol === 'TCP';
-  if (src.name === 'kagent-controller') return dst.labels[LABEL.component] === 'declarative-agent' && port === 8080;
   if (!isTenant(src) || role(src) !== 'agent') return false;
   const caller = agentOf(src)!;
   if (role(dst) === 'sandbox') return caller.sandboxPool?.name === dst.labels[LABEL.sandboxPool] && port === 8888;
-  const callee = `${dst.labels[LABEL.tenant]}/${dst.labels[LABEL.agent]}`;
-  return port === 8080 && caller.calls.some((c) => `${c.tenant}/${c.agent}` === callee);
+  // A2A calls go through the gateway's internal routes only: never a direct agent -> agent path.
+  return false;
 }
 
 /** Every (src, dst, port) involving a tenant pod where reachability differs from intent. */
@@ -93,15 +94,36 @@ describe('tenant isolation', () => {
     expect(violations(ex, objects)).toEqual([]);
   });
 
-  test('the orchestrator reaches the skills it calls in both tenants, and nothing else of acme', () => {
+  test('the orchestrator reaches its callees only through the gateway, whose pods alone reach agents\' A2A port', () => {
     const model = new NetworkModel(objects, PLATFORM_NAMESPACES);
     const pods = podsFromWorkloads(objects);
     const pod = (ns: string, name: string) => pods.find((p) => p.namespace === ns && p.name === name)!;
     const orchestrator = pod('beta', 'orchestrator');
-    expect(model.canReach(orchestrator, pod('acme', 'research'), 8080)).toBe(true);
-    expect(model.canReach(orchestrator, pod('beta', 'billing'), 8080)).toBe(true);
-    expect(model.canReach(orchestrator, pod('acme', 'chat'), 8080)).toBe(false);
+    const [gateway] = PLATFORM_PODS;
+    expect(model.canReach(orchestrator, pod('acme', 'research'), 8080)).toBe(false);
+    expect(model.canReach(orchestrator, pod('beta', 'billing'), 8080)).toBe(false);
+    expect(model.canReach(orchestrator, gateway, 443)).toBe(true);
+    expect(model.canReach(gateway, pod('acme', 'research'), 8080)).toBe(true);
+    expect(model.canReach(gateway, pod('beta', 'billing'), 8080)).toBe(true);
     expect(model.canReach(pod('acme', 'research'), orchestrator, 8080)).toBe(false);
+  });
+
+  test('fails if a direct agent -> agent path returns (caller egress and callee ingress to pods)', () => {
+    const direct = [
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'direct-egress', namespace: 'beta' },
+        spec: { podSelector: { matchLabels: { [LABEL.agent]: 'orchestrator' } }, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {}, podSelector: { matchLabels: { [LABEL.agent]: 'research' } } }] }] } },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'direct-ingress', namespace: 'acme' },
+        spec: { podSelector: { matchLabels: { [LABEL.agent]: 'research' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { [LABEL.agent]: 'orchestrator' } } }] }] } },
+    ];
+    expect(violations(ex, [...objects, ...direct])).toContain('beta/orchestrator can reach acme/research:8080/TCP but nothing declares it');
+  });
+
+  test('only agents that claim sandboxes reach the API server', () => {
+    const model = new NetworkModel(objects, PLATFORM_NAMESPACES);
+    const pods = podsFromWorkloads(objects);
+    const apiServer = { name: 'api-server', ip: '10.0.0.10' };
+    const reach = pods.filter((p) => role(p) === 'agent' && model.canReach(p, apiServer, 6443)).map((p) => `${p.namespace}/${p.name}`);
+    expect(reach).toEqual(['acme/coder']);
   });
 
   test('sandboxes reach DNS and their allow list only', () => {

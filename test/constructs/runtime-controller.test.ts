@@ -1,6 +1,5 @@
 import { Testing } from 'cdk8s';
 import { AgentRuntimePlatform, AgentRuntimePlatformProps } from '../../constructs/agent-runtime-platform';
-import { A2A_TOKEN } from '../../constructs/labels';
 import { checkManifests } from '../../policies/check-manifests';
 import { findAll, findOne } from '../support/manifest';
 import { validateAll } from '../support/schema-validator';
@@ -50,20 +49,20 @@ describe('RuntimeController', () => {
   });
 
   test('egress goes only to the API server and Nacos', () => {
-    const { objects } = platform({ runtimeController: { apiServer: { cidrs: ['10.0.0.1/32'], ports: [6443] } } });
+    const { objects } = platform({ kubernetesApi: { cidrs: ['10.0.0.1/32'], port: 6443 } });
     const np = findOne(objects, 'NetworkPolicy', 'agent-runtime-controller-egress', 'agent-runtime');
     expect(np.spec.egress).toHaveLength(2);
     expect(np.spec.egress[0]).toEqual({ to: [{ ipBlock: { cidr: '10.0.0.1/32' } }], ports: [{ protocol: 'TCP', port: 6443 }] });
     expect(np.spec.egress[1].to[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('nacos');
   });
 
-  test('tenants grant it exactly their agents\' token Secrets, which they declare empty', () => {
+  test('tenants grant it exactly their agents\' token Secrets (one per agent), which they declare empty', () => {
     const objects = tenantWith(platform().facts);
     expect(validateAll(objects)).toEqual([]);
     const role = findOne(objects, 'Role', 'agent-runtime-controller', 'acme');
-    expect(role.rules[0]).toEqual({ apiGroups: [''], resources: ['secrets'], resourceNames: ['chat-a2a-token', 'search-a2a-token', 'search-canary-a2a-token'], verbs: ['get', 'update', 'patch'] });
+    expect(role.rules[0]).toEqual({ apiGroups: [''], resources: ['secrets'], resourceNames: ['chat-a2a-token', 'search-a2a-token'], verbs: ['get', 'update', 'patch'] });
     expect(findOne(objects, 'RoleBinding', 'agent-runtime-controller', 'acme').subjects).toEqual([{ kind: 'ServiceAccount', name: 'agent-runtime-controller', namespace: 'agent-runtime' }]);
-    const secret = findOne(objects, 'Secret', A2A_TOKEN.secretName('search', 'canary'), 'acme');
+    const secret = findOne(objects, 'Secret', 'search-a2a-token', 'acme');
     expect(secret.data).toBeUndefined();
     expect(checkManifests(objects, { env: 'prod' }).violations.filter((v) => v.level === 'mandatory')).toEqual([]);
   });

@@ -68,6 +68,7 @@ function example(facts: PlatformFacts = FULL) {
   a.tenant.addAgent({ ...byoAgent('backup', ['web']), version: '0.9.0' });
   a.tenant.addAgent({
     ...byoAgent('search'),
+    visibility: 'platform',
     version: '1.2.0',
     skills: [
       skill('web', { timeoutSeconds: 20, retries: 2, retryOn: ['error', 'timeout', 'http_503'], fallback: 'backup#web', circuitBreaker: { consecutiveErrors: 3 } }),
@@ -76,7 +77,7 @@ function example(facts: PlatformFacts = FULL) {
     ],
   });
   a.tenant.addCanaryRelease({
-    agent: { name: 'chat', skills: [skill('chat', { fallback: '@1.0.0' })] },
+    agent: { name: 'chat', skills: [skill('chat', { fallback: '@1.0.0' })], allowedCallers: ['beta'] },
     stable: { version: '1.0.0', byo: { image: 'ghcr.io/acme/chat:1.0.0' } },
     canary: { version: '1.1.0', byo: { image: 'ghcr.io/acme/chat:1.1.0' } },
     traffic: { weight: 10 },
@@ -255,13 +256,26 @@ describe('skill resilience', () => {
       expect(a['higress.io/canary-weight']).toBe('10');
     });
 
-    test('hands the caller its pinned versions and client settings in A2A_CALLS', () => {
+    test('hands the caller every declared call in A2A_CALLS: URL, skill, pin, timeout, retries, fallback, token file', () => {
       const env = findOne(objects, 'Deployment', 'orchestrator', 'beta').spec.template.spec.containers[0].env;
       const calls = JSON.parse(env.find((e: any) => e.name === 'A2A_CALLS').value);
+      const base = { fallback: null, tokenFile: '/var/run/agentruntime.io/a2a/token', timeoutSeconds: 60, retries: 0 };
       expect(calls).toEqual([
-        { ref: 'acme/chat#chat', url: 'https://agents.example.com/api/v1/internal/a2a/acme/chat/chat', headers: { 'X-A2A-Skill-Version': '1.1.0' } },
-        { ref: 'acme/search#lookup', url: 'https://agents.example.com/api/v1/internal/a2a/acme/search/lookup', headers: { 'X-A2A-Skill-Version': '1.2.0' }, timeoutSeconds: 5, retries: 1 },
+        { ...base, ref: 'acme/search#web', agent: 'acme/search', skill: 'web', url: 'https://agents.example.com/api/v1/internal/a2a/acme/search/web', version: null, headers: {} },
+        { ...base, ref: 'acme/chat#chat', agent: 'acme/chat', skill: 'chat', url: 'https://agents.example.com/api/v1/internal/a2a/acme/chat/chat', version: '1.1.0', headers: { 'X-A2A-Skill-Version': '1.1.0' } },
+        {
+          ...base, ref: 'acme/search#lookup', agent: 'acme/search', skill: 'lookup', url: 'https://agents.example.com/api/v1/internal/a2a/acme/search/lookup',
+          version: '1.2.0', headers: { 'X-A2A-Skill-Version': '1.2.0' }, timeoutSeconds: 5, retries: 1,
+        },
       ]);
+    });
+
+    test('mounts the caller\'s token Secret read-only at the path A2A_CALLS names, optional until the controller issues it', () => {
+      const spec = findOne(objects, 'Deployment', 'orchestrator', 'beta').spec.template.spec;
+      expect(spec.volumes).toContainEqual({ name: 'a2a-token', secret: { secretName: 'orchestrator-a2a-token', optional: true, items: [{ key: 'token', path: 'token' }] } });
+      expect(spec.containers[0].volumeMounts).toContainEqual({ name: 'a2a-token', mountPath: '/var/run/agentruntime.io/a2a', readOnly: true });
+      // Agents that call nobody get no token.
+      expect(findOne(objects, 'Deployment', 'search', 'acme').spec.template.spec.volumes.map((v: any) => v.name)).not.toContain('a2a-token');
     });
 
     test('fails at synth on a pinned version that is not deployed, listing the versions', () => {

@@ -84,6 +84,13 @@ apply_crds() {
   node "$ROOT/test/e2e/checks.mjs" apply-crds "$SHARED_CRDS"
 }
 
+keda_scale_to_zero() {
+  source "$RUN/env.sh"
+  # KEDA's own CRDs (ScaledJob, TriggerAuthentication, ... which its controllers watch) from the build
+  node "$ROOT/test/e2e/checks.mjs" apply-crds "$CACHE/keda-crds"
+  node "$ROOT/test/e2e/keda-check.mjs" "$RUN" "$KUBECONFIG" "$BIN/keda-operator"
+}
+
 pulumi_env() {
   source "$RUN/env.sh"
   # Dynamic providers (AgentCard, NacosNamespace) require runtime/*.ts when they run: their host,
@@ -173,8 +180,8 @@ check_nacos() {
 check_policy() {
   pulumi_env
   set +e
-  # the pack's default enforcement levels follow AGENT_RUNTIME_ENV (policies/index.ts)
-  AGENT_RUNTIME_ENV="$STACK" "${PULUMI[@]}" preview "${S[@]}" --policy-pack "$ROOT/policies" --suppress-progress >"$RUN/logs/pulumi-preview-policy.log" 2>&1
+  # the pack's default enforcement levels follow AGENT_RUNTIME_ENV (policies/pack/index.ts)
+  AGENT_RUNTIME_ENV="$STACK" "${PULUMI[@]}" preview "${S[@]}" --policy-pack "$ROOT/policies/pack" --suppress-progress >"$RUN/logs/pulumi-preview-policy.log" 2>&1
   local rc=$?
   set -e
   cat "$RUN/logs/pulumi-preview-policy.log"
@@ -245,12 +252,13 @@ step "tools (install or reuse cache)" tools
 step "start etcd, kube-apiserver, controller-manager, scheduler, kwok, Nacos" start_everything
 step "kubeconfig + a Deployment Ready under kwok" kubeconfig_check
 step "apply third-party CRDs" apply_crds
+step "KEDA scales a ScaledObject 0 -> 1+ on the gateway signal and back to 0" keda_scale_to_zero
 step "pulumi login (file backend)" login
 step "stack config + secrets" stack_config
 step "pulumi up (create)" pulumi_up
 step "check: synthesized objects exist, custom resources accepted" check_objects
 step "check: AgentCards and tenant namespaces in Nacos" check_nacos
-step "check: pulumi preview --policy-pack policies (no mandatory violation)" check_policy
+step "check: pulumi preview --policy-pack policies/pack (no mandatory violation)" check_policy
 step "check: second pulumi up reports no changes" second_up
 step "check: hand edit in Nacos -> pulumi refresh detects it" check_refresh_drift
 step "check: exported state holds no plain-text secret" check_state_secrets

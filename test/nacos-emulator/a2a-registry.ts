@@ -26,8 +26,10 @@ export interface EmulatedVersionDetail {
 
 /** The agent-level record (`AgentCardVersionInfo`) plus the stored card of each version. */
 export interface EmulatedAgent {
+  /** Basic fields of the last POST/PUT. */
   info: Record<string, unknown>;
-  latestPublishedVersion?: string;
+  registrationType: string;
+  latestPublishedVersion: string | null;
   versionDetails: EmulatedVersionDetail[];
   cards: Record<string, Record<string, unknown>>;
 }
@@ -35,10 +37,11 @@ export interface EmulatedAgent {
 /** Everything the registry stores, by namespace then agent name; plain data so it can be cloned. */
 export type EmulatedStore = Record<string, Record<string, EmulatedAgent>>;
 
+// Jackson writes every field of the 3.1 model, in this order, null when unset.
 const CARD_FIELDS = [
   'protocolVersion', 'name', 'description', 'version', 'iconUrl', 'capabilities', 'skills', 'url',
   'preferredTransport', 'additionalInterfaces', 'provider', 'documentationUrl', 'securitySchemes',
-  'security', 'supportsAuthenticatedExtendedCard', 'defaultInputModes', 'defaultOutputModes',
+  'security', 'defaultInputModes', 'defaultOutputModes', 'supportsAuthenticatedExtendedCard',
 ];
 const BASIC_FIELDS = ['protocolVersion', 'name', 'description', 'version', 'iconUrl', 'capabilities', 'skills'];
 const REQUIRED = ['name', 'version', 'protocolVersion', 'preferredTransport', 'url'];
@@ -53,7 +56,7 @@ const NESTED: Record<string, string[]> = {
 /** Parses and validates an `agentCard` form value the way A2aAdminController does (§7). */
 export function parseEmulatedCard(raw: string | undefined): Record<string, unknown> {
   if (raw === undefined || raw === '') {
-    throw new EmulatedApiError(400, 10000, 'parameter missing', "Required parameter 'agentCard' type String is not present");
+    throw new EmulatedApiError(400, 10000, 'parameter missing', 'Request parameter `agentCard` should not be `null` or empty.');
   }
   let parsed: unknown;
   try {
@@ -69,7 +72,7 @@ export function parseEmulatedCard(raw: string | undefined): Record<string, unkno
     }
   }
   card.description ??= '';
-  card.capabilities ??= {};
+  card.capabilities ??= _pick({}, NESTED.capabilities);
   card.defaultInputModes ??= [];
   card.defaultOutputModes ??= [];
   card.skills ??= [];
@@ -80,11 +83,11 @@ function _unparseable(): EmulatedApiError {
   return new EmulatedApiError(400, 20002, 'parameter validate error', "agentCard is invalid. Can't be parsed.");
 }
 
-/** Keeps only the fields the 3.1 model knows, drops nulls; wrong shapes fail like a Jackson bind error. */
+/** Every field the 3.1 model knows (null when unset), nothing else; wrong shapes fail like a Jackson bind error. */
 function _storeShape(input: Record<string, unknown>): Record<string, unknown> {
   const out = _pick(input, CARD_FIELDS);
-  const expectObject = (v: unknown) => v === undefined || (typeof v === 'object' && !Array.isArray(v));
-  const expectArray = (v: unknown) => v === undefined || Array.isArray(v);
+  const expectObject = (v: unknown) => v === null || (typeof v === 'object' && !Array.isArray(v));
+  const expectArray = (v: unknown) => v === null || Array.isArray(v);
   if (!expectObject(out.capabilities) || !expectObject(out.provider) || !expectObject(out.securitySchemes)) throw _unparseable();
   if (!expectArray(out.skills) || !expectArray(out.additionalInterfaces) || !expectArray(out.security)) throw _unparseable();
   if (out.capabilities) {
@@ -108,10 +111,13 @@ function _pickObject(value: unknown, keys: string[]): Record<string, unknown> {
 
 function _pick(obj: Record<string, unknown>, keys: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of keys) {
-    if (obj[key] !== undefined && obj[key] !== null) out[key] = _dropNulls(obj[key]);
-  }
+  for (const key of keys) out[key] = obj[key] === undefined || obj[key] === null ? null : _dropNulls(obj[key]);
   return out;
+}
+
+/** The basic fields of a stored (already shaped) card, as the agent-level record keeps them. */
+function _basic(card: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(BASIC_FIELDS.map((k) => [k, structuredClone(card[k])]));
 }
 
 function _dropNulls(value: unknown): unknown {
@@ -137,7 +143,8 @@ export class A2aRegistry {
     const now = this._timestamp();
     const version = card.version as string;
     agents[name] = {
-      info: { ..._pick(card, BASIC_FIELDS), registrationType },
+      info: _basic(card),
+      registrationType,
       latestPublishedVersion: version,
       versionDetails: [{ version, createdAt: now, updatedAt: now, latest: true }],
       cards: { [version]: { ...card, registrationType } },
@@ -152,9 +159,10 @@ export class A2aRegistry {
     if (!agent.versionDetails.some((d) => d.version === version)) {
       agent.versionDetails.push({ version, createdAt: now, updatedAt: now, latest: setAsLatest });
     }
-    const type = registrationType || (agent.info.registrationType as string);
+    const type = registrationType || agent.registrationType;
     // BeanUtils.copyProperties copies nulls too: the agent record mirrors this PUT's basic fields.
-    agent.info = { ..._pick(card, BASIC_FIELDS), registrationType: type };
+    agent.info = _basic(card);
+    agent.registrationType = type;
     if (setAsLatest) {
       agent.latestPublishedVersion = version;
       for (const detail of agent.versionDetails) {
@@ -165,7 +173,7 @@ export class A2aRegistry {
     agent.cards[version] = { ...card, registrationType: type };
   }
 
-  /** GET: one version (latest when `version` is empty) with `latestVersion`. */
+  /** GET: one version (latest when `version` is empty) with `latestVersion` (`true` or null). */
   get(namespaceId: string, name: string, version: string): Record<string, unknown> {
     const agent = this._agent(namespaceId, name);
     const detail = version ? agent.versionDetails.find((d) => d.version === version) : agent.versionDetails.find((d) => d.latest);
@@ -173,7 +181,8 @@ export class A2aRegistry {
       const text = version ? `Agent ${name} version ${version} not found.` : `Agent ${name} latest version not found`;
       throw new EmulatedApiError(404, 50101, 'Agent version not found', text);
     }
-    return { ...agent.cards[detail.version], latestVersion: detail.latest };
+    // `true` on the latest version, null (never false) on the others.
+    return { ...agent.cards[detail.version], latestVersion: detail.latest ? true : null };
   }
 
   /** DELETE: idempotent; one version, or every version and the agent. */
@@ -192,23 +201,27 @@ export class A2aRegistry {
     }
     agent.versionDetails = agent.versionDetails.filter((d) => d.version !== version);
     if (agent.latestPublishedVersion === version) {
-      agent.latestPublishedVersion = undefined;
-      delete agent.info.version;
+      agent.latestPublishedVersion = null;
+      agent.info.version = null;
     }
   }
 
-  /** GET /list: blur = substring (also when the name is empty), accurate = exact; sorted by name. */
-  list(namespaceId: string, agentName: string, search: string, pageNo: number, pageSize: number): Record<string, unknown> {
-    const blur = !agentName || search.toLowerCase() === 'blur';
+  /**
+   * GET /list, sorted by name: an absent `agentName` matches nothing (as the real 3.1 server does),
+   * an empty one everything; otherwise blur = case-sensitive substring, accurate = exact.
+   */
+  list(namespaceId: string, agentName: string | undefined, search: string, pageNo: number, pageSize: number): Record<string, unknown> {
+    const blur = search.toLowerCase() === 'blur';
     const names = Object.keys(this.store[namespaceId] ?? {})
-      .filter((n) => (blur ? n.includes(agentName) : n === agentName))
+      .filter((n) => agentName !== undefined && (agentName === '' || (blur ? n.includes(agentName) : n === agentName)))
       .sort();
     const page = names.slice((pageNo - 1) * pageSize, pageNo * pageSize).map((n) => {
       const agent = this.store[namespaceId][n];
       return {
-        ...agent.info,
-        ...(agent.latestPublishedVersion ? { latestPublishedVersion: agent.latestPublishedVersion } : {}),
+        ...structuredClone(agent.info),
+        latestPublishedVersion: agent.latestPublishedVersion,
         versionDetails: agent.versionDetails.map((d) => ({ ...d })),
+        registrationType: agent.registrationType,
       };
     });
     return { totalCount: names.length, pageNumber: pageNo, pagesAvailable: Math.ceil(names.length / pageSize), pageItems: page };

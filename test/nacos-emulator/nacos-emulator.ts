@@ -1,7 +1,7 @@
 /**
  * An HTTP emulator of the Nacos 3.1.x A2A admin API, auth and namespace endpoints, following
- * `../shared/specs/nacos-a2a-api.md` §11, with switchable faults. Tests and the registration
- * benchmark run against it until a real-server lane exists.
+ * `../shared/specs/nacos-a2a-api.md` §11 and, where they differ, what the real 3.1 server answers
+ * (`test/runtime/nacos-contract.test.ts` compares the two), with switchable faults.
  */
 import * as http from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -68,7 +68,7 @@ export interface EmulatorState {
   /** The A2A registry: namespace -> agent name -> record. */
   readonly agents: EmulatedStore;
   /** Created namespaces (id -> name, description); `public` is implicit. */
-  readonly namespaces: Record<string, { namespaceName: string; namespaceDesc: string }>;
+  readonly namespaces: Record<string, { namespaceName: string; namespaceDesc: string | null }>;
   /** Naming-service instances: namespace -> `group@@service` -> instance key -> instance. */
   readonly naming: EmulatedNaming;
   /** Users (name -> password). */
@@ -130,10 +130,13 @@ export async function startNacosEmulator(options: NacosEmulatorOptions = {}): Pr
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       if (hung) return; // applied, never answered: the socket stays open until the client gives up
       record.status = status;
-      const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
-      const type = typeof payload === 'string' ? 'text/plain;charset=UTF-8' : 'application/json';
-      res.writeHead(status, { 'content-type': type, ...headers }).end(text);
+      // Plain-text answers (the parameter filter's) carry no content type, as on the real server.
+      const text = typeof payload === 'string' ? payload + '\n' : JSON.stringify(payload);
+      res.writeHead(status, typeof payload === 'string' ? headers : { 'content-type': 'application/json', ...headers }).end(text);
     };
+    // Spring's error page: what the auth filter and unknown paths answer, without Nacos' envelope.
+    const springError = (status: number, error: string) =>
+      send(status, { timestamp: new Date(clock()).toISOString().replace('Z', '+00:00'), status, error, path: url.pathname });
     const ok = (data: unknown) => send(200, { code: 0, message: 'success', data });
 
     if (takeFault(['drop'], method, path)) {
@@ -154,10 +157,9 @@ export async function startNacosEmulator(options: NacosEmulatorOptions = {}): Pr
     try {
       if (path === '/v3/auth/user/login' && method === 'POST') {
         const username = param('username') ?? '';
-        if (!auth || state.users[username] === undefined || state.users[username] !== param('password')) {
-          send(403, 'unknown user!');
-          return;
-        }
+        // Nacos 3.1 answers an unknown user with 403 but a wrong or missing password with 500.
+        if (!auth || state.users[username] === undefined) return springError(403, 'Forbidden');
+        if (state.users[username] !== param('password')) return springError(500, 'Internal Server Error');
         const token = randomBytes(24).toString('hex');
         const ttl = auth.tokenTtlSeconds ?? 18000;
         tokens.set(token, { username, expiresAt: clock() + ttl * 1000 });
@@ -167,7 +169,7 @@ export async function startNacosEmulator(options: NacosEmulatorOptions = {}): Pr
       }
       if (path === '/v3/auth/user/admin' && method === 'POST') {
         if (state.users.nacos !== undefined) {
-          send(200, { code: 409, message: 'have admin user cannot use it', data: null });
+          send(200, { code: 409, message: 'have admin user cannot use it.', data: null });
           return;
         }
         const password = param('password') || randomBytes(8).toString('hex');
@@ -175,21 +177,15 @@ export async function startNacosEmulator(options: NacosEmulatorOptions = {}): Pr
         ok({ username: 'nacos', password });
         return;
       }
-      if (!path.startsWith(A2A) && !path.startsWith(NAMESPACE) && !path.startsWith(INSTANCE)) {
-        send(404, { timestamp: new Date(clock()).toISOString(), status: 404, error: 'Not Found', path: url.pathname });
-        return;
-      }
+      if (!path.startsWith(A2A) && !path.startsWith(NAMESPACE) && !path.startsWith(INSTANCE)) return springError(404, 'Not Found');
       if (auth && req.headers[identity.key.toLowerCase()] !== identity.value) {
         const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
         const token = bearer ?? (req.headers.accesstoken as string | undefined) ?? param('accessToken');
         const session = token ? tokens.get(token) : undefined;
-        if (!session || session.expiresAt <= clock()) {
-          send(403, session ? 'token expired!' : 'token invalid!');
-          return;
-        }
+        if (!session || session.expiresAt <= clock()) return springError(403, 'Forbidden');
       }
       if (path.startsWith(NAMESPACE)) {
-        _namespaces(path, method, param, ok);
+        _namespaces(path, method, param, (n) => url.searchParams.has(n) || form.has(n), ok);
       } else if (path.startsWith(INSTANCE)) {
         _instances(path, method, param, ok, send);
       } else {
@@ -224,11 +220,11 @@ export async function startNacosEmulator(options: NacosEmulatorOptions = {}): Pr
     const namespaceId = param('namespaceId') || 'public';
     const registrationType = param('registrationType') ?? '';
     if (registrationType && registrationType !== 'URL' && registrationType !== 'SERVICE') {
-      throw new EmulatedApiError(400, 20002, 'parameter validate error', null);
+      throw new EmulatedApiError(400, 20002, 'parameter validate error', `Required parameter 'registrationType' value should be \`URL\` or \`SERVICE\` but was \`${registrationType}\``);
     }
     const requireName = (): string => {
       const name = param('agentName');
-      if (!name) throw new EmulatedApiError(400, 10000, 'parameter missing', "Required parameter 'agentName' type String is not present");
+      if (!name) throw new EmulatedApiError(400, 10000, 'parameter missing', "Required parameter 'name' type String is not present");
       return name;
     };
     const reads = (): A2aRegistry => {
@@ -267,14 +263,14 @@ export async function startNacosEmulator(options: NacosEmulatorOptions = {}): Pr
     if (path === `${A2A}/list` && method === 'GET') {
       const search = param('search') ?? '';
       if (!/^(blur|accurate)$/i.test(search)) {
-        throw new EmulatedApiError(400, 20002, 'parameter validate error', 'search must be accurate or blur');
+        throw new EmulatedApiError(400, 20002, 'parameter validate error', 'Request parameter `search` should be `accurate` or `blur`.');
       }
       const pageNo = _positiveInt(param('pageNo'), 1, 'pageNo');
       const pageSize = _positiveInt(param('pageSize'), 100, 'pageSize');
-      return ok(reads().list(namespaceId, param('agentName') ?? '', search, pageNo, pageSize));
+      return ok(reads().list(namespaceId, param('agentName'), search, pageNo, pageSize));
     }
     if (path === `${A2A}/version/list` && method === 'GET') return ok(reads().versions(namespaceId, requireName()));
-    return send(404, { status: 404, error: 'Not Found', path });
+    return send(404, { timestamp: new Date(clock()).toISOString().replace('Z', '+00:00'), status: 404, error: 'Not Found', path: `/nacos${path}` });
   };
 
   const _instances = (path: string, method: string, param: (n: string) => string | undefined, ok: (data: unknown) => void, send: (status: number, payload: unknown) => void) => {
@@ -291,38 +287,50 @@ export async function startNacosEmulator(options: NacosEmulatorOptions = {}): Pr
     return send(404, { status: 404, error: 'Not Found', path });
   };
 
-  const _namespaces = (path: string, method: string, param: (n: string) => string | undefined, ok: (data: unknown) => void) => {
+  const _namespaces = (
+    path: string,
+    method: string,
+    param: (n: string) => string | undefined,
+    has: (n: string) => boolean,
+    ok: (data: unknown) => void,
+  ) => {
     const show = (id: string) =>
-      id === 'public'
-        ? { namespace: 'public', namespaceShowName: 'public', namespaceDesc: 'Public Namespace', quota: 200, configCount: 0, type: 0 }
-        : { namespace: id, namespaceShowName: state.namespaces[id].namespaceName, namespaceDesc: state.namespaces[id].namespaceDesc, quota: 200, configCount: 0, type: 2 };
+      id === 'public' || id === ''
+        ? { namespace: id, namespaceShowName: 'public', namespaceDesc: 'Default Namespace', quota: 200, configCount: 0, type: 0 }
+        : { namespace: id, namespaceShowName: state.namespaces[id].namespaceName, namespaceDesc: state.namespaces[id].namespaceDesc, quota: 200, configCount: 0, type: 1 };
     if (path === `${NAMESPACE}/list` && method === 'GET') return ok(['public', ...Object.keys(state.namespaces)].map(show));
     if (path !== NAMESPACE) throw new EmulatedApiError(404, 30000, 'server error', `no handler for ${method} ${path}`);
     const id = param('namespaceId') ?? '';
-    if (method === 'GET') {
+    if (method === 'GET' || method === 'DELETE') {
+      if (!has('namespaceId')) {
+        throw new EmulatedApiError(400, 10000, 'parameter missing', "Required request parameter 'namespaceId' for method parameter type String is not present");
+      }
+      if (method === 'DELETE') {
+        delete state.namespaces[id]; // `public` cannot go: a no-op that answers true
+        return ok(true);
+      }
       if (id && id !== 'public' && !state.namespaces[id]) {
         throw new EmulatedApiError(404, 22001, 'namespace not exist', `namespaceId [ ${id} ] not exist`);
       }
-      return ok(show(id || 'public'));
+      return ok(show(id));
     }
     if (method === 'POST' || method === 'PUT') {
       const namespaceName = param('namespaceName');
-      if (!namespaceName) throw new EmulatedApiError(400, 10000, 'parameter missing', "Required parameter 'namespaceName' type String is not present");
-      if (method === 'POST') {
-        if (!NAMESPACE_ID_PATTERN.test(id) || id.length > 128) {
-          throw new EmulatedApiError(400, 22003, 'illegal namespace', `namespaceId [${id}] mismatch the pattern`);
-        }
-        if (id === 'public' || state.namespaces[id]) {
-          throw new EmulatedApiError(400, 22002, 'namespace already exist', `namespaceId [${id}] already exist.`);
-        }
-      } else if (!state.namespaces[id]) {
-        throw new EmulatedApiError(404, 22001, 'namespace not exist', `namespaceId [ ${id} ] not exist`);
+      if (!id) throw new EmulatedApiError(400, 10000, 'parameter missing', "required parameter 'namespaceId' is missing");
+      if (!namespaceName) throw new EmulatedApiError(400, 10000, 'parameter missing', "required parameter 'namespaceName' is missing");
+      const record = { namespaceName, namespaceDesc: param('namespaceDesc') ?? null };
+      if (method === 'PUT') {
+        // An unknown id is not created, yet the answer is true.
+        if (state.namespaces[id]) state.namespaces[id] = record;
+        return ok(true);
       }
-      state.namespaces[id] = { namespaceName, namespaceDesc: param('namespaceDesc') ?? '' };
-      return ok(true);
-    }
-    if (method === 'DELETE') {
-      delete state.namespaces[id];
+      if (!NAMESPACE_ID_PATTERN.test(id) || id.length > 128) {
+        throw new EmulatedApiError(400, 22000, 'illegal namespace', `namespaceId [${id}] mismatch the pattern`);
+      }
+      if (id === 'public' || state.namespaces[id]) {
+        throw new EmulatedApiError(400, 22002, 'namespace already exist', `namespaceId [${id}] already exist.`);
+      }
+      state.namespaces[id] = record;
       return ok(true);
     }
     throw new EmulatedApiError(405, 30000, 'server error', `method ${method} not allowed`);
@@ -383,9 +391,9 @@ export async function startNacosEmulator(options: NacosEmulatorOptions = {}): Pr
 function _positiveInt(raw: string | undefined, fallback: number, field: string): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new EmulatedApiError(400, 20002, 'parameter validate error', `${field} must be an integer >= 1, got ${raw}`);
-  }
+  // Not a number at all fails binding (code 30000); a number below 1 fails validation (20002).
+  if (!Number.isInteger(value)) throw new EmulatedApiError(400, 30000, `Validation failed for argument [1]: ${field} ${JSON.stringify(raw)} is not a number`, null);
+  if (value < 1) throw new EmulatedApiError(400, 20002, 'parameter validate error', `Required parameter '${field}' should be positive integer, current is ${raw}`);
   return value;
 }
 

@@ -1,20 +1,20 @@
 /**
  * The serialized AgentCard and NacosNamespace providers, driven through Pulumi's real
- * dynamic-provider host over gRPC, against the emulator.
+ * dynamic-provider host over gRPC, against the emulator or the real Nacos 3.1 (`NACOS_BACKEND=real`).
  */
 import { agentCardProvider } from '../../runtime/agent-card-resource';
 import { nacosNamespaceProvider } from '../../runtime/nacos-namespace-resource';
-import { NacosEmulator, startNacosEmulator } from '../nacos-emulator/nacos-emulator';
+import { NacosBackend, nacosBackend } from '../support/nacos-backend';
 import { DIFF, DynamicProviderHost, serializeProvider, startDynamicProviderHost } from './dynamic-provider-host';
-import { PASSWORD, USER, clientFor, sampleCard } from './support';
+import { clientFor, sampleCard, settled } from './support';
 
 const URN = 'urn:pulumi:test::agent-runtime::pulumi-nodejs:dynamic/agentruntime/registry:AgentCard::billing';
-let emu: NacosEmulator;
+let emu: NacosBackend;
 let host: DynamicProviderHost;
 let provider: string;
 
 beforeAll(async () => {
-  emu = await startNacosEmulator({ auth: { users: { [USER]: PASSWORD } } });
+  emu = await nacosBackend();
   host = await startDynamicProviderHost();
   provider = await serializeProvider(agentCardProvider);
 });
@@ -28,7 +28,7 @@ const inputs = (card: object, extra: object = {}) => ({
   card,
   endpoint: emu.url,
   namespace: 'acme',
-  credentials: { username: USER, password: PASSWORD },
+  credentials: { username: emu.username, password: emu.password },
   setAsLatest: true,
   ...extra,
 });
@@ -71,8 +71,9 @@ test('check, create, diff, update, read and delete through the host', async () =
 
   // delete: exactly the owned version 2; version 1 stays
   await host.delete(URN, created.id, updated);
-  expect((await client.listVersions('billing', { namespaceId: 'acme' })).map((v) => v.version)).toEqual(['1']);
-  expect(host.output()).not.toContain(PASSWORD);
+  const versions = async () => (await client.listVersions('billing', { namespaceId: 'acme' })).map((v) => v.version);
+  expect(await settled(versions, ['1'])).toEqual(['1']);
+  expect(host.output()).not.toContain(emu.password);
 });
 
 test('a Nacos error comes back through the host as a failed create with code and message', async () => {
@@ -85,9 +86,10 @@ test('a Nacos error comes back through the host as a failed create with code and
 test('the NacosNamespace provider works through the host', async () => {
   const ns = await serializeProvider(nacosNamespaceProvider);
   const urn = URN.replace('AgentCard::billing', 'NacosNamespace::acme');
-  const checked = await host.check(urn, {}, { __provider: ns, endpoint: emu.url, namespaceId: 'tenant-a', credentials: { username: USER, password: PASSWORD } });
+  const checked = await host.check(urn, {}, { __provider: ns, endpoint: emu.url, namespaceId: 'tenant-a', credentials: { username: emu.username, password: emu.password } });
   const { id, outs } = await host.create(urn, checked.inputs);
-  expect(emu.state.namespaces['tenant-a']).toEqual({ namespaceName: 'tenant-a', namespaceDesc: '' });
+  const { client } = clientFor(emu);
+  expect(await client.getNamespace('tenant-a')).toMatchObject({ namespace: 'tenant-a', namespaceShowName: 'tenant-a' });
   await host.delete(urn, id, outs);
-  expect(emu.state.namespaces['tenant-a']).toBeUndefined();
+  expect((await client.listNamespaces()).map((n) => n.namespace)).not.toContain('tenant-a');
 });

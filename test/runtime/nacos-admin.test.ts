@@ -16,6 +16,7 @@ import {
 import { NacosClient } from '../../runtime/nacos-client';
 import { NacosAdminExistsError } from '../../runtime/nacos-errors';
 import { NacosEmulator, startNacosEmulator } from '../nacos-emulator/nacos-emulator';
+import { nacosBackend } from '../support/nacos-backend';
 import { DIFF, serializeProvider, startDynamicProviderHost } from './dynamic-provider-host';
 import { PASSWORD, USER, clientFor } from './support';
 import { captureOutput } from '../support/capture-output';
@@ -36,7 +37,7 @@ afterEach(async () => {
   await Promise.all(emulators.splice(0).map((e) => e.close()));
 });
 
-const adminClient = (emu: NacosEmulator, logs: string[] = []) =>
+const adminClient = (emu: { url: string }, logs: string[] = []) =>
   new NacosClient({ endpoint: emu.url, retry: { retries: 4, baseDelayMs: 5, maxDelayMs: 20 }, timeoutMs: 300, log: (l) => logs.push(l) });
 
 /** `check` then `create`, as the engine does. */
@@ -107,6 +108,22 @@ describe('NacosClient.initAdmin', () => {
     await expect(adminClient(emu).initAdmin('')).rejects.toThrow('non-empty password');
     expect(emu.state.requests).toEqual([]);
   });
+});
+
+// On the backend of the run (the real Nacos 3.1 has its admin already): what an existing install sees.
+test('on a server with its admin: the same password is "exists", another is the clear failure (Nacos answers it with 500)', async () => {
+  const nacos = await nacosBackend();
+  try {
+    const logs: string[] = [];
+    expect(await adminClient(nacos, logs).initAdmin(nacos.password)).toEqual({ username: 'nacos', created: false });
+    const err = await adminClient(nacos, logs).initAdmin(WRONG).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(NacosAdminExistsError);
+    expect(logs.filter((l) => l.includes('retry'))).toEqual([]); // the refused login is an answer, not a fault
+    expect(await adminClient(nacos).checkLogin('nacos', WRONG)).toBe(false);
+    expect(await adminClient(nacos).checkLogin('nobody', WRONG)).toBe(false);
+  } finally {
+    await nacos.close();
+  }
 });
 
 describe('NacosAdmin provider operations', () => {

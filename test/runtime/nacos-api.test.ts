@@ -1,14 +1,16 @@
 /**
  * One test per behaviour of the Nacos 3.1 A2A admin API (spec card §2–§7, §11), exercised
- * through the runtime client and, where the wire matters, through raw HTTP.
+ * through the runtime client and, where the wire matters, through raw HTTP; against the emulator
+ * or the real Nacos 3.1 (`NACOS_BACKEND=real`). Tests of token expiry run on their own emulators.
  */
-import { NacosApiError } from '../../runtime/nacos-errors';
-import { NacosEmulator, startNacosEmulator } from '../nacos-emulator/nacos-emulator';
-import { PASSWORD, USER, clientFor, loginToken, raw, sampleCard } from './support';
+import { NacosApiError, NacosAuthError } from '../../runtime/nacos-errors';
+import { startNacosEmulator } from '../nacos-emulator/nacos-emulator';
+import { NacosBackend, nacosBackend, onEmulatorOnly } from '../support/nacos-backend';
+import { PASSWORD, USER, clientFor, loginToken, raw, sampleCard, settled } from './support';
 
-let emu: NacosEmulator;
+let emu: NacosBackend;
 beforeEach(async () => {
-  emu = await startNacosEmulator({ auth: { users: { [USER]: PASSWORD } } });
+  emu = await nacosBackend();
 });
 afterEach(() => emu.close());
 
@@ -64,7 +66,8 @@ describe('agents', () => {
     await client.registerAgent(sampleCard('a', '1'), { namespaceId: 'acme' });
     await client.updateAgent(sampleCard('a', '2'), { namespaceId: 'acme', setAsLatest: false });
     expect((await client.getAgent('a', { namespaceId: 'acme' })).version).toBe('1');
-    expect((await client.getAgent('a', { namespaceId: 'acme', version: '2' })).latestVersion).toBe(false);
+    // Not `false`: Nacos 3.1 sets latestVersion only on the latest version.
+    expect((await client.getAgent('a', { namespaceId: 'acme', version: '2' })).latestVersion).toBeNull();
     await client.updateAgent(sampleCard('a', '3'), { namespaceId: 'acme', setAsLatest: true });
     const versions = await client.listVersions('a', { namespaceId: 'acme' });
     expect(versions.map((v) => [v.version, v.latest])).toEqual([['1', false], ['2', false], ['3', true]]);
@@ -106,7 +109,10 @@ describe('agents', () => {
     await client.registerAgent(sampleCard('a', '1'), { namespaceId: 'acme' });
     await client.updateAgent(sampleCard('a', '2'), { namespaceId: 'acme', setAsLatest: true });
     await client.deleteAgent('a', { namespaceId: 'acme', version: '2' });
-    expect((await client.listVersions('a', { namespaceId: 'acme' })).map((v) => v.version)).toEqual(['1']);
+    const versions = async () => (await client.listVersions('a', { namespaceId: 'acme' })).map((v) => v.version);
+    expect(await settled(versions, ['1'])).toEqual(['1']);
+    const latestCode = () => client.getAgent('a', { namespaceId: 'acme' }).then(() => 'found', (e: NacosApiError) => e.code);
+    expect(await settled(latestCode, 50101)).toBe(50101);
     const err = await apiError(client.getAgent('a', { namespaceId: 'acme' }));
     expect([err.code, err.detail]).toEqual([50101, 'Agent a latest version not found']);
   });
@@ -117,7 +123,8 @@ describe('agents', () => {
     await client.deleteAgent('a', { namespaceId: 'acme' });
     await client.deleteAgent('a', { namespaceId: 'acme' });
     await client.deleteAgent('a', { namespaceId: 'acme', version: '1' });
-    expect((await apiError(client.getAgent('a', { namespaceId: 'acme' }))).code).toBe(50100);
+    const code = () => client.getAgent('a', { namespaceId: 'acme' }).then(() => 'found', (e: NacosApiError) => e.code);
+    expect(await settled(code, 50100)).toBe(50100);
   });
 
   test('list pages with pagesAvailable = ceil(total / pageSize) and items without url, preferredTransport, provider', async () => {
@@ -239,14 +246,16 @@ describe('namespaces', () => {
 });
 
 describe('auth', () => {
-  test('login answers plain JSON with an Authorization header; bad credentials are refused', async () => {
-    const ok = await raw(emu, 'POST', '/v3/auth/user/login', { form: { username: USER, password: PASSWORD } });
+  test('login answers plain JSON with an Authorization header; a wrong password is a 500 and an unknown user a 403', async () => {
+    const ok = await raw(emu, 'POST', '/v3/auth/user/login', { form: { username: emu.username, password: emu.password } });
     expect(ok.status).toBe(200);
     expect(Object.keys(ok.json).sort()).toEqual(['accessToken', 'globalAdmin', 'tokenTtl', 'username']);
     expect(ok.json.tokenTtl).toBe(18000);
     expect(ok.headers.get('authorization')).toBe(`Bearer ${ok.json.accessToken}`);
-    const bad = await raw(emu, 'POST', '/v3/auth/user/login', { form: { username: USER, password: 'wrong' } });
-    expect(bad.status).toBe(403);
+    const bad = await raw(emu, 'POST', '/v3/auth/user/login', { form: { username: emu.username, password: 'wrong' } });
+    expect([bad.status, bad.json.error, bad.json.code]).toEqual([500, 'Internal Server Error', undefined]);
+    const unknown = await raw(emu, 'POST', '/v3/auth/user/login', { form: { username: 'nobody', password: 'wrong' } });
+    expect([unknown.status, unknown.json.error, unknown.json.code]).toEqual([403, 'Forbidden', undefined]);
   });
 
   test('the token is accepted as Bearer header, accessToken header and accessToken query param', async () => {
@@ -257,12 +266,11 @@ describe('auth', () => {
     expect((await raw(emu, 'GET', '/v3/admin/ai/a2a/list', { query: { ...q, accessToken: token } })).status).toBe(200);
   });
 
-  test('no or invalid token is a 403 without envelope; the identity header bypasses auth', async () => {
+  test("no or invalid token is a 403 with Spring's error body, no envelope; the identity header bypasses auth", async () => {
     const none = await raw(emu, 'GET', '/v3/admin/ai/a2a/list', { query: { search: 'blur' } });
-    expect(none.status).toBe(403);
-    expect(none.json).toBeUndefined();
+    expect([none.status, none.json.status, none.json.error, none.json.code]).toEqual([403, 403, 'Forbidden', undefined]);
     expect((await raw(emu, 'GET', '/v3/admin/ai/a2a/list', { query: { search: 'blur', accessToken: 'forged' } })).status).toBe(403);
-    const bypass = await raw(emu, 'GET', '/v3/admin/ai/a2a/list', { query: { search: 'blur' }, headers: { serverIdentity: 'security' } });
+    const bypass = await raw(emu, 'GET', '/v3/admin/ai/a2a/list', { query: { search: 'blur' }, headers: { [emu.identity.key]: emu.identity.value } });
     expect(bypass.status).toBe(200);
   });
 
@@ -324,17 +332,40 @@ describe('auth', () => {
     }
   });
 
-  test('concurrent calls share one login', async () => {
+  onEmulatorOnly('concurrent calls share one login', async () => {
     const { client } = clientFor(emu);
     await Promise.all(Array.from({ length: 10 }, () => client.listAgents({ namespaceId: 'acme' })));
-    expect(emu.state.logins).toBe(1);
+    expect(emu.emulator!.state.logins).toBe(1);
   });
 
-  test('wrong credentials fail with the status and no password in the message', async () => {
+  test('a wrong password is a NacosAuthError at once (Nacos says 500), never retried, no password in the message', async () => {
     const { client, logs } = clientFor(emu, { password: 'not-the-password-123' });
     const err = await apiError(client.listAgents({ namespaceId: 'acme' }));
-    expect(err.status).toBe(403);
+    expect(err).toBeInstanceOf(NacosAuthError);
+    expect([err.status, (err as NacosAuthError).kind, err.retryable]).toEqual([500, 'login', false]);
+    expect(err.message).toContain('refused the login of user "nacos": wrong username or password');
+    expect(logs).toEqual([]);
     expect(err.message).not.toContain('not-the-password-123');
-    expect(logs.join('\n')).not.toContain('not-the-password-123');
+    await expect(clientFor(emu, { password: 'not-the-password-123' }).client.verifyLogin()).rejects.toThrow(NacosAuthError);
+  });
+
+  test('an unknown user is a NacosAuthError too (Nacos says 403), never retried', async () => {
+    const { client, logs } = clientFor(emu, { username: 'nobody', password: 'x' });
+    const err = await apiError(client.listAgents({ namespaceId: 'acme' }));
+    expect([err instanceof NacosAuthError, err.status]).toEqual([true, 403]);
+    expect(logs).toEqual([]);
+  });
+
+  onEmulatorOnly('a wrong password costs exactly one login request, however many calls wait for it', async () => {
+    const { client } = clientFor(emu, { password: 'not-the-password-123' });
+    await Promise.all(Array.from({ length: 5 }, () => client.listAgents({ namespaceId: 'acme' }).catch(() => undefined)));
+    expect(emu.emulator!.state.requests.filter((r) => r.path === '/v3/auth/user/login')).toHaveLength(1);
+  });
+
+  onEmulatorOnly('a 502/503 from the login (a gateway, a starting server) is retried', async () => {
+    emu.emulator!.faults.serverError({ path: '/v3/auth/user/login', status: 503, times: 2 });
+    const { client, logs } = clientFor(emu);
+    await client.listAgents({ namespaceId: 'acme' });
+    expect(logs.filter((l) => l.includes('retry'))).toHaveLength(2);
   });
 });

@@ -7,22 +7,23 @@ import { AgentCard, agentCardProvider } from '../../runtime/agent-card-resource'
 import { createAgentCard, deleteAgentCard, readAgentCard, updateAgentCard, AgentCardOutputs, checkAgentCard } from '../../runtime/agent-card-provider';
 import { NacosNamespace, nacosNamespaceProvider } from '../../runtime/nacos-namespace-resource';
 import { startNacosEmulator } from '../nacos-emulator/nacos-emulator';
+import { nacosBackend } from '../support/nacos-backend';
 import { serializeProvider } from './dynamic-provider-host';
 import { PASSWORD, USER, sampleCard } from './support';
 import { captureOutput } from '../support/capture-output';
 import { isSecret, RecordedRegistration, recordRegistrations } from '../support/pulumi-registrations';
 
 test('the serialized providers hold no password and no client, even after the password was used', async () => {
-  const emu = await startNacosEmulator({ auth: { users: { [USER]: PASSWORD } } });
+  const emu = await nacosBackend();
   try {
-    const { inputs } = await checkAgentCard({}, { card: sampleCard(), endpoint: emu.url, namespace: 'acme', credentials: { username: USER, password: PASSWORD } });
+    const { inputs } = await checkAgentCard({}, { card: sampleCard(), endpoint: emu.url, namespace: 'acme', credentials: { username: emu.username, password: emu.password } });
     await createAgentCard(inputs as any);
   } finally {
     await emu.close();
   }
   for (const provider of [agentCardProvider, nacosNamespaceProvider]) {
     const text = await serializeProvider(provider);
-    expect(text).not.toContain(PASSWORD);
+    expect(text).not.toContain(emu.password);
     expect(text).not.toContain('NacosClient');
     expect(text).not.toContain('fetch(');
     expect(text).toMatch(/_OPS_PATH: ".*(agent-card|nacos-namespace)-provider"/);

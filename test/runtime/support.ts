@@ -1,7 +1,16 @@
-/** Shared helpers of the runtime tests: sample cards and a client bound to an emulator. */
+/**
+ * Shared helpers of the runtime tests: sample cards and a client bound to a server (an emulator,
+ * or the backend of `test/support/nacos-backend.ts`, emulator or real).
+ */
 import type { AgentCard } from '../../runtime/agent-card';
 import { NacosClient, NacosClientOptions } from '../../runtime/nacos-client';
-import type { NacosEmulator } from '../nacos-emulator/nacos-emulator';
+
+/** A server to talk to; credentials default to {@link USER}/{@link PASSWORD} (what emulators are seeded with). */
+export interface Target {
+  readonly url: string;
+  readonly username?: string;
+  readonly password?: string;
+}
 
 /** Credentials the emulators of these tests are seeded with. */
 export const USER = 'nacos';
@@ -27,12 +36,12 @@ export function sampleCard(name = 'billing-agent', version = '1.2.0', extra: Rec
 }
 
 /** A client of `emu` with fast retries, collecting its log lines. */
-export function clientFor(emu: NacosEmulator, extra: Partial<NacosClientOptions> = {}): { client: NacosClient; logs: string[] } {
+export function clientFor(emu: Target, extra: Partial<NacosClientOptions> = {}): { client: NacosClient; logs: string[] } {
   const logs: string[] = [];
   const client = new NacosClient({
     endpoint: emu.url,
-    username: USER,
-    password: PASSWORD,
+    username: emu.username ?? USER,
+    password: emu.password ?? PASSWORD,
     retry: { retries: 4, baseDelayMs: 5, maxDelayMs: 20 },
     log: (line) => logs.push(line),
     ...extra,
@@ -42,7 +51,7 @@ export function clientFor(emu: NacosEmulator, extra: Partial<NacosClientOptions>
 
 /** Raw form-encoded or query request against the emulator, for wire-level assertions. */
 export async function raw(
-  emu: NacosEmulator,
+  emu: Target,
   method: string,
   path: string,
   opts: { query?: Record<string, string>; form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {},
@@ -70,7 +79,22 @@ export async function raw(
 }
 
 /** Logs in over the wire and returns the token. */
-export async function loginToken(emu: NacosEmulator): Promise<string> {
-  const res = await raw(emu, 'POST', '/v3/auth/user/login', { form: { username: USER, password: PASSWORD } });
+export async function loginToken(emu: Target): Promise<string> {
+  const res = await raw(emu, 'POST', '/v3/auth/user/login', { form: { username: emu.username ?? USER, password: emu.password ?? PASSWORD } });
   return res.json.accessToken;
+}
+
+/**
+ * The value of `read()` once it equals `expected`, or its last value after ~5 s. The real Nacos
+ * 3.1 applies a DELETE to its read cache a moment after answering it, so a read right after a
+ * delete may still see the deleted version; the emulator is consistent at once.
+ * @example expect(await settled(() => versions('a'), ['1'])).toEqual(['1']);
+ */
+export async function settled<T>(read: () => Promise<T>, expected: T): Promise<T> {
+  let value = await read();
+  for (let i = 0; i < 50 && JSON.stringify(value) !== JSON.stringify(expected); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    value = await read();
+  }
+  return value;
 }

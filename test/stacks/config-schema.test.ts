@@ -48,3 +48,9 @@ describe('--help', () => {
     expect(out.join('\n')).toContain(`usage: agent-runtime ${command}`);
   });
 });
+
+test('the README configuration table is the one rendered from the schema (npm run readme updates it)', () => {
+  const { configTable, withConfigTable } = require('../../stacks/config-docs');
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  expect(readme).toBe(withConfigTable(readme, configTable(configSchema())));
+});

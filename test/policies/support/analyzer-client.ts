@@ -35,10 +35,10 @@ const _LEVELS = ['advisory', 'mandatory', 'disabled', 'remediate'] as const;
 export class PackUnderTest {
   private constructor(private readonly proc: ChildProcess, private readonly client: any) {}
 
-  /** Launches `policies/` like `pulumi preview --policy-pack policies` does and connects to it. */
+  /** Launches `policies/pack/` like `pulumi preview --policy-pack policies/pack` does and connects to it. */
   public static async start(env: string): Promise<PackUnderTest> {
     const runner = require.resolve('@pulumi/pulumi/cmd/run-policy-pack', { paths: [ROOT] });
-    const packDir = path.join(ROOT, 'policies');
+    const packDir = path.join(ROOT, 'policies', 'pack');
     const proc = spawn(process.execPath, [runner, '127.0.0.1:1', packDir], { cwd: packDir, env: { ...process.env, AGENT_RUNTIME_ENV: env } });
     const port = await new Promise<number>((resolve, reject) => {
       let out = '';

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { A2A_TOKEN } from '../../../constructs/labels';
+import { a2aTokenContract } from '../../../constructs/contracts';
 import { AgentTokens, TOKEN_ANNOTATION } from '../../../runtime/controller/agent-tokens';
 import { agentTrackOf, AgentTrack } from '../../../runtime/controller/desired-state';
 import { jwksOf, loadSigningKeys, verifyJwt } from '../../../runtime/controller/internal-jwt';
@@ -22,24 +22,22 @@ function bed(keyPem: string, previous?: string) {
   let now = Date.parse('2026-01-01T00:00:00Z');
   let keys = loadSigningKeys(keyPem, previous);
   const writer = new FakeWriter();
-  for (const t of tracks()) {
-    writer.declareSecret({ metadata: { name: A2A_TOKEN.secretName(t.agent, t.track), namespace: 'acme', labels: { 'agentruntime.io/role': 'a2a-token' } }, type: 'Opaque' });
-  }
+  writer.declareSecret({ metadata: { name: a2aTokenContract('chat').secretName, namespace: 'acme', labels: { 'agentruntime.io/role': 'a2a-token' } }, type: 'Opaque' });
   const tokens = new AgentTokens(writer, { internalIssuer: ISSUER, ttlSeconds: 3600, keys: () => keys, now: () => now });
-  const token = (name: string) => Buffer.from(writer.secrets.get(`acme/${name}`)!.data![A2A_TOKEN.key], 'base64').toString('utf8');
+  const token = (name: string, key = 'token') => Buffer.from(writer.secrets.get(`acme/${name}`)!.data![key], 'base64').toString('utf8');
   return { writer, tokens, token, advance: (ms: number) => (now += ms), now: () => now, setKeys: (k: typeof keys) => (keys = k) };
 }
 
 describe('AgentTokens', () => {
-  test.each(['ec', 'rsa'] as const)('writes a %s-signed token per track that verifies against the gateway JWKS with the consumer\'s iss', async (type) => {
+  test.each(['ec', 'rsa'] as const)('writes one %s-signed token per agent that verifies against the gateway JWKS with the consumer\'s iss', async (type) => {
     const key = pem(type);
     const b = bed(key);
-    for (const t of tracks()) await b.tokens.reconcile(t);
+    const [stable] = tracks();
+    await b.tokens.reconcile(stable);
     const jwks = jwksOf(key);
-    const stable = verifyJwt(b.token('chat-a2a-token'), jwks, { iss: `${ISSUER}/acme/chat`, aud: 'agent-runtime-gateway', now: b.now() });
-    const canary = verifyJwt(b.token('chat-canary-a2a-token'), jwks, { iss: `${ISSUER}/acme/chat`, now: b.now() });
-    expect(stable.exp).toBe((stable.iat as number) + 3600);
-    expect(canary.track).toBe('canary');
+    const claims = verifyJwt(b.token('chat-a2a-token'), jwks, { iss: `${ISSUER}/acme/chat`, aud: 'agent-runtime-gateway', now: b.now() });
+    expect(claims.exp).toBe((claims.iat as number) + 3600);
+    expect(b.token('chat-a2a-token', 'authorization')).toBe(`Bearer ${b.token('chat-a2a-token')}`);
     expect(b.writer.secrets.get('acme/chat-a2a-token')!.metadata.annotations![TOKEN_ANNOTATION.kid]).toBe(jwks.keys[0].kid);
   });
 

@@ -1,0 +1,122 @@
+/**
+ * serveAgent's side of the contract: the card the platform mounts, the settings the platform
+ * writes (read from a synthesized Agent), skill resolution, chat errors, graceful shutdown.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Testing } from 'cdk8s';
+import { A2A_PORT } from '../../constructs/agent';
+import { AGENT_METRICS_PORT } from '../../constructs/tenant-namespace';
+import { parseCallTable, readPlatformSettings } from '../../agent';
+import { _resolveSkill } from '../../agent/serve-agent';
+import { DEFAULT_A2A_PORT, DEFAULT_METRICS_PORT } from '../../agent/settings';
+import { byoAgent, tenantChart } from '../constructs/_example';
+import { findOne } from '../support/manifest';
+import { sampleCard } from '../runtime/support';
+import { parseSse, rpcSend, startAgent, tempDir } from './support';
+
+describe('what the platform gives', () => {
+  test('default ports are the ports the Agent construct declares (a2a, metrics)', () => {
+    expect(DEFAULT_A2A_PORT).toBe(A2A_PORT);
+    expect(DEFAULT_METRICS_PORT).toBe(AGENT_METRICS_PORT);
+  });
+
+  test('A2A_CALLS as the Agent construct writes it is read: url, pin, timeout, retries, gateway', () => {
+    const { chart, tenant } = tenantChart({ name: 'acme' });
+    tenant.addAgent(byoAgent('search', ['lookup']));
+    tenant.addAgent({ ...byoAgent('orchestrator'), calls: [{ tenant: 'acme', agent: 'search', skill: 'lookup', version: '1.0.0', timeoutSeconds: 5, retries: 1 }] });
+    const env = findOne(Testing.synth(chart), 'Deployment', 'orchestrator', 'acme').spec.template.spec.containers[0].env;
+    const table = parseCallTable(env.find((e: any) => e.name === 'A2A_CALLS').value, 'A2A_CALLS');
+    expect(table.byRef.get('acme/search#lookup')).toMatchObject({
+      url: expect.stringMatching(/^https:\/\/[^/]+\/api\/v1\/internal\/a2a\/acme\/search\/lookup$/),
+      headers: { 'X-A2A-Skill-Version': '1.0.0' }, timeoutSeconds: 5, retries: 1,
+    });
+    expect(table.gatewayUrl).toMatch(/^https:\/\/[^/]+$/);
+  });
+
+  test('identity from A2A_AGENT or the OpenTelemetry resource attributes; bad values name the variable', () => {
+    expect(readPlatformSettings({ A2A_AGENT: 'acme/search' }).self).toEqual({ tenant: 'acme', agent: 'search' });
+    expect(readPlatformSettings({ OTEL_RESOURCE_ATTRIBUTES: 'service.namespace=acme,agentruntime.tenant=acme,agentruntime.agent=search' }).self).toEqual({ tenant: 'acme', agent: 'search' });
+    expect(() => readPlatformSettings({ A2A_AGENT: 'search' })).toThrow(/A2A_AGENT="search" is not "tenant\/agent"/);
+    expect(() => readPlatformSettings({ A2A_PORT: 'http' })).toThrow(/A2A_PORT="http" is not a TCP port/);
+  });
+});
+
+describe('the card', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  beforeEach(() => { tmp = tempDir(); });
+  afterEach(() => tmp.cleanup());
+
+  test('serves the mounted card as is', async () => {
+    const file = path.join(tmp.dir, 'agent-card.json');
+    const card = sampleCard('billing-agent', '1.2.0');
+    fs.writeFileSync(file, JSON.stringify(card));
+    const agent = await startAgent({ env: { A2A_AGENT_CARD_FILE: file }, skills: { refund: async () => 'ok' } });
+    try {
+      expect(await (await fetch(`${agent.url}/.well-known/agent-card.json`)).json()).toEqual(card);
+    } finally {
+      await agent.close();
+    }
+  });
+
+  test('refuses handlers the card does not declare, and skills without a handler', async () => {
+    const file = path.join(tmp.dir, 'agent-card.json');
+    fs.writeFileSync(file, JSON.stringify(sampleCard()));
+    await expect(startAgent({ env: { A2A_AGENT_CARD_FILE: file }, skills: { refnd: async () => 'ok' } })).rejects.toThrow(/skills\.refnd has a handler but the mounted card .* has no skill "refnd"; its skills are "refund"/);
+    await expect(startAgent({ env: { A2A_AGENT_CARD_FILE: file }, skills: { refund: async () => 'ok', other: async () => 'x' } })).rejects.toThrow(/no skill "other"/);
+    fs.writeFileSync(file, JSON.stringify({ ...sampleCard(), preferredTransport: undefined }));
+    await expect(startAgent({ env: { A2A_AGENT_CARD_FILE: file }, skills: { refund: async () => 'ok' } })).rejects.toThrow(/preferredTransport/);
+  });
+});
+
+describe('which skill a call is for', () => {
+  const skills = ['draft', 'review'];
+  test('the internal route path, the X-A2A-Skill header or message metadata; the only skill otherwise', () => {
+    expect(_resolveSkill('/api/v1/internal/a2a/acme/writer/review', {}, {}, skills)).toEqual({ skill: 'review' });
+    expect(_resolveSkill('/', { 'x-a2a-skill': 'draft' }, {}, skills)).toEqual({ skill: 'draft' });
+    expect(_resolveSkill('/', {}, { params: { message: { metadata: { skillId: 'review' } } } }, skills)).toEqual({ skill: 'review' });
+    expect(_resolveSkill('/', {}, {}, ['only'])).toEqual({ skill: 'only' });
+  });
+  test('names that disagree are refused, so metadata cannot reach another skill than the route', () => {
+    expect(_resolveSkill('/api/v1/internal/a2a/acme/writer/review', {}, { params: { message: { metadata: { skillId: 'draft' } } } }, skills)).toEqual({ error: expect.stringMatching(/different skills/) });
+    expect(_resolveSkill('/', {}, {}, skills)).toEqual({ error: expect.stringMatching(/which skill\?/) });
+  });
+});
+
+describe('chat', () => {
+  test('a failing handler ends with an error event, then done; bad bodies and missing chat are 4xx', async () => {
+    const agent = await startAgent({ skills: { x: async () => 'x' }, chat: async (_i, ctx) => { ctx.usage({ inputTokens: 3 }); throw new Error('model down'); } });
+    const bare = await startAgent({ skills: { x: async () => 'x' } });
+    try {
+      const res = await fetch(`${agent.url}/chat`, { method: 'POST', body: JSON.stringify({ message: 'hi' }) });
+      expect(parseSse(await res.text())).toEqual([
+        { event: 'error', data: { message: 'model down' } },
+        { event: 'done', data: { usage: { inputTokens: 3, outputTokens: 0, totalTokens: 3 } } },
+      ]);
+      expect((await fetch(`${agent.url}/`, { method: 'POST', body: JSON.stringify({ text: 'hi' }) })).status).toBe(400);
+      expect((await fetch(`${bare.url}/`, { method: 'POST', body: JSON.stringify({ message: 'hi' }) })).status).toBe(404);
+    } finally {
+      await agent.close();
+      await bare.close();
+    }
+  });
+});
+
+describe('graceful shutdown', () => {
+  test('close() lets an in-flight call finish, then stops taking connections', async () => {
+    let release: () => void = () => undefined;
+    let entered: () => void = () => undefined;
+    const inHandler = new Promise<void>((r) => { entered = r; });
+    const agent = await startAgent({ skills: { slow: () => new Promise<string>((r) => { entered(); release = () => r('finished'); }) } });
+    const call = fetch(`${agent.url}/`, { method: 'POST', body: JSON.stringify(rpcSend('x')) }).then((r) => r.json());
+    await inHandler;
+    let closed = false;
+    const closing = agent.close().then(() => { closed = true; });
+    await new Promise((r) => setImmediate(r));
+    expect(closed).toBe(false);
+    release();
+    expect(((await call) as any).result.parts[0].text).toBe('finished');
+    await closing;
+    await expect(fetch(`${agent.url}/healthz`)).rejects.toThrow();
+  });
+});
