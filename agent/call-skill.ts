@@ -215,7 +215,7 @@ export class SkillClient {
       if (e instanceof SkillCallError) throw e;
       throw held ? held.classify(plan.ref, e, 1, 'stream') : e;
     } finally {
-      held?.done();
+      held?.done(true);
     }
   }
 }
@@ -232,10 +232,12 @@ class _Attempt {
   private timedOut = false;
   readonly fetch: typeof fetch;
 
-  constructor(timeoutMs: number, outer?: AbortSignal) {
+  private readonly onOuterAbort = () => this.ac.abort();
+
+  constructor(timeoutMs: number, private readonly outer?: AbortSignal) {
     this.signal = this.ac.signal;
     this.timer = setTimeout(() => { this.timedOut = true; this.ac.abort(); }, timeoutMs);
-    outer?.addEventListener('abort', () => this.ac.abort(), { once: true });
+    outer?.addEventListener('abort', this.onOuterAbort, { once: true });
     this.fetch = async (input, init) => {
       const res = await fetch(input, init);
       this.status = res.status;
@@ -243,13 +245,17 @@ class _Attempt {
     };
   }
 
-  /** The stream is running: its deadline no longer applies. */
+  private kept = false;
+
+  /** The stream is running: its deadline no longer applies; the caller's signal still does until `done(true)`. */
   keep(): void {
     clearTimeout(this.timer);
+    this.kept = true;
   }
 
-  done(): void {
+  done(streamEnded = false): void {
     clearTimeout(this.timer);
+    if (!this.kept || streamEnded) this.outer?.removeEventListener('abort', this.onOuterAbort);
   }
 
   classify(ref: string, e: unknown, tries: number, label: string): SkillCallError {

@@ -183,8 +183,12 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<RunningAgent>
 
   const _abortOnClose = (req: http.IncomingMessage, res: http.ServerResponse): AbortSignal => {
     const ac = new AbortController();
-    res.on('close', () => { if (!res.writableFinished) ac.abort(); });
-    shutdown.signal.addEventListener('abort', () => ac.abort(), { once: true });
+    const stop = () => ac.abort();
+    shutdown.signal.addEventListener('abort', stop, { once: true });
+    res.on('close', () => {
+      shutdown.signal.removeEventListener('abort', stop);
+      if (!res.writableFinished) ac.abort();
+    });
     void req;
     return ac.signal;
   };
@@ -194,7 +198,13 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<RunningAgent>
   const addr = server.address() as AddressInfo;
   const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${addr.port}`;
   const self = settings.self;
-  const { card } = loadCard(settings.cardFile, opts.card ?? {}, skillIds, self?.agent ?? 'agent', `${url}/`);
+  let card: A2aCard;
+  try {
+    ({ card } = loadCard(settings.cardFile, opts.card ?? {}, skillIds, self?.agent ?? 'agent', `${url}/`));
+  } catch (e) {
+    server.close();
+    throw e;
+  }
   live.card = card;
   live.transport = new JsonRpcTransportHandler(new DefaultRequestHandler(card, new InMemoryTaskStore(), new SkillExecutor(opts.skills)));
   let metricsServer: http.Server;

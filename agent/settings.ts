@@ -9,18 +9,20 @@
  * | `A2A_CALLS` | JSON array of {@link CallSetting} (today's format, extended) | `[]` |
  * | `A2A_CALLS_FILE` | path of a JSON file with that array, or `{ calls, gatewayUrl?, tokenFile? }`; wins over `A2A_CALLS` | – |
  * | `A2A_GATEWAY_URL` | gateway base for calls without a setting (`https://gw`) | the origin of the first setting's `url` |
- * | `A2A_TOKEN_FILE` | file holding this agent's internal JWT (a mounted Secret) | `/var/run/secrets/agentruntime-a2a/token` |
+ * | `A2A_TOKEN_FILE` | file holding this agent's internal JWT (a mounted Secret) | each call's `tokenFile`, else `/var/run/agentruntime.io/a2a/token` |
  * | `A2A_AGENT` | this agent as `tenant/agent` | `agentruntime.tenant`/`agentruntime.agent` of `OTEL_RESOURCE_ATTRIBUTES` |
  * | `A2A_AGENT_CARD_FILE` | the card the platform mounts | `/etc/agentruntime/agent-card/agent-card.json` |
  * | `A2A_PORT` / `A2A_METRICS_PORT` / `A2A_METRICS_PATH` | ports `a2a` and `metrics`, metrics path | `8080` / `9090` / `/metrics` |
  * | `NACOS_ADDR`, `NACOS_NAMESPACE`, `NACOS_USERNAME`, `NACOS_PASSWORD` or `NACOS_PASSWORD_FILE` | read-only registry access for {@link findAgents} | – / the tenant / none |
  */
 import * as path from 'node:path';
+import { A2A_TOKEN_PATH } from '../constructs/contracts';
 import { FreshFile } from './fresh-file';
 
 /**
- * One entry of `A2A_CALLS`: how this agent calls one skill. The first six fields are what the
- * platform writes today; the others are optional extensions, each with its default.
+ * One entry of `A2A_CALLS`: how this agent calls one skill. The platform's format is defined by
+ * `A2aCallEntry` (constructs/a2a-calls.ts); only `ref` is required here, every other field has
+ * the default below, so older and hand-written entries work too.
  */
 export interface CallSetting {
   /** `tenant/agent#skill`. */
@@ -35,12 +37,12 @@ export interface CallSetting {
   readonly retries?: number;
   /** Headers of the fallback attempt (a version fallback: another `X-A2A-Skill-Version`). @default - no fallback */
   readonly fallbackHeaders?: Readonly<Record<string, string>>;
-  /** Pinned version; same as `headers['X-A2A-Skill-Version']`. @default - none */
-  readonly version?: string;
+  /** Pinned version (null: none); same as `headers['X-A2A-Skill-Version']`. @default - none */
+  readonly version?: string | null;
   /** When to retry: `error`, `timeout`, `http_NNN` (the gateway's `retryOn` words). @default ['error', 'timeout', 'http_503'] */
   readonly retryOn?: readonly string[];
   /** Fallback target: another URL and/or headers (e.g. `{ version: '1.1.0' }`). @default - `fallbackHeaders` if set, else none */
-  readonly fallback?: { readonly url?: string; readonly headers?: Readonly<Record<string, string>>; readonly version?: string; readonly onStatus?: readonly number[] };
+  readonly fallback?: { readonly url?: string; readonly headers?: Readonly<Record<string, string>>; readonly version?: string; readonly onStatus?: readonly number[] } | null;
   /** Token file of this call. @default - `A2A_TOKEN_FILE` */
   readonly tokenFile?: string;
 }
@@ -68,7 +70,8 @@ export interface CallTable {
   readonly tokenFile?: string;
 }
 
-export const DEFAULT_TOKEN_FILE = '/var/run/secrets/agentruntime-a2a/token';
+/** Where the platform mounts the agent's internal JWT (the Secret `<agent>-a2a-token`). */
+export const DEFAULT_TOKEN_FILE = A2A_TOKEN_PATH;
 export const DEFAULT_CARD_FILE = '/etc/agentruntime/agent-card/agent-card.json';
 export const DEFAULT_A2A_PORT = 8080;
 export const DEFAULT_METRICS_PORT = 9090;

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { benchController } from './controller';
 import { benchRegistration, benchRegistrationRealNacos } from './registration';
 import { benchReview } from './review';
+import { benchSdk } from './sdk';
 
 const HERE = __dirname;
 const RESULTS = path.join(HERE, 'results.json');
@@ -73,6 +74,10 @@ async function main(): Promise<void> {
   if (wants('controller')) {
     results.controller = await benchController();
     console.log('controller', results.controller);
+  }
+  if (wants('sdk')) {
+    results.agentSdk = await benchSdk();
+    console.log('agent SDK call vs bare HTTP', results.agentSdk);
   }
   const e2e = path.join(HERE, 'e2e.json');
   if (fs.existsSync(e2e)) results.e2e = JSON.parse(fs.readFileSync(e2e, 'utf8'));

@@ -5,10 +5,14 @@ import { parseArgs } from './args';
 import { checkManifests, type ReviewReport } from '../policies/check-manifests';
 import { resolveConfig, type PolicyConfig, type PolicyConfigFile } from '../policies/config';
 import { formatReport, REPORT_FORMATS, type ReportFormat } from '../policies/format-report';
+import { loadAllKube } from '../policies/kube-yaml';
 import { loadManifests } from '../policies/load-manifests';
 import { ENVS, type Env, type K8sObject } from '../policies/types';
 
-export const USAGE = 'usage: agent-runtime review <file|dir>... [--env dev|staging|prod] [--format text|json|markdown] [--config <policy-config.yaml>]';
+export const USAGE = 'usage: agent-runtime review <file|dir>... [--env dev|staging|prod] [--format text|json|markdown] [--config <policy-config.yaml>] [--allow-empty]';
+
+/** Flags that take one value: given twice, which one counts would be a guess. */
+const _SINGLE = ['env', 'format', 'config'];
 
 /** Result of reviewing objects in memory. */
 export interface ReviewOutput {
@@ -31,7 +35,11 @@ export function reviewObjects(objects: readonly K8sObject[], env: Env, format: R
 /** Runs the command; resolves to the exit code (0 pass, 1 mandatory violation, 2 usage/IO/YAML error). */
 export async function reviewCommand(args: string[]): Promise<number> {
   try {
-    const { positional, flags } = parseArgs(args, { values: ['env', 'format', 'config'], booleans: ['help'] });
+    const { positional, flags } = parseArgs(args, { values: _SINGLE, booleans: ['help', 'allow-empty'] });
+    for (const name of _SINGLE) {
+      const given = args.filter((a) => a === `--${name}` || a.startsWith(`--${name}=`)).length;
+      if (given > 1) throw new Error(`--${name} is given ${given} times; give it once`);
+    }
     if (flags.help) {
       console.log(USAGE);
       return 0;
@@ -43,7 +51,12 @@ export async function reviewCommand(args: string[]): Promise<number> {
     if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new Error(`--format "${format}" is unknown; use one of ${REPORT_FORMATS.join(', ')}`);
     const config = flags.config ? resolveConfig(env as Env, _readConfig(String(flags.config)), String(flags.config)) : undefined;
     const loaded = loadManifests(positional);
+    // Nothing to review is not a pass: a wrong path, an empty folder or a non-manifest file must not look like one.
+    if (loaded.objects.length === 0 && !flags['allow-empty']) {
+      throw new Error(`no Kubernetes objects found in ${positional.join(', ')} (${loaded.files.length} file(s) read${loaded.skipped ? `, ${loaded.skipped} document(s) skipped: ${loaded.skippedAt.slice(0, 3).join(', ')}` : ''}); give the folder of the manifests, or pass --allow-empty`);
+    }
     const out = reviewObjects(loaded.objects, env as Env, format as ReportFormat, config, loaded.sourceOf);
+    if (loaded.skipped && format === 'text') console.log(`note: ${loaded.skipped} document(s) are not Kubernetes objects and were not reviewed: ${loaded.skippedAt.slice(0, 5).join(', ')}${loaded.skipped > 5 ? ', ...' : ''}`);
     console.log(out.text);
     return out.exitCode;
   } catch (e) {
@@ -55,7 +68,7 @@ export async function reviewCommand(args: string[]): Promise<number> {
 function _readConfig(file: string): PolicyConfigFile {
   let doc: unknown;
   try {
-    doc = yaml.load(fs.readFileSync(file, 'utf8'), { filename: file });
+    doc = loadAllKube(fs.readFileSync(file, 'utf8'), file)[0];
   } catch (e) {
     const err = e as yaml.YAMLException;
     throw new Error(err.mark ? `${file}:${err.mark.line + 1}: invalid YAML: ${err.reason}` : `${file}: ${err.message}`);

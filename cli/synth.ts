@@ -9,7 +9,8 @@ export const USAGE = `usage: agent-runtime synth --stack <name> [--out dist/<nam
 /**
  * `agent-runtime synth --stack <env> [--out dist/<env>] [--review]`: reads `Pulumi.<env>.yaml`,
  * writes one YAML file per chart and prints a summary; `--review` then reviews what it wrote.
- * Bad configuration exits 1 before anything is written.
+ * Any configuration error exits 1 with the output folder as it was (synth stages its files and moves
+ * them in only when all succeeded); files it did not write are never removed.
  */
 export async function synthCommand(argv: string[]): Promise<number> {
   const { flags, positional } = parseArgs(argv, { values: ['stack', 'out', 'root'], booleans: ['review'] });
@@ -32,12 +33,23 @@ export async function synthCommand(argv: string[]): Promise<number> {
     console.error(`agent-runtime synth: invalid configuration for stack "${env}" (Pulumi.${env}.yaml):\n  ${(e as Error).message.replace(/\n/g, '\n  ')}`);
     return 1;
   }
-  const written = await synthesizeToDirectory(config, out, {}, built);
+  let written;
+  try {
+    written = await synthesizeToDirectory(config, out, {}, built);
+  } catch (e) {
+    // Errors with an errno are the disk's (exit 2); everything else is the configuration's, found while synthesizing.
+    const io = typeof (e as NodeJS.ErrnoException).code === 'string';
+    console.error(`agent-runtime synth: ${io ? 'cannot write' : `invalid configuration for stack "${env}" (Pulumi.${env}.yaml)`}; ${path.relative(process.cwd(), out) || '.'} is unchanged:\n  ${(e as Error).message.replace(/\n/g, '\n  ')}`);
+    return io ? 2 : 1;
+  }
   console.log(`synthesized stack "${env}" into ${path.relative(process.cwd(), out) || '.'}: ${summarize(written)}`);
   if (flags.review) {
     const { loadManifests } = await import('../policies/load-manifests');
+    const { previousOutput } = await import('../stacks/chart-writer');
     const { reviewObjects } = await import('./review');
-    const result = reviewObjects(loadManifests([out]).objects, config.policyProfile);
+    // Only what synth wrote: user files next to it are not part of the platform.
+    const files = previousOutput(out).filter((f) => f.endsWith('.yaml') && !f.startsWith('values')).map((f) => path.join(out, f));
+    const result = reviewObjects(loadManifests(files).objects, config.policyProfile);
     console.log(result.text);
     return result.exitCode;
   }

@@ -1,4 +1,5 @@
 /** Small builders for NetworkPolicy peers and ports, shared by tenants, agents and sandboxes. */
+import { cidrContains, cidrProblem, isBroad, parseCidr } from './_cidr';
 
 /** Label Kubernetes sets on every Namespace (1.21+); the only namespace label we trust. */
 export const _NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -35,12 +36,20 @@ export interface EgressCidr {
 }
 
 /** Egress rules for CIDR destinations; refuses malformed CIDRs naming `field`. */
-export function _cidrEgressRules(list: readonly EgressCidr[], field: string) {
+export function _cidrEgressRules(list: readonly EgressCidr[], field: string, opts: { refuseBroad?: boolean } = {}) {
   return list.map((e, i) => {
     for (const c of [e.cidr, ...(e.except ?? [])]) {
-      if (!/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/.test(c) && !/^[0-9a-f:]+\/\d{1,3}$/i.test(c)) {
-        throw new Error(`${field}[${i}]: "${c}" is not a CIDR; use e.g. "151.101.0.0/16"`);
-      }
+      const problem = cidrProblem(c);
+      if (problem) throw new Error(`${field}[${i}]: "${c}" is not a CIDR; use e.g. "151.101.0.0/16" (it ${problem})`);
+    }
+    const outer = parseCidr(e.cidr);
+    for (const x of e.except ?? []) {
+      // The API server rejects an except outside its cidr.
+      const inner = parseCidr(x);
+      if (!cidrContains(outer, inner) || inner.prefix === outer.prefix) throw new Error(`${field}[${i}]: except "${x}" is not strictly inside cidr "${e.cidr}"; list only sub-ranges of it`);
+    }
+    if (opts.refuseBroad && isBroad(outer)) {
+      throw new Error(`${field}[${i}]: "${e.cidr}" is (nearly) the whole internet; sandboxes run untrusted code, so name the destinations, e.g. "151.101.0.0/16"`);
     }
     return {
       to: [{ ipBlock: { cidr: e.cidr, ...(e.except?.length ? { except: [...e.except] } : {}) } }],

@@ -120,6 +120,8 @@ export class AgentDirectory {
   private readonly owners = new Map<string, object>();
   // callee key -> skill -> caller keys
   private readonly callers = new Map<string, Map<string, Set<string>>>();
+  // caller key -> callee keys (for cycle detection)
+  private readonly callees = new Map<string, Set<string>>();
   private readonly listeners = new Map<string, CallListener[]>();
   private sealedBy?: string;
 
@@ -234,6 +236,14 @@ export class AgentDirectory {
   }
 
   private _addCall(call: SkillCall): void {
+    if (call.caller === call.callee) {
+      throw new Error(`agent "${call.caller}" calls its own skill "${call.skill}"; an agent handles its skills itself, remove the call`);
+    }
+    const loop = this._path(call.callee, call.caller);
+    if (loop) {
+      // A cycle of A2A calls can recurse without end (each hop retries and holds a slot): refuse it.
+      throw new Error(`calls form a cycle: ${[call.caller, ...loop].join(' -> ')}; remove one of these calls`);
+    }
     const bySkill = this.callers.get(call.callee) ?? new Map<string, Set<string>>();
     this.callers.set(call.callee, bySkill);
     const set = bySkill.get(call.skill) ?? new Set<string>();
@@ -241,6 +251,24 @@ export class AgentDirectory {
     if (set.has(call.caller)) return;
     this._assertOpen(`a call from "${call.caller}" to "${call.callee}#${call.skill}" was declared`);
     set.add(call.caller);
+    this.callees.set(call.caller, (this.callees.get(call.caller) ?? new Set()).add(call.callee));
     for (const listener of this.listeners.get(call.callee) ?? []) listener(call);
+  }
+
+  /** Agents on a call path from `from` to `to` (both included), or undefined when none. */
+  private _path(from: string, to: string): string[] | undefined {
+    const callees = this.callees;
+    const seen = new Set<string>();
+    const walk = (at: string): string[] | undefined => {
+      if (at === to) return [at];
+      if (seen.has(at)) return undefined;
+      seen.add(at);
+      for (const next of callees.get(at) ?? []) {
+        const rest = walk(next);
+        if (rest) return [at, ...rest];
+      }
+      return undefined;
+    };
+    return walk(from);
   }
 }

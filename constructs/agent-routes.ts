@@ -70,7 +70,7 @@ export class AgentRoutes extends Construct {
       }),
       spec: {
         ingressClassName: f.ingressClass,
-        ...(host === f.gatewayHost ? { tls: [{ hosts: [f.gatewayHost], secretName: f.gatewayTlsSecret }] } : {}),
+        tls: [{ hosts: [host], secretName: f.gatewayTlsSecret }],
         rules: [{
           host,
           http: { paths: [{ path, pathType, backend: { service: { name: agent.workloadName, port: { number: A2A_PORT } } } }] },
@@ -103,6 +103,9 @@ export class AgentRoutes extends Construct {
       const internalHost = new URL(_gatewayInternalUrl(f)).hostname;
       ingress('route-kagent-a2a', agent.ingressNames.kagent!, '/', {}, {
         [`higress.io/exact-match-header-${KAGENT_PROXY_HOST_HEADER}`]: `${agent.name}.${t.namespace}`,
+        // kagent's proxy.url is plain HTTP inside the cluster; TLS is served when the Secret holds a
+        // certificate for the in-cluster host too (then set proxy.url to https).
+        'higress.io/ssl-redirect': 'false',
       }, internalHost, 'Prefix', {});
       reg.addRoutes({
         ingresses: [agent.ingressNames.kagent!],

@@ -26,6 +26,9 @@ export type {
   AgentProps, AgentResources, AgentScaling, AgentSkillSpec, ByoAgentSpec, DeclarativeAgentSpec, McpServerSpec, ModelSpec,
 } from './agent-props';
 
+/** Largest replica count Kubernetes stores (int32). */
+const _MAX_REPLICAS = 2 ** 31 - 1;
+
 /**
  * One agent of a tenant: a kagent declarative agent or your own image, its A2A routes on the
  * gateway, autoscaling, AgentCard, and the NetworkPolicy/JWT rules of the calls it declares.
@@ -95,7 +98,8 @@ export class Agent extends Construct implements IAgentTrack {
     const t = props.tenant;
     const where = `agent ${this.node.path}`;
     if (!_isDnsLabel(props.name ?? '')) {
-      throw new Error(`${where}: agent name "${props.name}" is not a DNS label; use lowercase letters, digits and '-', e.g. "${String(props.name).toLowerCase().replace(/[^a-z0-9-]/g, '-')}"`);
+      const suggestion = String(props.name ?? '').toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '');
+      throw new Error(`${where}: agent name "${props.name}" is not a DNS label; use lowercase letters, digits and '-'${_isDnsLabel(suggestion) ? `, e.g. "${suggestion}"` : ', starting and ending with a letter or digit, e.g. "search"'}`);
     }
     if (props.name.length > 40) {
       throw new Error(`${where}: agent name "${props.name}" is ${props.name.length} characters; use at most 40 (object names add suffixes such as "-canary-a2a-<skill>")`);
@@ -135,12 +139,7 @@ export class Agent extends Construct implements IAgentTrack {
         where, tenant: t.name, agent: props.name, skillIds: this.skillIds, maxRetries: t.maxRetries,
         redis: !!t.platform.redis, istioApi: !!t.platform.istioApi,
       });
-      if (f) {
-        if (f.kind === 'skill' && f.ref.agent === props.name && f.ref.skill === s.id) {
-          throw new Error(`${where}: skill "${s.id}" falls back to itself; name another skill or a version ("@1.2.0")`);
-        }
-        fallbacks[s.id] = f;
-      }
+      if (f) fallbacks[s.id] = f;
     }
     this.fallbacks = fallbacks;
     const metrics = props.metrics ?? {};
@@ -162,7 +161,10 @@ export class Agent extends Construct implements IAgentTrack {
     if (!Number.isInteger(this.minReplicas) || this.minReplicas < 0) {
       throw new Error(`${where}: scaling.minReplicas ${this.minReplicas} is not allowed; use 0 (scale to zero) or more`);
     }
-    if (!Number.isInteger(this.maxReplicas) || this.maxReplicas < Math.max(1, this.minReplicas)) {
+    if (!Number.isInteger(this.maxReplicas) || this.maxReplicas > _MAX_REPLICAS) {
+      throw new Error(`${where}: scaling.maxReplicas ${this.maxReplicas} is not allowed; use a whole number up to ${_MAX_REPLICAS}`);
+    }
+    if (this.maxReplicas < Math.max(1, this.minReplicas)) {
       throw new Error(`${where}: scaling.maxReplicas ${this.maxReplicas} is below minReplicas ${this.minReplicas} (or 1); use at least ${Math.max(1, this.minReplicas)}`);
     }
     if (this.minReplicas === 0 && scaling.trigger) _checkWakeTrigger(scaling.trigger, where);

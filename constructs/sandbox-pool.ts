@@ -132,7 +132,7 @@ export class SandboxPool extends Construct implements ISandboxPool {
       const from = this.users.filter((a) => a.tenant === t).map((a) => ({ podSelector: { matchLabels: { ...a.podLabels } } }));
       return from.length ? [{ from, ports: _tcp(this.port) }] : [];
     } });
-    const egress = [_dnsEgressRule(), ..._cidrEgressRules(props.egressAllowList ?? [], `${where}: egressAllowList`)];
+    const egress = [_dnsEgressRule(), ..._cidrEgressRules(props.egressAllowList ?? [], `${where}: egressAllowList`, { refuseBroad: true })];
 
     _emit(this, 'template', {
       apiVersion: 'extensions.agents.x-k8s.io/v1beta1', kind: 'SandboxTemplate',

@@ -197,6 +197,8 @@ function _parseFallback(f: string | SkillFallbackSpec, at: string, ctx: { readon
     if (!ctx.skillIds.includes(ref.skill)) {
       throw new Error(`${at}: fallback skill "${ref.skill}" does not exist; skills of agent "${agentKey(ctx.tenant, ctx.agent)}" are ${ctx.skillIds.map((id) => `"${id}"`).join(', ')}`);
     }
+    // The gateway's fallback (default-backend) is a Service: the agent's own Service is the one that just failed.
+    throw new Error(`${at}: fallback "${raw}" is a skill of the same agent, whose Service just answered with the error (the gateway falls back to a Service, not a skill); fall back to another agent's skill ("agent#skill") or to a version ("@1.2.0")`);
   }
   return { kind: 'skill', ref, onStatus };
 }

@@ -128,10 +128,13 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
   private readonly metricsPorts = new Set<number>();
 
   constructor(scope: Construct, id: string, props: TenantNamespaceProps) {
-    super(scope, id);
+    // Checked before super(): constructs refuses an empty id with a message that names neither the tenant nor the fix.
+    super(scope, _nonEmptyName(scope, id, props.name));
     const where = `tenant ${this.node.path}`;
     if (!_isDnsLabel(props.name)) {
-      throw new Error(`${where}: tenant name "${props.name}" is not a DNS label; use lowercase letters, digits and '-', e.g. "${props.name.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63)}"`);
+      // Suggest only a name that is one: lowercase, '-' for the rest, trimmed of '-' at both ends.
+      const suggestion = props.name.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63).replace(/^-+|-+$/g, '');
+      throw new Error(`${where}: tenant name "${props.name}" is not a DNS label; use lowercase letters, digits and '-'${_isDnsLabel(suggestion) ? `, e.g. "${suggestion}"` : ', starting and ending with a letter or digit, e.g. "acme"'}`);
     }
     const reserved = ['default', 'kube-system', 'kube-public', 'kube-node-lease', props.platform.gatewayNamespace, props.platform.registryNamespace];
     if (reserved.includes(props.name)) {
@@ -162,7 +165,15 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
     if (this.groups.length === 0) {
       throw new Error(`${where}: groups is empty; name at least one group of the tenant's developers, e.g. ["${props.name}-developers"]`);
     }
+    // system: groups are Kubernetes' own (system:authenticated is every caller): binding them gives the tenant to everyone.
+    const systemGroup = this.groups.find((g) => typeof g !== 'string' || g.trim() === '' || g.startsWith('system:'));
+    if (systemGroup !== undefined) {
+      throw new Error(`${where}: group ${JSON.stringify(systemGroup)} is not allowed; system: groups (e.g. system:authenticated) include callers outside the tenant; name the tenant's own group, e.g. "${props.name}-developers"`);
+    }
     this.quota = { ...DEFAULT_QUOTA, ...props.quota };
+    if (!Number.isSafeInteger(this.quota.pods) || this.quota.pods < 1 || this.quota.pods > 1_000_000) {
+      throw new Error(`${where}: quota.pods ${this.quota.pods} is not allowed; use a whole number from 1 to 1000000, e.g. 100`);
+    }
     this.kagentNamespace = props.kagentNamespace ?? 'kagent';
     this.jwtPluginUrl = props.jwtPluginUrl ?? 'oci://higress-registry.cn-hangzhou.cr.aliyuncs.com/plugins/jwt-auth:2.0.0';
 
@@ -456,4 +467,10 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
     }
     return errors;
   }
+}
+
+/** `id`, once the tenant name is known not to be empty. */
+function _nonEmptyName(scope: Construct, id: string, name: unknown): string {
+  if (typeof name !== 'string' || name === '') throw new Error(`tenant ${scope.node.path}/${id}: tenant name is empty; give the tenant a DNS label name, e.g. "acme"`);
+  return id;
 }

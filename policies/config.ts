@@ -1,4 +1,5 @@
 /** Policy configuration: allow lists and limits per environment, plus per-rule enforcement overrides. */
+import { RULES } from './rules';
 import type { EnforcementLevel, Env } from './types';
 
 /** Resolved configuration every rule reads. */
@@ -23,6 +24,14 @@ export interface PolicyConfig {
   readonly requiredLabels: readonly string[];
   /** Deprecated `apiVersion` values (or `apiVersion kind` pairs) and their replacement. */
   readonly deprecatedApis: Readonly<Record<string, string>>;
+  /** The platform's namespaces; every other namespace (but `default`) is a tenant's, whatever its labels. */
+  readonly platformNamespaces: readonly string[];
+  /** The platform's tenants (namespace → developer groups), e.g. from the stack config; empty = learnt from the tenants' RoleBindings. */
+  readonly tenants: Readonly<Record<string, readonly string[]>>;
+  /** RuntimeClass handlers that isolate (gVisor `runsc`, Kata `kata` and `kata-*`). */
+  readonly sandboxRuntimeHandlers: readonly string[];
+  /** Namespaces allowed to enforce the `privileged` Pod Security level. */
+  readonly privilegedNamespaces: readonly string[];
   /** Per-rule level overrides. */
   readonly enforcement: Readonly<Record<string, EnforcementLevel>>;
 }
@@ -60,6 +69,13 @@ const _BASE: PolicyConfig = {
     'batch/v1beta1': 'batch/v1',
     'rbac.authorization.k8s.io/v1beta1': 'rbac.authorization.k8s.io/v1',
   },
+  platformNamespaces: [
+    'agent-runtime', 'nacos', 'higress-system', 'kube-system', 'kube-public', 'kube-node-lease', 'kagent', 'keda',
+    'agent-sandbox-system', 'monitoring', 'observability',
+  ],
+  tenants: {},
+  sandboxRuntimeHandlers: ['runsc', 'kata'],
+  privilegedNamespaces: ['kube-system'],
   enforcement: {},
 };
 
@@ -86,8 +102,15 @@ export const CONFIG_SCHEMA: Readonly<Record<keyof PolicyConfig, Record<string, u
   maxReplicas: { type: 'integer', minimum: 1 },
   requiredLabels: { type: 'array', items: { type: 'string' } },
   deprecatedApis: { type: 'object', additionalProperties: { type: 'string' } },
+  platformNamespaces: { type: 'array', items: { type: 'string' } },
+  tenants: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+  sandboxRuntimeHandlers: { type: 'array', items: { type: 'string' } },
+  privilegedNamespaces: { type: 'array', items: { type: 'string' } },
   enforcement: { type: 'object', additionalProperties: { enum: ['advisory', 'mandatory', 'disabled'] } },
 };
+
+/** Rule ids configuration may name: the rules, plus the Pulumi-only policy. */
+const _RULE_IDS = [...RULES.map((r) => r.id), 'protect-stateful'];
 
 /** A config file: settings for all environments (`all`) and per environment, the latter winning. */
 export type PolicyConfigFile = Partial<Record<'all' | Env | string, Partial<PolicyConfig>>>;
@@ -103,7 +126,7 @@ export function resolveConfig(env: Env, file: PolicyConfigFile = {}, source = 'p
     if (overrides === undefined) continue;
     if (!_isPlainObject(overrides)) throw new Error(`${source}: "${section}" must be a mapping of config keys, got ${JSON.stringify(overrides)}`);
     for (const [key, value] of Object.entries(overrides)) _checkKey(key, value, `${source}: ${section}.${key}`);
-    config = { ...config, ...overrides, enforcement: { ...config.enforcement, ...(overrides.enforcement ?? {}) } };
+    config = { ...config, ...overrides, enforcement: { ...config.enforcement, ...(overrides.enforcement ?? {}) }, tenants: { ...config.tenants, ...(overrides.tenants ?? {}) } };
   }
   return config;
 }
@@ -130,9 +153,16 @@ function _checkKey(key: string, value: unknown, where: string): void {
       if (!_isPlainObject(value)) bad('a mapping');
       if (key === 'enforcement') {
         for (const [rule, level] of Object.entries(value as object)) {
+          // A misspelt id would silently keep the rule at its default level.
+          if (!_RULE_IDS.includes(rule)) throw new Error(`${where}.${rule}: unknown rule id; known ids: ${_RULE_IDS.join(', ')}`);
           if (!['advisory', 'mandatory', 'disabled'].includes(level)) {
             throw new Error(`${where}.${rule}: got ${JSON.stringify(level)}, expected advisory, mandatory or disabled`);
           }
+        }
+      }
+      if (key === 'tenants') {
+        for (const [tenant, groups] of Object.entries(value as object)) {
+          if (!Array.isArray(groups) || !groups.every((g) => typeof g === 'string')) throw new Error(`${where}.${tenant}: got ${JSON.stringify(groups)}, expected a list of group names`);
         }
       }
   }

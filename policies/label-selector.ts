@@ -5,9 +5,9 @@ export function matchesSelector(selector: any, labels: Record<string, string> | 
   if (!selector || typeof selector !== 'object') return true;
   const l = labels ?? {};
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(l, e.key);
-    const values: string[] = e.values ?? [];
+  for (const e of Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []) {
+    const has = Object.prototype.hasOwnProperty.call(l, e?.key);
+    const values: string[] = Array.isArray(e?.values) ? e.values : [];
     if (e.operator === 'In' && !(has && values.includes(l[e.key]))) return false;
     if (e.operator === 'NotIn' && has && values.includes(l[e.key])) return false;
     if (e.operator === 'Exists' && !has) return false;

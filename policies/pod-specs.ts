@@ -27,10 +27,19 @@ export interface PodSpecView {
 }
 
 /** Kinds whose pod template is at `spec.template`. */
-const _TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController']);
+const _TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController', 'Rollout']);
 
-/** Kinds that carry pods: rules that read pod specs list these. */
-export const POD_KINDS: readonly string[] = [..._TEMPLATE_KINDS, 'Pod', 'CronJob', 'Sandbox', 'SandboxTemplate', 'Agent'];
+/** Kinds known to carry pods (documentation and tests); the extractor also finds pod specs in any other kind. */
+export const POD_KINDS: readonly string[] = [..._TEMPLATE_KINDS, 'Pod', 'PodTemplate', 'CronJob', 'ScaledJob', 'Sandbox', 'SandboxTemplate', 'Agent'];
+
+/** Kinds known to hold no pod spec: skipped without a search (they are most of a platform). */
+const _NO_PODS = new Set([
+  'Namespace', 'Service', 'ConfigMap', 'Secret', 'ServiceAccount', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'Role', 'ClusterRole',
+  'RoleBinding', 'ClusterRoleBinding', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress', 'IngressClass', 'RuntimeClass',
+  'PriorityClass', 'PersistentVolumeClaim', 'PersistentVolume', 'StorageClass', 'Endpoints', 'EndpointSlice', 'ScaledObject',
+  'WasmPlugin', 'McpBridge', 'ModelConfig', 'RemoteMCPServer', 'ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'SandboxWarmPool',
+  'SandboxClaim', 'CustomResourceDefinition', 'Event', 'Lease',
+]);
 
 const _cache = new WeakMap<object, readonly PodSpecView[]>();
 
@@ -46,21 +55,30 @@ export function podSpecsOf(obj: K8sObject): readonly PodSpecView[] {
 
 function _compute(obj: K8sObject): readonly PodSpecView[] {
   const spec = obj.spec;
+  const kind = obj.kind ?? '';
   switch (true) {
-    case obj.kind === 'Pod':
+    case kind === 'Pod':
       return _view(spec, 'spec', obj.metadata, 'metadata');
-    case _TEMPLATE_KINDS.has(obj.kind ?? ''):
+    case _TEMPLATE_KINDS.has(kind):
       return _view(spec?.template?.spec, 'spec.template.spec', spec?.template?.metadata, 'spec.template.metadata');
-    case obj.kind === 'CronJob': {
+    case kind === 'PodTemplate':
+      return _view(obj.template?.spec, 'template.spec', obj.template?.metadata, 'template.metadata');
+    case kind === 'CronJob': {
       const t = spec?.jobTemplate?.spec?.template;
       return _view(t?.spec, 'spec.jobTemplate.spec.template.spec', t?.metadata, 'spec.jobTemplate.spec.template.metadata');
     }
-    case obj.kind === 'Sandbox' || obj.kind === 'SandboxTemplate':
+    case kind === 'ScaledJob': {
+      const t = spec?.jobTargetRef?.template;
+      return _view(t?.spec, 'spec.jobTargetRef.template.spec', t?.metadata, 'spec.jobTargetRef.template.metadata');
+    }
+    case kind === 'Sandbox' || kind === 'SandboxTemplate':
       return _view(spec?.podTemplate?.spec, 'spec.podTemplate.spec', spec?.podTemplate?.metadata, 'spec.podTemplate.metadata');
-    case obj.kind === 'Agent' && typeof obj.apiVersion === 'string' && obj.apiVersion.startsWith('kagent.dev/'):
+    case kind === 'Agent' && typeof obj.apiVersion === 'string' && obj.apiVersion.startsWith('kagent.dev/'):
       return _kagent(obj);
-    default:
+    case _NO_PODS.has(kind):
       return [];
+    default:
+      return _search(obj);
   }
 }
 
@@ -78,18 +96,57 @@ function _view(spec: any, path: string, metadata: any, metadataPath: string): Po
   }];
 }
 
-/** kagent v1alpha2 Agent: `spec.declarative.deployment` or `spec.byo.deployment` become a pod spec. */
+/**
+ * kagent v1alpha2 Agent: `spec.declarative.deployment` and `spec.byo.deployment` each become a pod
+ * spec. Both are checked whatever `spec.type` says: a compliant block must not hide the other.
+ */
 function _kagent(obj: K8sObject): PodSpecView[] {
-  const byo = obj.spec?.type === 'BYO' || obj.spec?.byo !== undefined;
-  const path = byo ? 'spec.byo.deployment' : 'spec.declarative.deployment';
-  const dep = (byo ? obj.spec?.byo?.deployment : obj.spec?.declarative?.deployment) ?? {};
-  const containers: ContainerView[] = [{ path, container: dep, init: false, implicit: true }];
-  const extra = dep.extraContainers;
-  if (Array.isArray(extra)) {
-    for (let i = 0; i < extra.length; i++) containers.push({ path: `${path}.extraContainers[${i}]`, container: extra[i] ?? {}, init: false, implicit: false });
+  const views: PodSpecView[] = [];
+  for (const variant of ['declarative', 'byo'] as const) {
+    const block = obj.spec?.[variant];
+    if (block === undefined || block === null) continue;
+    const path = `spec.${variant}.deployment`;
+    const dep = block.deployment ?? {};
+    const containers: ContainerView[] = [{ path, container: dep, init: false, implicit: true }];
+    const extra = dep.extraContainers;
+    if (Array.isArray(extra)) {
+      for (let i = 0; i < extra.length; i++) containers.push({ path: `${path}.extraContainers[${i}]`, container: extra[i] ?? {}, init: false, implicit: false });
+    }
+    views.push({
+      path, spec: dep, securityContext: dep.podSecurityContext, securityContextPath: `${path}.podSecurityContext`,
+      labels: dep.labels, labelsPath: `${path}.labels`, containers, implicit: true,
+    });
   }
-  return [{
-    path, spec: dep, securityContext: dep.podSecurityContext, securityContextPath: `${path}.podSecurityContext`,
-    labels: dep.labels, labelsPath: `${path}.labels`, containers, implicit: true,
-  }];
+  if (views.length === 0) views.push(..._kagentEmpty());
+  return views;
+}
+
+/** An Agent with neither block still gets the controller's defaults: one implicit view, so rules see it. */
+function _kagentEmpty(): PodSpecView[] {
+  const path = 'spec.declarative.deployment';
+  return [{ path, spec: {}, securityContext: undefined, securityContextPath: `${path}.podSecurityContext`, labels: undefined, labelsPath: `${path}.labels`,
+    containers: [{ path, container: {}, init: false, implicit: true }], implicit: true }];
+}
+
+/**
+ * Any other kind (a custom resource with a pod template): every mapping with a `containers` list is a
+ * pod spec, found by a bounded walk; the `metadata` next to it gives the pod labels.
+ */
+function _search(obj: K8sObject): PodSpecView[] {
+  const out: PodSpecView[] = [];
+  const walk = (v: any, path: string, parent: any, depth: number): void => {
+    if (depth > 12 || v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      v.forEach((e, i) => walk(e, `${path}[${i}]`, parent, depth + 1));
+      return;
+    }
+    if (Array.isArray(v.containers) && path !== '') {
+      const metaPath = path.endsWith('.spec') ? `${path.slice(0, -5)}.metadata` : `${path}.metadata`;
+      out.push(..._view(v, path, path.endsWith('.spec') ? parent?.metadata : v.metadata, metaPath));
+      return;
+    }
+    for (const k of Object.keys(v)) if (depth > 0 || (k !== 'metadata' && k !== 'status')) walk(v[k], path ? `${path}.${k}` : k, v, depth + 1);
+  };
+  walk(obj, '', undefined, 0);
+  return out;
 }

@@ -1,22 +1,6 @@
 /** Recognizes the platform's objects by the label contract of `constructs/labels.ts`. */
 import { LABEL } from '../constructs/labels';
 import type { K8sObject } from './types';
-import type { ObjectIndex } from './object-index';
-
-/** A tenant namespace: role `tenant`, or a tenant label without another role. */
-export function isTenantNamespace(ns: K8sObject): boolean {
-  const labels = ns.metadata?.labels;
-  if (!labels) return false;
-  const role = labels[LABEL.role];
-  return role === 'tenant' || (role === undefined && typeof labels[LABEL.tenant] === 'string');
-}
-
-/** Whether the namespace named `name` is a tenant namespace of this set (false when the set lacks it). */
-export function isTenantNamespaceName(index: ObjectIndex, name: string | undefined): boolean {
-  if (!name) return false;
-  const ns = index.get('Namespace', '', name);
-  return ns !== undefined && isTenantNamespace(ns);
-}
 
 /** Sandboxes: agent-sandbox kinds and anything labelled role `sandbox`. */
 export function isSandbox(obj: K8sObject): boolean {
@@ -30,3 +14,11 @@ export function isNacos(obj: K8sObject): boolean {
   const containers: any[] = obj.spec?.template?.spec?.containers ?? [];
   return Array.isArray(containers) && containers.some((c) => typeof c?.image === 'string' && c.image.includes('nacos-server'));
 }
+
+/** Kinds without a namespace. */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'RuntimeClass', 'PriorityClass', 'CustomResourceDefinition', 'StorageClass',
+  'PersistentVolume', 'Node', 'IngressClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService',
+  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ClusterIssuer', 'PodSecurityPolicy', 'VolumeAttachment', 'CSIDriver',
+  'CSINode', 'ClusterTriggerAuthentication', 'FlowSchema', 'PriorityLevelConfiguration', 'CertificateSigningRequest',
+]);

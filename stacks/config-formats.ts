@@ -2,7 +2,8 @@
  * String formats of the stack configuration, checked by the schema: which props carry which
  * format (by prop name, defined once here) and the checks themselves.
  */
-import * as ipaddr from 'ipaddr.js';
+import { cidrProblem } from '../constructs/_cidr';
+import { parseQuantity } from '../constructs/_quantity';
 import { parseImageReference } from '../constructs/image-reference';
 
 /** Format checks, with the example an error message offers as the fix. */
@@ -27,20 +28,12 @@ export const FORMAT_OF_PROP: Readonly<Record<string, keyof typeof FORMATS>> = {
 
 /** An IPv4 CIDR in four-part decimal (no octal or hex parts, which NetworkPolicies refuse) or an IPv6 CIDR. */
 function isCidr(value: string): boolean {
-  const [address, prefix, extra] = value.split('/');
-  if (extra !== undefined || !/^\d{1,3}$/.test(prefix ?? '')) return false;
-  if (address.includes('.') && !address.includes(':') && !ipaddr.IPv4.isValidFourPartDecimal(address)) return false;
-  try {
-    ipaddr.parseCIDR(value);
-    return true;
-  } catch {
-    return false;
-  }
+  return cidrProblem(value) === undefined;
 }
 
 /** The Kubernetes quantity grammar (k8s.io/apimachinery/pkg/api/resource), non-negative. */
 function isQuantity(value: string): boolean {
-  return /^(\d+(\.\d*)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?\d+)?$/.test(value);
+  return value === value.trim() && !value.startsWith('-') && parseQuantity(value) !== undefined;
 }
 
 /**

@@ -4,8 +4,7 @@
  * and the fix; an unknown key suggests the closest known one.
  */
 import * as fs from 'fs';
-import Ajv, { _, type ErrorObject, type ValidateFunction } from 'ajv';
-import standaloneCode from 'ajv/dist/standalone';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { AJV_FORMATS, FORMATS } from './config-formats';
 import { configSchema, SCHEMA_FILE } from './config-schema';
 import type { StackConfig } from './config-types';
@@ -50,6 +49,9 @@ function compile(): ValidateFunction {
   if (fs.existsSync(VALIDATOR_FILE) && fs.statSync(VALIDATOR_FILE).mtimeMs >= fs.statSync(SCHEMA_FILE).mtimeMs) {
     return require(VALIDATOR_FILE) as ValidateFunction;
   }
+  // Ajv's compiler is loaded only here: the precompiled validator needs its small runtime alone.
+  const { default: Ajv, _ } = require('ajv') as typeof import('ajv');
+  const { default: standaloneCode } = require('ajv/dist/standalone') as typeof import('ajv/dist/standalone');
   // The code requires the formats from the sources (ts-node, jest) or from the build (dist-lib).
   const formats = _`(() => { try { return require("../stacks/config-formats"); } catch { return require("../dist-lib/stacks/config-formats"); } })().AJV_FORMATS`;
   const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, formats: AJV_FORMATS, code: { source: true, formats } });

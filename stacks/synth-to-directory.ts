@@ -4,13 +4,14 @@
  * serializes its share of the tenants while worker threads rebuild and serialize the rest
  * from plain data (config, platform facts, directory). Output equals `synthesizePlatform`'s.
  */
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { AgentDirectoryData } from '../constructs/agent-directory';
 import type { PlatformFacts } from '../constructs/platform-facts';
 import { _synth, buildPlatform, BuiltPlatform, splitPlatformChart } from './charts';
-import { resetOutputDir, WrittenChart, writeChart, writeValues } from './chart-writer';
+import { stagingDir, swapInOutput, WrittenChart, writeChart, writeValues } from './chart-writer';
 import type { PlatformConfig } from './config';
 
 /** What a worker thread gets: everything as plain data. */
@@ -22,7 +23,9 @@ export interface TenantSynthJob {
 }
 
 /**
- * Synthesizes an environment into `dir`, one YAML file per chart.
+ * Synthesizes an environment into `dir`, one YAML file per chart. Everything is written to a staging
+ * folder first and moved in only when all of it succeeded, so an error leaves `dir` as it was; files
+ * synth did not write are never removed or overwritten (see `swapInOutput`).
  * @example await synthesizeToDirectory(loadStackConfig('dev', '.'), 'dist/dev')
  */
 export async function synthesizeToDirectory(
@@ -31,7 +34,18 @@ export async function synthesizeToDirectory(
   opts: { workers?: number } = {},
   built: BuiltPlatform = buildPlatform(config),
 ): Promise<WrittenChart[]> {
-  resetOutputDir(dir);
+  const staged = stagingDir(dir);
+  try {
+    const written = await _writeAll(config, staged, opts, built);
+    swapInOutput(staged, dir);
+    return written;
+  } catch (e) {
+    fs.rmSync(staged, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function _writeAll(config: PlatformConfig, dir: string, opts: { workers?: number }, built: BuiltPlatform): Promise<WrittenChart[]> {
   const written = splitPlatformChart(_synth(built.platformChart)).map((c) => writeChart(dir, c.name, c.objects));
   writeValues(dir, 'higress', built.higressValues);
 

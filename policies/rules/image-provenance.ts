@@ -1,5 +1,5 @@
 import { violation } from '../object-ref';
-import { POD_KINDS, podSpecsOf } from '../pod-specs';
+import { podSpecsOf } from '../pod-specs';
 import { MANDATORY, type Rule, type Violation } from '../types';
 import { type ImageReference, isAllowedImage, parseImageReference } from '../../constructs/image-reference';
 
@@ -12,7 +12,6 @@ export const imageProvenance: Rule = {
   severity: 'high',
   remediation: 'Pin images as registry/repo:version@sha256:<digest> from an allowed registry (config "registries").',
   enforcement: MANDATORY,
-  kinds: POD_KINDS,
   configKeys: ['registries', 'requireDigest'],
   check: (obj, ctx) => {
     const out: Violation[] = [];

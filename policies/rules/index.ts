@@ -16,6 +16,7 @@ import { pssRestricted } from './pss-restricted';
 import { rbacLeastPrivilege } from './rbac-least-privilege';
 import { registryHa } from './registry-ha';
 import { requestsLimits } from './requests-limits';
+import { reviewContext } from './review-context';
 import { sandboxRuntimeclassAllowlist } from './sandbox-runtimeclass-allowlist';
 import { secretsNotPlaintext } from './secrets-not-plaintext';
 import { tenantDefaultDenyNetpol } from './tenant-default-deny-netpol';
@@ -43,4 +44,5 @@ export const RULES: readonly Rule[] = [
   noDefaultNamespace,
   noDeprecatedApis,
   noBarePods,
+  reviewContext,
 ];

@@ -1,16 +1,10 @@
 import { LABEL } from '../../constructs/labels';
 import { violation } from '../object-ref';
 import { podSpecsOf } from '../pod-specs';
+import { CLUSTER_SCOPED_KINDS } from '../roles';
 import { ADVISORY, type Rule, type Violation } from '../types';
 
 const ID = 'labels-required';
-
-/** Kinds without a namespace: the rule skips them. */
-const _CLUSTER_SCOPED = new Set([
-  'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'RuntimeClass', 'PriorityClass', 'CustomResourceDefinition', 'StorageClass',
-  'PersistentVolume', 'Node', 'IngressClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService',
-  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ClusterIssuer', 'PodSecurityPolicy', 'VolumeAttachment', 'CSIDriver',
-]);
 
 /** Namespaced objects and pod templates carry the labels selectors and cost reports use. */
 export const labelsRequired: Rule = {
@@ -21,7 +15,7 @@ export const labelsRequired: Rule = {
   enforcement: ADVISORY,
   configKeys: ['requiredLabels'],
   check: (obj, ctx) => {
-    if (_CLUSTER_SCOPED.has(obj.kind ?? '')) return [];
+    if (CLUSTER_SCOPED_KINDS.has(obj.kind ?? '')) return [];
     const labels = obj.metadata?.labels ?? {};
     const out: Violation[] = [];
     for (const key of ctx.config.requiredLabels) {

@@ -1,5 +1,5 @@
 import { violation } from '../object-ref';
-import { POD_KINDS, podSpecsOf } from '../pod-specs';
+import { podSpecsOf } from '../pod-specs';
 import { isSandbox } from '../roles';
 import { MANDATORY, type K8sObject, type Rule, type RuleContext, type Violation } from '../types';
 
@@ -19,7 +19,6 @@ export const noSaTokenAutomount: Rule = {
   severity: 'high',
   remediation: 'Set automountServiceAccountToken: false on the pod template and the ServiceAccount; drop projected serviceAccountToken volumes.',
   enforcement: MANDATORY,
-  kinds: [...POD_KINDS, 'ServiceAccount'],
   check: (obj) => {
     if (obj.kind === 'ServiceAccount') {
       return obj.automountServiceAccountToken === false ? [] : [violation(ID, obj, 'automountServiceAccountToken',
@@ -47,7 +46,7 @@ export const noSaTokenAutomount: Rule = {
     return out;
   },
   checkSet: (obj, ctx) => {
-    if (obj.kind === 'ServiceAccount' || obj.kind === 'Sandbox' || obj.kind === 'SandboxTemplate') return [];
+    if (obj.kind === 'ServiceAccount') return [];
     const out: Violation[] = [];
     for (const pod of podSpecsOf(obj)) {
       if (pod.implicit || pod.spec.automountServiceAccountToken !== undefined || _serviceAccountOptsOut(obj, pod.spec, ctx)) continue;

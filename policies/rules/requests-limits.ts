@@ -1,6 +1,6 @@
 import { violation } from '../object-ref';
-import { POD_KINDS, podSpecsOf } from '../pod-specs';
-import { parseQuantity } from '../quantity';
+import { podSpecsOf } from '../pod-specs';
+import { parseQuantity } from '../../constructs/_quantity';
 import { isSandbox } from '../roles';
 import { MANDATORY, type Rule, type Violation } from '../types';
 
@@ -13,7 +13,6 @@ export const requestsLimits: Rule = {
   severity: 'high',
   remediation: 'Set resources.requests.cpu, resources.requests.memory and resources.limits.memory (plus limits.ephemeral-storage for sandboxes), keeping limits within maxLimitRequestRatio of the requests.',
   enforcement: MANDATORY,
-  kinds: POD_KINDS,
   configKeys: ['maxLimitRequestRatio'],
   check: (obj, ctx) => {
     const sandbox = isSandbox(obj);

@@ -1,6 +1,6 @@
 import { violation } from '../object-ref';
-import { parseQuantity } from '../quantity';
-import { isTenantNamespace } from '../roles';
+import { parseQuantity } from '../../constructs/_quantity';
+import { isTenantNamespaceObject } from '../tenancy';
 import { MANDATORY, type Rule, type Violation } from '../types';
 
 const ID = 'tenant-quota-limitrange';
@@ -21,7 +21,7 @@ export const tenantQuotaLimitrange: Rule = {
   enforcement: MANDATORY,
   kinds: ['Namespace'],
   checkSet: (ns, ctx) => {
-    if (!isTenantNamespace(ns)) return [];
+    if (!isTenantNamespaceObject(ctx, ns)) return [];
     const name = ns.metadata?.name ?? '';
     const out: Violation[] = [];
     const quotas = ctx.index.inNamespace(name, 'ResourceQuota');

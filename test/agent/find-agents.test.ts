@@ -1,31 +1,35 @@
 /**
- * findAgents and watchAgents against the Nacos 3.1 emulator (test/nacos-emulator), with a
- * separate reader account as the platform would give an agent: skill, tag and version filters,
- * namespace isolation, latest-version semantics, and change subscription by counted polls.
+ * findAgents and watchAgents against Nacos 3.1: the emulator (test/nacos-emulator), or the real
+ * server with NACOS_BACKEND=real (test/support/nacos-backend.ts). Skill, tag and version
+ * filters, namespace isolation, latest-version semantics, change subscription by counted polls.
+ * On the emulator discovery logs in with a separate reader account, as the platform gives one.
  */
 import { findAgents, FoundAgent, watchAgents } from '../../agent';
 import { NacosClient } from '../../runtime/nacos-client';
-import { NacosEmulator, startNacosEmulator } from '../nacos-emulator/nacos-emulator';
-import { PASSWORD, sampleCard, USER } from '../runtime/support';
+import { sampleCard } from '../runtime/support';
+import { NacosBackend, nacosBackend, onEmulatorOnly } from '../support/nacos-backend';
 
-let emu: NacosEmulator;
+let nacos: NacosBackend;
 let admin: NacosClient;
 let env: NodeJS.ProcessEnv;
 const skill = (id: string, tags: string[]) => ({ id, name: id, description: `${id} skill`, tags });
 
 beforeAll(async () => {
-  emu = await startNacosEmulator({ auth: { users: { [USER]: PASSWORD, 'agent-reader': 'reader-pass' } } });
-  admin = new NacosClient({ endpoint: emu.url, username: USER, password: PASSWORD });
+  nacos = await nacosBackend();
+  if (nacos.emulator) nacos.emulator.state.users['agent-reader'] = 'reader-pass';
+  admin = new NacosClient({ endpoint: nacos.url, username: nacos.username, password: nacos.password });
   const ns = { namespaceId: 'acme' };
   await admin.registerAgent(sampleCard('writer', '1.0.0', { skills: [skill('draft', ['writing'])] }), ns);
   // A newer version that is not latest: list items show its skills (spec §6), GET without version does not.
   await admin.updateAgent(sampleCard('writer', '2.0.0', { skills: [skill('draft', ['writing']), skill('translate', ['writing'])] }), { ...ns, setAsLatest: false });
   await admin.registerAgent(sampleCard('reviewer', '1.0.0', { skills: [skill('draft', ['review'])] }), ns);
   await admin.registerAgent(sampleCard('search', '3.1.0', { skills: [skill('web', ['search'])] }), ns);
-  await admin.registerAgent(sampleCard('foreign-writer', '1.0.0', { skills: [skill('draft', ['writing'])] }), { namespaceId: 'beta' });
-  env = { NACOS_ADDR: emu.url, NACOS_USERNAME: 'agent-reader', NACOS_PASSWORD: 'reader-pass', A2A_AGENT: 'acme/orchestrator' };
+  await admin.registerAgent(sampleCard('foreign-writer', '1.0.0', { skills: [skill('draft', ['writing'])] }), { namespaceId: 'globex' });
+  // The real server's users and roles are not managed here: the admin reads there.
+  const reader = nacos.emulator ? { NACOS_USERNAME: 'agent-reader', NACOS_PASSWORD: 'reader-pass' } : { NACOS_USERNAME: nacos.username, NACOS_PASSWORD: nacos.password };
+  env = { NACOS_ADDR: nacos.url, ...reader, A2A_AGENT: 'acme/orchestrator' };
 });
-afterAll(async () => { await emu?.close(); });
+afterAll(async () => { await nacos?.close(); });
 
 const names = (agents: readonly FoundAgent[]) => agents.map((a) => `${a.name}@${a.version}`);
 
@@ -42,13 +46,13 @@ test('filters by tag and by exact version; latest means the version flagged late
   expect(names(await findAgents({ skill: 'translate' }, { env }))).toEqual([]);
   expect(names(await findAgents({ skill: 'translate', version: '2.0.0' }, { env }))).toEqual(['writer@2.0.0']);
   expect(names(await findAgents({}, { env }))).toEqual(['reviewer@1.0.0', 'search@3.1.0', 'writer@1.0.0']);
-  expect(names(await findAgents({ skill: 'draft' }, { env: { ...env, NACOS_NAMESPACE: 'beta' } }))).toEqual(['foreign-writer@1.0.0']);
+  expect(names(await findAgents({ skill: 'draft' }, { env: { ...env, NACOS_NAMESPACE: 'globex' } }))).toEqual(['foreign-writer@1.0.0']);
 });
 
-test('uses the reader account it was given', async () => {
-  const before = emu.state.logins;
+onEmulatorOnly('uses the reader account it was given', async () => {
+  const before = nacos.emulator!.state.logins;
   await findAgents({ skill: 'web' }, { env });
-  expect(emu.state.logins).toBeGreaterThan(before);
+  expect(nacos.emulator!.state.logins).toBeGreaterThan(before);
   await expect(findAgents({}, { env: { ...env, NACOS_PASSWORD: 'wrong' } })).rejects.toThrow(/403|login/i);
 });
 

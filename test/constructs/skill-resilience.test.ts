@@ -72,7 +72,7 @@ function example(facts: PlatformFacts = FULL) {
     version: '1.2.0',
     skills: [
       skill('web', { timeoutSeconds: 20, retries: 2, retryOn: ['error', 'timeout', 'http_503'], fallback: 'backup#web', circuitBreaker: { consecutiveErrors: 3 } }),
-      skill('lookup', { deterministic: true, cacheTtlSeconds: 300, fallback: { skill: 'web', onStatus: [503] } }),
+      skill('lookup', { deterministic: true, cacheTtlSeconds: 300, fallback: { skill: 'backup#web', onStatus: [503] } }),
       skill('fast', { retries: 0 }),
     ],
   });
@@ -149,10 +149,16 @@ describe('skill resilience', () => {
       expect(a['higress.io/custom-http-errors']).toBe('502,503,504');
     });
 
-    test('falls back to another skill of the same agent on the given codes', () => {
+    test('falls back on the given codes', () => {
       const a = findOne(objects, 'Ingress', 'search-a2a-lookup', 'acme').metadata.annotations;
-      expect(a['higress.io/default-backend']).toBe('search');
+      expect(a['higress.io/default-backend']).toBe('backup');
       expect(a['higress.io/custom-http-errors']).toBe('503');
+    });
+
+    test('refuses a fallback to a skill of the same agent, whose Service just failed', () => {
+      const { tenant } = tenantChart({ name: 'acme' });
+      expect(() => tenant.addAgent({ ...byoAgent('search', ['web', 'lookup']), skills: [skill('web'), skill('lookup', { fallback: 'web' })] }))
+        .toThrow('agent acme/tenant/search: skill "lookup": fallback "web" is a skill of the same agent, whose Service just answered with the error (the gateway falls back to a Service, not a skill); fall back to another agent\'s skill ("agent#skill") or to a version ("@1.2.0")');
     });
 
     test('falls back to another version: the canary route to the stable Service, none on the stable route itself', () => {

@@ -223,10 +223,10 @@ if (cmd === 'apply-crds') {
       problems.push(`card ${namespace}/${card.name}@${card.version} still registered`);
     }
   }
-  // and nothing else of ours: list per tenant namespace
+  // and nothing else of ours: list per tenant namespace (the real server lists nothing without agentName)
   if (mode === 'absent') {
     for (const ns of tenants) {
-      const r = await nacos('GET', '/v3/admin/ai/a2a/list', { namespaceId: ns, search: 'blur', pageNo: 1, pageSize: 100 });
+      const r = await nacos('GET', '/v3/admin/ai/a2a/list', { namespaceId: ns, agentName: '', search: 'blur', pageNo: 1, pageSize: 100 });
       const items = r.body?.data?.pageItems ?? [];
       if (items.length) problems.push(`namespace ${ns} still lists ${items.map((i) => i.name).join(', ')}`);
     }

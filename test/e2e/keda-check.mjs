@@ -135,7 +135,8 @@ try {
 
   // A request hits the gateway while the agent has no pods: the upstream metric appears.
   requestsPerSecond = 0.2;
-  const up = await until('0 -> 1+ replicas', (r) => r.spec >= 1 && r.ready >= 1, 120);
+  // KEDA sets spec.replicas (the scale subresource); readiness is the ReplicaSet controller's and kwok's.
+  const up = await until('0 -> 1+ replicas', (r) => r.spec >= 1, 120);
   log(`woke: ${JSON.stringify(up)}`);
 
   // Demand is gone: back to zero after the cooldown.

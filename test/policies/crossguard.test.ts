@@ -22,6 +22,8 @@ const RESOURCE_CASES: Record<string, [kind: string, name: string, mutate: (o: an
   'no-default-namespace': ['Service', 'billing', (o) => { o.metadata.namespace = 'default'; }],
   'no-deprecated-apis': ['SandboxTemplate', 'python', (o) => { o.apiVersion = 'extensions.agents.x-k8s.io/v1alpha1'; }],
   'no-bare-pods': ['Pod', 'debug', () => undefined],
+  'review-context': ['Service', 'billing', (o) => { delete o.metadata.namespace; }],
+  'tenant-default-deny-netpol': ['Service', 'billing', (o) => { o.spec = { type: 'ExternalName', externalName: 'example.com' }; }],
 };
 
 /** A compliant bare Pod exists nowhere in the baseline; build one for no-bare-pods' object. */
@@ -48,7 +50,7 @@ describe('CrossGuard pack over Pulumi analyzer gRPC (prod levels)', () => {
     expect(names).toContain('protect-stateful');
     expect(info.find((p) => p.name === 'pss-restricted')!.level).toBe('mandatory');
     expect(info.find((p) => p.name === 'probes-required')!.level).toBe('advisory');
-    expect(info.find((p) => p.name === 'sandbox-runtimeclass-allowlist')!.configKeys.sort()).toEqual(['providerManagedRuntimeClasses', 'runtimeClasses']);
+    expect(info.find((p) => p.name === 'sandbox-runtimeclass-allowlist')!.configKeys.sort()).toEqual(['providerManagedRuntimeClasses', 'runtimeClasses', 'sandboxRuntimeHandlers']);
   });
 
   it('covers every resource-level rule in this test', () => {
@@ -96,7 +98,7 @@ describe('CrossGuard pack over Pulumi analyzer gRPC (prod levels)', () => {
     const diags = await pack.analyzeStack(objs.map((o) => asResource(o)));
     const by = (name: string): string[] => diags.filter((d) => d.policyName === name).map((d) => d.message.split('\n').pop()!.split(' at ')[0]);
     expect(by('tenant-quota-limitrange')).toEqual(['Namespace/acme']);
-    expect(by('tenant-default-deny-netpol')).toEqual(['Namespace/acme']);
+    expect(by('tenant-default-deny-netpol-stack')).toEqual(['Namespace/acme']);
     expect(by('gateway-authn-required-stack')).toEqual(['Ingress/acme/billing-chat']);
     expect(by('protect-stateful')).toEqual(['StatefulSet/nacos/nacos: stateful registry object is not protected; fix: set protect: true and retainOnDelete: true']);
     const d = diags.find((x) => x.policyName === 'tenant-quota-limitrange')!;

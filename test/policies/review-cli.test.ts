@@ -1,26 +1,13 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { reviewCommand, reviewObjects } from '../../cli/review';
+import { reviewObjects } from '../../cli/review';
 import { loadManifests, ManifestError } from '../../policies/load-manifests';
 import { baseline, FIXTURES } from './support/baseline';
+import { review } from './support/run-review';
 
 const ROOT = path.join(__dirname, '..', '..');
 const f = (...p: string[]): string => path.join(FIXTURES, ...p);
 
-/** Runs the command in-process and captures what it prints. */
-async function review(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = jest.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  try {
-    const code = await reviewCommand(args);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 describe('agent-runtime review', () => {
   it('exits 0 with a PASS verdict on the compliant baseline in prod', async () => {
@@ -37,7 +24,8 @@ describe('agent-runtime review', () => {
     expect(r.out).toContain('fix: set spec.type: ClusterIP');
     expect(r.out).toContain('MANDATORY image-provenance  Job/tools/migrate');
     expect(r.out).toContain('at spec.template.spec.containers[0].image');
-    expect(r.out).toMatch(/^FAIL \(prod\): 2 mandatory/m);
+    expect(r.out).toContain('MANDATORY review-context  Job/tools/migrate');
+    expect(r.out).toMatch(/^FAIL \(prod\): 3 mandatory/m);
   });
 
   it('exits 0 in dev, where the same violations are advisory', async () => {
@@ -58,7 +46,7 @@ describe('agent-runtime review', () => {
   it('prints Markdown fit for a pull-request comment: summary, table, collapsible details', async () => {
     const r = await review(f('failing-prod.yaml'), '--env', 'prod', '--format=markdown');
     const lines = r.out.split('\n');
-    expect(lines[0]).toMatch(/^### :x: agent-runtime policy review: FAIL \(prod\): 2 mandatory/);
+    expect(lines[0]).toMatch(/^### :x: agent-runtime policy review: FAIL \(prod\): 3 mandatory/);
     expect(r.out).toContain('| `no-public-control-plane` | mandatory | 1 |');
     expect(r.out).toMatch(/<details><summary>\d+ violations<\/summary>/);
     expect(r.out).toContain('| mandatory | `image-provenance` | `Job/tools/migrate` | `spec.template.spec.containers[0].image` |');
@@ -68,7 +56,8 @@ describe('agent-runtime review', () => {
   it('reads directories recursively, List kinds, JSON, and skips YAML that is not Kubernetes objects', async () => {
     const loaded = loadManifests([f('foreign'), f('nested')]);
     expect(loaded.objects.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual(['Service/web', 'ConfigMap/web-config', 'Service/json-svc']);
-    expect(loaded.skipped).toBe(5);
+    expect(loaded.skipped).toBe(3);
+    expect(loaded.skippedAt.map((w) => w.replace(/.*fixtures\//, ''))).toEqual(['foreign/values.yaml#1', 'foreign/values.yaml#3', 'foreign/values.yaml#4']);
     const r = await review(f('foreign'), f('nested'), '--env', 'prod');
     expect(r.code).toBe(1);
     expect(r.out).toContain('no-public-control-plane  Service/shop/web');

@@ -183,6 +183,12 @@ const FAILING: Record<string, Case[]> = {
     { name: 'agent-sandbox v1alpha1', mutate: (o) => { findOne(o, 'SandboxTemplate', 'python').apiVersion = 'extensions.agents.x-k8s.io/v1alpha1'; },
       expected: [{ object: 'SandboxTemplate/acme/python', path: 'apiVersion' }] },
   ],
+  'review-context': [
+    { name: 'a NetworkPolicy without namespace', mutate: (o) => { delete findOne(o, 'NetworkPolicy', 'allow-gateway').metadata.namespace; },
+      expected: [{ object: 'NetworkPolicy/allow-gateway', path: 'metadata.namespace' }] },
+    { name: 'the tenant Namespace is missing from the set', mutate: (o) => remove(o, 'Namespace', 'acme'),
+      expected: [{ object: 'NetworkPolicy/acme/default-deny', path: 'metadata.namespace' }] },
+  ],
   'no-bare-pods': [
     { name: 'top-level Pod',
       mutate: (o) => { o.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug', namespace: 'acme' }, spec: deployment(o).spec.template.spec }); },
@@ -251,7 +257,7 @@ describe('levels', () => {
   });
   it('lets configuration change levels and allow lists', () => {
     const objs = baseline();
-    remove(objs, 'RuntimeClass', 'gvisor');
+    findOne(objs, 'RuntimeClass', 'gvisor').metadata.name = 'runc-only';
     const managed = resolveConfig('prod', { all: { providerManagedRuntimeClasses: ['gvisor'] } });
     expect(checkManifests(objs, { env: 'prod', config: managed }).violations).toEqual([]);
     const off = resolveConfig('prod', { prod: { enforcement: { 'sandbox-runtimeclass-allowlist': 'disabled' } } });

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { synthesizePlatform } from '../../stacks/charts';
-import { resetOutputDir, writeChart, writeValues } from '../../stacks/chart-writer';
+import { SYNTH_MANIFEST, writeChart, writeValues } from '../../stacks/chart-writer';
 import { synthesizeToDirectory } from '../../stacks/synth-to-directory';
 import { syntheticConfig } from '../../bench/synthetic-platform';
 import { loadStackConfig } from '../../stacks/config';
@@ -17,7 +17,6 @@ test.each([
 ])('writes %s on worker threads exactly as a single thread does', async (_name, makeConfig) => {
   const config = makeConfig();
   const sequential = fs.mkdtempSync(path.join(os.tmpdir(), 'seq-'));
-  resetOutputDir(sequential);
   const synthesized = synthesizePlatform(config);
   for (const c of synthesized.charts) writeChart(sequential, c.name, c.objects);
   writeValues(sequential, 'higress', synthesized.higressValues);
@@ -25,15 +24,33 @@ test.each([
   const parallel = fs.mkdtempSync(path.join(os.tmpdir(), 'par-'));
   const written = await synthesizeToDirectory(config, parallel, { workers: config.tenants.length });
   expect(written.map((w) => w.name).sort()).toEqual(synthesized.charts.map((c) => c.name).sort());
+  fs.rmSync(path.join(parallel, SYNTH_MANIFEST));
   const [a, b] = [read(sequential), read(parallel)];
   expect(Object.keys(b)).toEqual(Object.keys(a));
   for (const file of Object.keys(a)) expect(b[file]).toBe(a[file]);
 });
 
-test('refuses to empty an output folder that holds files synth did not write', async () => {
+test('keeps files it did not write, removes only its own stale files, and refuses to overwrite a foreign file', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'project-'));
-  fs.writeFileSync(path.join(dir, 'package.json'), '{}');
-  await expect(synthesizeToDirectory(syntheticConfig(1, 1), dir)).rejects.toThrow(
-    `output folder ${dir} holds files synth did not write (package.json); use an empty folder or one written by synth`);
-  expect(fs.existsSync(path.join(dir, 'package.json'))).toBe(true);
+  fs.writeFileSync(path.join(dir, 'my-app.yaml'), 'mine');
+  fs.mkdirSync(path.join(dir, 'values'));
+  fs.writeFileSync(path.join(dir, 'values', 'notes.yaml'), 'notes');
+  await synthesizeToDirectory(syntheticConfig(2, 1), dir);
+  expect(fs.readFileSync(path.join(dir, 'my-app.yaml'), 'utf8')).toBe('mine');
+  expect(fs.readFileSync(path.join(dir, 'values', 'notes.yaml'), 'utf8')).toBe('notes');
+  const first = JSON.parse(fs.readFileSync(path.join(dir, SYNTH_MANIFEST), 'utf8')).files as string[];
+  expect(first).not.toContain('my-app.yaml');
+  // One tenant fewer: its file (written by synth) goes, the user's files stay.
+  await synthesizeToDirectory(syntheticConfig(1, 1), dir);
+  const second = JSON.parse(fs.readFileSync(path.join(dir, SYNTH_MANIFEST), 'utf8')).files as string[];
+  for (const gone of first.filter((f) => !second.includes(f))) expect(fs.existsSync(path.join(dir, gone))).toBe(false);
+  expect(first.length).toBeGreaterThan(second.length);
+  expect(fs.existsSync(path.join(dir, 'my-app.yaml'))).toBe(true);
+  // A user file where synth would write: nothing changes.
+  const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'project-'));
+  fs.writeFileSync(path.join(fresh, 'platform.yaml'), 'user platform');
+  await expect(synthesizeToDirectory(syntheticConfig(1, 1), fresh)).rejects.toThrow('which synth did not write and would overwrite');
+  expect(fs.readdirSync(fresh)).toEqual(['platform.yaml']);
+  expect(fs.readFileSync(path.join(fresh, 'platform.yaml'), 'utf8')).toBe('user platform');
+  expect(fs.readdirSync(path.dirname(fresh)).filter((f) => f.startsWith(`.${path.basename(fresh)}.synth-`))).toEqual([]);
 });
