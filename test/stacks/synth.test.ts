@@ -37,8 +37,9 @@ describe.each(['dev', 'staging', 'prod'])('synth --stack %s', (env) => {
     expect(validateAll(result.objects)).toEqual([]);
   });
 
-  test('emits no Secret and no literal credential', () => {
-    expect(findAll(result.objects, 'Secret')).toEqual([]);
+  test('emits no Secret material and no literal credential', () => {
+    // Only the agents' empty token Secrets, which the runtime controller fills in the cluster.
+    expect(findAll(result.objects, 'Secret').filter((s) => s.data !== undefined || s.stringData !== undefined || s.metadata.labels?.['agentruntime.io/role'] !== 'a2a-token')).toEqual([]);
     const literal = result.objects.flatMap((o) => JSON.stringify(o).match(/"name":"(NACOS_AUTH_TOKEN|NACOS_AUTH_IDENTITY_(KEY|VALUE)|[A-Z_]*PASSWORD|[A-Z_]*API_KEY|[A-Z_]*SECRET)","value"/g) ?? []);
     expect(literal).toEqual([]);
   });
@@ -82,5 +83,35 @@ describe('secrets in configuration', () => {
     const { code, files } = await synth('prod', root);
     expect(code).toBe(1);
     expect(files).toEqual([]);
+  });
+});
+
+describe('synth --review on a stack of any name', () => {
+  /** Runs `synth --review` on a copy of the dev configuration named `qa`, changed by `mutate`. */
+  async function reviewQa(mutate: (config: Record<string, unknown>) => void = () => undefined): Promise<{ code: number; out: string }> {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qa-root-'));
+    const doc = yaml.load(fs.readFileSync(path.join(ROOT, 'Pulumi.dev.yaml'), 'utf8')) as any;
+    mutate(doc.config);
+    fs.writeFileSync(path.join(root, 'Pulumi.qa.yaml'), yaml.dump(doc));
+    const lines: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((m) => { lines.push(String(m)); });
+    try {
+      const code = await synthCommand(['--stack', 'qa', '--root', root, '--out', path.join(root, 'out'), '--review']);
+      return { code, out: lines.join('\n') };
+    } finally {
+      log.mockRestore();
+    }
+  }
+
+  test('a stack not named after a profile is reviewed with prod, the strictest', async () => {
+    const { code, out } = await reviewQa();
+    expect(out).toMatch(/\(prod\)/);
+    expect(code).toBe(1); // the dev configuration runs one Nacos server, which prod forbids
+  });
+
+  test('agent-runtime:policyProfile chooses the profile', async () => {
+    const { code, out } = await reviewQa((c) => { c['agent-runtime:policyProfile'] = 'dev'; });
+    expect(out).toMatch(/\(dev\)/);
+    expect(code).toBe(0);
   });
 });
