@@ -13,6 +13,13 @@ import type { SkillCallSpec } from './skill-resilience';
 /** Port every agent serves A2A on (kagent serves declarative agents on 8080 too). */
 export const A2A_PORT = 8080;
 
+/**
+ * Header naming the skill of an A2A call. The gateway rewrites every route to `/`, so agents learn
+ * the skill from this header; each skill route sets it (overwriting a caller's copy) and every other
+ * route removes it, so its value is always the gateway's (see AgentRoutes).
+ */
+export const A2A_SKILL_HEADER = 'X-A2A-Skill';
+
 /** `app.kubernetes.io/component` of declarative (kagent) agent pods. */
 export const DECLARATIVE_COMPONENT = 'declarative-agent';
 

@@ -8,6 +8,7 @@ import { Testing } from 'cdk8s';
 import { A2A_PORT } from '../../constructs/agent';
 import { AGENT_METRICS_PORT } from '../../constructs/tenant-namespace';
 import { parseCallTable, readPlatformSettings } from '../../agent';
+import { SKILL_HEADER } from '../../agent/lineage';
 import { _resolveSkill } from '../../agent/serve-agent';
 import { DEFAULT_A2A_PORT, DEFAULT_METRICS_PORT } from '../../agent/settings';
 import { byoAgent, tenantChart } from '../constructs/_example';
@@ -80,6 +81,26 @@ describe('which skill a call is for', () => {
   test('names that disagree are refused, so metadata cannot reach another skill than the route', () => {
     expect(_resolveSkill('/api/v1/internal/a2a/acme/writer/review', {}, { params: { message: { metadata: { skillId: 'draft' } } } }, skills)).toEqual({ error: expect.stringMatching(/different skills/) });
     expect(_resolveSkill('/', {}, {}, skills)).toEqual({ error: expect.stringMatching(/which skill\?/) });
+  });
+  test('over HTTP: the X-A2A-Skill a skill route sets wins; metadata naming another skill is refused before any handler runs', async () => {
+    const ran: string[] = [];
+    const agent = await startAgent({ skills: { draft: async () => { ran.push('draft'); return 'drafted'; }, review: async () => { ran.push('review'); return 'reviewed'; } } });
+    const send = async (skillHeader: string | undefined, metaSkill: string | undefined) => {
+      const body: any = rpcSend('hi');
+      if (metaSkill) body.params.message.metadata = { skillId: metaSkill };
+      const res = await fetch(`${agent.url}/`, { method: 'POST', headers: { 'content-type': 'application/json', ...(skillHeader ? { [SKILL_HEADER]: skillHeader } : {}) }, body: JSON.stringify(body) });
+      return res.json() as Promise<any>;
+    };
+    try {
+      // As the gateway's route of skill "draft" forwards it (path rewritten to "/", header set).
+      expect((await send('draft', 'review')).error).toEqual({ code: -32602, message: 'the request names different skills ("draft", "review"); send one' });
+      expect(ran).toEqual([]);
+      expect((await send('draft', undefined)).result.parts[0].text).toBe('drafted');
+      expect((await send('draft', 'draft')).result.parts[0].text).toBe('drafted');
+      expect(ran).toEqual(['draft', 'draft']);
+    } finally {
+      await agent.close();
+    }
   });
 });
 
