@@ -6,13 +6,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Testing } from 'cdk8s';
 import { A2A_PORT } from '../../constructs/agent';
+import { AGENT_CARD_DIR, NACOS_READER_DIR } from '../../constructs/contracts';
 import { AGENT_METRICS_PORT } from '../../constructs/tenant-namespace';
 import { parseCallTable, readPlatformSettings } from '../../agent';
 import { SKILL_HEADER } from '../../agent/lineage';
 import { _resolveSkill } from '../../agent/serve-agent';
-import { DEFAULT_A2A_PORT, DEFAULT_METRICS_PORT } from '../../agent/settings';
+import { DEFAULT_A2A_PORT, DEFAULT_CARD_FILE, DEFAULT_METRICS_PORT } from '../../agent/settings';
 import { byoAgent, tenantChart } from '../constructs/_example';
 import { findOne } from '../support/manifest';
+import { validateAll } from '../support/schema-validator';
 import { sampleCard } from '../runtime/support';
 import { parseSse, rpcSend, startAgent, tempDir } from './support';
 
@@ -40,6 +42,59 @@ describe('what the platform gives', () => {
     expect(readPlatformSettings({ OTEL_RESOURCE_ATTRIBUTES: 'service.namespace=acme,agentruntime.tenant=acme,agentruntime.agent=search' }).self).toEqual({ tenant: 'acme', agent: 'search' });
     expect(() => readPlatformSettings({ A2A_AGENT: 'search' })).toThrow(/A2A_AGENT="search" is not "tenant\/agent"/);
     expect(() => readPlatformSettings({ A2A_PORT: 'http' })).toThrow(/A2A_PORT="http" is not a TCP port/);
+  });
+});
+
+describe('what the platform mounts on a BYO agent is what the SDK reads', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  beforeEach(() => { tmp = tempDir(); });
+  afterEach(() => tmp.cleanup());
+
+  function synth(byo: Record<string, unknown> = {}) {
+    const { chart, tenant } = tenantChart({ name: 'acme' });
+    const agent = tenant.addAgent({ ...byoAgent('search', ['lookup', 'index']), byo: { image: byoAgent('search').byo.image, ...byo } });
+    const objects = Testing.synth(chart);
+    const pod = findOne(objects, 'Deployment', 'search', 'acme').spec.template.spec;
+    return { agent, objects, pod, container: pod.containers[0] };
+  }
+  /** The container's environment as the SDK sees it, files mounted under `root` instead of `/`. */
+  const envOf = (c: any, root: string) => Object.fromEntries(c.env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value.startsWith('/') ? path.join(root, e.value) : e.value]));
+
+  test('A2A_AGENT is the agent\'s identity and its own card ConfigMap is mounted read-only where A2A_AGENT_CARD_FILE points; serveAgent serves that card', async () => {
+    const { agent, objects, pod, container } = synth();
+    const mount = container.volumeMounts.find((m: any) => m.name === 'agent-card');
+    expect(mount).toEqual({ name: 'agent-card', mountPath: AGENT_CARD_DIR, readOnly: true });
+    const volume = pod.volumes.find((v: any) => v.name === 'agent-card');
+    const cm = findOne(objects, 'ConfigMap', volume.configMap.name, 'acme');
+    // Lay the volume out as the kubelet does, under a temp root.
+    for (const item of volume.configMap.items) {
+      fs.mkdirSync(path.join(tmp.dir, mount.mountPath), { recursive: true });
+      fs.writeFileSync(path.join(tmp.dir, mount.mountPath, item.path), cm.data[item.key]);
+    }
+    const env = envOf(container, tmp.dir);
+    expect(readPlatformSettings(env)).toMatchObject({ self: { tenant: 'acme', agent: 'search' }, cardFile: path.join(tmp.dir, DEFAULT_CARD_FILE), nacos: undefined });
+    const running = await startAgent({ env, skills: { lookup: async () => 'x', index: async () => 'y' } });
+    try {
+      expect(await (await fetch(`${running.url}/.well-known/agent-card.json`)).json()).toEqual(JSON.parse(JSON.stringify(agent.card)));
+    } finally {
+      await running.close();
+    }
+    expect(validateAll(objects)).toEqual([]);
+  });
+
+  test('registryReaderSecret wires findAgents\' NACOS_* from the named Secret (the password as a file, never a literal)', () => {
+    const { objects, pod, container } = synth({ registryReaderSecret: 'acme-nacos-reader' });
+    expect(container.env.find((e: any) => e.name === 'NACOS_USERNAME')).toEqual({ name: 'NACOS_USERNAME', valueFrom: { secretKeyRef: { name: 'acme-nacos-reader', key: 'username' } } });
+    expect(pod.volumes.find((v: any) => v.name === 'nacos-reader')).toEqual({ name: 'nacos-reader', secret: { secretName: 'acme-nacos-reader', items: [{ key: 'password', path: 'password' }] } });
+    expect(container.env.some((e: any) => e.name === 'NACOS_PASSWORD')).toBe(false);
+    fs.mkdirSync(path.join(tmp.dir, NACOS_READER_DIR), { recursive: true });
+    fs.writeFileSync(path.join(tmp.dir, NACOS_READER_DIR, 'password'), 'from-the-secret\n');
+    const s = readPlatformSettings({ ...envOf(container, tmp.dir), NACOS_USERNAME: 'reader' });
+    expect(s.nacos).toEqual({ endpoint: 'http://nacos.nacos.svc.cluster.local:8848', namespaceId: 'acme', username: 'reader', password: 'from-the-secret' });
+    expect(validateAll(objects)).toEqual([]);
+    expect(() => synth({ registryReaderSecret: 'Acme Reader' })).toThrow('byo.registryReaderSecret "Acme Reader" is not a Secret name; name the Secret holding the Nacos reader\'s username and password, e.g. "acme-nacos-reader"');
+    expect(() => synth({ env: { A2A_AGENT: 'acme/other' } })).toThrow('byo.env.A2A_AGENT is set by the platform');
+    expect(() => synth({ registryReaderSecret: 'r', env: { NACOS_USERNAME: 'x' } })).toThrow('byo.env.NACOS_USERNAME is set by the platform');
   });
 });
 

@@ -89,6 +89,9 @@ describe('agent traces', () => {
       OTEL_TRACES_SAMPLER_ARG: '0.1',
       OTEL_PROPAGATORS: 'tracecontext,baggage',
       OTEL_RESOURCE_ATTRIBUTES: 'service.namespace=acme,service.version=1.4.2,agentruntime.tenant=acme,agentruntime.agent=search,agentruntime.track=stable',
+      // The SDK contract, set with or without tracing (test/constructs/agent.test.ts, "what the SDK reads").
+      A2A_AGENT: 'acme/search',
+      A2A_AGENT_CARD_FILE: '/etc/agentruntime/agent-card/agent-card.json',
     });
   });
 
@@ -106,7 +109,7 @@ describe('agent traces', () => {
 
   test('without platform tracing agents get no OTEL environment and no collector egress', () => {
     const plain = build(FACTS);
-    expect(findOne(plain, 'Deployment', 'search', 'acme').spec.template.spec.containers[0].env).toEqual([]);
+    expect(findOne(plain, 'Deployment', 'search', 'acme').spec.template.spec.containers[0].env.map((e: any) => e.name)).toEqual(['A2A_AGENT', 'A2A_AGENT_CARD_FILE']);
     expect(plain.some((o) => o.metadata.name === 'allow-tracing-egress')).toBe(false);
   });
 
@@ -137,7 +140,7 @@ describe('agent traces', () => {
   test('fails when byo.env sets a variable the platform owns', () => {
     const { tenant } = tenantChart({ name: 'acme' }, undefined, TRACED);
     expect(() => tenant.addAgent({ ...byoAgent('search'), byo: { image: 'ghcr.io/acme/search:1.0.0', env: { OTEL_SERVICE_NAME: 'mine' } } }))
-      .toThrow('agent acme/tenant/search: byo.env.OTEL_SERVICE_NAME is set by the platform (tracing and call settings); remove it from byo.env');
+      .toThrow('agent acme/tenant/search: byo.env.OTEL_SERVICE_NAME is set by the platform (tracing, calls, identity, card, registry); remove it from byo.env');
   });
 });
 
