@@ -6,6 +6,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { benchController } from './controller';
 import { benchRegistration, benchRegistrationRealNacos } from './registration';
 import { benchReview } from './review';
 import { benchSdk } from './sdk';
@@ -69,6 +70,10 @@ async function main(): Promise<void> {
     console.log('registration', results.registration);
     results.registrationRealNacos = await benchRegistrationRealNacos();
     console.log('registration against the real Nacos 3.1', results.registrationRealNacos);
+  }
+  if (wants('controller')) {
+    results.controller = await benchController();
+    console.log('controller', results.controller);
   }
   if (wants('sdk')) {
     results.agentSdk = await benchSdk();

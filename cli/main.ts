@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   cards: async () => { const m = await import('./cards'); return { run: m.cardsCommand, usage: m.USAGE }; },
   register: async () => { const m = await import('./register'); return { run: m.registerCommand, usage: m.USAGE }; },
   schema: async () => { const m = await import('./schema'); return { run: m.schemaCommand, usage: m.USAGE }; },
+  controller: async () => { const m = await import('./controller'); return { run: m.controllerCommand, usage: m.USAGE }; },
 };
 
 const USAGE = `usage:
@@ -22,6 +23,7 @@ const USAGE = `usage:
   agent-runtime cards    <dir>
   agent-runtime register <dir> --nacos <url> [--namespace <id>] [--prune] [--dry-run] [--no-create-namespaces]   (NACOS_USERNAME, NACOS_PASSWORD)
   agent-runtime schema   [--keys] [--out <file>]
+  agent-runtime controller [--kubeconfig FILE] [--nacos URL] [--internal-issuer URL | --no-identity]   (NACOS_USERNAME, NACOS_PASSWORD)
 Run "agent-runtime <command> --help" for a command's options.`;
 
 /** Runs one command line and resolves to the process exit code. */

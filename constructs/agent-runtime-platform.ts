@@ -7,6 +7,7 @@ import { NACOS_PORTS, NacosCluster, NacosClusterProps } from './nacos-cluster';
 import type { KubernetesApiEndpoint } from './contracts';
 import { PlatformFacts, PlatformTracingFacts } from './platform-facts';
 import { _checkMaxRetries } from './retry-bounds';
+import { RuntimeController, RuntimeControllerSettings } from './runtime-controller';
 import { SandboxRuntimeClasses, SandboxRuntimeClassesProps } from './sandbox-runtime-classes';
 
 /** Labels of the Higress gateway pods (set by the Higress Helm chart). */
@@ -62,6 +63,8 @@ export interface AgentRuntimePlatformProps {
   readonly kubernetesApi?: KubernetesApiEndpoint;
   /** Maximum upstream retries a skill or call may declare. @default 3 */
   readonly maxRetries?: number;
+  /** The agent-runtime controller (live Nacos registry, agent tokens). @default - deployed with its defaults */
+  readonly runtimeController?: RuntimeControllerSettings;
 }
 
 /**
@@ -103,6 +106,8 @@ export class AgentRuntimePlatform extends Construct {
   public readonly nacos: NacosCluster;
   public readonly higress: HigressConfig;
   public readonly runtimeClasses: SandboxRuntimeClasses;
+  /** The agent-runtime controller, unless turned off. */
+  public readonly controller?: RuntimeController;
   /** What tenants need to know about this platform. */
   public readonly facts: PlatformFacts;
 
@@ -168,6 +173,18 @@ export class AgentRuntimePlatform extends Construct {
 
     this.runtimeClasses = new SandboxRuntimeClasses(this, 'runtime-classes', props.runtimeClasses);
     this.networkPolicies(labels);
+    if (props.runtimeController?.enabled !== false) {
+      this.controller = new RuntimeController(this, 'runtime-controller', {
+        ...props.runtimeController,
+        namespace: ns.platform,
+        nacosUrl: `http://${this.nacos.clientHost}:${NACOS_PORTS.http}`,
+        registry: { namespace: ns.registry, podLabels: this.nacos.podLabels, port: NACOS_PORTS.http },
+        internalIssuer: props.gateway.jwt.internal.issuer,
+        priorityClassName: PRIORITY_CLASSES.platform.name,
+        prometheus: props.prometheus,
+        kubernetesApi: props.kubernetesApi,
+      });
+    }
 
     this.facts = {
       gatewayNamespace: ns.gateway,
@@ -200,6 +217,7 @@ export class AgentRuntimePlatform extends Construct {
       ...(props.gateway.istioApi ? { istioApi: true } : {}),
       ...(props.gateway.redis ? { redis: { ...props.gateway.redis } } : {}),
       ...(props.maxRetries !== undefined ? { maxRetries: props.maxRetries } : {}),
+      ...(this.controller ? { runtimeController: { namespace: ns.platform } } : {}),
     };
   }
 

@@ -14,6 +14,7 @@ import {
   ITenantNamespace,
 } from './contracts';
 import { LABEL } from './labels';
+import { _emitAgentTokenSecret } from './runtime-controller';
 import {
   _checkSkillResilience, _describeVersions, _registerCanaryVersion, _ResolvedFallback, _versionsOf, formatSkillCall, parseSkillCall,
   SkillCallSpec,
@@ -211,6 +212,8 @@ export class Agent extends Construct implements IAgentTrack {
       setAsLatest: this.track === 'stable',
       labels: this.labels,
     });
+    // The Secret the agent-runtime controller writes the agent's identity token into (the stable track owns it).
+    if (t.platform.runtimeController && this.track === 'stable') _emitAgentTokenSecret(this, { namespace: t.namespace, agent: props.name, labels: this.labels });
 
     // Stable owns the directory entry and the callee side of A2A calls; canary shares both.
     if (this.track === 'stable') {

@@ -13,3 +13,4 @@ export * from './sandbox-pool';
 export * from './canary-release';
 export * from './observability';
 export * from './image-reference';
+export * from './runtime-controller';

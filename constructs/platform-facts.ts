@@ -59,6 +59,8 @@ export interface PlatformFacts {
   readonly gatewayInternalUrl?: string;
   /** Maximum upstream retries a skill or call may declare. @default 3 */
   readonly maxRetries?: number;
+  /** The agent-runtime controller; tenants grant it token Secrets and Events. @default - not deployed */
+  readonly runtimeController?: { readonly namespace: string };
 }
 
 /** Where agents send traces. */

@@ -15,6 +15,7 @@ import {
 import { LABEL, MANAGED_BY } from './labels';
 import { PlatformFacts } from './platform-facts';
 import { _checkMaxRetries, MAX_RETRIES } from './retry-bounds';
+import { _emitControllerTenantAccess } from './runtime-controller';
 import { SandboxPool, SandboxPoolProps } from './sandbox-pool';
 
 /** Hard limits of a tenant (ResourceQuota `spec.hard`). */
@@ -187,6 +188,8 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
     this._networkPolicies();
     this._rbac();
     this._jwtPlugin();
+    // The agent-runtime controller writes this tenant's agent token Secrets (and Events) only through this Role.
+    if (this.platform.runtimeController) _emitControllerTenantAccess(this, this.namespace, this.platform.runtimeController, this.labelsFor('tenant', 'agent-runtime-controller'));
     this.node.addValidation({ validate: () => this._validate() });
   }
 

@@ -106,9 +106,25 @@ export function normalizeAgentCard(card: AgentCard | Record<string, unknown>): R
   return out;
 }
 
-/** True when both cards normalise to the same content (key order does not matter). */
+/**
+ * True when both cards normalise to the same content (key order does not matter). The ownership
+ * marker is not content: the same card registered by `pulumi up`, `register` or the controller
+ * is the same registration, so none of them rewrites (or reports drift on) what another wrote.
+ */
 export function sameAgentCard(a: AgentCard | Record<string, unknown>, b: AgentCard | Record<string, unknown>): boolean {
-  return canonicalJson(normalizeAgentCard(a)) === canonicalJson(normalizeAgentCard(b));
+  return canonicalJson(contentOf(a)) === canonicalJson(contentOf(b));
+}
+
+/** The normal form without the ownership marker: what {@link sameAgentCard} compares. */
+export function contentOf(card: AgentCard | Record<string, unknown>): Record<string, unknown> {
+  const out = normalizeAgentCard(card);
+  const caps = out.capabilities as { extensions?: AgentExtension[] };
+  if (Array.isArray(caps.extensions)) {
+    const rest = caps.extensions.filter((e) => e?.uri !== MANAGED_EXTENSION_URI);
+    if (rest.length) caps.extensions = rest;
+    else delete caps.extensions;
+  }
+  return out;
 }
 
 /** JSON with object keys sorted, so equal data gives equal text. */

@@ -3,7 +3,7 @@
  * what is missing. Safe to repeat after any failure: a lost answer is followed by a fresh GET,
  * never by a blind second write.
  */
-import { AgentCard, canonicalJson, normalizeAgentCard, sameAgentCard } from './agent-card';
+import { AgentCard, canonicalJson, contentOf, managedBy, sameAgentCard, withManagedMarker } from './agent-card';
 import type { NacosClient } from './nacos-client';
 import { NacosApiError, NacosTransportError, isNotFound } from './nacos-errors';
 
@@ -67,8 +67,11 @@ export async function applyAgentCard(client: NacosClient, card: AgentCard, opts:
     const outcome: ApplyOutcome = stored ? 'promoted' : action === 'post' ? 'created' : 'added-version';
     if (opts.dryRun) return outcome;
     try {
-      if (action === 'post') await client.registerAgent(card, { namespaceId });
-      else await client.updateAgent(card, { namespaceId, setAsLatest });
+      // Promoting a version someone else wrote keeps its marker (or its lack of one): it stays theirs.
+      const owner = stored ? managedBy(stored) : undefined;
+      const written = !stored ? card : owner ? withManagedMarker(card, owner) : (contentOf(card) as unknown as AgentCard);
+      if (action === 'post') await client.registerAgent(written, { namespaceId });
+      else await client.updateAgent(written, { namespaceId, setAsLatest });
       return outcome;
     } catch (err) {
       lastError = err;
@@ -85,8 +88,8 @@ export async function applyAgentCard(client: NacosClient, card: AgentCard, opts:
 
 /** Names of the top-level fields whose normal forms differ. */
 export function cardDifferences(a: Record<string, unknown> | AgentCard, b: Record<string, unknown> | AgentCard): string[] {
-  const na = normalizeAgentCard(a);
-  const nb = normalizeAgentCard(b);
+  const na = contentOf(a);
+  const nb = contentOf(b);
   const keys = [...new Set([...Object.keys(na), ...Object.keys(nb)])].sort();
   return keys.filter((k) => canonicalJson(na[k]) !== canonicalJson(nb[k]));
 }

@@ -68,6 +68,15 @@ function _items(doc: unknown): unknown[] {
   return d ? [d] : [];
 }
 
+/**
+ * The card of one ConfigMap object (as read from a file or the API server), `undefined` when it
+ * is not a card ConfigMap, or a problem text naming `where`, the object and the field.
+ * @example cardFromConfigMap(configMap, 'cluster')
+ */
+export function cardFromConfigMap(doc: unknown, where: string): ManifestCard | string | undefined {
+  return _card(doc, where);
+}
+
 /** The card of one document, `undefined` when it is not a card ConfigMap, or a problem text. */
 function _card(doc: unknown, file: string): ManifestCard | string | undefined {
   const d = doc as { kind?: string; metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; data?: Record<string, string> };

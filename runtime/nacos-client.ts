@@ -25,6 +25,8 @@ export interface NacosClientOptions {
   readonly log?: (line: string) => void;
   /** Clock used for token renewal. @default Date.now */
   readonly now?: () => number;
+  /** Told the duration of every answered request (metrics). @default - nothing */
+  readonly observe?: (operation: string, ms: number, status: number) => void;
 }
 
 /** `GET` answer: the stored card plus Nacos' registry fields; `latestVersion` is `true` on the latest version, null on the others. */
@@ -72,6 +74,33 @@ export interface NacosInitAdminResult {
   readonly created: boolean;
 }
 
+/** A naming-service instance (`/v3/admin/ns/instance`). */
+export interface NacosInstance {
+  readonly serviceName: string;
+  readonly groupName: string;
+  readonly ip: string;
+  readonly port: number;
+  /** @default 'DEFAULT' */
+  readonly clusterName?: string;
+  /** @default 1 */
+  readonly weight?: number;
+  /** @default true */
+  readonly ephemeral?: boolean;
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+/** One `ServiceInfo.hosts[]` item. */
+export interface NacosInstanceInfo {
+  readonly ip: string;
+  readonly port: number;
+  readonly weight: number;
+  readonly healthy: boolean;
+  readonly enabled: boolean;
+  readonly ephemeral: boolean;
+  readonly clusterName: string;
+  readonly metadata?: Record<string, string>;
+}
+
 /** The user `POST /v3/auth/user/admin` creates. */
 export const NACOS_ADMIN_USER = 'nacos';
 
@@ -82,6 +111,7 @@ const A2A = '/v3/admin/ai/a2a';
 const NAMESPACE = '/v3/admin/core/namespace';
 const ADMIN = '/v3/auth/user/admin';
 const LOGIN = '/v3/auth/user/login';
+const INSTANCE = '/v3/admin/ns/instance';
 
 /**
  * Talks to one Nacos server. Logs in lazily, caches the token and renews it before its TTL
@@ -158,6 +188,22 @@ export class NacosClient {
   /** GET /version/list. */
   async listVersions(name: string, opts: { namespaceId: string }): Promise<AgentVersionDetail[]> {
     return this._call('GET', `${A2A}/version/list`, { namespaceId: opts.namespaceId, agentName: name });
+  }
+
+  /** POST: registers (or, for an ephemeral instance, renews) one naming-service instance. */
+  async registerInstance(instance: NacosInstance, opts: { namespaceId: string }): Promise<void> {
+    await this._call('POST', INSTANCE, _instanceParams(instance, opts.namespaceId));
+  }
+
+  /** DELETE: removes one instance; succeeds when the service or instance does not exist. */
+  async deregisterInstance(instance: Omit<NacosInstance, 'metadata'>, opts: { namespaceId: string }): Promise<void> {
+    await this._call('DELETE', INSTANCE, _instanceParams({ ...instance, metadata: {} }, opts.namespaceId));
+  }
+
+  /** GET /list: every instance of a service (healthy or not); none for an unknown service. */
+  async listInstances(serviceName: string, opts: { namespaceId: string; groupName: string }): Promise<NacosInstanceInfo[]> {
+    const info = await this._call<{ hosts?: NacosInstanceInfo[] }>('GET', `${INSTANCE}/list`, { namespaceId: opts.namespaceId, groupName: opts.groupName, serviceName });
+    return info?.hosts ?? [];
   }
 
   /** Creates a namespace (400/22002 when it exists). */
@@ -317,6 +363,7 @@ export class NacosClient {
     if (asForm) headers['content-type'] = 'application/x-www-form-urlencoded';
     const body = asForm ? search.toString() : undefined;
     if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+    const started = performance.now();
     return new Promise((resolve, reject) => {
       const lib = url.startsWith('https:') ? https : http;
       const req = lib.request(url, { method, headers, agent: this._agent }, (res) => {
@@ -324,6 +371,7 @@ export class NacosClient {
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           clearTimeout(timer);
+          this._options.observe?.(operation, performance.now() - started, res.statusCode ?? 0);
           resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
         });
         res.on('error', (err) => fail(err));
@@ -375,6 +423,20 @@ function _json(text: string): unknown {
 function _shortText(text: string): string {
   const t = text.trim();
   return t.length > 300 ? `${t.slice(0, 297)}...` : t;
+}
+
+function _instanceParams(i: NacosInstance, namespaceId: string): _Params {
+  return {
+    namespaceId,
+    groupName: i.groupName,
+    serviceName: i.serviceName,
+    ip: i.ip,
+    port: String(i.port),
+    clusterName: i.clusterName,
+    weight: i.weight === undefined ? undefined : String(i.weight),
+    ephemeral: String(i.ephemeral ?? true),
+    metadata: Object.keys(i.metadata).length ? JSON.stringify(i.metadata) : undefined,
+  };
 }
 
 function _baseUrl(endpoint: string): string {

@@ -17,7 +17,7 @@ export { ConfigError };
 export const PROJECT = 'agent-runtime';
 
 /** Keys that hold secrets; set them with `pulumi config set --secret`. Never read by synth. */
-export const SECRET_KEYS = ['nacosAuthToken', 'nacosIdentityKey', 'nacosIdentityValue', 'nacosAdminPassword', 'mysqlUsername', 'mysqlPassword', 'tenantSecrets'] as const;
+export const SECRET_KEYS = ['nacosAuthToken', 'nacosIdentityKey', 'nacosIdentityValue', 'nacosAdminPassword', 'mysqlUsername', 'mysqlPassword', 'tenantSecrets', 'internalIssuerKey', 'internalIssuerPreviousKey'] as const;
 
 /** Policy profiles, in the order of strictness. */
 export const POLICY_PROFILES: readonly PolicyProfile[] = ['dev', 'staging', 'prod'];

@@ -8,6 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { ChartRelease } from './chart-release';
 import { synthesizePlatform } from './charts';
 import { ConfigError, PROJECT, readPlatformConfig, SECRET_KEYS } from './config';
+import { jwksOf } from '../runtime/controller/internal-jwt';
 import { NacosAdmin } from '../runtime/nacos-admin-resource';
 import { NACOS_ADMIN_USER, registerTenant } from './registrations';
 import { readStackSecrets, secret } from './secrets';
@@ -31,6 +32,7 @@ export function readConfigValues(): Record<string, unknown> {
 /** Runs the stack and returns its outputs. */
 export function runStack() {
   const values = readConfigValues();
+  const issuer = withInternalIssuerKey(values);
   const config = readPlatformConfig(pulumi.getStack(), values);
   const { thirdParty, registration } = config;
   if (registration.enabled && !registration.endpoint) {
@@ -53,6 +55,14 @@ export function runStack() {
       nacosUsername: NACOS_ADMIN_USER, nacosPassword: secrets.nacosAdminPassword,
     }, { dependsOn: [base] }),
   ];
+  const controller = config.platform.runtimeController;
+  if (controller?.enabled !== false) {
+    // The controller logs in to Nacos as the admin the stack creates, and signs with the issuer key.
+    platformSecrets.push(secret(controller?.nacosAuthSecretName ?? 'agent-runtime-controller-nacos', 'agent-runtime', {
+      username: NACOS_ADMIN_USER, password: secrets.nacosAdminPassword,
+    }, { dependsOn: [base] }));
+    if (issuer) platformSecrets.push(secret(controller?.issuerKeySecretName ?? 'agent-runtime-internal-issuer', 'agent-runtime', issuer, { dependsOn: [base] }));
+  }
   const storage = config.platform.nacos?.storage;
   if (storage?.mode === 'mysql' && secrets.mysql) {
     platformSecrets.push(secret(storage.secretName, 'nacos', { username: secrets.mysql.username, password: secrets.mysql.password }, { dependsOn: [base] }));
@@ -92,6 +102,28 @@ export function runStack() {
     tenants: tenants.map((t) => t.name),
     routes: Object.fromEntries(tenants.flatMap((t) => routesOf(t.objects, host))),
     cards: tenants.flatMap((t) => (t.registered?.cards ?? []).map((c) => c.registered)),
+  };
+}
+
+/**
+ * With the `internalIssuerKey` secret set, the gateway's internal JWKS is derived from it (and
+ * from `internalIssuerPreviousKey` during a key rotation): public halves only, so `pulumi up` and
+ * the controller's `kid`s always match. Without it the controller issues no agent tokens.
+ * Synth reads the JWKS from config as always (it never sees secrets).
+ * Returns the key Secret's data (Pulumi secrets), or `undefined`.
+ */
+function withInternalIssuerKey(values: Record<string, unknown>): Record<string, pulumi.Output<string>> | undefined {
+  const current = pulumi.runtime.getConfig(`${PROJECT}:internalIssuerKey`);
+  const previous = pulumi.runtime.getConfig(`${PROJECT}:internalIssuerPreviousKey`);
+  // Without it the controller runs and waits for the key Secret (it says so in its log).
+  if (!current) return undefined;
+  const gateway = (values.gateway ?? {}) as Record<string, any>;
+  const jwt = gateway.jwt ?? {};
+  values.gateway = { ...gateway, jwt: { ...jwt, internal: { ...jwt.internal, jwks: JSON.stringify(jwksOf(current, previous ?? '')) } } };
+  const config = new pulumi.Config(PROJECT);
+  return {
+    'private-key.pem': config.requireSecret('internalIssuerKey'),
+    ...(previous ? { 'previous-private-key.pem': config.requireSecret('internalIssuerPreviousKey') } : {}),
   };
 }
 

@@ -133,6 +133,6 @@ describe('AgentRuntimePlatform', () => {
 
 describe('a single-server Nacos (dev)', () => {
   test('gets no PodDisruptionBudget, which could only block node drains', () => {
-    expect(findAll(synth({ nacos: { replicas: 1 } }), 'PodDisruptionBudget')).toEqual([]);
+    expect(findAll(synth({ nacos: { replicas: 1 } }), 'PodDisruptionBudget', 'nacos')).toEqual([]);
   });
 });

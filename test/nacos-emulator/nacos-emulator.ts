@@ -7,6 +7,7 @@ import * as http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import { A2aRegistry, EmulatedApiError, EmulatedStore, parseEmulatedCard } from './a2a-registry';
+import { EmulatedNaming, NamingRegistry } from './naming-registry';
 
 /** Auth settings; Nacos 3.1 enables auth on the admin API by default. */
 export interface EmulatorAuthOptions {
@@ -68,6 +69,8 @@ export interface EmulatorState {
   readonly agents: EmulatedStore;
   /** Created namespaces (id -> name, description); `public` is implicit. */
   readonly namespaces: Record<string, { namespaceName: string; namespaceDesc: string | null }>;
+  /** Naming-service instances: namespace -> `group@@service` -> instance key -> instance. */
+  readonly naming: EmulatedNaming;
   /** Users (name -> password). */
   readonly users: Record<string, string>;
   /** Every request served: method, path, answered status (0 when dropped or hung). Bodies are not kept. */
@@ -89,6 +92,7 @@ export interface NacosEmulator {
 
 const A2A = '/v3/admin/ai/a2a';
 const NAMESPACE = '/v3/admin/core/namespace';
+const INSTANCE = '/v3/admin/ns/instance';
 const NAME_PATTERN = /^[\x20-\x7E]+$/;
 const NAMESPACE_ID_PATTERN = /^[\w-]+$/;
 
@@ -98,8 +102,9 @@ export async function startNacosEmulator(options: NacosEmulatorOptions = {}): Pr
   const clock = () => Date.now() + clockOffset;
   const auth = options.auth === false ? undefined : options.auth ?? {};
   const identity = auth?.identity ?? { key: 'serverIdentity', value: 'security' };
-  const state: EmulatorState = { agents: {}, namespaces: {}, users: { ...(auth?.users ?? {}) }, requests: [], logins: 0 };
+  const state: EmulatorState = { agents: {}, namespaces: {}, naming: {}, users: { ...(auth?.users ?? {}) }, requests: [], logins: 0 };
   const registry = new A2aRegistry(state.agents, clock);
+  const naming = new NamingRegistry(state.naming, clock);
   const tokens = new Map<string, { username: string; expiresAt: number }>();
   const sockets = new Set<Socket>();
   let rules: _Fault[] = [];
@@ -172,7 +177,7 @@ export async function startNacosEmulator(options: NacosEmulatorOptions = {}): Pr
         ok({ username: 'nacos', password });
         return;
       }
-      if (!path.startsWith(A2A) && !path.startsWith(NAMESPACE)) return springError(404, 'Not Found');
+      if (!path.startsWith(A2A) && !path.startsWith(NAMESPACE) && !path.startsWith(INSTANCE)) return springError(404, 'Not Found');
       if (auth && req.headers[identity.key.toLowerCase()] !== identity.value) {
         const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
         const token = bearer ?? (req.headers.accesstoken as string | undefined) ?? param('accessToken');
@@ -181,6 +186,8 @@ export async function startNacosEmulator(options: NacosEmulatorOptions = {}): Pr
       }
       if (path.startsWith(NAMESPACE)) {
         _namespaces(path, method, param, (n) => url.searchParams.has(n) || form.has(n), ok);
+      } else if (path.startsWith(INSTANCE)) {
+        _instances(path, method, param, ok, send);
       } else {
         _a2a(path, method, param, ok, send);
       }
@@ -264,6 +271,20 @@ export async function startNacosEmulator(options: NacosEmulatorOptions = {}): Pr
     }
     if (path === `${A2A}/version/list` && method === 'GET') return ok(reads().versions(namespaceId, requireName()));
     return send(404, { timestamp: new Date(clock()).toISOString().replace('Z', '+00:00'), status: 404, error: 'Not Found', path: `/nacos${path}` });
+  };
+
+  const _instances = (path: string, method: string, param: (n: string) => string | undefined, ok: (data: unknown) => void, send: (status: number, payload: unknown) => void) => {
+    naming.expire();
+    if (path === INSTANCE && (method === 'POST' || method === 'PUT')) {
+      naming.upsert(param, method === 'PUT');
+      return ok('ok');
+    }
+    if (path === INSTANCE && method === 'DELETE') {
+      naming.remove(param);
+      return ok('ok');
+    }
+    if (path === `${INSTANCE}/list` && method === 'GET') return ok(naming.list(param));
+    return send(404, { status: 404, error: 'Not Found', path });
   };
 
   const _namespaces = (

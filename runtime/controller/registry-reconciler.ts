@@ -1,0 +1,312 @@
+/**
+ * Makes Nacos hold what the cluster says, one agent at a time: the tenant's namespace, every card
+ * version (through {@link applyAgentCard}, the engine of `register` and the Pulumi provider), and
+ * one ephemeral naming instance per Ready endpoint. It remembers what it wrote or verified, so a
+ * resync of unchanged objects sends nothing to Nacos.
+ *
+ * Ephemeral instances, renewed by re-registering: Nacos' beat check marks an instance unhealthy,
+ * then deletes it, when nobody renews it for `preserved.heart.beat.timeout` /
+ * `preserved.ip.delete.timeout` (set per instance, generous), so a dead controller leaves nothing
+ * stale for long, while a restart or a leader hand-over (well inside the timeout) changes nothing
+ * that subscribers see. Persistent instances would stay forever after the controller is gone, and
+ * Nacos' own health check of them needs network access to pods that tenants' policies deny.
+ */
+import { canonicalJson, contentOf, managedBy, withManagedMarker } from '../agent-card';
+import { applyAgentCard } from '../apply-agent-card';
+import type { NacosClient, NacosInstance } from '../nacos-client';
+import { NacosApiError, NacosTransportError, isNotFound } from '../nacos-errors';
+import { mapLimit } from '../register';
+import type { AgentTrack } from './desired-state';
+
+/** Marker value of cards and instances this controller writes. */
+export const REGISTERED_BY_CONTROLLER = 'agent-runtime controller';
+
+/** Instance metadata key of the ownership marker. */
+export const INSTANCE_OWNER_KEY = 'agentruntime.io/registered-by';
+
+/** Options of {@link RegistryReconciler}. */
+export interface RegistryReconcilerOptions {
+  /** Nacos group of agent services (the McpBridge's `nacosGroups` must list it). @default 'DEFAULT_GROUP' */
+  readonly groupName?: string;
+  /** How often instances are renewed. @default 20000 */
+  readonly renewIntervalMs?: number;
+  /** Unrenewed for this long: unhealthy. @default 60000 */
+  readonly heartbeatTimeoutMs?: number;
+  /** Unrenewed for this long: deleted by Nacos. @default 180000 */
+  readonly deleteTimeoutMs?: number;
+  /** Parallel Nacos calls within sweeps and renewals. @default 16 */
+  readonly concurrency?: number;
+  /** One line per change. @default - silent */
+  readonly log?: (line: string) => void;
+}
+
+/** What the cluster holds for one agent key. */
+export interface AgentDesired {
+  /** Valid tracks (card ConfigMaps that parse). */
+  readonly tracks: readonly AgentTrack[];
+  /** Ready endpoints per workload (Service) name. */
+  readonly endpoints: ReadonlyMap<string, readonly { ip: string; port: number }[]>;
+  /** True when some card ConfigMap of the agent exists, valid or not: then nothing is deleted. */
+  readonly present: boolean;
+}
+
+interface _Service {
+  readonly nacosNamespace: string;
+  readonly serviceName: string;
+  /** `ip:port` -> instance as last written or read. */
+  instances: Map<string, NacosInstance>;
+}
+
+/** The Nacos side of the controller. */
+export class RegistryReconciler {
+  readonly groupName: string;
+  private readonly _namespaces = new Set<string>();
+  private readonly _namespacePending = new Map<string, Promise<void>>();
+  /** Nacos namespace -> agent names it held when first listed (saves a GET per new agent). */
+  private readonly _listed = new Map<string, Promise<Set<string>>>();
+  /** `ns/name@version` -> fingerprint of what Nacos holds (content + latest). */
+  private readonly _cards = new Map<string, string>();
+  /** `ns/service` -> instances. */
+  private readonly _services = new Map<string, _Service>();
+  /** Agent key -> what it registered (for removal). */
+  private readonly _byKey = new Map<string, { nacosNamespace: string; agent: string; services: Set<string>; versions: Set<string> }>();
+
+  constructor(
+    private readonly _client: NacosClient,
+    private readonly _options: RegistryReconcilerOptions = {},
+  ) {
+    this.groupName = _options.groupName ?? 'DEFAULT_GROUP';
+  }
+
+  /** Brings one agent's cards and instances to `desired`. */
+  async reconcile(key: string, desired: AgentDesired): Promise<void> {
+    if (!desired.present) return this._remove(key);
+    const known = this._byKey.get(key);
+    const services = new Set<string>();
+    // POST makes the first version latest, so the latest one goes first.
+    const tracks = [...desired.tracks].sort((a, b) => Number(b.setAsLatest) - Number(a.setAsLatest));
+    for (const t of tracks) {
+      await this._ensureNamespace(t.nacosNamespace);
+      await this._applyCard(t);
+      const service = await this._syncInstances(t, desired.endpoints.get(t.workload) ?? []);
+      services.add(service);
+    }
+    // A track that went away (canary removed): its instances go with it.
+    for (const gone of [...(known?.services ?? [])].filter((s) => !services.has(s))) await this._clearService(gone);
+    if (tracks.length) {
+      const versions = new Set([...(known?.versions ?? []), ...tracks.map((t) => t.card.version)]);
+      this._byKey.set(key, { nacosNamespace: tracks[0].nacosNamespace, agent: tracks[0].agent, services, versions });
+    }
+  }
+
+  /**
+   * Deletes the card versions this controller wrote for agents that no longer exist, in every
+   * Nacos namespace, including agents deleted while it was down. `isPresent` is asked right
+   * before each deletion (so an agent created meanwhile is spared). Their instances expire unrenewed.
+   */
+  async sweep(isPresent: (nacosNamespace: string, agent: string) => boolean): Promise<string[]> {
+    const removed: string[] = [];
+    const namespaces = (await this._client.listNamespaces()).map((n) => n.namespace);
+    await mapLimit(namespaces, this._options.concurrency ?? 16, async (ns) => {
+      for (const item of await this._client.listAllAgents(ns)) {
+        if (isPresent(ns, item.name)) continue;
+        for (const { version } of await this._listVersions(ns, item.name)) {
+          const stored = await this._get(ns, item.name, version);
+          if (!stored || managedBy(stored) !== REGISTERED_BY_CONTROLLER || isPresent(ns, item.name)) continue;
+          await this._client.deleteAgent(item.name, { namespaceId: ns, version });
+          this._cards.delete(`${ns}/${item.name}@${version}`);
+          removed.push(`${ns}/${item.name}@${version}`);
+          this._options.log?.(`deleted card ${ns}/${item.name}@${version} (agent gone)`);
+        }
+      }
+    });
+    return removed.sort();
+  }
+
+  /** Re-registrations sent by {@link renew} so far (the lease's cost, apart from reconcile writes). */
+  renewals = 0;
+
+  /** Re-registers every instance this controller holds: the lease that keeps them alive. */
+  async renew(): Promise<number> {
+    const all = [...this._services.values()].flatMap((s) => [...s.instances.values()].map((i) => ({ s, i })));
+    await mapLimit(all, this._options.concurrency ?? 16, async ({ s, i }) => {
+      this.renewals++;
+      await this._client.registerInstance(i, { namespaceId: s.nacosNamespace });
+    });
+    return all.length;
+  }
+
+  /** Forgets what Nacos is known to hold: the next reconciles read it again (audit, Nacos data loss). */
+  forget(): void {
+    this._namespaces.clear();
+    this._listed.clear();
+    this._cards.clear();
+    for (const s of this._services.values()) s.instances.clear();
+    this._services.clear();
+  }
+
+  /** Instances held, for metrics and tests. */
+  get instanceCount(): number {
+    let n = 0;
+    for (const s of this._services.values()) n += s.instances.size;
+    return n;
+  }
+
+  private async _remove(key: string): Promise<void> {
+    const known = this._byKey.get(key);
+    if (!known) return;
+    for (const service of known.services) await this._clearService(service);
+    for (const version of known.versions) {
+      const stored = await this._get(known.nacosNamespace, known.agent, version);
+      if (stored && managedBy(stored) === REGISTERED_BY_CONTROLLER) {
+        await this._client.deleteAgent(known.agent, { namespaceId: known.nacosNamespace, version });
+        this._options.log?.(`deleted card ${known.nacosNamespace}/${known.agent}@${version} (agent deleted)`);
+      }
+      this._cards.delete(`${known.nacosNamespace}/${known.agent}@${version}`);
+    }
+    this._byKey.delete(key);
+  }
+
+  private _ensureNamespace(id: string): Promise<void> {
+    if (this._namespaces.has(id)) return Promise.resolve();
+    // One check per namespace however many of its agents reconcile at once.
+    let pending = this._namespacePending.get(id);
+    if (!pending) {
+      pending = this._checkNamespace(id).finally(() => this._namespacePending.delete(id));
+      this._namespacePending.set(id, pending);
+    }
+    return pending;
+  }
+
+  private async _checkNamespace(id: string): Promise<void> {
+    try {
+      await this._client.getNamespace(id);
+    } catch (err) {
+      if (!(err instanceof NacosApiError && err.status === 404)) throw err;
+      try {
+        await this._client.createNamespace({ namespaceId: id, namespaceName: id, namespaceDesc: `agent-runtime tenant ${id}` });
+        this._options.log?.(`created Nacos namespace ${id}`);
+      } catch (e) {
+        // Created meanwhile by `pulumi up` or another writer.
+        if (!(e instanceof NacosApiError && e.code === 22002)) throw e;
+      }
+    }
+    this._namespaces.add(id);
+  }
+
+  private async _applyCard(t: AgentTrack): Promise<void> {
+    const id = `${t.nacosNamespace}/${t.card.name}@${t.card.version}`;
+    const fingerprint = `${t.setAsLatest}:${canonicalJson(contentOf(t.card))}`;
+    if (this._cards.get(id) === fingerprint) return;
+    const card = withManagedMarker(t.card, REGISTERED_BY_CONTROLLER);
+    if (t.setAsLatest && !(await this._agentsIn(t.nacosNamespace)).has(t.card.name)) {
+      // Absent when the namespace was listed: register directly; any surprise falls back to the full recipe.
+      try {
+        await this._client.registerAgent(card, { namespaceId: t.nacosNamespace });
+        (await this._agentsIn(t.nacosNamespace)).add(t.card.name);
+        this._options.log?.(`created card ${id}`);
+        this._cards.set(id, fingerprint);
+        return;
+      } catch (err) {
+        if (!(err instanceof NacosApiError && err.code === 20005) && !(err instanceof NacosTransportError && err.mayHaveCommitted)) throw err;
+      }
+    }
+    const outcome = await applyAgentCard(this._client, card, { namespaceId: t.nacosNamespace, setAsLatest: t.setAsLatest });
+    if (outcome !== 'unchanged') this._options.log?.(`${outcome} card ${id}`);
+    this._cards.set(id, fingerprint);
+  }
+
+  private async _syncInstances(t: AgentTrack, endpoints: readonly { ip: string; port: number }[]): Promise<string> {
+    const id = `${t.nacosNamespace}/${t.workload}`;
+    let service = this._services.get(id);
+    if (!service) {
+      // First look since start: read what Nacos holds, ours only.
+      const stored = await this._client.listInstances(t.workload, { namespaceId: t.nacosNamespace, groupName: this.groupName });
+      const instances = new Map<string, NacosInstance>();
+      for (const h of stored) {
+        if (h.metadata?.[INSTANCE_OWNER_KEY] !== REGISTERED_BY_CONTROLLER) continue;
+        instances.set(`${h.ip}:${h.port}`, { serviceName: t.workload, groupName: this.groupName, ip: h.ip, port: h.port, clusterName: h.clusterName, ephemeral: h.ephemeral, metadata: h.metadata ?? {} });
+      }
+      service = { nacosNamespace: t.nacosNamespace, serviceName: t.workload, instances };
+      this._services.set(id, service);
+    }
+    const want = new Map(endpoints.map((e) => [`${e.ip}:${e.port}`, this._instance(t, e)]));
+    for (const [addr, instance] of want) {
+      const have = service.instances.get(addr);
+      if (have && canonicalJson(have.metadata) === canonicalJson(instance.metadata) && have.ephemeral !== false) continue;
+      await this._client.registerInstance(instance, { namespaceId: t.nacosNamespace });
+      service.instances.set(addr, instance);
+      this._options.log?.(`registered instance ${id} ${addr}`);
+    }
+    for (const [addr, have] of [...service.instances]) {
+      if (want.has(addr)) continue;
+      await this._client.deregisterInstance(have, { namespaceId: t.nacosNamespace });
+      service.instances.delete(addr);
+      this._options.log?.(`deregistered instance ${id} ${addr}`);
+    }
+    return id;
+  }
+
+  private async _clearService(id: string): Promise<void> {
+    const service = this._services.get(id);
+    if (!service) return;
+    for (const [addr, have] of [...service.instances]) {
+      await this._client.deregisterInstance(have, { namespaceId: service.nacosNamespace });
+      service.instances.delete(addr);
+      this._options.log?.(`deregistered instance ${id} ${addr}`);
+    }
+    this._services.delete(id);
+  }
+
+  private _instance(t: AgentTrack, e: { ip: string; port: number }): NacosInstance {
+    const o = this._options;
+    return {
+      serviceName: t.workload,
+      groupName: this.groupName,
+      ip: e.ip,
+      port: e.port,
+      ephemeral: true,
+      metadata: {
+        tenant: t.tenant,
+        agent: t.agent,
+        version: t.card.version,
+        track: t.track,
+        skills: t.card.skills.map((s) => s.id).join(','),
+        cardUrl: t.card.url,
+        [INSTANCE_OWNER_KEY]: REGISTERED_BY_CONTROLLER,
+        'preserved.heart.beat.interval': String(o.renewIntervalMs ?? 20_000),
+        'preserved.heart.beat.timeout': String(o.heartbeatTimeoutMs ?? 60_000),
+        'preserved.ip.delete.timeout': String(o.deleteTimeoutMs ?? 180_000),
+      },
+    };
+  }
+
+  /** Agent names of a namespace, listed once (then kept up to date by this controller's own writes). */
+  private _agentsIn(ns: string): Promise<Set<string>> {
+    let listed = this._listed.get(ns);
+    if (!listed) {
+      listed = this._client.listAllAgents(ns).then((items) => new Set(items.map((i) => i.name)));
+      listed.catch(() => this._listed.delete(ns));
+      this._listed.set(ns, listed);
+    }
+    return listed;
+  }
+
+  private async _listVersions(ns: string, name: string) {
+    try {
+      return await this._client.listVersions(name, { namespaceId: ns });
+    } catch (err) {
+      if (isNotFound(err)) return [];
+      throw err;
+    }
+  }
+
+  private async _get(ns: string, name: string, version: string): Promise<Record<string, unknown> | undefined> {
+    try {
+      return (await this._client.getAgent(name, { namespaceId: ns, version })) as unknown as Record<string, unknown>;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The naming-service instance part of the Nacos 3.1 admin API (`/nacos/v3/admin/ns/instance`,
+ * alibaba/nacos `InstanceControllerV3` and `InstanceForm@3.1.x`): register, deregister, update,
+ * list. Ephemeral instances expire like the server's beat check: unhealthy after
+ * `preserved.heart.beat.timeout` ms without a renewal (default 15000), removed after
+ * `preserved.ip.delete.timeout` ms (default 30000). Re-registering renews.
+ */
+import { EmulatedApiError } from './a2a-registry';
+
+/** One stored instance, as `ServiceInfo.hosts[]` shows it. */
+export interface EmulatedInstance {
+  instanceId: string;
+  ip: string;
+  port: number;
+  weight: number;
+  healthy: boolean;
+  enabled: boolean;
+  ephemeral: boolean;
+  clusterName: string;
+  serviceName: string;
+  metadata: Record<string, string>;
+  instanceHeartBeatInterval: number;
+  instanceHeartBeatTimeOut: number;
+  ipDeleteTimeout: number;
+  /** Emulator bookkeeping (not sent): last registration time. */
+  lastBeat: number;
+}
+
+/** namespace -> `group@@service` -> `ip#port#cluster` -> instance. */
+export type EmulatedNaming = Record<string, Record<string, Record<string, EmulatedInstance>>>;
+
+const DEFAULT_GROUP = 'DEFAULT_GROUP';
+const DEFAULT_CLUSTER = 'DEFAULT';
+
+/** The instance operations over one store. */
+export class NamingRegistry {
+  private _lastCheck = -Infinity;
+
+  constructor(
+    private readonly _store: EmulatedNaming,
+    private readonly _clock: () => number,
+  ) {}
+
+  /** `POST` (register or renew) and `PUT` (update, 500 when absent as the server's `updateInstance`). */
+  upsert(param: (n: string) => string | undefined, update: boolean): void {
+    const form = this._form(param);
+    const services = (this._store[form.namespaceId] ??= {});
+    const key = `${form.groupName}@@${form.serviceName}`;
+    const instances = (services[key] ??= {});
+    const id = `${form.ip}#${form.port}#${form.clusterName}`;
+    if (update && !instances[id]) {
+      throw new EmulatedApiError(500, 30000, 'server error', `instance not exist: ${form.ip}:${form.port}`);
+    }
+    const metadata = form.metadata;
+    instances[id] = {
+      instanceId: `${form.ip}#${form.port}#${form.clusterName}#${key}`,
+      ip: form.ip,
+      port: form.port,
+      weight: form.weight,
+      healthy: form.healthy,
+      enabled: form.enabled,
+      ephemeral: form.ephemeral,
+      clusterName: form.clusterName,
+      serviceName: key,
+      metadata,
+      instanceHeartBeatInterval: _ms(metadata['preserved.heart.beat.interval'], 5000),
+      instanceHeartBeatTimeOut: _ms(metadata['preserved.heart.beat.timeout'], 15000),
+      ipDeleteTimeout: _ms(metadata['preserved.ip.delete.timeout'], 30000),
+      lastBeat: this._clock(),
+    };
+  }
+
+  /** `DELETE`: removes one instance; unknown service or instance is still `ok`. */
+  remove(param: (n: string) => string | undefined): void {
+    const form = this._form(param);
+    const key = `${form.groupName}@@${form.serviceName}`;
+    delete this._store[form.namespaceId]?.[key]?.[`${form.ip}#${form.port}#${form.clusterName}`];
+  }
+
+  /** `GET /list`: a `ServiceInfo`; empty `hosts` for an unknown service. */
+  list(param: (n: string) => string | undefined): Record<string, unknown> {
+    const serviceName = param('serviceName');
+    if (!serviceName) throw new EmulatedApiError(400, 10000, 'parameter missing', "Required parameter 'serviceName' type String is not present");
+    const namespaceId = param('namespaceId') || 'public';
+    const groupName = param('groupName') || DEFAULT_GROUP;
+    const cluster = param('clusterName') ?? '';
+    const healthyOnly = param('healthyOnly') === 'true';
+    this.expire();
+    const key = `${groupName}@@${serviceName}`;
+    const hosts = Object.values(this._store[namespaceId]?.[key] ?? {})
+      .filter((i) => (!cluster || i.clusterName === cluster) && (!healthyOnly || i.healthy))
+      .map(({ lastBeat: _ignored, ...shown }) => shown);
+    return { name: key, groupName, clusters: cluster, cacheMillis: 10000, hosts, lastRefTime: this._clock(), checksum: '', allIPs: false, reachProtectionThreshold: false, valid: true };
+  }
+
+  /** The server's beat check (it runs every 5 s): marks unhealthy, then removes, ephemeral instances not renewed. */
+  expire(): void {
+    const now = this._clock();
+    if (now - this._lastCheck < 5000) return;
+    this._lastCheck = now;
+    for (const services of Object.values(this._store)) {
+      for (const instances of Object.values(services)) {
+        for (const [id, i] of Object.entries(instances)) {
+          if (!i.ephemeral) continue;
+          if (now - i.lastBeat > i.ipDeleteTimeout) delete instances[id];
+          else if (now - i.lastBeat > i.instanceHeartBeatTimeOut) i.healthy = false;
+        }
+      }
+    }
+  }
+
+  private _form(param: (n: string) => string | undefined) {
+    // InstanceForm.validate(): defaults first, then serviceName, ip, port in this order.
+    const serviceName = param('serviceName');
+    const ip = param('ip');
+    const portText = param('port');
+    if (!serviceName?.trim()) throw new EmulatedApiError(400, 10000, 'parameter missing', "Required parameter 'serviceName' type String is not present");
+    if (!ip?.trim()) throw new EmulatedApiError(400, 10000, 'parameter missing', "Required parameter 'ip' type String is not present");
+    if (portText === undefined || portText === '') throw new EmulatedApiError(400, 10000, 'parameter missing', "Required parameter 'port' type Integer is not present");
+    const port = Number(portText);
+    if (!Number.isInteger(port)) throw new EmulatedApiError(400, 20002, 'parameter validate error', `port ${portText} is not an integer`);
+    const weight = param('weight') ? Number(param('weight')) : 1.0;
+    if (!(weight >= 0 && weight <= 10000)) {
+      throw new EmulatedApiError(400, 20002, 'parameter validate error', 'instance format invalid: The weights range from 0.0 to 10000.0');
+    }
+    let metadata: Record<string, string> = {};
+    const rawMetadata = param('metadata');
+    if (rawMetadata) {
+      try {
+        metadata = JSON.parse(rawMetadata);
+      } catch {
+        throw new EmulatedApiError(400, 20002, 'parameter validate error', `instance metadata is not a JSON object: ${rawMetadata}`);
+      }
+    }
+    const bool = (name: string, fallback: boolean) => (param(name) ? param(name) === 'true' : fallback);
+    return {
+      namespaceId: param('namespaceId') || 'public',
+      groupName: param('groupName') || DEFAULT_GROUP,
+      clusterName: param('clusterName') || DEFAULT_CLUSTER,
+      serviceName,
+      ip,
+      port,
+      weight,
+      metadata,
+      healthy: bool('healthy', true),
+      enabled: bool('enabled', true),
+      // switchDomain's default: instances are ephemeral unless asked otherwise.
+      ephemeral: bool('ephemeral', true),
+    };
+  }
+}
+
+function _ms(raw: string | undefined, fallback: number): number {
+  const n = Number(raw);
+  return raw !== undefined && Number.isFinite(n) && n > 0 ? n : fallback;
+}

@@ -1,0 +1,92 @@
+/**
+ * Controller test bed: objects synthesized by the real constructs (card ConfigMaps, Services),
+ * EndpointSlices derived from a Service the way the EndpointSlice controller does (Service labels
+ * copied, `kubernetes.io/service-name` set), an emulator and a controller wired to a fake cluster.
+ */
+import { FACTS, byoAgent, tenantChart } from '../../constructs/_example';
+import { LABEL } from '../../../constructs/labels';
+import type { ConfigMapObject, EndpointSliceObject } from '../../../runtime/controller/desired-state';
+import { ControllerMetrics } from '../../../runtime/controller/metrics';
+import { RuntimeController, RuntimeControllerOptions } from '../../../runtime/controller/runtime-controller';
+import type { AgentTokens } from '../../../runtime/controller/agent-tokens';
+import { FakeInformer, FakeWriter } from '../../support/fake-cluster';
+import { startNacosEmulator, NacosEmulator } from '../../nacos-emulator/nacos-emulator';
+import { clientFor, PASSWORD, USER } from '../support';
+
+/** The card ConfigMaps and Services a tenant with these agents emits. */
+export function synthTenant(tenant: string, agents: { name: string; version?: string; canary?: string }[]): { configMaps: ConfigMapObject[]; services: any[] } {
+  const { chart, tenant: t } = tenantChart({ name: tenant }, undefined, FACTS);
+  for (const a of agents) {
+    const base = byoAgent(a.name, ['answer', 'search']);
+    if (a.canary) {
+      t.addCanaryRelease({
+        agent: { name: a.name, description: `${a.name} agent`, skills: base.skills },
+        stable: { version: a.version ?? '1.0.0', byo: base.byo },
+        canary: { version: a.canary, byo: { image: `ghcr.io/acme/${a.name}:${a.canary}` } },
+        traffic: { weight: 10 },
+      });
+    } else {
+      t.addAgent({ ...base, version: a.version ?? '1.0.0', byo: { image: `ghcr.io/acme/${a.name}:${a.version ?? '1.0.0'}` } });
+    }
+  }
+  const objects = chart.toJson();
+  return {
+    configMaps: objects.filter((o: any) => o.kind === 'ConfigMap' && o.metadata.labels?.[LABEL.role] === 'agent-card'),
+    services: objects.filter((o: any) => o.kind === 'Service' && o.metadata.labels?.[LABEL.agent]),
+  };
+}
+
+/** The EndpointSlice of `service` with `ips` (ready unless listed in `notReady`). */
+export function sliceOf(service: any, ips: string[], notReady: string[] = []): EndpointSliceObject {
+  return {
+    metadata: {
+      name: `${service.metadata.name}-abcde`,
+      namespace: service.metadata.namespace,
+      labels: { ...service.metadata.labels, 'kubernetes.io/service-name': service.metadata.name, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' },
+    },
+    addressType: 'IPv4',
+    endpoints: [...ips, ...notReady].map((ip) => ({ addresses: [ip], conditions: { ready: !notReady.includes(ip), terminating: false }, targetRef: { kind: 'Pod', name: `pod-${ip}` } })),
+    ports: [{ name: 'a2a', port: 8080 }],
+  };
+}
+
+/** A started emulator with the test admin. */
+export function emulator(): Promise<NacosEmulator> {
+  return startNacosEmulator({ auth: { users: { [USER]: PASSWORD } } });
+}
+
+/** A controller bound to `emu` and fresh fake informers. */
+export function controllerFor(emu: NacosEmulator, opts: { options?: RuntimeControllerOptions; tokens?: AgentTokens; isLeader?: () => boolean; configMaps?: FakeInformer<ConfigMapObject>; slices?: FakeInformer<EndpointSliceObject>; writer?: FakeWriter } = {}) {
+  const configMaps = opts.configMaps ?? new FakeInformer<ConfigMapObject>();
+  const slices = opts.slices ?? new FakeInformer<EndpointSliceObject>();
+  const writer = opts.writer ?? new FakeWriter();
+  const metrics = new ControllerMetrics();
+  const logs: string[] = [];
+  const { client } = clientFor(emu, { observe: (op, ms) => metrics.observeNacos(op, ms) });
+  const controller = new RuntimeController(
+    { configMaps, endpointSlices: slices, writer, nacos: client, tokens: opts.tokens, isLeader: opts.isLeader, metrics, log: (l) => logs.push(l) },
+    { resyncMs: 3_600_000, auditMs: 3_600_000, ...opts.options },
+  );
+  return { controller, configMaps, slices, writer, logs, metrics, client };
+}
+
+/** Instances of one service in the emulator, as `ip:port` sorted. */
+export function instancesIn(emu: NacosEmulator, ns: string, service: string): string[] {
+  return Object.values(emu.state.naming[ns]?.[`DEFAULT_GROUP@@${service}`] ?? {}).map((i) => `${i.ip}:${i.port}`).sort();
+}
+
+/** Versions of one agent in the emulator, `version*` for latest. */
+export function versionsIn(emu: NacosEmulator, ns: string, agent: string): string[] {
+  const a = emu.state.agents[ns]?.[agent];
+  return a ? a.versionDetails.map((v) => `${v.version}${v.latest ? '*' : ''}`).sort() : [];
+}
+
+/** Waits for the controller to drain its queue, then once more (the queue may refill from retries). */
+export async function settle(controller: RuntimeController): Promise<void> {
+  await controller.idle();
+}
+
+/** Requests the emulator served whose method is not GET, since `from`. */
+export function writesSince(emu: NacosEmulator, from: number): string[] {
+  return emu.state.requests.slice(from).filter((r) => r.method !== 'GET' && !r.path.includes('/auth/')).map((r) => `${r.method} ${r.path}`);
+}

@@ -1,0 +1,123 @@
+import { REGISTERED_BY_CONTROLLER } from '../../../runtime/controller/registry-reconciler';
+import type { NacosEmulator } from '../../nacos-emulator/nacos-emulator';
+import { raw } from '../support';
+import { controllerFor, emulator, instancesIn, sliceOf, synthTenant, versionsIn } from './_cluster';
+
+let emu: NacosEmulator;
+beforeEach(async () => {
+  emu = await emulator();
+});
+afterEach(() => emu.close());
+
+/** Polls `check` until it passes (never a timed assertion: the test timeout is the bound). */
+async function eventually(check: () => void): Promise<void> {
+  for (;;) {
+    try {
+      return check();
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+describe('RuntimeController under faults', () => {
+  test('Nacos down: backs off without crashing and converges when it returns', async () => {
+    const { configMaps, services } = synthTenant('acme', [{ name: 'chat' }]);
+    await emu.faults.down();
+    const bed = controllerFor(emu);
+    await bed.controller.start();
+    bed.configMaps.apply(configMaps[0]);
+    bed.slices.apply(sliceOf(services[0], ['10.0.0.1']));
+    await eventually(() => expect(bed.metrics.errors).toBeGreaterThan(0));
+    expect(bed.logs.some((l) => /reconcile acme\/chat failed \(retry in \d+ ms\): .*connection refused/.test(l))).toBe(true);
+    await emu.faults.up();
+    await eventually(() => expect(instancesIn(emu, 'acme', 'chat')).toEqual(['10.0.0.1:8080']));
+    expect(versionsIn(emu, 'acme', 'chat')).toEqual(['1.0.0*']);
+    await bed.controller.stop();
+  });
+
+  test('Nacos answering 5xx: retried, then converged', async () => {
+    const { configMaps } = synthTenant('acme', [{ name: 'chat' }]);
+    emu.faults.serverError({ method: 'POST', path: '/v3/admin/ai/a2a', times: 8 });
+    const bed = controllerFor(emu);
+    await bed.controller.start();
+    bed.configMaps.apply(configMaps[0]);
+    await eventually(() => expect(versionsIn(emu, 'acme', 'chat')).toEqual(['1.0.0*']));
+    await bed.controller.stop();
+  });
+
+  test('killed mid-reconcile (a write applied, its answer lost): a restart converges with nothing duplicated', async () => {
+    const { configMaps, services } = synthTenant('acme', [{ name: 'chat' }]);
+    emu.faults.hangAfterCommit({ method: 'POST', path: '/v3/admin/ns/instance' });
+    const first = controllerFor(emu);
+    await first.controller.start();
+    first.configMaps.apply(configMaps[0]);
+    first.slices.apply(sliceOf(services[0], ['10.0.0.1', '10.0.0.2']));
+    await eventually(() => expect(emu.state.requests.some((r) => r.path === '/v3/admin/ns/instance' && r.status === 0)).toBe(true));
+    // The process dies here; a new one starts from the cluster's state.
+    void first.controller.stop();
+    const second = controllerFor(emu, { configMaps: first.configMaps, slices: first.slices });
+    await second.controller.start();
+    await second.controller.idle();
+    expect(instancesIn(emu, 'acme', 'chat')).toEqual(['10.0.0.1:8080', '10.0.0.2:8080']);
+    expect(versionsIn(emu, 'acme', 'chat')).toEqual(['1.0.0*']);
+    await second.controller.stop();
+  });
+
+  test('instances are ephemeral: renewed while it runs, gone once nobody renews them', async () => {
+    const { configMaps, services } = synthTenant('acme', [{ name: 'chat' }]);
+    const bed = controllerFor(emu, { options: { registry: { heartbeatTimeoutMs: 60_000, deleteTimeoutMs: 180_000 } } });
+    await bed.controller.start();
+    bed.configMaps.apply(configMaps[0]);
+    bed.slices.apply(sliceOf(services[0], ['10.0.0.1']));
+    await bed.controller.idle();
+    emu.advanceClock(50_000);
+    expect(await bed.controller.registry.renew()).toBe(1);
+    emu.advanceClock(150_000);
+    expect(instancesIn(emu, 'acme', 'chat')).toEqual(['10.0.0.1:8080']);
+    await bed.controller.stop();
+    emu.advanceClock(181_000);
+    const list = await raw(emu, 'GET', '/v3/admin/ns/instance/list', { query: { namespaceId: 'acme', serviceName: 'chat' }, headers: { serverIdentity: 'security' } });
+    expect(list.json.data.hosts).toEqual([]);
+  });
+
+  test('leaves instances it did not register alone', async () => {
+    const { configMaps, services } = synthTenant('acme', [{ name: 'chat' }]);
+    const { client } = controllerFor(emu);
+    await client.registerInstance({ serviceName: 'chat', groupName: 'DEFAULT_GROUP', ip: '192.168.0.9', port: 9000, metadata: { owner: 'someone' } }, { namespaceId: 'acme' });
+    const bed = controllerFor(emu);
+    await bed.controller.start();
+    bed.configMaps.apply(configMaps[0]);
+    bed.slices.apply(sliceOf(services[0], ['10.0.0.1']));
+    await bed.controller.idle();
+    bed.slices.apply(sliceOf(services[0], []));
+    await bed.controller.idle();
+    expect(instancesIn(emu, 'acme', 'chat')).toEqual(['192.168.0.9:9000']);
+    expect(Object.values(emu.state.naming.acme['DEFAULT_GROUP@@chat'])[0].metadata['agentruntime.io/registered-by']).not.toBe(REGISTERED_BY_CONTROLLER);
+    await bed.controller.stop();
+  });
+});
+
+describe('emulated naming instance API (InstanceControllerV3)', () => {
+  const id = { serverIdentity: 'security' };
+  test.each([
+    [{ ip: '1.2.3.4', port: '80' }, "Required parameter 'serviceName' type String is not present"],
+    [{ serviceName: 's', port: '80' }, "Required parameter 'ip' type String is not present"],
+    [{ serviceName: 's', ip: '1.2.3.4' }, "Required parameter 'port' type Integer is not present"],
+  ])('rejects a registration missing a field with 400/10000 %#', async (form, data) => {
+    const res = await raw(emu, 'POST', '/v3/admin/ns/instance', { form, headers: id });
+    expect([res.status, res.json]).toEqual([400, { code: 10000, message: 'parameter missing', data }]);
+  });
+
+  test('deregistering an unknown instance is ok; listing an unknown service is empty', async () => {
+    const del = await raw(emu, 'DELETE', '/v3/admin/ns/instance', { query: { serviceName: 'nope', ip: '1.2.3.4', port: '80' }, headers: id });
+    expect(del.json).toEqual({ code: 0, message: 'success', data: 'ok' });
+    const list = await raw(emu, 'GET', '/v3/admin/ns/instance/list', { query: { serviceName: 'nope' }, headers: id });
+    expect(list.json.data).toMatchObject({ name: 'DEFAULT_GROUP@@nope', groupName: 'DEFAULT_GROUP', hosts: [] });
+  });
+
+  test('needs a login like every admin API', async () => {
+    const res = await raw(emu, 'GET', '/v3/admin/ns/instance/list', { query: { serviceName: 's' } });
+    expect(res.status).toBe(403);
+  });
+});

@@ -1,0 +1,169 @@
+import { ANNOTATION } from '../../../constructs/labels';
+import { REGISTERED_BY_PULUMI } from '../../../runtime/agent-card-provider';
+import { managedBy, withManagedMarker } from '../../../runtime/agent-card';
+import { applyAgentCard } from '../../../runtime/apply-agent-card';
+import type { AgentCard } from '../../../runtime/agent-card';
+import { INSTANCE_OWNER_KEY, REGISTERED_BY_CONTROLLER } from '../../../runtime/controller/registry-reconciler';
+import type { ConfigMapObject } from '../../../runtime/controller/desired-state';
+import { FakeInformer } from '../../support/fake-cluster';
+import type { NacosEmulator } from '../../nacos-emulator/nacos-emulator';
+import { controllerFor, emulator, instancesIn, settle, sliceOf, synthTenant, versionsIn, writesSince } from './_cluster';
+
+let emu: NacosEmulator;
+const stops: (() => Promise<void>)[] = [];
+beforeEach(async () => {
+  emu = await emulator();
+});
+afterEach(async () => {
+  for (const stop of stops.splice(0)) await stop();
+  await emu.close();
+});
+
+async function started(opts: Parameters<typeof controllerFor>[1] = {}) {
+  const bed = controllerFor(emu, opts);
+  await bed.controller.start();
+  stops.push(() => bed.controller.stop());
+  return bed;
+}
+
+function cardOf(cm: { data?: Record<string, string> }): AgentCard {
+  return JSON.parse(cm.data!['agent-card.json']);
+}
+
+describe('RuntimeController', () => {
+  test('registers every card with the constructs\' latest flag and one instance per Ready endpoint', async () => {
+    const { configMaps, services } = synthTenant('acme', [{ name: 'chat', version: '1.0.0', canary: '1.1.0' }, { name: 'search' }]);
+    const bed = await started();
+    for (const cm of configMaps) bed.configMaps.apply(cm);
+    const svc = (n: string) => services.find((s) => s.metadata.name === n);
+    bed.slices.apply(sliceOf(svc('chat'), ['10.0.0.1', '10.0.0.2']));
+    bed.slices.apply(sliceOf(svc('chat-canary'), ['10.0.0.3']));
+    bed.slices.apply(sliceOf(svc('search'), ['10.0.1.1'], ['10.0.1.2']));
+    await settle(bed.controller);
+
+    expect(Object.keys(emu.state.namespaces)).toEqual(['acme']);
+    expect(versionsIn(emu, 'acme', 'chat')).toEqual(['1.0.0*', '1.1.0']);
+    expect(versionsIn(emu, 'acme', 'search')).toEqual(['1.0.0*']);
+    expect(instancesIn(emu, 'acme', 'chat')).toEqual(['10.0.0.1:8080', '10.0.0.2:8080']);
+    expect(instancesIn(emu, 'acme', 'chat-canary')).toEqual(['10.0.0.3:8080']);
+    expect(instancesIn(emu, 'acme', 'search')).toEqual(['10.0.1.1:8080']);
+    const canary = Object.values(emu.state.naming.acme['DEFAULT_GROUP@@chat-canary'])[0];
+    expect(canary.ephemeral).toBe(true);
+    expect(canary.metadata).toMatchObject({
+      tenant: 'acme', agent: 'chat', version: '1.1.0', track: 'canary', skills: 'answer,search',
+      cardUrl: cardOf(configMaps.find((c) => c.metadata.name === 'chat-canary-agent-card')!).url,
+      [INSTANCE_OWNER_KEY]: REGISTERED_BY_CONTROLLER,
+    });
+    expect(managedBy(emu.state.agents.acme.chat.cards['1.1.0'])).toBe(REGISTERED_BY_CONTROLLER);
+  });
+
+  test('instances follow a scale from 2 to 0 to 3', async () => {
+    const { configMaps, services } = synthTenant('acme', [{ name: 'chat' }]);
+    const bed = await started();
+    bed.configMaps.apply(configMaps[0]);
+    bed.slices.apply(sliceOf(services[0], ['10.0.0.1', '10.0.0.2']));
+    await settle(bed.controller);
+    expect(instancesIn(emu, 'acme', 'chat')).toHaveLength(2);
+    bed.slices.apply(sliceOf(services[0], []));
+    await settle(bed.controller);
+    expect(instancesIn(emu, 'acme', 'chat')).toEqual([]);
+    bed.slices.apply(sliceOf(services[0], ['10.0.0.4', '10.0.0.5'], ['10.0.0.6']));
+    await settle(bed.controller);
+    expect(instancesIn(emu, 'acme', 'chat')).toEqual(['10.0.0.4:8080', '10.0.0.5:8080']);
+    bed.slices.apply(sliceOf(services[0], ['10.0.0.4', '10.0.0.5', '10.0.0.6']));
+    await settle(bed.controller);
+    expect(instancesIn(emu, 'acme', 'chat')).toEqual(['10.0.0.4:8080', '10.0.0.5:8080', '10.0.0.6:8080']);
+  });
+
+  test('a new version becomes a new latest card; the old version stays', async () => {
+    const bed = await started();
+    bed.configMaps.apply(synthTenant('acme', [{ name: 'chat', version: '1.0.0' }]).configMaps[0]);
+    await settle(bed.controller);
+    bed.configMaps.apply(synthTenant('acme', [{ name: 'chat', version: '1.1.0' }]).configMaps[0]);
+    await settle(bed.controller);
+    expect(versionsIn(emu, 'acme', 'chat')).toEqual(['1.0.0', '1.1.0*']);
+  });
+
+  test('a deleted agent loses its card versions and instances', async () => {
+    const { configMaps, services } = synthTenant('acme', [{ name: 'chat' }, { name: 'search' }]);
+    const bed = await started();
+    for (const cm of configMaps) bed.configMaps.apply(cm);
+    for (const s of services) bed.slices.apply(sliceOf(s, ['10.0.0.1']));
+    await settle(bed.controller);
+    bed.configMaps.delete('acme', 'chat-agent-card');
+    bed.slices.delete('acme', 'chat-abcde');
+    await settle(bed.controller);
+    expect(emu.state.agents.acme.chat).toBeUndefined();
+    expect(instancesIn(emu, 'acme', 'chat')).toEqual([]);
+    expect(versionsIn(emu, 'acme', 'search')).toEqual(['1.0.0*']);
+  });
+
+  test('removes the cards of agents deleted while it was down, and nothing it did not write', async () => {
+    const { configMaps } = synthTenant('acme', [{ name: 'chat' }, { name: 'search' }]);
+    const first = controllerFor(emu);
+    await first.controller.start();
+    for (const cm of configMaps) first.configMaps.apply(cm);
+    await settle(first.controller);
+    await first.controller.stop();
+    // While it is down: "search" is deleted, and someone registers cards by hand and with Pulumi.
+    const foreign = synthTenant('acme', [{ name: 'manual' }, { name: 'pulumi-made' }]).configMaps.map(cardOf);
+    await applyAgentCard(first.client, foreign[0], { namespaceId: 'acme', setAsLatest: true });
+    await applyAgentCard(first.client, withManagedMarker(foreign[1], REGISTERED_BY_PULUMI), { namespaceId: 'acme', setAsLatest: true });
+
+    // At its next start the cluster lists only "chat".
+    const listed = new FakeInformer<ConfigMapObject>();
+    listed.apply(configMaps.find((c) => c.metadata.name === 'chat-agent-card')!);
+    const second = await started({ configMaps: listed });
+    await settle(second.controller);
+    expect(Object.keys(emu.state.agents.acme).sort()).toEqual(['chat', 'manual', 'pulumi-made']);
+  });
+
+  test('writes nothing for cards `pulumi up` registered, and a resync writes nothing at all', async () => {
+    const { configMaps, services } = synthTenant('acme', [{ name: 'chat', canary: '1.1.0' }]);
+    const { client } = controllerFor(emu);
+    for (const cm of configMaps) {
+      const latest = cm.metadata.annotations![ANNOTATION.setAsLatest] === 'true';
+      await applyAgentCard(client, withManagedMarker(cardOf(cm), REGISTERED_BY_PULUMI), { namespaceId: 'acme', setAsLatest: latest });
+    }
+    await client.createNamespace({ namespaceId: 'acme', namespaceName: 'acme' });
+    const from = emu.state.requests.length;
+    const bed = await started();
+    for (const cm of configMaps) bed.configMaps.apply(cm);
+    bed.slices.apply(sliceOf(services[0], ['10.0.0.1']));
+    await settle(bed.controller);
+    expect(writesSince(emu, from)).toEqual(['POST /v3/admin/ns/instance']);
+    expect(managedBy(emu.state.agents.acme.chat.cards['1.0.0'])).toBe(REGISTERED_BY_PULUMI);
+
+    const beforeResync = emu.state.requests.length;
+    bed.controller.resync();
+    await settle(bed.controller);
+    expect(emu.state.requests.length - beforeResync).toBe(0);
+  });
+
+  test('a malformed card ConfigMap gets a Warning Event naming the field; other agents register', async () => {
+    const { configMaps } = synthTenant('acme', [{ name: 'chat' }, { name: 'search' }]);
+    const bad = configMaps.find((c) => c.metadata.name === 'chat-agent-card')!;
+    const broken = { ...bad, data: { 'agent-card.json': JSON.stringify({ ...cardOf(bad), url: 'http://chat.acme.svc:8080' }) } };
+    const bed = await started();
+    bed.configMaps.apply(broken);
+    bed.configMaps.apply(configMaps.find((c) => c.metadata.name === 'search-agent-card')!);
+    await settle(bed.controller);
+    expect(bed.writer.events).toEqual([expect.objectContaining({ subject: 'ConfigMap acme/chat-agent-card', type: 'Warning', reason: 'InvalidAgentCard', message: expect.stringMatching(/^data\["agent-card.json"\]\.url: .*not reachable by callers/) })]);
+    expect(bed.logs.some((l) => l.startsWith('ConfigMap acme/chat-agent-card: data["agent-card.json"].url'))).toBe(true);
+    expect(versionsIn(emu, 'acme', 'search')).toEqual(['1.0.0*']);
+    expect(emu.state.agents.acme.chat).toBeUndefined();
+  });
+
+  test('only the leader writes; a follower that becomes leader converges', async () => {
+    let leader = false;
+    const { configMaps } = synthTenant('acme', [{ name: 'chat' }]);
+    const bed = await started({ isLeader: () => leader });
+    bed.configMaps.apply(configMaps[0]);
+    await settle(bed.controller);
+    expect(emu.state.agents).toEqual({});
+    leader = true;
+    bed.controller.resync();
+    await settle(bed.controller);
+    expect(versionsIn(emu, 'acme', 'chat')).toEqual(['1.0.0*']);
+  });
+});
