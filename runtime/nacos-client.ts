@@ -200,10 +200,15 @@ export class NacosClient {
     await this._call('DELETE', INSTANCE, _instanceParams({ ...instance, metadata: {} }, opts.namespaceId));
   }
 
-  /** GET /list: every instance of a service (healthy or not); none for an unknown service. */
+  /** GET /list: every instance of a service (healthy or not); none for an unknown service (Nacos answers 404 there). */
   async listInstances(serviceName: string, opts: { namespaceId: string; groupName: string }): Promise<NacosInstanceInfo[]> {
-    const info = await this._call<{ hosts?: NacosInstanceInfo[] }>('GET', `${INSTANCE}/list`, { namespaceId: opts.namespaceId, groupName: opts.groupName, serviceName });
-    return info?.hosts ?? [];
+    try {
+      const info = await this._call<{ hosts?: NacosInstanceInfo[] }>('GET', `${INSTANCE}/list`, { namespaceId: opts.namespaceId, groupName: opts.groupName, serviceName });
+      return info?.hosts ?? [];
+    } catch (err) {
+      if (err instanceof NacosApiError && err.status === 404) return [];
+      throw err;
+    }
   }
 
   /** Creates a namespace (400/22002 when it exists). */
