@@ -7,7 +7,7 @@ import { parseArgs } from './args';
 
 /** Usage text of `agent-runtime controller`. */
 export const USAGE = `usage: agent-runtime controller [--kubeconfig FILE] [--nacos URL]
-    [--namespace <platform namespace>] [--internal-issuer URL] [--issuer-key-from NAME] [--audience AUD] [--token-ttl SECONDS]
+    [--namespace <platform namespace>] [--internal-issuer URL] [--signing-keys-from NAME] [--audience AUD] [--token-ttl SECONDS]
     [--listen HOST:PORT] [--resync SECONDS] [--renew SECONDS] [--no-leader-election] [--no-identity]
   env: NACOS_USERNAME, NACOS_PASSWORD (required when Nacos auth is on), POD_NAME (leader identity)`;
 
@@ -15,7 +15,7 @@ export const USAGE = `usage: agent-runtime controller [--kubeconfig FILE] [--nac
 const DEFAULTS = {
   nacos: 'http://nacos.nacos.svc:8848',
   namespace: 'agent-runtime',
-  'issuer-key-from': 'agent-runtime-internal-issuer',
+  'signing-keys-from': 'agent-runtime-internal-issuer',
   audience: 'agent-runtime-gateway',
   'token-ttl': '3600',
   listen: '0.0.0.0:8080',
@@ -26,7 +26,7 @@ const DEFAULTS = {
 /** Runs the controller; resolves to the exit code when it stops. */
 export async function controllerCommand(args: string[]): Promise<number> {
   const { positional, flags: raw } = parseArgs(args, {
-    values: ['kubeconfig', 'nacos', 'namespace', 'internal-issuer', 'issuer-key-from', 'audience', 'token-ttl', 'listen', 'resync', 'renew'],
+    values: ['kubeconfig', 'nacos', 'namespace', 'internal-issuer', 'signing-keys-from', 'audience', 'token-ttl', 'listen', 'resync', 'renew'],
     booleans: ['no-leader-election', 'no-identity'],
   });
   if (positional.length) {
@@ -72,9 +72,9 @@ export async function controllerCommand(args: string[]): Promise<number> {
   let keys: ReturnType<typeof loadSigningKeys> | undefined;
   const platformNs = String(flags.namespace);
   const loadKeys = async () => {
-    const secret = await kube.getSecret(platformNs, String(flags['issuer-key-from']));
+    const secret = await kube.getSecret(platformNs, String(flags['signing-keys-from']));
     if (!secret?.data?.['private-key.pem']) {
-      throw new Error(`Secret ${platformNs}/${flags['issuer-key-from']} with key "private-key.pem" not found; create it from the internal issuer's private key (see runtime/README.md)`);
+      throw new Error(`Secret ${platformNs}/${flags['signing-keys-from']} with key "private-key.pem" not found; create it from the internal issuer's private key (see runtime/README.md)`);
     }
     const pem = (k: string) => (secret.data?.[k] ? Buffer.from(secret.data[k], 'base64').toString('utf8') : undefined);
     keys = loadSigningKeys(pem('private-key.pem')!, pem('previous-private-key.pem'));

@@ -49,7 +49,11 @@ export async function synthCommand(argv: string[]): Promise<number> {
     const { reviewObjects } = await import('./review');
     // Only what synth wrote: user files next to it are not part of the platform.
     const files = previousOutput(out).filter((f) => f.endsWith('.yaml') && !f.startsWith('values')).map((f) => path.join(out, f));
-    const result = reviewObjects(loadManifests(files).objects, config.policyProfile);
+    // The stack config names the tenants and their groups: the review knows them from the platform, not from labels.
+    const { resolveConfig } = await import('../policies/config');
+    const tenants = Object.fromEntries(config.tenants.map((t) => [t.name, [...(t.groups ?? [`${t.name}-developers`])]]));
+    const policy = resolveConfig(config.policyProfile, { all: { tenants } });
+    const result = reviewObjects(loadManifests(files).objects, config.policyProfile, 'text', policy);
     console.log(result.text);
     return result.exitCode;
   }

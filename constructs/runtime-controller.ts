@@ -118,7 +118,7 @@ export class RuntimeController extends Construct {
       '--nacos', props.nacosUrl,
       '--namespace', ns,
       '--listen', `0.0.0.0:${RUNTIME_CONTROLLER.metricsPort}`,
-      ...(identity ? ['--internal-issuer', props.internalIssuer, '--issuer-key-from', keySecret, '--token-ttl', String(ttl), '--audience', props.tokenAudience ?? 'agent-runtime-gateway'] : ['--no-identity']),
+      ...(identity ? ['--internal-issuer', props.internalIssuer, '--signing-keys-from', keySecret, '--token-ttl', String(ttl), '--audience', props.tokenAudience ?? 'agent-runtime-gateway'] : ['--no-identity']),
     ];
     const probe = (path: string) => ({ httpGet: { path, port: 'metrics' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
     _emit(this, 'deployment', {

@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { _emit } from './_api-object';
+import { cidrProblem } from './_cidr';
 import { _dnsEgressRule, _NAMESPACE_NAME_LABEL, _podsIn, _tcp } from './_network-peers';
 import { _formatQuantity, _parseQuantity } from './_quantity';
 import { _isDnsLabel } from './_security';
@@ -160,6 +161,16 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
     const tracing = props.platform.tracing;
     if (tracing && !(tracing.samplingPercent >= 0 && tracing.samplingPercent <= 100)) {
       throw new Error(`${where}: platform.tracing.samplingPercent ${tracing.samplingPercent} is outside 0-100; give the percentage of traces to sample, e.g. 10`);
+    }
+    const api = props.platform.kubernetesApi;
+    if (api) {
+      const bad = api.cidrs.map((c) => [c, cidrProblem(c)] as const).find(([, p]) => p);
+      if (bad || api.cidrs.length === 0) {
+        throw new Error(`${where}: platform.kubernetesApi.cidrs ${bad ? `"${bad[0]}" ${bad[1]}` : 'is empty'}; give the API server endpoints as pods reach them (kubectl get endpoints kubernetes), e.g. ["10.0.0.10/32"]`);
+      }
+      if (!Number.isInteger(api.port) || api.port < 1 || api.port > 65535) {
+        throw new Error(`${where}: platform.kubernetesApi.port ${api.port} is not a TCP port; use the endpoints' port, e.g. 6443 (443 on most managed clusters)`);
+      }
     }
     this.groups = props.groups ?? [`${props.name}-developers`];
     if (this.groups.length === 0) {

@@ -19,12 +19,12 @@ function tsBlocks(): string[] {
   return [...README.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
 }
 
-test.each(['cdk8s-app.ts', 'pulumi-program.ts'])('the README prints examples/%s verbatim', (file) => {
+test.each(['cdk8s-app.ts', 'pulumi-program.ts', 'write-an-agent.ts'])('the README prints examples/%s verbatim', (file) => {
   expect(tsBlocks()).toContain(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8'));
 });
 
 test('every TypeScript block of the README is an example file that runs here', () => {
-  const files = ['cdk8s-app.ts', 'pulumi-program.ts'].map((f) => fs.readFileSync(path.join(ROOT, 'examples', f), 'utf8'));
+  const files = ['cdk8s-app.ts', 'pulumi-program.ts', 'write-an-agent.ts'].map((f) => fs.readFileSync(path.join(ROOT, 'examples', f), 'utf8'));
   expect(tsBlocks().filter((b) => !files.includes(b))).toEqual([]);
 });
 
@@ -67,4 +67,23 @@ test('the Pulumi program runs as printed: one release of the chart and one Agent
   expect(cards.map((c) => c.name)).toEqual(['acme-search-agent-card']);
   expect(cards[0].dependencies.length).toBe(1);
   expect(cards[0].wire.card.name).toBe('search');
+});
+
+test('the README agent runs as printed: it answers a skill call and a chat on loopback', async () => {
+  const saved = { ...process.env };
+  Object.assign(process.env, { A2A_HOST: '127.0.0.1', A2A_PORT: '0', A2A_METRICS_PORT: '0', A2A_AGENT_CARD_FILE: path.join(os.tmpdir(), 'no-card.json') });
+  let running: import('../agent').RunningAgent | undefined;
+  try {
+    const example: { agent: Promise<import('../agent').RunningAgent> } = require('../examples/write-an-agent');
+    running = await example.agent;
+    const rpc = { jsonrpc: '2.0', id: 1, method: 'message/send', params: { message: { kind: 'message', role: 'user', messageId: 'm1', parts: [{ kind: 'text', text: 'order 42' }], metadata: { skillId: 'refund' } } } };
+    const answer: any = await (await fetch(`${running.url}/`, { method: 'POST', body: JSON.stringify(rpc) })).json();
+    expect(answer.result.parts[0].text).toMatch(/^refund queued for order 42 \(trace [0-9a-f]{32}\)$/);
+    const chat = await (await fetch(`${running.url}/`, { method: 'POST', body: JSON.stringify({ message: 'hi' }) })).text();
+    expect(chat).toContain('event: message\ndata: {"text":"you asked: hi"}');
+    expect(chat).toContain('event: done\ndata: {"usage":{"inputTokens":12,"outputTokens":3,"totalTokens":15}}');
+  } finally {
+    process.env = saved;
+    await running?.close();
+  }
 });

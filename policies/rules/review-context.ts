@@ -14,11 +14,11 @@ const ID = 'review-context';
  */
 export const reviewContext: Rule = {
   id: ID,
-  description: 'The review can place every object: namespaced objects name their namespace, every tenant namespace used is in the reviewed set, and only configured platform namespaces are labelled as the platform.',
+  description: 'The review can place every object: namespaced objects name their namespace, every tenant namespace used (and every tenant of config tenants) is in the reviewed set, and only configured platform namespaces are labelled as the platform.',
   severity: 'high',
   remediation: 'Set metadata.namespace on every namespaced object, review the whole synthesized output (not a part), and keep the platform role label on platform namespaces only (config platformNamespaces).',
   enforcement: MANDATORY,
-  configKeys: ['platformNamespaces'],
+  configKeys: ['platformNamespaces', 'tenants'],
   check: (obj, ctx) => {
     const kind = obj.kind ?? '';
     if (kind === 'Namespace') {
@@ -32,8 +32,19 @@ export const reviewContext: Rule = {
     return [violation(ID, obj, 'metadata.namespace', `${kind} has no namespace: kubectl puts it in the current context's namespace, so the review cannot tell whose it is`,
       'set metadata.namespace')];
   },
-  checkSet: (obj, ctx) => _checkMissingNamespace(obj, ctx),
+  checkSet: (obj, ctx) => [..._checkMissingNamespace(obj, ctx), ..._checkMissingTenants(obj, ctx)],
 };
+
+/**
+ * Tenants the platform lists (config `tenants`) whose Namespace is not in the set: deploying such a
+ * set with pruning would delete them. Reported once, on the first object.
+ */
+function _checkMissingTenants(obj: K8sObject, ctx: RuleContext): Violation[] {
+  if (ctx.index.all[0] !== obj) return [];
+  return Object.keys(ctx.config.tenants).filter((t) => !ctx.index.get('Namespace', '', t)).map((t) => violation(ID, obj, 'metadata.namespace',
+    `tenant "${t}" of the platform's tenant list has no Namespace in the reviewed set: deploying this set with pruning would delete the tenant`,
+    'review (and deploy) the whole synthesized output; remove the tenant from the list only when it is meant to go'));
+}
 
 /** Reported once per namespace, on its first object. */
 function _checkMissingNamespace(obj: K8sObject, ctx: RuleContext): Violation[] {

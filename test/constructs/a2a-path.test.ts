@@ -165,6 +165,20 @@ describe('declarative callers', () => {
   });
 });
 
+describe('API server egress', () => {
+  test('comes from platform.kubernetesApi, checked', () => {
+    const t = tenantChart({ name: 'acme' }, new AgentDirectory(), { ...FACTS, kubernetesApi: { cidrs: ['10.0.0.10/32'], port: 443 } });
+    const pool = t.tenant.addSandboxPool({ name: 'code', image: 'ghcr.io/acme/sb:1.0.0', runtimeClassName: 'gvisor' });
+    t.tenant.addAgent({ ...byoAgent('coder'), sandboxPool: pool });
+    t.tenant.addAgent(byoAgent('plain'));
+    const objects = t.chart.toJson();
+    expect(findOne(objects, 'NetworkPolicy', 'coder-egress', 'acme').spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '10.0.0.10/32' } }], ports: [{ protocol: 'TCP', port: 443 }] });
+    expect(JSON.stringify(findAll(objects, 'NetworkPolicy').filter((n) => n.metadata.name !== 'coder-egress'))).not.toContain('10.0.0.10/32');
+    expect(() => tenantChart({ name: 'acme' }, new AgentDirectory(), { ...FACTS, kubernetesApi: { cidrs: ['10.0.0.300/32'], port: 443 } }))
+      .toThrow('tenant acme/tenant: platform.kubernetesApi.cidrs "10.0.0.300/32" has no valid IP address ("10.0.0.300")');
+  });
+});
+
 describe('agent directory', () => {
   test('is sealed after the first synth: a late agent or call is an error, not a silent change of a written tenant', () => {
     const directory = new AgentDirectory();

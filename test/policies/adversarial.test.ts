@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { checkManifests } from '../../policies/check-manifests';
+import { resolveConfig } from '../../policies/config';
 import { loadManifests } from '../../policies/load-manifests';
 import { synthesizePlatform } from '../../stacks/charts';
 import { loadStackConfig } from '../../stacks/config';
@@ -86,8 +87,30 @@ const CASES: [string, string, (o: any[]) => void, ('mandatory' | 'advisory')?][]
   ['a relabelled tenant namespace', 'review-context', (o) => { one(o, 'Namespace', 'acme').metadata.labels['agentruntime.io/role'] = 'platform'; }],
   ['a relabelled tenant namespace is still held to the tenant rules', 'pss-restricted', (o) => { const l = one(o, 'Namespace', 'acme').metadata.labels; l['agentruntime.io/role'] = 'platform'; delete l['agentruntime.io/tenant']; l['pod-security.kubernetes.io/enforce'] = 'baseline'; }],
   ['a partial set (the tenant Namespace left out)', 'review-context', (o) => { o.splice(o.indexOf(one(o, 'Namespace', 'acme')), 1); }],
+  // Cases of our own
+  ['a privileged init container', 'pss-restricted', (o) => { orchestrator(o).spec.template.spec.initContainers = [{ ...container(o), name: 'init', securityContext: { ...container(o).securityContext, privileged: true } }]; }],
+  ['an ephemeral debug container with hostPID', 'pss-restricted', (o) => { const p = orchestrator(o).spec.template.spec; p.hostPID = true; p.ephemeralContainers = [{ name: 'dbg', image: 'ghcr.io/acme/dbg:1.0.0' }]; }],
+  ['a CronJob whose pods share the host network', 'pss-restricted', (o) => { o.push({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: meta('cj', 'acme'), spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec: { ...JSON.parse(JSON.stringify(orchestrator(o).spec.template.spec)), hostNetwork: true } } } } } }); }],
+  ['a PodTemplate with a hostPath volume', 'pss-restricted', (o) => { o.push({ apiVersion: 'v1', kind: 'PodTemplate', metadata: meta('pt', 'acme'), template: { spec: privilegedPod() } }); }],
+  ['an Ingress to a tenant by the legacy class annotation', 'gateway-authn-required', (o) => { const i = JSON.parse(JSON.stringify(o.find((x) => x.kind === 'Ingress' && x.metadata.namespace === 'acme'))); i.metadata.name = 'legacy'; delete i.spec.ingressClassName; i.metadata.annotations = { ...i.metadata.annotations, 'kubernetes.io/ingress.class': 'nginx' }; o.push(i); }],
+  ['jwt-auth matchRules disabled by the string "true"', 'gateway-authn-required', (o) => { for (const r of one(o, 'WasmPlugin', 'jwt-auth-acme').spec.matchRules) r.configDisable = 'true'; }],
+  ['namespaceSelector with NotIn', 'tenant-default-deny-netpol', (o) => { o.push(netpol('not-in', { policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] }] } }] }] })); }],
+  ['egress to the internet as two /1 halves on all ports', 'tenant-default-deny-netpol', (o) => { o.push(netpol('halves', { policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/1' } }, { ipBlock: { cidr: '128.0.0.0/1' } }] }] })); }],
+  ['a RoleBinding of another tenant\'s ServiceAccounts group', 'rbac-least-privilege', (o) => { o.push(rb('acme', 'tenant-developer', { kind: 'Group', name: 'system:serviceaccounts:globex', apiGroup: 'rbac.authorization.k8s.io' })); }],
+  ['a Secret with base64 data', 'secrets-not-plaintext', (o) => { o.push({ apiVersion: 'v1', kind: 'Secret', metadata: meta('b64', 'acme'), data: { token: 'aHVudGVyMg==' } }); }],
+  ['a client secret as the next argument', 'secrets-not-plaintext', (o) => { container(o).args = ['--client-secret', 'hunter2hunter2']; }],
+  ['a private key in a container command', 'secrets-not-plaintext', (o) => { container(o).command = ['sh', '-c', 'echo "-----BEGIN RSA PRIVATE KEY-----" > /tmp/k']; }],
+  ['a RuntimeClass allowed for sandboxes with no handler', 'sandbox-runtimeclass-allowlist', (o) => { delete one(o, 'RuntimeClass', 'gvisor').handler; }],
   ['a NetworkPolicy without namespace', 'review-context', (o) => { const n = netpol('anywhere', { policyTypes: ['Ingress'], ingress: [{}] }); delete n.metadata.namespace; o.push(n); }],
 ];
+
+it('fails a platform-only output when the platform lists tenants (a pruning deploy would delete them)', () => {
+  const config = resolveConfig('prod', { all: { tenants: { acme: ['acme-developers'], globex: ['globex-developers'] } } });
+  expect(checkManifests(PROD, { env: 'prod', config }).verdict).toBe('pass');
+  const platformOnly = CHARTS.filter((c) => c.name.startsWith('platform')).flatMap((c) => c.objects);
+  const found = checkManifests(platformOnly, { env: 'prod', config }).violations.filter((v) => v.ruleId === 'review-context' && v.level === 'mandatory');
+  expect(found.map((v) => v.message)).toEqual([expect.stringContaining('tenant "acme"'), expect.stringContaining('tenant "globex"')]);
+});
 
 describe('the synthesized prod platform', () => {
   it('passes as synthesized', () => {

@@ -85,3 +85,33 @@ describe('secrets in configuration', () => {
     expect(files).toEqual([]);
   });
 });
+
+describe('synth --review on a stack of any name', () => {
+  /** Runs `synth --review` on a copy of the dev configuration named `qa`, changed by `mutate`. */
+  async function reviewQa(mutate: (config: Record<string, unknown>) => void = () => undefined): Promise<{ code: number; out: string }> {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qa-root-'));
+    const doc = yaml.load(fs.readFileSync(path.join(ROOT, 'Pulumi.dev.yaml'), 'utf8')) as any;
+    mutate(doc.config);
+    fs.writeFileSync(path.join(root, 'Pulumi.qa.yaml'), yaml.dump(doc));
+    const lines: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((m) => { lines.push(String(m)); });
+    try {
+      const code = await synthCommand(['--stack', 'qa', '--root', root, '--out', path.join(root, 'out'), '--review']);
+      return { code, out: lines.join('\n') };
+    } finally {
+      log.mockRestore();
+    }
+  }
+
+  test('a stack not named after a profile is reviewed with prod, the strictest', async () => {
+    const { code, out } = await reviewQa();
+    expect(out).toMatch(/\(prod\)/);
+    expect(code).toBe(1); // the dev configuration runs one Nacos server, which prod forbids
+  });
+
+  test('agent-runtime:policyProfile chooses the profile', async () => {
+    const { code, out } = await reviewQa((c) => { c['agent-runtime:policyProfile'] = 'dev'; });
+    expect(out).toMatch(/\(dev\)/);
+    expect(code).toBe(0);
+  });
+});
