@@ -8,7 +8,7 @@ interface Command {
   readonly usage: string;
 }
 
-const COMMANDS: Record<string, () => Promise<Command>> = {
+export const COMMANDS: Record<string, () => Promise<Command>> = {
   synth: async () => { const m = await import('./synth'); return { run: m.synthCommand, usage: m.USAGE }; },
   review: async () => { const m = await import('./review'); return { run: m.reviewCommand, usage: m.USAGE }; },
   cards: async () => { const m = await import('./cards'); return { run: m.cardsCommand, usage: m.USAGE }; },

@@ -26,14 +26,15 @@ export const FORMAT_OF_PROP: Readonly<Record<string, keyof typeof FORMATS>> = {
   image: 'image-reference',
 };
 
-/** An IPv4 CIDR in four-part decimal (no octal or hex parts, which NetworkPolicies refuse) or an IPv6 CIDR. */
+/** The constructs' CIDR parser (ipaddr.js, dotted-quad IPv4 only), so config and props agree. */
 function isCidr(value: string): boolean {
   return cidrProblem(value) === undefined;
 }
 
-/** The Kubernetes quantity grammar (k8s.io/apimachinery/pkg/api/resource), non-negative. */
+/** The constructs' quantity parser (the Kubernetes quantity grammar); requests and sizes are never negative. */
 function isQuantity(value: string): boolean {
-  return value === value.trim() && !value.startsWith('-') && parseQuantity(value) !== undefined;
+  const parsed = parseQuantity(value);
+  return parsed !== undefined && parsed >= 0 && value === value.trim();
 }
 
 /**

@@ -8,8 +8,11 @@ const ID = 'secrets-not-plaintext';
 const _SECRET_ENV = /(^|_)(TOKEN|PASSWORD|PASSWD|SECRET|SECRET_?KEY|API_?KEY|KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|IDENTITY_(KEY|VALUE)|JWKS?)$/i;
 /** Values that are credentials whatever their name: provider key formats, bearer tokens, private keys. */
 const _SECRET_VALUE = /(\bsk-[A-Za-z0-9_-]{16,}|\bsk-ant-[A-Za-z0-9_-]{16,}|\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{30,}|\bxox[abpr]-[A-Za-z0-9-]{10,}|\bAIza[0-9A-Za-z_-]{35}|-----BEGIN [A-Z ]*PRIVATE KEY-----|\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{12,}|\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.)/;
-/** Command-line flags that carry a credential: `--openai-api-key=...`, `--password ...`. */
-const _SECRET_FLAG = /^--?[a-z0-9-]*(password|passwd|secret|token|api-?key|access-?key|private-?key|credential)s?(=(.+))?$/i;
+/**
+ * Command-line flags that carry a credential: `--openai-api-key=...`, `--password ...`, `--client-secret ...`.
+ * A flag naming where the credential is (`--issuer-key-secret <Secret name>`, `--token-file`) does not match.
+ */
+const _SECRET_FLAG = /^--?[a-z0-9-]*(password|passwd|client-secret|secret-key|token|api-?key|access-?key|private-?key|credential)s?(=(.+))?$/i;
 /** ConfigMap keys and header names that hold credentials. */
 const _SECRET_KEY = /(password|passwd|secret|token|api[-_.]?key|access[-_.]?key|private[-_.]?key|credential|authorization|jwks)/i;
 

@@ -98,6 +98,7 @@ const CASES: [string, string, (o: any[]) => void, ('mandatory' | 'advisory')?][]
   ['egress to the internet as two /1 halves on all ports', 'tenant-default-deny-netpol', (o) => { o.push(netpol('halves', { policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/1' } }, { ipBlock: { cidr: '128.0.0.0/1' } }] }] })); }],
   ['a RoleBinding of another tenant\'s ServiceAccounts group', 'rbac-least-privilege', (o) => { o.push(rb('acme', 'tenant-developer', { kind: 'Group', name: 'system:serviceaccounts:globex', apiGroup: 'rbac.authorization.k8s.io' })); }],
   ['a Secret with base64 data', 'secrets-not-plaintext', (o) => { o.push({ apiVersion: 'v1', kind: 'Secret', metadata: meta('b64', 'acme'), data: { token: 'aHVudGVyMg==' } }); }],
+  ['a client secret as the next argument', 'secrets-not-plaintext', (o) => { container(o).args = ['--client-secret', 'hunter2hunter2']; }],
   ['a private key in a container command', 'secrets-not-plaintext', (o) => { container(o).command = ['sh', '-c', 'echo "-----BEGIN RSA PRIVATE KEY-----" > /tmp/k']; }],
   ['a RuntimeClass allowed for sandboxes with no handler', 'sandbox-runtimeclass-allowlist', (o) => { delete one(o, 'RuntimeClass', 'gvisor').handler; }],
   ['a NetworkPolicy without namespace', 'review-context', (o) => { const n = netpol('anywhere', { policyTypes: ['Ingress'], ingress: [{}] }); delete n.metadata.namespace; o.push(n); }],
