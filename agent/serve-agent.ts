@@ -7,6 +7,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AgentCard as A2aCard } from '@a2a-js/sdk';
 import { DefaultRequestHandler, InMemoryTaskStore, JsonRpcTransportHandler, ServerCallContext } from '@a2a-js/sdk/server';
+import { A2A_ROUTE_HEADER } from '../constructs/contracts';
 import { CardDefaults, loadCard } from './card';
 import { ChatHandler, parseChatBody, serveChat, sseEvent } from './chat';
 import { SKILL_HEADER, withIncomingLineage } from './lineage';
@@ -114,6 +115,10 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<RunningAgent>
     const isRpc = body && body.jsonrpc === '2.0' && typeof body.method === 'string';
     if (!isRpc && (CHAT_PATH.test(path) || path === '/')) return _chat(req, res, body);
     if (!isRpc) return _json(res, 400, { error: 'not a JSON-RPC 2.0 request' });
+    // The public chat route marks its requests: end users get chat, never a skill.
+    if (req.headers[A2A_ROUTE_HEADER.toLowerCase()] === 'chat') {
+      return _json(res, 403, { jsonrpc: '2.0', id: body.id ?? null, error: { code: -32600, message: 'A2A is not served on the public chat route; agents call the internal routes /api/v1/internal/a2a/...' } });
+    }
     return _a2a(req, res, path, body);
   };
 

@@ -3,7 +3,7 @@ import { _emit } from './_api-object';
 import { _agentMeta } from './_agent-meta';
 import { _tenantInternals } from './_tenant-internals';
 import type { AgentSkillSpec } from './agent-props';
-import { A2A_PORT, A2A_SKILL_HEADER, a2aConsumer, CanaryTraffic, IAgentTrack, PUBLIC_CONSUMER } from './contracts';
+import { A2A_PORT, A2A_ROUTE_HEADER, A2A_SKILL_HEADER, a2aConsumer, CanaryTraffic, IAgentTrack, PUBLIC_CONSUMER } from './contracts';
 import { LABEL } from './labels';
 import { _ResolvedFallback, _skillRouteAnnotations, A2A_TRACE_HEADERS, SKILL_VERSION_HEADER } from './skill-resilience';
 
@@ -85,7 +85,11 @@ export class AgentRoutes extends Construct {
       },
     }, { ...agent.labels, ...extraLabels });
     // End users are not agents: A2A lineage headers from outside are dropped (Higress header control).
-    ingress('route-chat', agent.ingressNames.chat, _chatPath(t.name, agent.name), {}, _skillHeaderAnnotations(undefined, A2A_TRACE_HEADERS));
+    // End users reach chat only: the route marks its requests so the agent refuses A2A on them.
+    ingress('route-chat', agent.ingressNames.chat, _chatPath(t.name, agent.name), {}, {
+      ..._skillHeaderAnnotations(undefined, A2A_TRACE_HEADERS),
+      'higress.io/request-header-control-update': `${A2A_ROUTE_HEADER} chat`,
+    });
     reg.addRoutes({ ingresses: [agent.ingressNames.chat], allow: () => [PUBLIC_CONSUMER] });
     for (const s of props.skills) {
       const skill = s.id;

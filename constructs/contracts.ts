@@ -21,6 +21,13 @@ export const A2A_PORT = 8080;
  */
 export const A2A_SKILL_HEADER = 'X-A2A-Skill';
 
+/**
+ * Header the public chat route sets to `chat` (overwriting): chat and A2A share the agent's port and
+ * path `/`, so without it an end user could send A2A JSON-RPC through the chat route and reach any
+ * skill; agents refuse A2A on requests that carry it.
+ */
+export const A2A_ROUTE_HEADER = 'X-A2A-Route';
+
 /** `app.kubernetes.io/component` of declarative (kagent) agent pods. */
 export const DECLARATIVE_COMPONENT = 'declarative-agent';
 

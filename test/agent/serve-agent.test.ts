@@ -160,6 +160,22 @@ describe('which skill a call is for', () => {
 });
 
 describe('chat', () => {
+  test('a request the public chat route marked (X-A2A-Route: chat) gets chat, never A2A: an end user cannot reach a skill', async () => {
+    const ran: string[] = [];
+    const agent = await startAgent({ skills: { x: async () => { ran.push('x'); return 'x'; } }, chat: async () => 'hello' });
+    try {
+      const viaChat = { 'content-type': 'application/json', 'X-A2A-Route': 'chat' };
+      const rpc = await fetch(`${agent.url}/`, { method: 'POST', headers: viaChat, body: JSON.stringify(rpcSend('hi')) });
+      expect(rpc.status).toBe(403);
+      expect(((await rpc.json()) as any).error.message).toMatch(/A2A is not served on the public chat route/);
+      expect(ran).toEqual([]);
+      const chat = await fetch(`${agent.url}/`, { method: 'POST', headers: viaChat, body: JSON.stringify({ message: 'hi' }) });
+      expect(parseSse(await chat.text())[0]).toEqual({ event: 'message', data: expect.anything() });
+    } finally {
+      await agent.close();
+    }
+  });
+
   test('a failing handler ends with an error event, then done; bad bodies and missing chat are 4xx', async () => {
     const agent = await startAgent({ skills: { x: async () => 'x' }, chat: async (_i, ctx) => { ctx.usage({ inputTokens: 3 }); throw new Error('model down'); } });
     const bare = await startAgent({ skills: { x: async () => 'x' } });

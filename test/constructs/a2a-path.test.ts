@@ -122,6 +122,10 @@ describe('X-A2A-Skill is the gateway\'s: a caller allowed on one skill cannot re
         kinds.add(ing.metadata.name.replace(/^.*?-(chat|card|kagent-a2a|a2a)$/, '$1') + (ing.metadata.annotations['higress.io/canary'] ? ' canary' : ''));
       }
     }
+    // Chat routes mark their requests so agents refuse A2A on them (agent/serve-agent.ts).
+    const chats = ingresses.filter((i) => i.spec.rules[0].http.paths[0].path.startsWith('/api/v1/agents/'));
+    expect(chats.length).toBeGreaterThan(0);
+    for (const chat of chats) expect(headerControl(chat).update['x-a2a-route']).toBe('chat');
     // Every kind of route was seen: skill (stable, canary), chat, agent (stable, canary), version (card), kagent.
     expect([...kinds].sort()).toEqual(['a2a', 'a2a canary', 'canary skill', 'card', 'chat', 'chat canary', 'kagent-a2a', 'skill']);
   });
