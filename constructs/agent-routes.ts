@@ -3,7 +3,7 @@ import { _emit } from './_api-object';
 import { _agentMeta } from './_agent-meta';
 import { _tenantInternals } from './_tenant-internals';
 import type { AgentSkillSpec } from './agent-props';
-import { A2A_PORT, A2A_ROUTE_HEADER, A2A_SKILL_HEADER, a2aConsumer, CanaryTraffic, IAgentTrack, PUBLIC_CONSUMER } from './contracts';
+import { A2A_FALLBACK_SKILL_HEADER, A2A_PORT, A2A_ROUTE_HEADER, A2A_SKILL_HEADER, a2aConsumer, CanaryTraffic, IAgentTrack, PUBLIC_CONSUMER } from './contracts';
 import { LABEL } from './labels';
 import { _ResolvedFallback, _skillRouteAnnotations, A2A_TRACE_HEADERS, SKILL_VERSION_HEADER } from './skill-resilience';
 
@@ -35,11 +35,22 @@ export function _skillPath(tenant: string, agent: string, skill: string): string
   return `/api/v1/internal/a2a/${tenant}/${agent}/${skill}`;
 }
 
-/** Higress header control: `X-A2A-Skill` is the gateway's, never the caller's (update = Envoy `set`). */
-export function _skillHeaderAnnotations(skill: string | undefined, alsoRemove: readonly string[] = []): Record<string, string> {
-  return skill === undefined
-    ? { 'higress.io/request-header-control-remove': [...alsoRemove, A2A_SKILL_HEADER].join(',') }
-    : { 'higress.io/request-header-control-update': `${A2A_SKILL_HEADER} ${skill}` };
+/**
+ * Higress header control: `X-A2A-Skill` and `X-A2A-Fallback-Skill` are the gateway's, never the
+ * caller's (update = Envoy `set`, one `name value` per line; remove drops a caller's copy).
+ */
+export function _skillHeaderAnnotations(skill: string | undefined, alsoRemove: readonly string[] = [], fallbackSkill?: string): Record<string, string> {
+  if (skill === undefined) return { 'higress.io/request-header-control-remove': [...alsoRemove, A2A_SKILL_HEADER, A2A_FALLBACK_SKILL_HEADER].join(',') };
+  const update = [`${A2A_SKILL_HEADER} ${skill}`, ...(fallbackSkill ? [`${A2A_FALLBACK_SKILL_HEADER} ${fallbackSkill}`] : [])];
+  return {
+    'higress.io/request-header-control-update': update.join('\n'),
+    ...(fallbackSkill ? {} : { 'higress.io/request-header-control-remove': A2A_FALLBACK_SKILL_HEADER }),
+  };
+}
+
+/** The skill id a cross-agent fallback lands on (a version fallback keeps the skill). */
+function _fallbackSkillOf(f: _ResolvedFallback | undefined): string | undefined {
+  return f?.kind === 'skill' ? f.ref.skill : undefined;
 }
 
 /** Props of {@link AgentRoutes}. */
@@ -93,7 +104,7 @@ export class AgentRoutes extends Construct {
     reg.addRoutes({ ingresses: [agent.ingressNames.chat], allow: () => [PUBLIC_CONSUMER] });
     for (const s of props.skills) {
       const skill = s.id;
-      ingress(`route-a2a-${skill}`, agent.ingressNames.skills[skill], _skillPath(t.name, agent.name, skill), { [LABEL.skill]: skill }, { ...this._skillAnnotations(skill), ..._skillHeaderAnnotations(skill) });
+      ingress(`route-a2a-${skill}`, agent.ingressNames.skills[skill], _skillPath(t.name, agent.name, skill), { [LABEL.skill]: skill }, { ...this._skillAnnotations(skill), ..._skillHeaderAnnotations(skill, [], _fallbackSkillOf(props.fallbacks[skill])) });
       // Exactly the agents that declared a call to this skill (reverse edges of the directory).
       reg.addRoutes({ ingresses: [agent.ingressNames.skills[skill]], allow: () => t.directory.callersOf(agent.key, skill).map(a2aConsumer) });
     }

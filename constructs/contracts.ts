@@ -22,6 +22,14 @@ export const A2A_PORT = 8080;
 export const A2A_SKILL_HEADER = 'X-A2A-Skill';
 
 /**
+ * Header naming the skill a call falls back to on another agent. The gateway's fallback resends the
+ * request, headers included, to the other agent's Service, where `X-A2A-Skill` names a skill that
+ * agent lacks: a skill route with such a fallback sets this header too (overwriting), every other
+ * route removes it, and an agent without the named skill serves the fallback skill instead.
+ */
+export const A2A_FALLBACK_SKILL_HEADER = 'X-A2A-Fallback-Skill';
+
+/**
  * Header the public chat route sets to `chat` (overwriting): chat and A2A share the agent's port and
  * path `/`, so without it an end user could send A2A JSON-RPC through the chat route and reach any
  * skill; agents refuse A2A on requests that carry it.

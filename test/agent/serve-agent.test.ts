@@ -137,6 +137,16 @@ describe('which skill a call is for', () => {
     expect(_resolveSkill('/api/v1/internal/a2a/acme/writer/review', {}, { params: { message: { metadata: { skillId: 'draft' } } } }, skills)).toEqual({ error: expect.stringMatching(/different skills/) });
     expect(_resolveSkill('/', {}, {}, skills)).toEqual({ error: expect.stringMatching(/which skill\?/) });
   });
+  test('a call the gateway fell back to names a skill this agent lacks and the fallback skill to serve', () => {
+    const fellBack = { 'x-a2a-skill': 'search', 'x-a2a-fallback-skill': 'review' };
+    const meta = { params: { message: { metadata: { skillId: 'search' } } } };
+    expect(_resolveSkill('/', fellBack, meta, skills)).toEqual({ skill: 'review' });
+    // on the primary agent, which has the skill, the fallback header changes nothing
+    expect(_resolveSkill('/', { ...fellBack, 'x-a2a-skill': 'draft' }, {}, skills)).toEqual({ skill: 'draft' });
+    // it never overrides disagreeing names, nor names a skill this agent lacks
+    expect(_resolveSkill('/', fellBack, { params: { message: { metadata: { skillId: 'draft' } } } }, skills)).toEqual({ error: expect.stringMatching(/different skills/) });
+    expect(_resolveSkill('/', { ...fellBack, 'x-a2a-fallback-skill': 'other' }, {}, skills)).toEqual({ error: expect.stringMatching(/no skill "search"/) });
+  });
   test('over HTTP: the X-A2A-Skill a skill route sets wins; metadata naming another skill is refused before any handler runs', async () => {
     const ran: string[] = [];
     const agent = await startAgent({ skills: { draft: async () => { ran.push('draft'); return 'drafted'; }, review: async () => { ran.push('review'); return 'reviewed'; } } });

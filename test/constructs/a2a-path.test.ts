@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import { AgentDirectory } from '../../constructs/agent-directory';
 import { _gatewayPodValues } from '../../constructs/higress-config';
-import { A2A_SKILL_HEADER } from '../../constructs/contracts';
+import { A2A_FALLBACK_SKILL_HEADER, A2A_SKILL_HEADER } from '../../constructs/contracts';
 import { ANNOTATION, LABEL } from '../../constructs/labels';
 import { kagentValues } from '../../stacks/third-party';
 import { findAll, findOne } from '../support/manifest';
@@ -128,6 +128,25 @@ describe('X-A2A-Skill is the gateway\'s: a caller allowed on one skill cannot re
     for (const chat of chats) expect(headerControl(chat).update['x-a2a-route']).toBe('chat');
     // Every kind of route was seen: skill (stable, canary), chat, agent (stable, canary), version (card), kagent.
     expect([...kinds].sort()).toEqual(['a2a', 'a2a canary', 'canary skill', 'card', 'chat', 'chat canary', 'kagent-a2a', 'skill']);
+  });
+
+  test('X-A2A-Fallback-Skill: set only by a skill route whose fallback is another agent\'s skill, removed everywhere else', () => {
+    const fb = A2A_FALLBACK_SKILL_HEADER.toLowerCase();
+    const d = new AgentDirectory();
+    const g = tenantChart({ name: 'delta' }, d);
+    g.tenant.addAgent(byoAgent('backup', ['lookup']));
+    g.tenant.addAgent({ ...byoAgent('main', ['search', 'plain']), skills: [
+      { id: 'search', name: 'search', description: 'search', tags: ['t'], fallback: 'backup#lookup' },
+      { id: 'plain', name: 'plain', description: 'plain', tags: ['t'] },
+    ] });
+    const all = findAll([...g.chart.toJson(), ...objects], 'Ingress');
+    const set = all.filter((i) => headerControl(i).update[fb] !== undefined).map((i) => `${i.metadata.name}=${headerControl(i).update[fb]}`);
+    expect(set).toEqual(['main-a2a-search=lookup']);
+    for (const ing of all) {
+      const h = headerControl(ing);
+      if (h.update[fb] === undefined) expect({ at: ing.metadata.name, removed: h.remove.includes(fb) }).toEqual({ at: ing.metadata.name, removed: true });
+      expect(h.add[fb]).toBeUndefined();
+    }
   });
 
   test('the agent route (card url) admits only callers of every skill; each skill route exactly its callers', () => {

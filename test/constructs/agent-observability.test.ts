@@ -149,13 +149,16 @@ describe('A2A trace headers on the gateway', () => {
 
   test('the public chat route drops A2A lineage headers sent from outside (Higress header control)', () => {
     const chat = findOne(objects, 'Ingress', 'search-chat', 'acme');
-    expect(chat.metadata.annotations['higress.io/request-header-control-remove']).toBe([...A2A_TRACE_HEADERS, 'X-A2A-Skill'].join(','));
+    expect(chat.metadata.annotations['higress.io/request-header-control-remove']).toBe([...A2A_TRACE_HEADERS, 'X-A2A-Skill', 'X-A2A-Fallback-Skill'].join(','));
     expect(A2A_TRACE_HEADERS).toEqual(['X-A2A-Trace-ID', 'X-A2A-Parent-Agent', 'X-A2A-Parent-Request-ID']);
   });
 
   test('internal skill routes pass the lineage headers through untouched', () => {
     const route = findOne(objects, 'Ingress', 'search-a2a-web', 'acme');
-    // The only header control there is the skill the gateway sets (see a2a-path.test.ts).
-    expect(Object.entries(route.metadata.annotations).filter(([k]) => k.includes('header-control'))).toEqual([['higress.io/request-header-control-update', 'X-A2A-Skill web']]);
+    // The only header control there: the skill the gateway sets, no fallback skill (see a2a-path.test.ts).
+    expect(Object.entries(route.metadata.annotations).filter(([k]) => k.includes('header-control'))).toEqual([
+      ['higress.io/request-header-control-remove', 'X-A2A-Fallback-Skill'],
+      ['higress.io/request-header-control-update', 'X-A2A-Skill web'],
+    ]);
   });
 });

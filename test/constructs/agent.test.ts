@@ -137,7 +137,7 @@ describe('Agent', () => {
         'higress.io/timeout': '60',
         'higress.io/proxy-next-upstream-tries': '2',
         'higress.io/route-limit-rpm': '60',
-        'higress.io/request-header-control-remove': 'X-A2A-Trace-ID,X-A2A-Parent-Agent,X-A2A-Parent-Request-ID,X-A2A-Skill',
+        'higress.io/request-header-control-remove': 'X-A2A-Trace-ID,X-A2A-Parent-Agent,X-A2A-Parent-Request-ID,X-A2A-Skill,X-A2A-Fallback-Skill',
         'higress.io/request-header-control-update': 'X-A2A-Route chat',
         'config.kubernetes.io/depends-on': '/namespaces/beta/Service/billing',
       });
