@@ -62,7 +62,7 @@ export async function benchController(): Promise<Record<string, unknown>> {
     for (let t = 0; t < TENANTS; t++) cards += (await check.listAllAgents(`tenant-${t}`)).length;
     const sample = await check.listInstances('agent-9', { namespaceId: `tenant-${TENANTS - 1}`, groupName: 'DEFAULT_GROUP' });
     if (cards !== TENANTS * AGENTS || sample.length !== ENDPOINTS || controller.registry.instanceCount !== TENANTS * AGENTS * ENDPOINTS) {
-      throw new Error(`controller did not converge: ${cards} cards, ${controller.registry.instanceCount} instances`);
+      throw new Error(`controller did not converge after ${_round(convergedMs / 1000)} s: ${cards} cards, ${controller.registry.instanceCount} instances held, ${sample.length} instances of ${`tenant-${TENANTS - 1}`}/agent-9 in Nacos`);
     }
 
     // Steady state: a resync of unchanged objects.

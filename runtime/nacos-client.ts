@@ -200,10 +200,20 @@ export class NacosClient {
     await this._call('DELETE', INSTANCE, _instanceParams({ ...instance, metadata: {} }, opts.namespaceId));
   }
 
-  /** GET /list: every instance of a service (healthy or not); none for an unknown service. */
+  /**
+   * GET /list: every instance of a service (healthy or not); none for an unknown service (Nacos
+   * answers 404 there). Registration is applied asynchronously: a fresh instance may be missing
+   * for a moment.
+   */
   async listInstances(serviceName: string, opts: { namespaceId: string; groupName: string }): Promise<NacosInstanceInfo[]> {
-    const info = await this._call<{ hosts?: NacosInstanceInfo[] }>('GET', `${INSTANCE}/list`, { namespaceId: opts.namespaceId, groupName: opts.groupName, serviceName });
-    return info?.hosts ?? [];
+    try {
+      // Nacos 3.1 answers a plain array of instances (older servers a ServiceInfo with `hosts`).
+      const data = await this._call<NacosInstanceInfo[] | { hosts?: NacosInstanceInfo[] }>('GET', `${INSTANCE}/list`, { namespaceId: opts.namespaceId, groupName: opts.groupName, serviceName });
+      return Array.isArray(data) ? data : data?.hosts ?? [];
+    } catch (err) {
+      if (err instanceof NacosApiError && err.status === 404) return [];
+      throw err;
+    }
   }
 
   /** Creates a namespace (400/22002 when it exists). */

@@ -29,8 +29,11 @@ export class ControllerMetrics {
   /** One Nacos request of `operation` (e.g. `POST /v3/admin/ns/instance`) took `ms`. */
   observeNacos(operation: string, ms: number): void {
     const method = operation.split(' ')[0];
-    if (method === 'GET') this.nacosReads++;
-    else this.nacosWrites++;
+    // Logins are neither registry reads nor writes.
+    if (!operation.includes('/auth/')) {
+      if (method === 'GET') this.nacosReads++;
+      else this.nacosWrites++;
+    }
     let h = this._latency.get(operation);
     if (!h) this._latency.set(operation, (h = { buckets: BUCKETS.map(() => 0), sum: 0, count: 0 }));
     const s = ms / 1000;

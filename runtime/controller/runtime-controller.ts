@@ -58,6 +58,7 @@ export class RuntimeController {
   private readonly _timers: NodeJS.Timeout[] = [];
   private readonly _log: (line: string) => void;
   private _sweepDone = false;
+  private _renewing = false;
 
   constructor(
     private readonly _deps: RuntimeControllerDeps,
@@ -208,12 +209,16 @@ export class RuntimeController {
   }
 
   private async _renew(): Promise<void> {
-    if (!(this._deps.isLeader?.() ?? true)) return;
+    // A round still running (slow Nacos) is not joined by another: rounds would pile up.
+    if (!(this._deps.isLeader?.() ?? true) || this._renewing) return;
+    this._renewing = true;
     try {
       await this.registry.renew();
     } catch (err) {
       this.metrics.errors++;
       this._log(`instance renewal failed (next try in one interval): ${(err as Error).message}`);
+    } finally {
+      this._renewing = false;
     }
   }
 

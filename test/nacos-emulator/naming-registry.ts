@@ -7,7 +7,7 @@
  */
 import { EmulatedApiError } from './a2a-registry';
 
-/** One stored instance, as `ServiceInfo.hosts[]` shows it. */
+/** One stored instance, as the list shows it (plus bookkeeping). */
 export interface EmulatedInstance {
   instanceId: string;
   ip: string;
@@ -77,8 +77,8 @@ export class NamingRegistry {
     delete this._store[form.namespaceId]?.[key]?.[`${form.ip}#${form.port}#${form.clusterName}`];
   }
 
-  /** `GET /list`: a `ServiceInfo`; empty `hosts` for an unknown service. */
-  list(param: (n: string) => string | undefined): Record<string, unknown> {
+  /** `GET /list`: the instances as a plain array (as the real 3.1 server answers); 404/30000 for an unknown service. */
+  list(param: (n: string) => string | undefined): Record<string, unknown>[] {
     const serviceName = param('serviceName');
     if (!serviceName) throw new EmulatedApiError(400, 10000, 'parameter missing', "Required parameter 'serviceName' type String is not present");
     const namespaceId = param('namespaceId') || 'public';
@@ -87,10 +87,11 @@ export class NamingRegistry {
     const healthyOnly = param('healthyOnly') === 'true';
     this.expire();
     const key = `${groupName}@@${serviceName}`;
-    const hosts = Object.values(this._store[namespaceId]?.[key] ?? {})
+    // The real 3.1 server: an unknown service is a 404, not an empty list.
+    if (!this._store[namespaceId]?.[key]) throw new EmulatedApiError(404, 30000, 'server error', `service ${key} is not found!`);
+    return Object.values(this._store[namespaceId][key])
       .filter((i) => (!cluster || i.clusterName === cluster) && (!healthyOnly || i.healthy))
-      .map(({ lastBeat: _ignored, ...shown }) => shown);
-    return { name: key, groupName, clusters: cluster, cacheMillis: 10000, hosts, lastRefTime: this._clock(), checksum: '', allIPs: false, reachProtectionThreshold: false, valid: true };
+      .map(({ lastBeat: _ignored, instanceId: _id, ...shown }) => shown);
   }
 
   /** The server's beat check (it runs every 5 s): marks unhealthy, then removes, ephemeral instances not renewed. */

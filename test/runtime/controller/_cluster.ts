@@ -11,7 +11,10 @@ import { RuntimeController, RuntimeControllerOptions } from '../../../runtime/co
 import type { AgentTokens } from '../../../runtime/controller/agent-tokens';
 import { FakeInformer, FakeWriter } from '../../support/fake-cluster';
 import { startNacosEmulator, NacosEmulator } from '../../nacos-emulator/nacos-emulator';
-import { clientFor, PASSWORD, USER } from '../support';
+import { NacosClient } from '../../../runtime/nacos-client';
+import { isNotFound } from '../../../runtime/nacos-errors';
+import type { NacosBackend } from '../../support/nacos-backend';
+import { PASSWORD, USER } from '../support';
 
 /** The card ConfigMaps and Services a tenant with these agents emits. */
 export function synthTenant(tenant: string, agents: { name: string; version?: string; canary?: string }[]): { configMaps: ConfigMapObject[]; services: any[] } {
@@ -55,14 +58,20 @@ export function emulator(): Promise<NacosEmulator> {
   return startNacosEmulator({ auth: { users: { [USER]: PASSWORD } } });
 }
 
+/** A client of the backend (or emulator) with fast retries. */
+export function clientOf(nacos: NacosBackend | NacosEmulator, observe?: (op: string, ms: number) => void): NacosClient {
+  const creds = 'username' in nacos ? { username: nacos.username, password: nacos.password } : { username: USER, password: PASSWORD };
+  return new NacosClient({ endpoint: nacos.url, ...creds, retry: { retries: 4, baseDelayMs: 5, maxDelayMs: 20 }, observe });
+}
+
 /** A controller bound to `emu` and fresh fake informers. */
-export function controllerFor(emu: NacosEmulator, opts: { options?: RuntimeControllerOptions; tokens?: AgentTokens; isLeader?: () => boolean; configMaps?: FakeInformer<ConfigMapObject>; slices?: FakeInformer<EndpointSliceObject>; writer?: FakeWriter } = {}) {
+export function controllerFor(emu: NacosBackend | NacosEmulator, opts: { options?: RuntimeControllerOptions; tokens?: AgentTokens; isLeader?: () => boolean; configMaps?: FakeInformer<ConfigMapObject>; slices?: FakeInformer<EndpointSliceObject>; writer?: FakeWriter } = {}) {
   const configMaps = opts.configMaps ?? new FakeInformer<ConfigMapObject>();
   const slices = opts.slices ?? new FakeInformer<EndpointSliceObject>();
   const writer = opts.writer ?? new FakeWriter();
   const metrics = new ControllerMetrics();
   const logs: string[] = [];
-  const { client } = clientFor(emu, { observe: (op, ms) => metrics.observeNacos(op, ms) });
+  const client = clientOf(emu, (op, ms) => metrics.observeNacos(op, ms));
   const controller = new RuntimeController(
     { configMaps, endpointSlices: slices, writer, nacos: client, tokens: opts.tokens, isLeader: opts.isLeader, metrics, log: (l) => logs.push(l) },
     { resyncMs: 3_600_000, auditMs: 3_600_000, ...opts.options },
@@ -89,4 +98,19 @@ export async function settle(controller: RuntimeController): Promise<void> {
 /** Requests the emulator served whose method is not GET, since `from`. */
 export function writesSince(emu: NacosEmulator, from: number): string[] {
   return emu.state.requests.slice(from).filter((r) => r.method !== 'GET' && !r.path.includes('/auth/')).map((r) => `${r.method} ${r.path}`);
+}
+
+/** Instances of one service, through the API (either backend), as `ip:port` sorted. */
+export async function listedInstances(client: NacosClient, ns: string, service: string): Promise<string[]> {
+  return (await client.listInstances(service, { namespaceId: ns, groupName: 'DEFAULT_GROUP' })).map((i) => `${i.ip}:${i.port}`).sort();
+}
+
+/** Versions of one agent through the API, `version*` for latest; [] when the agent does not exist. */
+export async function listedVersions(client: NacosClient, ns: string, agent: string): Promise<string[]> {
+  try {
+    return (await client.listVersions(agent, { namespaceId: ns })).map((v) => `${v.version}${v.latest ? '*' : ''}`).sort();
+  } catch (err) {
+    if (isNotFound(err)) return [];
+    throw err;
+  }
 }

@@ -6,13 +6,14 @@ import type { AgentCard } from '../../../runtime/agent-card';
 import { INSTANCE_OWNER_KEY, REGISTERED_BY_CONTROLLER } from '../../../runtime/controller/registry-reconciler';
 import type { ConfigMapObject } from '../../../runtime/controller/desired-state';
 import { FakeInformer } from '../../support/fake-cluster';
-import type { NacosEmulator } from '../../nacos-emulator/nacos-emulator';
-import { controllerFor, emulator, instancesIn, settle, sliceOf, synthTenant, versionsIn, writesSince } from './_cluster';
+import { NacosBackend, nacosBackend } from '../../support/nacos-backend';
+import { clientOf, controllerFor, listedInstances, listedVersions, settle, sliceOf, synthTenant } from './_cluster';
 
-let emu: NacosEmulator;
+// Runs against the emulator, or with NACOS_BACKEND=real against the real Nacos 3.1.
+let emu: NacosBackend;
 const stops: (() => Promise<void>)[] = [];
 beforeEach(async () => {
-  emu = await emulator();
+  emu = await nacosBackend();
 });
 afterEach(async () => {
   for (const stop of stops.splice(0)) await stop();
@@ -25,6 +26,18 @@ async function started(opts: Parameters<typeof controllerFor>[1] = {}) {
   stops.push(() => bed.controller.stop());
   return bed;
 }
+
+const instancesIn = (ns: string, service: string) => listedInstances(clientOf(emu), ns, service);
+/** Nacos applies instance changes asynchronously: poll until they show (the test timeout bounds it). */
+async function expectInstances(ns: string, service: string, expected: string[]): Promise<void> {
+  for (;;) {
+    const got = await instancesIn(ns, service);
+    if (JSON.stringify(got) === JSON.stringify(expected)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+const versionsIn = (ns: string, agent: string) => listedVersions(clientOf(emu), ns, agent);
+const storedCard = (ns: string, agent: string, version: string) => clientOf(emu).getAgent(agent, { namespaceId: ns, version });
 
 function cardOf(cm: { data?: Record<string, string> }): AgentCard {
   return JSON.parse(cm.data!['agent-card.json']);
@@ -41,20 +54,20 @@ describe('RuntimeController', () => {
     bed.slices.apply(sliceOf(svc('search'), ['10.0.1.1'], ['10.0.1.2']));
     await settle(bed.controller);
 
-    expect(Object.keys(emu.state.namespaces)).toEqual(['acme']);
-    expect(versionsIn(emu, 'acme', 'chat')).toEqual(['1.0.0*', '1.1.0']);
-    expect(versionsIn(emu, 'acme', 'search')).toEqual(['1.0.0*']);
-    expect(instancesIn(emu, 'acme', 'chat')).toEqual(['10.0.0.1:8080', '10.0.0.2:8080']);
-    expect(instancesIn(emu, 'acme', 'chat-canary')).toEqual(['10.0.0.3:8080']);
-    expect(instancesIn(emu, 'acme', 'search')).toEqual(['10.0.1.1:8080']);
-    const canary = Object.values(emu.state.naming.acme['DEFAULT_GROUP@@chat-canary'])[0];
+    expect((await clientOf(emu).listNamespaces()).map((n) => n.namespace)).toContain('acme');
+    expect(await versionsIn('acme', 'chat')).toEqual(['1.0.0*', '1.1.0']);
+    expect(await versionsIn('acme', 'search')).toEqual(['1.0.0*']);
+    await expectInstances('acme', 'chat', ['10.0.0.1:8080', '10.0.0.2:8080']);
+    await expectInstances('acme', 'chat-canary', ['10.0.0.3:8080']);
+    await expectInstances('acme', 'search', ['10.0.1.1:8080']);
+    const [canary] = await clientOf(emu).listInstances('chat-canary', { namespaceId: 'acme', groupName: 'DEFAULT_GROUP' });
     expect(canary.ephemeral).toBe(true);
     expect(canary.metadata).toMatchObject({
       tenant: 'acme', agent: 'chat', version: '1.1.0', track: 'canary', skills: 'answer,search',
       cardUrl: cardOf(configMaps.find((c) => c.metadata.name === 'chat-canary-agent-card')!).url,
       [INSTANCE_OWNER_KEY]: REGISTERED_BY_CONTROLLER,
     });
-    expect(managedBy(emu.state.agents.acme.chat.cards['1.1.0'])).toBe(REGISTERED_BY_CONTROLLER);
+    expect(managedBy(await storedCard('acme', 'chat', '1.1.0'))).toBe(REGISTERED_BY_CONTROLLER);
   });
 
   test('instances follow a scale from 2 to 0 to 3', async () => {
@@ -63,16 +76,16 @@ describe('RuntimeController', () => {
     bed.configMaps.apply(configMaps[0]);
     bed.slices.apply(sliceOf(services[0], ['10.0.0.1', '10.0.0.2']));
     await settle(bed.controller);
-    expect(instancesIn(emu, 'acme', 'chat')).toHaveLength(2);
+    await expectInstances('acme', 'chat', ['10.0.0.1:8080', '10.0.0.2:8080']);
     bed.slices.apply(sliceOf(services[0], []));
     await settle(bed.controller);
-    expect(instancesIn(emu, 'acme', 'chat')).toEqual([]);
+    await expectInstances('acme', 'chat', []);
     bed.slices.apply(sliceOf(services[0], ['10.0.0.4', '10.0.0.5'], ['10.0.0.6']));
     await settle(bed.controller);
-    expect(instancesIn(emu, 'acme', 'chat')).toEqual(['10.0.0.4:8080', '10.0.0.5:8080']);
+    await expectInstances('acme', 'chat', ['10.0.0.4:8080', '10.0.0.5:8080']);
     bed.slices.apply(sliceOf(services[0], ['10.0.0.4', '10.0.0.5', '10.0.0.6']));
     await settle(bed.controller);
-    expect(instancesIn(emu, 'acme', 'chat')).toEqual(['10.0.0.4:8080', '10.0.0.5:8080', '10.0.0.6:8080']);
+    await expectInstances('acme', 'chat', ['10.0.0.4:8080', '10.0.0.5:8080', '10.0.0.6:8080']);
   });
 
   test('a new version becomes a new latest card; the old version stays', async () => {
@@ -81,7 +94,7 @@ describe('RuntimeController', () => {
     await settle(bed.controller);
     bed.configMaps.apply(synthTenant('acme', [{ name: 'chat', version: '1.1.0' }]).configMaps[0]);
     await settle(bed.controller);
-    expect(versionsIn(emu, 'acme', 'chat')).toEqual(['1.0.0', '1.1.0*']);
+    expect(await versionsIn('acme', 'chat')).toEqual(['1.0.0', '1.1.0*']);
   });
 
   test('a deleted agent loses its card versions and instances', async () => {
@@ -93,9 +106,9 @@ describe('RuntimeController', () => {
     bed.configMaps.delete('acme', 'chat-agent-card');
     bed.slices.delete('acme', 'chat-abcde');
     await settle(bed.controller);
-    expect(emu.state.agents.acme.chat).toBeUndefined();
-    expect(instancesIn(emu, 'acme', 'chat')).toEqual([]);
-    expect(versionsIn(emu, 'acme', 'search')).toEqual(['1.0.0*']);
+    expect(await versionsIn('acme', 'chat')).toEqual([]);
+    await expectInstances('acme', 'chat', []);
+    expect(await versionsIn('acme', 'search')).toEqual(['1.0.0*']);
   });
 
   test('removes the cards of agents deleted while it was down, and nothing it did not write', async () => {
@@ -115,7 +128,7 @@ describe('RuntimeController', () => {
     listed.apply(configMaps.find((c) => c.metadata.name === 'chat-agent-card')!);
     const second = await started({ configMaps: listed });
     await settle(second.controller);
-    expect(Object.keys(emu.state.agents.acme).sort()).toEqual(['chat', 'manual', 'pulumi-made']);
+    expect((await clientOf(emu).listAllAgents('acme')).map((a) => a.name).sort()).toEqual(['chat', 'manual', 'pulumi-made']);
   });
 
   test('writes nothing for cards `pulumi up` registered, and a resync writes nothing at all', async () => {
@@ -126,18 +139,18 @@ describe('RuntimeController', () => {
       await applyAgentCard(client, withManagedMarker(cardOf(cm), REGISTERED_BY_PULUMI), { namespaceId: 'acme', setAsLatest: latest });
     }
     await client.createNamespace({ namespaceId: 'acme', namespaceName: 'acme' });
-    const from = emu.state.requests.length;
     const bed = await started();
     for (const cm of configMaps) bed.configMaps.apply(cm);
     bed.slices.apply(sliceOf(services[0], ['10.0.0.1']));
     await settle(bed.controller);
-    expect(writesSince(emu, from)).toEqual(['POST /v3/admin/ns/instance']);
-    expect(managedBy(emu.state.agents.acme.chat.cards['1.0.0'])).toBe(REGISTERED_BY_PULUMI);
+    // No card or namespace write (the instance is its own); the cards stay Pulumi's.
+    expect(bed.metrics.render()).not.toMatch(/operation="(POST|PUT|DELETE) \/v3\/admin\/(ai\/a2a|core\/namespace)"/);
+    expect(managedBy(await storedCard('acme', 'chat', '1.0.0'))).toBe(REGISTERED_BY_PULUMI);
 
-    const beforeResync = emu.state.requests.length;
+    const before = bed.metrics.nacosReads + bed.metrics.nacosWrites;
     bed.controller.resync();
     await settle(bed.controller);
-    expect(emu.state.requests.length - beforeResync).toBe(0);
+    expect(bed.metrics.nacosReads + bed.metrics.nacosWrites - before).toBe(0);
   });
 
   test('a malformed card ConfigMap gets a Warning Event naming the field; other agents register', async () => {
@@ -150,8 +163,8 @@ describe('RuntimeController', () => {
     await settle(bed.controller);
     expect(bed.writer.events).toEqual([expect.objectContaining({ subject: 'ConfigMap acme/chat-agent-card', type: 'Warning', reason: 'InvalidAgentCard', message: expect.stringMatching(/^data\["agent-card.json"\]\.url: .*not reachable by callers/) })]);
     expect(bed.logs.some((l) => l.startsWith('ConfigMap acme/chat-agent-card: data["agent-card.json"].url'))).toBe(true);
-    expect(versionsIn(emu, 'acme', 'search')).toEqual(['1.0.0*']);
-    expect(emu.state.agents.acme.chat).toBeUndefined();
+    expect(await versionsIn('acme', 'search')).toEqual(['1.0.0*']);
+    expect(await versionsIn('acme', 'chat')).toEqual([]);
   });
 
   test('only the leader writes; a follower that becomes leader converges', async () => {
@@ -160,10 +173,10 @@ describe('RuntimeController', () => {
     const bed = await started({ isLeader: () => leader });
     bed.configMaps.apply(configMaps[0]);
     await settle(bed.controller);
-    expect(emu.state.agents).toEqual({});
+    expect(bed.metrics.nacosReads + bed.metrics.nacosWrites).toBe(0);
     leader = true;
     bed.controller.resync();
     await settle(bed.controller);
-    expect(versionsIn(emu, 'acme', 'chat')).toEqual(['1.0.0*']);
+    expect(await versionsIn('acme', 'chat')).toEqual(['1.0.0*']);
   });
 });
