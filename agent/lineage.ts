@@ -8,10 +8,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { context as otelContext, Context, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
+import { A2A_FALLBACK_SKILL_HEADER, A2A_SKILL_HEADER } from '../constructs/contracts';
 import { A2A_TRACE_HEADERS } from '../constructs/skill-resilience';
 
-/** Header naming the skill, for routes that do not keep it in the path (set by `callSkill`). */
-export const SKILL_HEADER = 'X-A2A-Skill';
+/** Header naming the skill: set by the gateway's skill routes (overwriting the caller's), sent by `callSkill`. */
+export const SKILL_HEADER = A2A_SKILL_HEADER;
+/** The skill a gateway fallback lands on (set by the gateway on skill routes with a cross-agent fallback). */
+export const FALLBACK_SKILL_HEADER = A2A_FALLBACK_SKILL_HEADER;
 
 export const [TRACE_ID_HEADER, PARENT_AGENT_HEADER, PARENT_REQUEST_HEADER] = A2A_TRACE_HEADERS;
 

@@ -7,9 +7,10 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AgentCard as A2aCard } from '@a2a-js/sdk';
 import { DefaultRequestHandler, InMemoryTaskStore, JsonRpcTransportHandler, ServerCallContext } from '@a2a-js/sdk/server';
+import { A2A_ROUTE_HEADER } from '../constructs/contracts';
 import { CardDefaults, loadCard } from './card';
 import { ChatHandler, parseChatBody, serveChat, sseEvent } from './chat';
-import { SKILL_HEADER, withIncomingLineage } from './lineage';
+import { FALLBACK_SKILL_HEADER, SKILL_HEADER, withIncomingLineage } from './lineage';
 import { AgentMetrics, FailureReason } from './metrics';
 import { readPlatformSettings } from './settings';
 import { CallState, callStore, SkillExecutor, SkillHandler } from './skill-executor';
@@ -114,6 +115,10 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<RunningAgent>
     const isRpc = body && body.jsonrpc === '2.0' && typeof body.method === 'string';
     if (!isRpc && (CHAT_PATH.test(path) || path === '/')) return _chat(req, res, body);
     if (!isRpc) return _json(res, 400, { error: 'not a JSON-RPC 2.0 request' });
+    // The public chat route marks its requests: end users get chat, never a skill.
+    if (req.headers[A2A_ROUTE_HEADER.toLowerCase()] === 'chat') {
+      return _json(res, 403, { jsonrpc: '2.0', id: body.id ?? null, error: { code: -32600, message: 'A2A is not served on the public chat route; agents call the internal routes /api/v1/internal/a2a/...' } });
+    }
     return _a2a(req, res, path, body);
   };
 
@@ -243,7 +248,9 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<RunningAgent>
 /**
  * The skill of an A2A call: the internal route's path, else the `X-A2A-Skill` header, else
  * `message.metadata.skillId` (set by `callSkill`), else the agent's only skill. Sources that
- * disagree are an error, so a caller cannot reach another skill than its route allows.
+ * disagree are an error, so a caller cannot reach another skill than its route allows. A call the
+ * gateway's fallback resent here names a skill this agent lacks and, in `X-A2A-Fallback-Skill`
+ * (the gateway's too), the skill to serve instead.
  */
 export function _resolveSkill(path: string, headers: http.IncomingHttpHeaders, body: any, skillIds: readonly string[]): { skill: string } | { error: string } {
   const fromPath = ROUTE_SKILL.exec(path)?.[1];
@@ -252,6 +259,12 @@ export function _resolveSkill(path: string, headers: http.IncomingHttpHeaders, b
   const meta = body?.params?.message?.metadata?.skillId;
   const fromMeta = typeof meta === 'string' ? meta : undefined;
   const named = [fromPath, fromHeader, fromMeta].filter((s): s is string => !!s);
+  // The gateway's fallback resent a call for a skill this agent lacks: serve the skill it named as the fallback.
+  const fb = headers[FALLBACK_SKILL_HEADER.toLowerCase()];
+  const fallback = Array.isArray(fb) ? fb[0] : fb;
+  if (fallback && fromHeader && !skillIds.includes(fromHeader) && skillIds.includes(fallback) && named.every((n) => n === fromHeader)) {
+    return { skill: fallback };
+  }
   if (new Set(named).size > 1) return { error: `the request names different skills (${[...new Set(named)].map((s) => `"${s}"`).join(', ')}); send one` };
   const skill = named[0] ?? (skillIds.length === 1 ? skillIds[0] : undefined);
   if (!skill) return { error: `which skill? this agent has ${skillIds.map((s) => `"${s}"`).join(', ')}; call its route /api/v1/internal/a2a/<tenant>/<agent>/<skill>, or set message.metadata.skillId` };

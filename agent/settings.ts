@@ -16,7 +16,7 @@
  * | `NACOS_ADDR`, `NACOS_NAMESPACE`, `NACOS_USERNAME`, `NACOS_PASSWORD` or `NACOS_PASSWORD_FILE` | read-only registry access for {@link findAgents} | – / the tenant / none |
  */
 import * as path from 'node:path';
-import { A2A_TOKEN_PATH } from '../constructs/contracts';
+import { A2A_TOKEN_PATH, AGENT_CARD_PATH, AGENT_ENV } from '../constructs/contracts';
 import { FreshFile } from './fresh-file';
 
 /**
@@ -72,7 +72,8 @@ export interface CallTable {
 
 /** Where the platform mounts the agent's internal JWT (the Secret `<agent>-a2a-token`). */
 export const DEFAULT_TOKEN_FILE = A2A_TOKEN_PATH;
-export const DEFAULT_CARD_FILE = '/etc/agentruntime/agent-card/agent-card.json';
+/** Where the platform mounts the agent's own card (its card ConfigMap). */
+export const DEFAULT_CARD_FILE = AGENT_CARD_PATH;
 export const DEFAULT_A2A_PORT = 8080;
 export const DEFAULT_METRICS_PORT = 9090;
 export const DEFAULT_TIMEOUT_SECONDS = 30;
@@ -92,16 +93,19 @@ export function readPlatformSettings(env: NodeJS.ProcessEnv = process.env): Plat
   const inline = parseCallTable(env.A2A_CALLS ?? '[]', 'A2A_CALLS');
   const file = env.A2A_CALLS_FILE ? new FreshFile(path.resolve(env.A2A_CALLS_FILE), (t, p) => parseCallTable(t, `A2A_CALLS_FILE (${p})`)) : undefined;
   const gatewayEnv = env.A2A_GATEWAY_URL?.replace(/\/+$/, '');
-  const password = env.NACOS_PASSWORD_FILE ? new FreshFile(env.NACOS_PASSWORD_FILE, (t) => t.trim()).get() : env.NACOS_PASSWORD;
+  const passwordFile = env[AGENT_ENV.nacosPasswordFile];
+  const password = passwordFile ? new FreshFile(passwordFile, (t) => t.trim()).get() : env[AGENT_ENV.nacosPassword];
   return {
     self: _self(env),
     a2aPort: port('A2A_PORT', DEFAULT_A2A_PORT),
     metricsPort: port('A2A_METRICS_PORT', DEFAULT_METRICS_PORT),
     metricsPath: env.A2A_METRICS_PATH || '/metrics',
-    cardFile: env.A2A_AGENT_CARD_FILE || DEFAULT_CARD_FILE,
+    cardFile: env[AGENT_ENV.cardFile] || DEFAULT_CARD_FILE,
     tokenFile,
     tokenFileExplicit: !!env.A2A_TOKEN_FILE,
-    nacos: env.NACOS_ADDR ? { endpoint: env.NACOS_ADDR, namespaceId: env.NACOS_NAMESPACE, username: env.NACOS_USERNAME, password } : undefined,
+    nacos: env[AGENT_ENV.nacosAddr]
+      ? { endpoint: env[AGENT_ENV.nacosAddr]!, namespaceId: env[AGENT_ENV.nacosNamespace], username: env[AGENT_ENV.nacosUsername], password }
+      : undefined,
     calls: () => {
       const t = file?.get() ?? inline;
       return { ...t, gatewayUrl: gatewayEnv ?? t.gatewayUrl };
@@ -141,9 +145,10 @@ export function parseCallTable(text: string, source: string): CallTable {
 
 /** `tenant/agent` of this agent from `A2A_AGENT` or the OpenTelemetry resource attributes. */
 function _self(env: NodeJS.ProcessEnv): PlatformSettings['self'] {
-  if (env.A2A_AGENT) {
-    const m = /^([a-z0-9-]+)\/([a-z0-9-]+)$/.exec(env.A2A_AGENT);
-    if (!m) throw new Error(`A2A_AGENT="${env.A2A_AGENT}" is not "tenant/agent"`);
+  const self = env[AGENT_ENV.agent];
+  if (self) {
+    const m = /^([a-z0-9-]+)\/([a-z0-9-]+)$/.exec(self);
+    if (!m) throw new Error(`${AGENT_ENV.agent}="${self}" is not "tenant/agent"`);
     return { tenant: m[1], agent: m[2] };
   }
   const attrs = Object.fromEntries((env.OTEL_RESOURCE_ATTRIBUTES ?? '').split(',').map((kv) => kv.split('=').map((s) => s.trim())));

@@ -81,6 +81,13 @@ export interface ByoAgentSpec {
   readonly readinessPath?: string;
   /** Non-root UID of the container. @default 1000 */
   readonly runAsUser?: number;
+  /**
+   * Name of a Secret you create in the tenant namespace (convention `<tenant>-nacos-reader`) with keys
+   * `username` and `password` of a Nacos account that may only read the tenant's namespace: the agent
+   * gets `NACOS_*` for `findAgents`, the password as a mounted file. The platform creates no such account.
+   * @default - no registry access (findAgents is not configured)
+   */
+  readonly registryReaderSecret?: string;
 }
 
 /** Per-replica resources. */

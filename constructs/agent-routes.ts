@@ -3,7 +3,7 @@ import { _emit } from './_api-object';
 import { _agentMeta } from './_agent-meta';
 import { _tenantInternals } from './_tenant-internals';
 import type { AgentSkillSpec } from './agent-props';
-import { A2A_PORT, a2aConsumer, CanaryTraffic, IAgentTrack, PUBLIC_CONSUMER } from './contracts';
+import { A2A_FALLBACK_SKILL_HEADER, A2A_PORT, A2A_ROUTE_HEADER, A2A_SKILL_HEADER, a2aConsumer, CanaryTraffic, IAgentTrack, PUBLIC_CONSUMER } from './contracts';
 import { LABEL } from './labels';
 import { _ResolvedFallback, _skillRouteAnnotations, A2A_TRACE_HEADERS, SKILL_VERSION_HEADER } from './skill-resilience';
 
@@ -33,6 +33,24 @@ export function _gatewayInternalUrl(f: { readonly gatewayInternalUrl?: string; r
 /** Internal A2A route path of a skill (agents, internal issuer). */
 export function _skillPath(tenant: string, agent: string, skill: string): string {
   return `/api/v1/internal/a2a/${tenant}/${agent}/${skill}`;
+}
+
+/**
+ * Higress header control: `X-A2A-Skill` and `X-A2A-Fallback-Skill` are the gateway's, never the
+ * caller's (update = Envoy `set`, one `name value` per line; remove drops a caller's copy).
+ */
+export function _skillHeaderAnnotations(skill: string | undefined, alsoRemove: readonly string[] = [], fallbackSkill?: string): Record<string, string> {
+  if (skill === undefined) return { 'higress.io/request-header-control-remove': [...alsoRemove, A2A_SKILL_HEADER, A2A_FALLBACK_SKILL_HEADER].join(',') };
+  const update = [`${A2A_SKILL_HEADER} ${skill}`, ...(fallbackSkill ? [`${A2A_FALLBACK_SKILL_HEADER} ${fallbackSkill}`] : [])];
+  return {
+    'higress.io/request-header-control-update': update.join('\n'),
+    ...(fallbackSkill ? {} : { 'higress.io/request-header-control-remove': A2A_FALLBACK_SKILL_HEADER }),
+  };
+}
+
+/** The skill id a cross-agent fallback lands on (a version fallback keeps the skill). */
+function _fallbackSkillOf(f: _ResolvedFallback | undefined): string | undefined {
+  return f?.kind === 'skill' ? f.ref.skill : undefined;
 }
 
 /** Props of {@link AgentRoutes}. */
@@ -78,24 +96,33 @@ export class AgentRoutes extends Construct {
       },
     }, { ...agent.labels, ...extraLabels });
     // End users are not agents: A2A lineage headers from outside are dropped (Higress header control).
-    ingress('route-chat', agent.ingressNames.chat, _chatPath(t.name, agent.name), {}, { 'higress.io/request-header-control-remove': A2A_TRACE_HEADERS.join(',') });
+    // End users reach chat only: the route marks its requests so the agent refuses A2A on them.
+    ingress('route-chat', agent.ingressNames.chat, _chatPath(t.name, agent.name), {}, {
+      ..._skillHeaderAnnotations(undefined, A2A_TRACE_HEADERS),
+      'higress.io/request-header-control-update': `${A2A_ROUTE_HEADER} chat`,
+    });
     reg.addRoutes({ ingresses: [agent.ingressNames.chat], allow: () => [PUBLIC_CONSUMER] });
     for (const s of props.skills) {
       const skill = s.id;
-      ingress(`route-a2a-${skill}`, agent.ingressNames.skills[skill], _skillPath(t.name, agent.name, skill), { [LABEL.skill]: skill }, this._skillAnnotations(skill));
+      ingress(`route-a2a-${skill}`, agent.ingressNames.skills[skill], _skillPath(t.name, agent.name, skill), { [LABEL.skill]: skill }, { ...this._skillAnnotations(skill), ..._skillHeaderAnnotations(skill, [], _fallbackSkillOf(props.fallbacks[skill])) });
       // Exactly the agents that declared a call to this skill (reverse edges of the directory).
       reg.addRoutes({ ingresses: [agent.ingressNames.skills[skill]], allow: () => t.directory.callersOf(agent.key, skill).map(a2aConsumer) });
     }
-    // The AgentCard's url: the agent as a whole, for every agent that declared a call to any of its skills.
-    const callers = () => t.directory.callersOf(agent.key).map(a2aConsumer);
+    // The AgentCard's url: the agent as a whole. No route names the skill there, so the agent takes it
+    // from the message (caller-controlled): only callers that declared EVERY skill of this track may
+    // use it, and a caller-sent X-A2A-Skill is removed. Callers of some skills use their skill routes
+    // (A2A_CALLS[].url), which set X-A2A-Skill themselves.
+    const skillIds = props.skills.map((s) => s.id);
+    const callers = () => t.directory.callersOf(agent.key)
+      .filter((c) => skillIds.every((s) => t.directory.callersOf(agent.key, s).includes(c))).map(a2aConsumer);
     const pin: Record<string, string> = agent.track === 'canary' && !props.canaryTraffic?.header
       ? { 'higress.io/canary-by-header': SKILL_VERSION_HEADER, 'higress.io/canary-by-header-value': agent.version }
       : {};
-    ingress('route-a2a', agent.ingressNames.agent, _agentA2aPath(t.name, agent.name), {}, pin);
+    ingress('route-a2a', agent.ingressNames.agent, _agentA2aPath(t.name, agent.name), {}, { ...pin, ..._skillHeaderAnnotations(undefined) });
     reg.addRoutes({ ingresses: [agent.ingressNames.agent], allow: callers });
     if (agent.track === 'canary') {
       // A canary's card names this version's own route: reachable as that version, whatever the split.
-      ingress('route-a2a-version', agent.ingressNames.version!, _versionA2aPath(t.name, agent.name, agent.version), {}, {}, f.gatewayHost, 'Exact', {});
+      ingress('route-a2a-version', agent.ingressNames.version!, _versionA2aPath(t.name, agent.name, agent.version), {}, _skillHeaderAnnotations(undefined), f.gatewayHost, 'Exact', {});
       reg.addRoutes({ ingresses: [agent.ingressNames.version!], allow: callers });
     }
     if (agent.kind === 'declarative' && agent.track === 'stable') {
@@ -106,6 +133,8 @@ export class AgentRoutes extends Construct {
         // kagent's proxy.url is plain HTTP inside the cluster; TLS is served when the Secret holds a
         // certificate for the in-cluster host too (then set proxy.url to https).
         'higress.io/ssl-redirect': 'false',
+        // kagent serves declarative agents itself; no caller names a skill to it either.
+        ..._skillHeaderAnnotations(undefined),
       }, internalHost, 'Prefix', {});
       reg.addRoutes({
         ingresses: [agent.ingressNames.kagent!],

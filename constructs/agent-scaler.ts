@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
+import { ScaledObject, toJson_ScaledObjectProps } from '../generated/imports/scaledobject-keda.sh';
 import { _emit } from './_api-object';
+import { _emitTyped } from './_typed-manifest';
 import { _agentMeta } from './_agent-meta';
 import type { AgentScaling } from './agent-props';
 import { A2A_PORT, IAgentTrack, KedaTrigger } from './contracts';
@@ -57,8 +59,7 @@ export class AgentScaler extends Construct {
     const target = { apiVersion: 'apps/v1', kind: 'Deployment', name: agent.workloadName };
     if (agent.minReplicas === 0) {
       const trigger = s.trigger ?? _gatewayWakeTrigger(agent);
-      _emit(this, 'scaled-object', {
-        apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject',
+      _emitTyped(this, 'scaled-object', ScaledObject.GVK, toJson_ScaledObjectProps, {
         metadata: meta(agent.workloadName),
         spec: {
           scaleTargetRef: target,

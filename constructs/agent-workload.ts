@@ -7,8 +7,9 @@ import { _isDnsLabel, _restrictedContainerSecurityContext, _restrictedPodSecurit
 import { formatSkillRef } from './agent-directory';
 import type { AgentResources, AgentSkillSpec, ByoAgentSpec, DeclarativeAgentSpec, ModelSpec } from './agent-props';
 import { _a2aCalls } from './a2a-calls';
-import { A2A_PORT, a2aTokenContract, IAgentTrack } from './contracts';
-import { ANNOTATION } from './labels';
+import { A2A_PORT, a2aTokenContract, AGENT_CARD_DIR, AGENT_CARD_PATH, AGENT_ENV, IAgentTrack, NACOS_READER_DIR, NACOS_READER_KEYS } from './contracts';
+import { AGENT_CARD_KEY, ANNOTATION } from './labels';
+import { NACOS_PORTS } from './nacos-cluster';
 import { A2A_CALLS_ENV } from './skill-resilience';
 
 /** Requests and limits of one replica: as written (for the pod spec) and parsed (for the quota). */
@@ -145,6 +146,32 @@ export class AgentWorkload extends Construct {
     });
   }
 
+  /**
+   * What the agent SDK reads (`agent/settings.ts`): the agent's identity, its own card (the card
+   * ConfigMap, read-only) and, when the agent names a reader Secret, the registry for `findAgents`.
+   */
+  private _byoContract(byo: ByoAgentSpec): { env: Record<string, string>; secretEnv: unknown[]; volumes: unknown[]; mounts: unknown[] } {
+    const a = this.agent;
+    const f = a.tenant.platform;
+    const env: Record<string, string> = { [AGENT_ENV.agent]: a.key, [AGENT_ENV.cardFile]: AGENT_CARD_PATH };
+    const volumes: unknown[] = [{ name: 'agent-card', configMap: { name: `${a.workloadName}-agent-card`, items: [{ key: AGENT_CARD_KEY, path: AGENT_CARD_KEY }] } }];
+    const mounts: unknown[] = [{ name: 'agent-card', mountPath: AGENT_CARD_DIR, readOnly: true }];
+    const secretEnv: unknown[] = [];
+    const reader = byo.registryReaderSecret;
+    if (reader !== undefined) {
+      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(reader) || reader.length > 253) {
+        throw new Error(`agent ${a.node.path}: byo.registryReaderSecret "${reader}" is not a Secret name; name the Secret holding the Nacos reader's username and password, e.g. "${a.tenant.name}-nacos-reader"`);
+      }
+      env[AGENT_ENV.nacosAddr] = `http://${f.registryHost}:${NACOS_PORTS.http}`;
+      env[AGENT_ENV.nacosNamespace] = a.tenant.nacosNamespaceId;
+      env[AGENT_ENV.nacosPasswordFile] = `${NACOS_READER_DIR}/${NACOS_READER_KEYS.password}`;
+      secretEnv.push({ name: AGENT_ENV.nacosUsername, valueFrom: { secretKeyRef: { name: reader, key: NACOS_READER_KEYS.username } } });
+      volumes.push({ name: 'nacos-reader', secret: { secretName: reader, items: [{ key: NACOS_READER_KEYS.password, path: NACOS_READER_KEYS.password }] } });
+      mounts.push({ name: 'nacos-reader', mountPath: NACOS_READER_DIR, readOnly: true });
+    }
+    return { env, secretEnv, volumes, mounts };
+  }
+
   /** Replicas of a track spread over nodes and zones (soft: a single-zone cluster still schedules). */
   private _topologySpread(): unknown[] {
     if (this.agent.maxReplicas < 2) return [];
@@ -163,12 +190,13 @@ export class AgentWorkload extends Construct {
     // Only agents that claim sandboxes get an API token, short-lived and projected explicitly.
     const tokenVolume = pool ? [{ name: 'api-token', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600 } }] } }] : [];
     const tokenMount = pool ? [{ name: 'api-token', mountPath: '/var/run/secrets/agentruntime', readOnly: true }] : [];
-    const platformEnv = this._platformEnv();
+    const contract = this._byoContract(byo);
+    const platformEnv = { ...this._platformEnv(), ...contract.env };
     const a2aToken = this._tokenVolume();
     const spread = this._topologySpread();
     for (const name of Object.keys(byo.env ?? {})) {
-      if (name in platformEnv) {
-        throw new Error(`agent ${this.agent.node.path}: byo.env.${name} is set by the platform (tracing and call settings); remove it from byo.env`);
+      if (name in platformEnv || (byo.registryReaderSecret !== undefined && name === AGENT_ENV.nacosUsername)) {
+        throw new Error(`agent ${this.agent.node.path}: byo.env.${name} is set by the platform (tracing, calls, identity, card, registry); remove it from byo.env`);
       }
     }
     const env = { ...byo.env, ...(pool ? { SANDBOX_WARM_POOL: pool.warmPoolName, SANDBOX_NAMESPACE: this.agent.tenant.namespace } : {}), ...platformEnv };
@@ -189,7 +217,7 @@ export class AgentWorkload extends Construct {
               image: byo.image,
               ...(byo.command ? { command: [...byo.command] } : {}),
               ...(byo.args ? { args: [...byo.args] } : {}),
-              env: Object.entries(env).map(([name, value]) => ({ name, value })),
+              env: [...Object.entries(env).map(([name, value]) => ({ name, value })), ...contract.secretEnv],
               ports: [
                 { name: 'a2a', containerPort: A2A_PORT, protocol: 'TCP' },
                 { name: 'metrics', containerPort: this.agent.metrics.port, protocol: 'TCP' },
@@ -198,9 +226,9 @@ export class AgentWorkload extends Construct {
               securityContext: _restrictedContainerSecurityContext(),
               readinessProbe: { httpGet: { path: byo.readinessPath ?? '/.well-known/agent-card.json', port: 'a2a' }, periodSeconds: 10 },
               livenessProbe: { tcpSocket: { port: 'a2a' }, initialDelaySeconds: 10, periodSeconds: 20 },
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...tokenMount, ...a2aToken.mounts],
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...tokenMount, ...a2aToken.mounts, ...contract.mounts],
             }],
-            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }, ...tokenVolume, ...a2aToken.volumes],
+            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }, ...tokenVolume, ...a2aToken.volumes, ...contract.volumes],
             ...(spread.length ? { topologySpreadConstraints: spread } : {}),
           },
         },

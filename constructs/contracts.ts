@@ -8,10 +8,33 @@ import type { IConstruct } from 'constructs';
 import type { AgentCard } from './agent-card';
 import type { AgentDirectory, SkillRef } from './agent-directory';
 import type { PlatformFacts } from './platform-facts';
+import { AGENT_CARD_KEY } from './labels';
 import type { SkillCallSpec } from './skill-resilience';
 
 /** Port every agent serves A2A on (kagent serves declarative agents on 8080 too). */
 export const A2A_PORT = 8080;
+
+/**
+ * Header naming the skill of an A2A call. The gateway rewrites every route to `/`, so agents learn
+ * the skill from this header; each skill route sets it (overwriting a caller's copy) and every other
+ * route removes it, so its value is always the gateway's (see AgentRoutes).
+ */
+export const A2A_SKILL_HEADER = 'X-A2A-Skill';
+
+/**
+ * Header naming the skill a call falls back to on another agent. The gateway's fallback resends the
+ * request, headers included, to the other agent's Service, where `X-A2A-Skill` names a skill that
+ * agent lacks: a skill route with such a fallback sets this header too (overwriting), every other
+ * route removes it, and an agent without the named skill serves the fallback skill instead.
+ */
+export const A2A_FALLBACK_SKILL_HEADER = 'X-A2A-Fallback-Skill';
+
+/**
+ * Header the public chat route sets to `chat` (overwriting): chat and A2A share the agent's port and
+ * path `/`, so without it an end user could send A2A JSON-RPC through the chat route and reach any
+ * skill; agents refuse A2A on requests that carry it.
+ */
+export const A2A_ROUTE_HEADER = 'X-A2A-Route';
 
 /** `app.kubernetes.io/component` of declarative (kagent) agent pods. */
 export const DECLARATIVE_COMPONENT = 'declarative-agent';
@@ -214,6 +237,42 @@ export const A2A_TOKEN_DIR = '/var/run/agentruntime.io/a2a';
 
 /** File holding the agent's internal JWT (refreshed in place by the kubelet when the Secret changes). */
 export const A2A_TOKEN_PATH = `${A2A_TOKEN_DIR}/token`;
+
+/**
+ * What the platform gives a bring-your-own agent, by the names the SDK (`agent/settings.ts`) reads:
+ * its identity, its own AgentCard (the card ConfigMap, mounted read-only) and, when the agent names a
+ * registry reader Secret, the Nacos access of `findAgents`.
+ */
+export const AGENT_ENV = {
+  /** `tenant/agent` of this agent. */
+  agent: 'A2A_AGENT',
+  /** Path of the mounted AgentCard. */
+  cardFile: 'A2A_AGENT_CARD_FILE',
+  /** Nacos base URL (`http://<host>:8848`). */
+  nacosAddr: 'NACOS_ADDR',
+  /** Nacos namespace of the tenant's cards. */
+  nacosNamespace: 'NACOS_NAMESPACE',
+  nacosUsername: 'NACOS_USERNAME',
+  nacosPassword: 'NACOS_PASSWORD',
+  /** File holding the password (the mounted reader Secret); wins over NACOS_PASSWORD. */
+  nacosPasswordFile: 'NACOS_PASSWORD_FILE',
+} as const;
+
+/** Mount directory of the agent's own card ConfigMap `<workload>-agent-card`. */
+export const AGENT_CARD_DIR = '/etc/agentruntime/agent-card';
+
+/** The mounted card file (the ConfigMap's key `agent-card.json`). */
+export const AGENT_CARD_PATH = `${AGENT_CARD_DIR}/${AGENT_CARD_KEY}`;
+
+/**
+ * The registry reader contract: a Secret the user provides in the agent's namespace (by convention
+ * `<tenant>-nacos-reader`) with keys `username` and `password` of a Nacos account that may only read
+ * the tenant's namespace; mounted read-only at {@link NACOS_READER_DIR}.
+ */
+export const NACOS_READER_KEYS = { username: 'username', password: 'password' } as const;
+
+/** Mount directory of the registry reader Secret. */
+export const NACOS_READER_DIR = '/var/run/agentruntime.io/nacos-reader';
 
 /** The token contract of agent `agent` (both tracks). */
 export function a2aTokenContract(agent: string): A2aTokenContract {

@@ -1,6 +1,11 @@
 import { Construct } from 'constructs';
-import { _emit } from './_api-object';
+import { McpBridge, toJson_McpBridgeProps } from '../generated/imports/mcpbridge-networking.higress.io';
+import {
+  toJson_WasmPluginProps, WasmPlugin, WasmPluginSpecFailStrategy, WasmPluginSpecMatchRules, WasmPluginSpecPhase,
+  WasmPluginSpecVmConfigEnv, WasmPluginSpecVmConfigEnvValueFrom,
+} from '../generated/imports/wasmplugin-extensions.higress.io';
 import { LABEL } from './labels';
+import { _emitTyped } from './_typed-manifest';
 
 /** Where Higress' plugin images come from (`global.hub` + `global.pluginNamespace`). */
 export const HIGRESS_PLUGIN_REGISTRY = 'oci://higress-registry.cn-hangzhou.cr.aliyuncs.com/plugins';
@@ -149,8 +154,7 @@ export class HigressConfig extends Construct {
     const labels = { [LABEL.role]: 'gateway-config', [LABEL.partOf]: 'agent-runtime' };
     const authSecretName = props.registry.authSecretName ?? 'higress-nacos-auth';
 
-    _emit(this, 'mcp-bridge', {
-      apiVersion: 'networking.higress.io/v1', kind: 'McpBridge',
+    _emitTyped(this, 'mcp-bridge', McpBridge.GVK, toJson_McpBridgeProps, {
       // Higress reads exactly one McpBridge: `default` in its own namespace.
       metadata: { name: 'default', namespace: this.namespace },
       spec: {
@@ -164,14 +168,14 @@ export class HigressConfig extends Construct {
           nacosRefreshInterval: refresh * 1_000_000_000, // nanoseconds
           authSecretName,
           ...(props.mcpExportDomains && ns === 'public'
-            ? { enableMCPServer: true, mcpServerBaseUrl: '/mcp', mcpServerExportDomains: [...props.mcpExportDomains] }
+            ? { enableMcpServer: true, mcpServerBaseUrl: '/mcp', mcpServerExportDomains: [...props.mcpExportDomains] }
             : {}),
         })),
       },
     }, labels);
 
     // Consumers of both issuers; routes opt in with `allow` lists (tenant plugins add their own).
-    this.plugin('jwt-auth', 'jwt-auth:2.0.0', 'AUTHN', 340, {
+    this.plugin('jwt-auth', 'jwt-auth:2.0.0', WasmPluginSpecPhase.AUTHN, 340, {
       consumers: [
         { name: JWT_CONSUMERS.public, issuer: props.jwt.public.issuer, jwks: props.jwt.public.jwks },
         { name: JWT_CONSUMERS.internal, issuer: props.jwt.internal.issuer, jwks: props.jwt.internal.jwks },
@@ -180,7 +184,7 @@ export class HigressConfig extends Construct {
     }, props.mcpExportDomains ? [{ domain: [...props.mcpExportDomains], config: { allow: [JWT_CONSUMERS.internal] } }] : [], labels);
 
     if ((props.ipAllow?.length ?? 0) + (props.ipDeny?.length ?? 0) > 0) {
-      this.plugin('ip-restriction', 'ip-restriction:2.0.1', 'AUTHN', 210, {
+      this.plugin('ip-restriction', 'ip-restriction:2.0.1', WasmPluginSpecPhase.AUTHN, 210, {
         ip_source_type: 'origin-source',
         ...(props.ipAllow?.length ? { allow: [...props.ipAllow] } : {}),
         ...(props.ipDeny?.length ? { deny: [...props.ipDeny] } : {}),
@@ -190,12 +194,12 @@ export class HigressConfig extends Construct {
     }
 
     if (props.waf ?? true) {
-      this.plugin('waf', 'waf:2.0.1', 'AUTHZ', 330, { useCRS: true, secRules: ['SecRuleEngine On'] }, [], labels);
+      this.plugin('waf', 'waf:2.0.1', WasmPluginSpecPhase.AUTHZ, 330, { useCRS: true, secRules: ['SecRuleEngine On'] }, [], labels);
     }
 
     const guard = props.promptProtection ?? { mode: 'data-masking' };
     if (guard.mode === 'data-masking') {
-      this.plugin('ai-data-masking', 'ai-data-masking:2.0.1', 'AUTHN', 991, {
+      this.plugin('ai-data-masking', 'ai-data-masking:2.0.1', WasmPluginSpecPhase.AUTHN, 991, {
         deny_openai: true,
         system_deny: true,
         deny_code: 200,
@@ -207,19 +211,19 @@ export class HigressConfig extends Construct {
         ],
       }, [], labels);
     } else {
-      this.plugin('ai-security-guard', 'ai-security-guard:2.0.1', 'UNSPECIFIED_PHASE', 300, {
+      this.plugin('ai-security-guard', 'ai-security-guard:2.0.1', WasmPluginSpecPhase.UNSPECIFIED_UNDERSCORE_PHASE, 300, {
         serviceName: guard.serviceName,
         serviceHost: guard.serviceHost,
         checkRequest: true,
         checkResponse: false,
         riskAction: 'block',
       }, [], labels, [
-        { name: guard.accessKeyEnv, valueFrom: 'HOST' },
-        { name: guard.secretKeyEnv, valueFrom: 'HOST' },
+        { name: guard.accessKeyEnv, valueFrom: WasmPluginSpecVmConfigEnvValueFrom.HOST },
+        { name: guard.secretKeyEnv, valueFrom: WasmPluginSpecVmConfigEnvValueFrom.HOST },
       ]);
     }
 
-    this.plugin('ai-statistics', 'ai-statistics:2.0.1', 'UNSPECIFIED_PHASE', 900, {
+    this.plugin('ai-statistics', 'ai-statistics:2.0.1', WasmPluginSpecPhase.UNSPECIFIED_UNDERSCORE_PHASE, 900, {
       attributes: [
         { key: 'tenant', value_source: 'request_header', value: 'x-mse-consumer', apply_to_log: true, apply_to_span: true },
         { key: 'agent', value_source: 'request_header', value: 'x-agentruntime-agent', apply_to_log: true, apply_to_span: true },
@@ -265,7 +269,7 @@ export class HigressConfig extends Construct {
       }
       if (routes.length === 0) continue;
       // The limit applies only on the tier's routes: the rule carries the config, the default is off.
-      this.plugin(`rate-limit-${tier}`, 'cluster-key-rate-limit:2.0.1', 'UNSPECIFIED_PHASE', 20, {}, [{
+      this.plugin(`rate-limit-${tier}`, 'cluster-key-rate-limit:2.0.1', WasmPluginSpecPhase.UNSPECIFIED_UNDERSCORE_PHASE, 20, {}, [{
         ingress: [...routes],
         config: {
           rule_name: `tier-${tier}`,
@@ -279,18 +283,17 @@ export class HigressConfig extends Construct {
   }
 
   private plugin(
-    name: string, image: string, phase: string, priority: number, defaultConfig: Record<string, unknown>,
-    matchRules: Record<string, unknown>[], labels: Record<string, string>,
-    env?: { name: string; valueFrom: 'HOST' }[], defaultConfigDisable = false,
+    name: string, image: string, phase: WasmPluginSpecPhase, priority: number, defaultConfig: Record<string, unknown>,
+    matchRules: WasmPluginSpecMatchRules[], labels: Record<string, string>,
+    env?: WasmPluginSpecVmConfigEnv[], defaultConfigDisable = false,
   ): void {
-    _emit(this, name, {
-      apiVersion: 'extensions.higress.io/v1alpha1', kind: 'WasmPlugin',
+    _emitTyped(this, name, WasmPlugin.GVK, toJson_WasmPluginProps, {
       metadata: { name, namespace: this.namespace },
       spec: {
         url: `${this.pluginRegistry}/${image}`,
         phase,
         priority,
-        failStrategy: 'FAIL_CLOSE',
+        failStrategy: WasmPluginSpecFailStrategy.FAIL_UNDERSCORE_CLOSE,
         defaultConfig,
         ...(defaultConfigDisable ? { defaultConfigDisable: true } : {}),
         ...(matchRules.length ? { matchRules } : {}),

@@ -1,6 +1,9 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ScaledObject, toJson_ScaledObjectProps } from '../generated/imports/scaledobject-keda.sh';
+import { SandboxWarmPool, toJson_SandboxWarmPoolProps } from '../generated/imports/sandboxwarmpool-extensions.agents.x-k8s.io';
 import { _emit } from './_api-object';
+import { _emitTyped } from './_typed-manifest';
 import { _cidrEgressRules, _dnsEgressRule, _tcp, EgressCidr } from './_network-peers';
 import { _parseQuantity } from './_quantity';
 import { _assertPinnedImage, _isDnsLabel, _restrictedContainerSecurityContext, _restrictedPodSecurityContext } from './_security';
@@ -164,8 +167,7 @@ export class SandboxPool extends Construct implements ISandboxPool {
         networkPolicy: { ingress, egress },
       },
     }, labels);
-    _emit(this, 'warm-pool', {
-      apiVersion: 'extensions.agents.x-k8s.io/v1beta1', kind: 'SandboxWarmPool',
+    _emitTyped(this, 'warm-pool', SandboxWarmPool.GVK, toJson_SandboxWarmPoolProps, {
       metadata: { name: this.warmPoolName, namespace: t.namespace, annotations },
       spec: { replicas: this.warmReplicas, sandboxTemplateRef: { name: this.templateName } },
     }, labels);
@@ -175,11 +177,10 @@ export class SandboxPool extends Construct implements ISandboxPool {
       spec: { podSelector: { matchLabels: { ...this.podLabels } }, policyTypes: ['Ingress', 'Egress'], ingress, egress },
     }, labels);
     if (scaling) {
-      _emit(this, 'scaled-object', {
-        apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject',
+      _emitTyped(this, 'scaled-object', ScaledObject.GVK, toJson_ScaledObjectProps, {
         metadata: { name: `${props.name}-warm-pool`, namespace: t.namespace },
         spec: {
-          scaleTargetRef: { apiVersion: 'extensions.agents.x-k8s.io/v1beta1', kind: 'SandboxWarmPool', name: this.warmPoolName },
+          scaleTargetRef: { ...SandboxWarmPool.GVK, name: this.warmPoolName },
           minReplicaCount: this.warmReplicas,
           maxReplicaCount: scaling.maxWarmReplicas,
           triggers: [{ type: scaling.trigger.type, metadata: { ...scaling.trigger.metadata } }],

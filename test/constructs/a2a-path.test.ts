@@ -1,7 +1,8 @@
 import * as crypto from 'node:crypto';
 import { AgentDirectory } from '../../constructs/agent-directory';
 import { _gatewayPodValues } from '../../constructs/higress-config';
-import { ANNOTATION } from '../../constructs/labels';
+import { A2A_FALLBACK_SKILL_HEADER, A2A_SKILL_HEADER } from '../../constructs/contracts';
+import { ANNOTATION, LABEL } from '../../constructs/labels';
 import { kagentValues } from '../../stacks/third-party';
 import { findAll, findOne } from '../support/manifest';
 import { validateAll } from '../support/schema-validator';
@@ -64,12 +65,14 @@ describe('every declared call has a working, exclusive path: card -> token -> ga
     expect(checked).toBe(2);
   });
 
-  test('the card url of each agent is its internal route and admits exactly its callers', () => {
+  test('the card url of each agent is its internal route and admits only callers of every skill (the skill comes from the message there)', () => {
     const research = ex.research.card.url;
     const route = findAll(objects, 'Ingress').find((i) => `https://${i.spec.rules[0].host}${i.spec.rules[0].http.paths[0].path}` === research)!;
     expect(route.metadata.name).toBe('research-a2a');
-    const rule = findOne(objects, 'WasmPlugin', 'jwt-auth-acme', FACTS.gatewayNamespace).spec.matchRules.find((r: any) => r.ingress[0] === 'acme/research-a2a');
-    expect(rule.config.allow).toEqual(['beta/orchestrator']);
+    const rules = findOne(objects, 'WasmPlugin', 'jwt-auth-acme', FACTS.gatewayNamespace).spec.matchRules;
+    // beta/orchestrator declared only "web" of web + summarize: it calls its skill route, not the card url.
+    expect(rules.find((r: any) => r.ingress[0] === 'acme/research-a2a').config.allow).toEqual(['nobody']);
+    expect(rules.find((r: any) => r.ingress[0] === 'acme/research-a2a-web').config.allow).toEqual(['beta/orchestrator']);
   });
 
   test('a canary card names its own version\'s route, which always reaches the canary', () => {
@@ -78,6 +81,82 @@ describe('every declared call has a working, exclusive path: card -> token -> ga
     expect(route.spec.rules[0].http.paths[0]).toMatchObject({ path: `/api/v1/internal/a2a/acme/chat/versions/${ex.chat.canary.version}`, backend: { service: { name: 'chat-canary' } } });
     expect(route.metadata.annotations['higress.io/canary']).toBeUndefined();
     expect(ex.chat.stable.card.url).toBe(`https://${FACTS.gatewayHost}/api/v1/internal/a2a/acme/chat`);
+  });
+});
+
+/** Higress header control of an Ingress, parsed as Higress does (header_control.go); names lowercased. */
+function headerControl(ingress: any): { add: Record<string, string>; update: Record<string, string>; remove: string[] } {
+  const a = ingress.metadata.annotations ?? {};
+  const lines = (v: string | undefined) => Object.fromEntries((v ?? '').split('\n').map((l) => l.trim()).filter(Boolean)
+    .map((l) => /^(\S+)\s+(.*)$/.exec(l)!).map((m) => [m[1].toLowerCase(), m[2].trim()]));
+  return {
+    add: lines(a['higress.io/request-header-control-add']),
+    update: lines(a['higress.io/request-header-control-update']),
+    remove: (a['higress.io/request-header-control-remove'] ?? '').split(',').map((h: string) => h.trim().toLowerCase()).filter(Boolean),
+  };
+}
+
+describe('X-A2A-Skill is the gateway\'s: a caller allowed on one skill cannot reach another skill of the same agent', () => {
+  const skill = A2A_SKILL_HEADER.toLowerCase();
+  const directory = new AgentDirectory();
+  const a = tenantChart({ name: 'gamma' }, directory);
+  a.tenant.addAgent(byoAgent('multi', ['draft', 'review']));
+  a.tenant.addAgent({ ...byoAgent('both'), calls: ['gamma/multi#draft', 'gamma/multi#review'] });
+  a.tenant.addAgent({ ...byoAgent('one'), calls: ['gamma/multi#draft'] });
+  const ex = buildExample();
+  const objects = [...a.chart.toJson(), ...ex.synth()];
+  const ingresses = findAll(objects, 'Ingress');
+
+  test('every skill route sets X-A2A-Skill to its own skill id (overwriting), every other route removes it, none adds it', () => {
+    const kinds = new Set<string>();
+    for (const ing of ingresses) {
+      const h = headerControl(ing);
+      const id = ing.metadata.labels[LABEL.skill];
+      const at = `${ing.metadata.namespace}/${ing.metadata.name}`;
+      expect({ at, added: h.add[skill] }).toEqual({ at, added: undefined });
+      if (id) {
+        expect({ at, path: ing.spec.rules[0].http.paths[0].path.split('/').pop(), set: h.update[skill], removed: h.remove.includes(skill) }).toEqual({ at, path: id, set: id, removed: false });
+        kinds.add(ing.metadata.annotations['higress.io/canary'] ? 'canary skill' : 'skill');
+      } else {
+        expect({ at, set: h.update[skill], removed: h.remove.includes(skill) }).toEqual({ at, set: undefined, removed: true });
+        kinds.add(ing.metadata.name.replace(/^.*?-(chat|card|kagent-a2a|a2a)$/, '$1') + (ing.metadata.annotations['higress.io/canary'] ? ' canary' : ''));
+      }
+    }
+    // Chat routes mark their requests so agents refuse A2A on them (agent/serve-agent.ts).
+    const chats = ingresses.filter((i) => i.spec.rules[0].http.paths[0].path.startsWith('/api/v1/agents/'));
+    expect(chats.length).toBeGreaterThan(0);
+    for (const chat of chats) expect(headerControl(chat).update['x-a2a-route']).toBe('chat');
+    // Every kind of route was seen: skill (stable, canary), chat, agent (stable, canary), version (card), kagent.
+    expect([...kinds].sort()).toEqual(['a2a', 'a2a canary', 'canary skill', 'card', 'chat', 'chat canary', 'kagent-a2a', 'skill']);
+  });
+
+  test('X-A2A-Fallback-Skill: set only by a skill route whose fallback is another agent\'s skill, removed everywhere else', () => {
+    const fb = A2A_FALLBACK_SKILL_HEADER.toLowerCase();
+    const d = new AgentDirectory();
+    const g = tenantChart({ name: 'delta' }, d);
+    g.tenant.addAgent(byoAgent('backup', ['lookup']));
+    g.tenant.addAgent({ ...byoAgent('main', ['search', 'plain']), skills: [
+      { id: 'search', name: 'search', description: 'search', tags: ['t'], fallback: 'backup#lookup' },
+      { id: 'plain', name: 'plain', description: 'plain', tags: ['t'] },
+    ] });
+    const all = findAll([...g.chart.toJson(), ...objects], 'Ingress');
+    const set = all.filter((i) => headerControl(i).update[fb] !== undefined).map((i) => `${i.metadata.name}=${headerControl(i).update[fb]}`);
+    expect(set).toEqual(['main-a2a-search=lookup']);
+    for (const ing of all) {
+      const h = headerControl(ing);
+      if (h.update[fb] === undefined) expect({ at: ing.metadata.name, removed: h.remove.includes(fb) }).toEqual({ at: ing.metadata.name, removed: true });
+      expect(h.add[fb]).toBeUndefined();
+    }
+  });
+
+  test('the agent route (card url) admits only callers of every skill; each skill route exactly its callers', () => {
+    const allow = Object.fromEntries(findOne(objects, 'WasmPlugin', 'jwt-auth-gamma', FACTS.gatewayNamespace).spec.matchRules
+      .filter((r: any) => r.ingress[0].startsWith('gamma/multi-a2a')).map((r: any) => [r.ingress[0], [...r.config.allow].sort()]));
+    expect(allow).toEqual({ 'gamma/multi-a2a': ['gamma/both'], 'gamma/multi-a2a-draft': ['gamma/both', 'gamma/one'], 'gamma/multi-a2a-review': ['gamma/both'] });
+  });
+
+  test('the emitted objects pass the strict schemas', () => {
+    expect(validateAll(objects)).toEqual([]);
   });
 });
 

@@ -89,6 +89,9 @@ describe('agent traces', () => {
       OTEL_TRACES_SAMPLER_ARG: '0.1',
       OTEL_PROPAGATORS: 'tracecontext,baggage',
       OTEL_RESOURCE_ATTRIBUTES: 'service.namespace=acme,service.version=1.4.2,agentruntime.tenant=acme,agentruntime.agent=search,agentruntime.track=stable',
+      // The SDK contract, set with or without tracing (test/constructs/agent.test.ts, "what the SDK reads").
+      A2A_AGENT: 'acme/search',
+      A2A_AGENT_CARD_FILE: '/etc/agentruntime/agent-card/agent-card.json',
     });
   });
 
@@ -106,7 +109,7 @@ describe('agent traces', () => {
 
   test('without platform tracing agents get no OTEL environment and no collector egress', () => {
     const plain = build(FACTS);
-    expect(findOne(plain, 'Deployment', 'search', 'acme').spec.template.spec.containers[0].env).toEqual([]);
+    expect(findOne(plain, 'Deployment', 'search', 'acme').spec.template.spec.containers[0].env.map((e: any) => e.name)).toEqual(['A2A_AGENT', 'A2A_AGENT_CARD_FILE']);
     expect(plain.some((o) => o.metadata.name === 'allow-tracing-egress')).toBe(false);
   });
 
@@ -137,7 +140,7 @@ describe('agent traces', () => {
   test('fails when byo.env sets a variable the platform owns', () => {
     const { tenant } = tenantChart({ name: 'acme' }, undefined, TRACED);
     expect(() => tenant.addAgent({ ...byoAgent('search'), byo: { image: 'ghcr.io/acme/search:1.0.0', env: { OTEL_SERVICE_NAME: 'mine' } } }))
-      .toThrow('agent acme/tenant/search: byo.env.OTEL_SERVICE_NAME is set by the platform (tracing and call settings); remove it from byo.env');
+      .toThrow('agent acme/tenant/search: byo.env.OTEL_SERVICE_NAME is set by the platform (tracing, calls, identity, card, registry); remove it from byo.env');
   });
 });
 
@@ -146,12 +149,16 @@ describe('A2A trace headers on the gateway', () => {
 
   test('the public chat route drops A2A lineage headers sent from outside (Higress header control)', () => {
     const chat = findOne(objects, 'Ingress', 'search-chat', 'acme');
-    expect(chat.metadata.annotations['higress.io/request-header-control-remove']).toBe(A2A_TRACE_HEADERS.join(','));
+    expect(chat.metadata.annotations['higress.io/request-header-control-remove']).toBe([...A2A_TRACE_HEADERS, 'X-A2A-Skill', 'X-A2A-Fallback-Skill'].join(','));
     expect(A2A_TRACE_HEADERS).toEqual(['X-A2A-Trace-ID', 'X-A2A-Parent-Agent', 'X-A2A-Parent-Request-ID']);
   });
 
   test('internal skill routes pass the lineage headers through untouched', () => {
     const route = findOne(objects, 'Ingress', 'search-a2a-web', 'acme');
-    expect(Object.keys(route.metadata.annotations).filter((k) => k.includes('header-control'))).toEqual([]);
+    // The only header control there: the skill the gateway sets, no fallback skill (see a2a-path.test.ts).
+    expect(Object.entries(route.metadata.annotations).filter(([k]) => k.includes('header-control'))).toEqual([
+      ['higress.io/request-header-control-remove', 'X-A2A-Fallback-Skill'],
+      ['higress.io/request-header-control-update', 'X-A2A-Skill web'],
+    ]);
   });
 });

@@ -137,7 +137,8 @@ describe('Agent', () => {
         'higress.io/timeout': '60',
         'higress.io/proxy-next-upstream-tries': '2',
         'higress.io/route-limit-rpm': '60',
-        'higress.io/request-header-control-remove': 'X-A2A-Trace-ID,X-A2A-Parent-Agent,X-A2A-Parent-Request-ID',
+        'higress.io/request-header-control-remove': 'X-A2A-Trace-ID,X-A2A-Parent-Agent,X-A2A-Parent-Request-ID,X-A2A-Skill,X-A2A-Fallback-Skill',
+        'higress.io/request-header-control-update': 'X-A2A-Route chat',
         'config.kubernetes.io/depends-on': '/namespaces/beta/Service/billing',
       });
       expect(chat.spec.ingressClassName).toBe(FACTS.ingressClass);
@@ -146,6 +147,7 @@ describe('Agent', () => {
       const refund = findOne(objects, 'Ingress', 'billing-a2a-refund', 'beta');
       expect(refund.spec.rules[0].http.paths[0].path).toBe('/api/v1/internal/a2a/beta/billing/refund');
       expect(refund.metadata.labels[LABEL.skill]).toBe('refund');
+      expect(refund.metadata.annotations['higress.io/request-header-control-update']).toBe('X-A2A-Skill refund');
     });
 
     test('allows the public consumer on chat routes and exactly the declared callers on skill routes', () => {
@@ -155,7 +157,8 @@ describe('Agent', () => {
         'beta/billing-chat': ['public'],
         'beta/billing-a2a-refund': ['beta/orchestrator'],
         'beta/billing-a2a-invoice': ['nobody'],
-        'beta/billing-a2a': ['beta/orchestrator'],
+        // orchestrator declared refund only: the agent route (skill chosen by the message) is not its.
+        'beta/billing-a2a': ['nobody'],
         'beta/orchestrator-chat': ['public'],
         'beta/orchestrator-a2a-plan': ['nobody'],
         'beta/orchestrator-a2a': ['nobody'],
