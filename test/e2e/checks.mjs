@@ -3,6 +3,7 @@
 //
 //   node checks.mjs apply-crds DIR                  create every CRD under DIR, wait until Established
 //   node checks.mjs write-config IN OUT             the dev stack config + e2e overrides
+//   node checks.mjs internal-jwks IN OUT PEM        IN with gateway.jwt.internal.jwks = the public JWK of PEM (what synth takes from config)
 //   node checks.mjs tenant-secrets STACK_YAML       {"tenant/secret/key": random} for every secret the tenants reference
 //   node checks.mjs objects SYNTH_DIR EXPORT        every synthesized object (and every k8s resource in state) exists
 //   node checks.mjs nacos SYNTH_DIR present|absent  every AgentCard version + tenant namespace in Nacos (or none)
@@ -162,6 +163,18 @@ if (cmd === 'apply-crds') {
   doc.config['agent-runtime:registration'] = { enabled: true, endpoint: `http://${process.env.NACOS_ADDR}` };
   fs.writeFileSync(outFile, yaml.dump(doc, { lineWidth: -1 }));
   log(`wrote ${outFile}`);
+} else if (cmd === 'internal-jwks') {
+  // Derived here with node:crypto alone (RFC 7638 thumbprint as kid), not with the code under test:
+  // the objects check then proves the program derives the same JWKS from the secret key.
+  const [inFile, outFile, pemFile] = args;
+  const { kty, crv, x, y } = crypto.createPublicKey(fs.readFileSync(pemFile, 'utf8')).export({ format: 'jwk' });
+  if (kty !== 'EC' || crv !== 'P-256') fail(`${pemFile}: the lane's issuer key is P-256, got ${kty} ${crv ?? ''}`);
+  const kid = crypto.createHash('sha256').update(JSON.stringify({ crv, kty, x, y })).digest('base64url');
+  const doc = yaml.load(fs.readFileSync(inFile, 'utf8'));
+  const gw = doc.config['agent-runtime:gateway'];
+  gw.jwt.internal.jwks = JSON.stringify({ keys: [{ kty, kid, alg: 'ES256', use: 'sig', crv, x, y }] });
+  fs.writeFileSync(outFile, yaml.dump(doc, { lineWidth: -1 }));
+  log(`wrote ${outFile} (internal JWKS kid ${kid})`);
 } else if (cmd === 'tenant-secrets') {
   const doc = yaml.load(fs.readFileSync(args[0], 'utf8'));
   const out = {};

@@ -136,6 +136,14 @@ stack_config() {
   # the dev config + what this lane changes: third-party Helm installs off (their images cannot run
   # here; their CRDs were applied above), registrations against the real Nacos on 127.0.0.1.
   node "$ROOT/test/e2e/checks.mjs" write-config "$ROOT/Pulumi.$STACK.yaml" "$CFG"
+  # the internal issuer's signing key (P-256, fresh per run): the program derives the gateway's
+  # internal JWKS from it, the controller signs agent tokens with it; synth (no secrets) reads
+  # that JWKS from config, so the lane's config and the synth root carry its public half
+  node -e 'process.stdout.write(require("crypto").generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }))' >"$RUN/internal-issuer.pem"
+  chmod 600 "$RUN/internal-issuer.pem"
+  node "$ROOT/test/e2e/checks.mjs" internal-jwks "$CFG" "$CFG" "$RUN/internal-issuer.pem"
+  mkdir -p "$RUN/synth-root"
+  node "$ROOT/test/e2e/checks.mjs" internal-jwks "$ROOT/Pulumi.$STACK.yaml" "$RUN/synth-root/Pulumi.$STACK.yaml" "$RUN/internal-issuer.pem"
   # the Secrets the stack needs, as Pulumi secret config (encrypted with the passphrase provider)
   printf '%s' "$NACOS_AUTH_TOKEN_SECRET" | "${PULUMI[@]}" config set "${S[@]}" --secret nacosAuthToken
   printf '%s' "$NACOS_IDENTITY_KEY" | "${PULUMI[@]}" config set "${S[@]}" --secret nacosIdentityKey
@@ -143,12 +151,14 @@ stack_config() {
   printf '%s' "$NACOS_PASSWORD" | "${PULUMI[@]}" config set "${S[@]}" --secret nacosAdminPassword
   node "$ROOT/test/e2e/checks.mjs" tenant-secrets "$ROOT/Pulumi.$STACK.yaml" >"$RUN/tenant-secrets.json"
   "${PULUMI[@]}" config set "${S[@]}" --secret tenantSecrets <"$RUN/tenant-secrets.json"
+  "${PULUMI[@]}" config set "${S[@]}" --secret internalIssuerKey <"$RUN/internal-issuer.pem"
   # every secret value, for the state check
   node -e '
     const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    const v = [process.env.NACOS_AUTH_TOKEN_SECRET, process.env.NACOS_IDENTITY_VALUE, process.env.NACOS_PASSWORD, ...Object.values(s)];
+    const key = require("fs").readFileSync(process.argv[3], "utf8").split("\n").filter((l) => l && !l.startsWith("-----")).join("");
+    const v = [process.env.NACOS_AUTH_TOKEN_SECRET, process.env.NACOS_IDENTITY_VALUE, process.env.NACOS_PASSWORD, ...Object.values(s), key];
     require("fs").writeFileSync(process.argv[2], JSON.stringify(v), { mode: 0o600 });
-  ' "$RUN/tenant-secrets.json" "$RUN/secret-values.json"
+  ' "$RUN/tenant-secrets.json" "$RUN/secret-values.json" "$RUN/internal-issuer.pem"
 }
 
 UP_CREATE_S=""; UP_NOOP_S=""
@@ -168,7 +178,7 @@ pulumi_up() {
 check_objects() {
   pulumi_env
   "${PULUMI[@]}" stack export --stack "$STACK" --file "$RUN/state-export.json"
-  (cd "$ROOT" && node bin/agent-runtime.js synth --stack "$STACK" --out "$RUN/synth") >/dev/null
+  (cd "$ROOT" && node bin/agent-runtime.js synth --stack "$STACK" --root "$RUN/synth-root" --out "$RUN/synth") >/dev/null
   node "$ROOT/test/e2e/checks.mjs" objects "$RUN/synth" "$RUN/state-export.json"
 }
 
@@ -214,6 +224,11 @@ check_state_secrets() {
   pulumi_env
   "${PULUMI[@]}" stack export --stack "$STACK" --file "$RUN/state-export.json"
   node "$ROOT/test/e2e/checks.mjs" no-plaintext "$RUN/state-export.json" "$RUN/secret-values.json"
+}
+
+check_controller() {
+  pulumi_env
+  node "$ROOT/test/e2e/controller-check.mjs" "$RUN" "$KUBECONFIG" "$CFG"
 }
 
 destroy() {
@@ -262,6 +277,7 @@ step "check: pulumi preview --policy-pack policies/pack (no mandatory violation)
 step "check: second pulumi up reports no changes" second_up
 step "check: hand edit in Nacos -> pulumi refresh detects it" check_refresh_drift
 step "check: exported state holds no plain-text secret" check_state_secrets
+step "check: agent-runtime controller (own ServiceAccount) keeps Nacos and agent tokens in sync" check_controller
 step "pulumi destroy leaves nothing behind" destroy
 step "bench" bench
 log "e2e lane green in $(( $(date +%s) - LANE_T0 ))s"

@@ -1,0 +1,303 @@
+// The agent-runtime controller in the real lane (issue 14): after `pulumi up` of the dev stack,
+// `agent-runtime controller` runs as a process of the lane with a kubeconfig for its OWN
+// ServiceAccount (a TokenRequest token for the ServiceAccount the platform chart created, so the
+// RBAC the constructs emit is what is tested), against the real Nacos. Every expectation is a
+// bounded polling wait; what is compared is read independently (Pods/Services from the API server,
+// plain HTTP to Nacos, JWT verification with node:crypto against the gateway's JWKS).
+//
+//   node controller-check.mjs RUN_DIR ADMIN_KUBECONFIG STACK_CONFIG_FILE   (the issuer: gateway.jwt.internal.issuer)
+//
+// The process's pid is in RUN_DIR/pids (stop-cluster.sh stops it on any failure). The platform's
+// own controller Deployment runs under kwok too, but its pods are fake (they never take the
+// Lease), so the lane's process is the leader.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import url from 'node:url';
+
+const here = path.dirname(url.fileURLToPath(import.meta.url));
+const ROOT = path.join(here, '..', '..');
+const require = createRequire(path.join(ROOT, 'package.json'));
+const yaml = require('js-yaml');
+const k8s = await import(url.pathToFileURL(require.resolve('@kubernetes/client-node')).href);
+
+const [run, adminKubeconfig, stackConfig] = process.argv.slice(2);
+const internalIssuer = yaml.load(fs.readFileSync(stackConfig, 'utf8')).config['agent-runtime:gateway'].jwt.internal.issuer;
+const PLATFORM_NS = 'agent-runtime';
+const SA = 'agent-runtime-controller';
+const AUDIENCE = 'agent-runtime-gateway';
+const LISTEN = '127.0.0.1:18093';
+const LABEL = { role: 'agentruntime.io/role', agent: 'agentruntime.io/agent', track: 'agentruntime.io/track' };
+const ANN_NACOS_NS = 'agentruntime.io/nacos-namespace';
+const PROBE = 'e2e-probe';
+
+const kc = new k8s.KubeConfig();
+kc.loadFromFile(adminKubeconfig);
+const core = kc.makeApiClient(k8s.CoreV1Api);
+const apps = kc.makeApiClient(k8s.AppsV1Api);
+const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const t0 = Date.now();
+const log = (m) => console.error(`[controller-check +${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
+const fail = (m) => { console.error(`[controller-check] FAIL: ${m}`); stopController(); process.exit(1); };
+
+/** Polls `probe` (resolves to a list of problems) until it reports none, at most `seconds`. */
+async function eventually(what, seconds, probe) {
+  const end = Date.now() + seconds * 1000;
+  let problems;
+  for (;;) {
+    problems = await probe();
+    if (problems.length === 0) { log(`ok: ${what}`); return; }
+    if (Date.now() > end) fail(`${what}: not within ${seconds}s:\n  ${problems.slice(0, 20).join('\n  ')}`);
+    await sleep(1000);
+  }
+}
+
+// ---------------------------------------------------------------- Nacos (plain HTTP)
+const NACOS = `http://${process.env.NACOS_ADDR ?? '127.0.0.1:8848'}/nacos`;
+let nacosToken;
+async function nacos(p, params) {
+  if (!nacosToken) {
+    const r = await fetch(`${NACOS}/v3/auth/user/login`, { method: 'POST', body: new URLSearchParams({ username: process.env.NACOS_USERNAME ?? 'nacos', password: process.env.NACOS_PASSWORD ?? '' }) });
+    if (!r.ok) fail(`Nacos login: HTTP ${r.status}`);
+    nacosToken = (await r.json()).accessToken;
+  }
+  const r = await fetch(`${NACOS}${p}?${new URLSearchParams(params)}`, { headers: { accessToken: nacosToken } });
+  const text = await r.text();
+  try { return { status: r.status, body: JSON.parse(text) }; } catch { return { status: r.status, body: text }; }
+}
+async function instancesOf(nacosNs, service) {
+  const r = await nacos('/v3/admin/ns/instance/list', { namespaceId: nacosNs, groupName: 'DEFAULT_GROUP', serviceName: service });
+  const data = r.body?.data;
+  return Array.isArray(data) ? data : data?.hosts ?? [];
+}
+const cardStatus = async (nacosNs, agent, version) => (await nacos('/v3/admin/ai/a2a', { namespaceId: nacosNs, agentName: agent, version })).status;
+
+// ---------------------------------------------------------------- the cluster as it is
+/** Every agent track from the card ConfigMaps: Nacos namespace, card, Service name. */
+async function tracks() {
+  const cms = await core.listConfigMapForAllNamespaces({ labelSelector: `${LABEL.role}=agent-card` });
+  return cms.items.map((cm) => {
+    const card = JSON.parse(cm.data['agent-card.json']);
+    const agent = cm.metadata.labels[LABEL.agent];
+    const track = cm.metadata.labels[LABEL.track] ?? 'stable';
+    return { ns: cm.metadata.namespace, agent, card, nacosNs: cm.metadata.annotations?.[ANN_NACOS_NS] ?? cm.metadata.namespace, service: track === 'stable' ? agent : `${agent}-${track}` };
+  });
+}
+/** IPs of the Ready pods a Service selects. */
+async function readyPodIps(ns, service) {
+  let svc;
+  try { svc = await core.readNamespacedService({ name: service, namespace: ns }); } catch { return []; }
+  const selector = Object.entries(svc.spec.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  if (!selector) return [];
+  const pods = await core.listNamespacedPod({ namespace: ns, labelSelector: selector });
+  return pods.items
+    .filter((p) => !p.metadata.deletionTimestamp && p.status?.podIP && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+    .map((p) => p.status.podIP).sort();
+}
+/** Problems: a card missing, or a Service whose Nacos instances are not exactly its Ready pods (once each). */
+async function registryProblems(only) {
+  const problems = [];
+  for (const t of (await tracks()).filter((x) => !only || x.agent === only)) {
+    const s = await cardStatus(t.nacosNs, t.card.name, t.card.version);
+    if (s !== 200) problems.push(`card ${t.nacosNs}/${t.card.name}@${t.card.version}: HTTP ${s}`);
+    const want = await readyPodIps(t.ns, t.service);
+    const have = (await instancesOf(t.nacosNs, t.service)).map((i) => i.ip).sort();
+    if (JSON.stringify(want) !== JSON.stringify(have)) problems.push(`${t.nacosNs}/${t.service}: Ready pods ${JSON.stringify(want)}, Nacos instances ${JSON.stringify(have)}`);
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------- the controller process
+let child;
+const logFile = path.join(run, 'logs', 'agent-runtime-controller.log');
+function startController(kubeconfigFile) {
+  const out = fs.openSync(logFile, 'a');
+  child = spawn(process.execPath, [path.join(ROOT, 'bin', 'agent-runtime.js'), 'controller',
+    '--kubeconfig', kubeconfigFile, '--nacos', NACOS.replace(/\/nacos$/, ''), '--namespace', PLATFORM_NS,
+    '--internal-issuer', internalIssuer, '--audience', AUDIENCE, '--token-ttl', '60', '--listen', LISTEN, '--renew', '5',
+  ], { detached: true, stdio: ['ignore', out, out], env: { ...process.env, KUBECONFIG: '', POD_NAME: 'e2e-lane-controller' } });
+  fs.writeFileSync(path.join(run, 'pids', 'agent-runtime-controller.pid'), String(child.pid));
+  log(`started agent-runtime controller (pid ${child.pid}, log ${logFile})`);
+}
+function stopController(signal = 'SIGTERM') {
+  if (!child || child.exitCode !== null) return;
+  try { process.kill(-child.pid, signal); } catch { /* gone */ }
+}
+async function waitExit(seconds) {
+  const end = Date.now() + seconds * 1000;
+  while (child.exitCode === null && child.signalCode === null && Date.now() < end) await sleep(200);
+  if (child.exitCode === null && child.signalCode === null) fail(`the controller did not exit within ${seconds}s`);
+}
+
+// ---------------------------------------------------------------- agent tokens
+function b64json(s) { return JSON.parse(Buffer.from(s, 'base64url').toString('utf8')); }
+/** The internal JWKS the gateway's jwt-auth consumers carry (from the deployed WasmPlugins). */
+async function gatewayInternalJwks() {
+  const list = await custom.listClusterCustomObject({ group: 'extensions.higress.io', version: 'v1alpha1', plural: 'wasmplugins' });
+  const consumers = list.items.flatMap((w) => w.spec?.defaultConfig?.consumers ?? []).filter((c) => c.issuer?.startsWith(`${internalIssuer}/`));
+  if (!consumers.length) fail(`no jwt-auth consumer with an issuer under ${internalIssuer}/ in the deployed WasmPlugins`);
+  return { consumers, jwks: JSON.parse(consumers[0].jwks) };
+}
+function verify(jwt, jwks) {
+  const [h, p, sig] = jwt.split('.');
+  const header = b64json(h);
+  const jwk = jwks.keys.find((k) => k.kid === header.kid);
+  if (!jwk) return { error: `kid ${header.kid} is not in the gateway's JWKS (${jwks.keys.map((k) => k.kid).join(', ')})` };
+  const alg = { ES256: ['sha256', { dsaEncoding: 'ieee-p1363' }], RS256: ['sha256', {}] }[header.alg];
+  if (!alg) return { error: `alg ${header.alg}` };
+  const ok = crypto.verify(alg[0], Buffer.from(`${h}.${p}`), { key: crypto.createPublicKey({ key: jwk, format: 'jwk' }), ...alg[1] }, Buffer.from(sig, 'base64url'));
+  return ok ? { payload: b64json(p) } : { error: 'signature does not verify' };
+}
+/** Every agent token Secret verifies, with iss `<issuer>/<tenant>/<agent>`, our aud and a live exp. */
+async function tokenProblems(jwks, seen) {
+  const problems = [];
+  const secrets = await core.listSecretForAllNamespaces({ labelSelector: `${LABEL.role}=a2a-token` });
+  if (!secrets.items.length) return ['no Secret labelled a2a-token'];
+  for (const s of secrets.items) {
+    const ref = `${s.metadata.namespace}/${s.metadata.name}`;
+    const jwt = s.data?.token && Buffer.from(s.data.token, 'base64').toString('utf8');
+    if (!jwt) { problems.push(`${ref}: no token yet`); continue; }
+    const { payload, error } = verify(jwt, jwks);
+    if (error) { problems.push(`${ref}: ${error}`); continue; }
+    const agent = s.metadata.labels[LABEL.agent];
+    const iss = `${internalIssuer}/${s.metadata.namespace}/${agent}`;
+    if (payload.iss !== iss) problems.push(`${ref}: iss ${payload.iss}, want ${iss}`);
+    if (payload.aud !== AUDIENCE && !(Array.isArray(payload.aud) && payload.aud.includes(AUDIENCE))) problems.push(`${ref}: aud ${JSON.stringify(payload.aud)}`);
+    if (!(payload.exp * 1000 > Date.now())) problems.push(`${ref}: expired (exp ${payload.exp})`);
+    if (seen) seen.set(ref, jwt);
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------- the probe agent (created and deleted by the lane)
+/** A copy of globex/researcher's card ConfigMap, Deployment and Service under another agent name. */
+async function createProbe(version) {
+  const ns = 'globex';
+  const rename = (o) => JSON.parse(JSON.stringify(o).replaceAll('"researcher"', `"${PROBE}"`));
+  const clean = (m) => ({ name: m.name.replace('researcher', PROBE), namespace: ns, labels: rename(m.labels ?? {}), annotations: Object.fromEntries(Object.entries(m.annotations ?? {}).filter(([k]) => !k.startsWith('pulumi') && !k.startsWith('kubectl'))) });
+  const cms = await core.listNamespacedConfigMap({ namespace: ns, labelSelector: `${LABEL.role}=agent-card,${LABEL.agent}=researcher` });
+  const cm = cms.items.find((c) => (c.metadata.labels[LABEL.track] ?? 'stable') === 'stable');
+  const card = { ...JSON.parse(cm.data['agent-card.json']), name: PROBE, version };
+  const probeCm = { metadata: clean(cm.metadata), data: { ...cm.data, 'agent-card.json': JSON.stringify(card) } };
+  try { await core.replaceNamespacedConfigMap({ name: probeCm.metadata.name, namespace: ns, body: probeCm }); } catch (e) {
+    if (e.code !== 404) throw e;
+    await core.createNamespacedConfigMap({ namespace: ns, body: probeCm });
+  }
+  if (version !== '1.0.0') return;
+  // only the labels and selectors change: the pods keep researcher's ServiceAccount, volumes, ...
+  const dep = await apps.readNamespacedDeployment({ name: 'researcher', namespace: ns });
+  const { template } = dep.spec;
+  await apps.createNamespacedDeployment({ namespace: ns, body: { metadata: clean(dep.metadata), spec: {
+    ...dep.spec, replicas: 1, selector: rename(dep.spec.selector), template: { ...template, metadata: { ...template.metadata, labels: rename(template.metadata.labels) } },
+  } } });
+  const svc = await core.readNamespacedService({ name: 'researcher', namespace: ns });
+  const { clusterIP, clusterIPs, ...spec } = svc.spec;
+  await core.createNamespacedService({ namespace: ns, body: { metadata: clean(svc.metadata), spec: { ...spec, selector: rename(spec.selector) } } });
+  // what TenantNamespace emits for a new agent: its (empty) token Secret, named in the controller's tenant Role
+  const tokenSecret = await core.readNamespacedSecret({ name: 'researcher-a2a-token', namespace: ns });
+  await core.createNamespacedSecret({ namespace: ns, body: { metadata: clean(tokenSecret.metadata), type: tokenSecret.type } });
+  const rbac = kc.makeApiClient(k8s.RbacAuthorizationV1Api);
+  const binding = (await rbac.listNamespacedRoleBinding({ namespace: ns })).items.find((b) => b.subjects?.some((x) => x.kind === 'ServiceAccount' && x.name === SA && x.namespace === PLATFORM_NS));
+  const role = await rbac.readNamespacedRole({ name: binding.roleRef.name, namespace: ns });
+  const rule = role.rules.find((r) => r.resources?.includes('secrets'));
+  rule.resourceNames = [...rule.resourceNames, `${PROBE}-a2a-token`];
+  await rbac.replaceNamespacedRole({ name: role.metadata.name, namespace: ns, body: role });
+  return probeCm.metadata.name;
+}
+
+// ---------------------------------------------------------------- the check
+try {
+  // 1. a kubeconfig for the controller's own ServiceAccount (TokenRequest API)
+  const tr = await core.createNamespacedServiceAccountToken({ name: SA, namespace: PLATFORM_NS, body: { spec: { expirationSeconds: 3600, audiences: [] } } });
+  const cluster = kc.getCurrentCluster();
+  const saKubeconfig = path.join(run, 'controller.kubeconfig');
+  fs.writeFileSync(saKubeconfig, yaml.dump({
+    apiVersion: 'v1', kind: 'Config', 'current-context': 'controller',
+    clusters: [{ name: 'lane', cluster: { server: cluster.server, 'certificate-authority': cluster.caFile } }],
+    users: [{ name: SA, user: { token: tr.status.token } }],
+    contexts: [{ name: 'controller', context: { cluster: 'lane', user: SA } }],
+  }), { mode: 0o600 });
+  log(`kubeconfig for system:serviceaccount:${PLATFORM_NS}:${SA} (TokenRequest, 1 h)`);
+
+  const { consumers, jwks } = await gatewayInternalJwks();
+  log(`gateway internal JWKS: kids ${jwks.keys.map((k) => k.kid).join(', ')}; consumers ${consumers.map((c) => c.issuer).join(', ')}`);
+
+  startController(saKubeconfig);
+  await eventually('every card in Nacos and one instance per Ready agent pod', 90, () => registryProblems());
+
+  // 2. scale an agent 2 -> 0 -> 3: the instances follow
+  const scale = async (n) => apps.patchNamespacedDeploymentScale({ name: 'orchestrator', namespace: 'acme', body: { spec: { replicas: n } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+  await scale(2);
+  await eventually('acme/orchestrator at 2 replicas: 2 instances', 90, async () => {
+    const ips = await readyPodIps('acme', 'orchestrator');
+    return ips.length === 2 ? registryProblems('orchestrator') : [`${ips.length} Ready pods`];
+  });
+  await scale(0);
+  await eventually('acme/orchestrator scaled to 0: no instance', 90, async () => {
+    const ips = await readyPodIps('acme', 'orchestrator');
+    const inst = await instancesOf('acme', 'orchestrator');
+    return ips.length === 0 && inst.length === 0 ? [] : [`${ips.length} Ready pods, ${inst.length} instances`];
+  });
+  await scale(3);
+  await eventually('acme/orchestrator scaled to 3: 3 instances', 90, async () => {
+    const ips = await readyPodIps('acme', 'orchestrator');
+    return ips.length === 3 ? registryProblems('orchestrator') : [`${ips.length} Ready pods`];
+  });
+
+  // 3. a new agent, then a new version of it: a new card each, its instance
+  const cmName = await createProbe('1.0.0');
+  await eventually(`new agent globex/${PROBE}@1.0.0: card and 1 instance`, 90, async () => {
+    const ips = await readyPodIps('globex', PROBE);
+    return ips.length === 1 ? registryProblems(PROBE) : [`${ips.length} Ready pods`];
+  });
+  await createProbe('1.1.0');
+  await eventually(`new version globex/${PROBE}@1.1.0 registered as a new card`, 60, () => registryProblems(PROBE));
+
+  // 4. agent tokens verify against the gateway's JWKS, and rotate (60 s lifetime: by 40 s)
+  const before = new Map();
+  await eventually('every agent token Secret verifies (kid, signature, iss, aud, exp)', 60, () => tokenProblems(jwks, before));
+  await eventually('every agent token rotated and still verifies', 75, async () => {
+    const now = new Map();
+    const problems = await tokenProblems(jwks, now);
+    for (const [ref, jwt] of before) if (now.get(ref) === jwt) problems.push(`${ref}: not rotated yet`);
+    return problems;
+  });
+
+  // 5. a deleted agent: its cards and instances are gone
+  await core.deleteNamespacedConfigMap({ name: cmName, namespace: 'globex' });
+  await apps.deleteNamespacedDeployment({ name: PROBE, namespace: 'globex' });
+  await core.deleteNamespacedService({ name: PROBE, namespace: 'globex' });
+  await core.deleteNamespacedSecret({ name: `${PROBE}-a2a-token`, namespace: 'globex' });
+  await eventually(`deleted agent globex/${PROBE}: cards and instances gone`, 90, async () => {
+    const problems = [];
+    for (const v of ['1.0.0', '1.1.0']) { const s = await cardStatus('globex', PROBE, v); if (s === 200) problems.push(`card ${PROBE}@${v} still registered`); }
+    const inst = await instancesOf('globex', PROBE);
+    if (inst.length) problems.push(`${inst.length} instance(s) of ${PROBE} left`);
+    return problems;
+  });
+
+  // 6. kill -9, scale down while it is down, restart: converges (the stale instance goes, none twice)
+  stopController('SIGKILL');
+  await waitExit(10);
+  log('controller killed (SIGKILL)');
+  await scale(2);
+  await eventually('acme/orchestrator back at 2 Ready pods while the controller is down', 60, async () => {
+    const n = (await readyPodIps('acme', 'orchestrator')).length;
+    return n === 2 ? [] : [`${n} Ready pods`];
+  });
+  startController(saKubeconfig);
+  await eventually('after restart: every card and one instance per Ready pod (none twice)', 120, () => registryProblems());
+  const ready = await fetch(`http://${LISTEN}/readyz`);
+  if (!ready.ok) fail(`controller /readyz: HTTP ${ready.status}`);
+  const metrics = await (await fetch(`http://${LISTEN}/metrics`)).text();
+  log(`controller /readyz 200; metrics: ${metrics.split('\n').filter((l) => /^agent_runtime_controller_(leader|reconciles_total)/.test(l)).slice(0, 4).join('; ')}`);
+
+  stopController('SIGTERM');
+  await waitExit(40);
+  log(`controller stopped (SIGTERM, exit ${child.exitCode})`);
+} catch (e) {
+  fail(e?.stack ?? String(e));
+}
