@@ -53,10 +53,29 @@ export async function diffNacosAdmin(_id: string, olds: NacosAdminOutputs, news:
   return { changes: changed, replaces: [], deleteBeforeReplace: false };
 }
 
-/** Creates the first admin, or adopts the existing one when the password logs in. */
+/**
+ * Creates the first admin, or adopts the existing one when the password logs in. A new admin is
+ * "created" only once it logs in: Nacos serves logins from a user cache it reloads on a timer, so
+ * the resources that log in right after this one would otherwise be refused for a few seconds.
+ */
 export async function createNacosAdmin(inputs: NacosAdminInputs): Promise<pulumi.dynamic.CreateResult> {
-  await _client(inputs).initAdmin(inputs.password);
+  const client = _client(inputs);
+  const { created } = await client.initAdmin(inputs.password);
+  if (created) await _untilLoginWorks(client, inputs.password);
   return { id: NACOS_ADMIN_USER, outs: _outs(inputs) };
+}
+
+/** How long a new admin may take to log in: Nacos reloads its user cache every few seconds. */
+export const ADMIN_LOGIN_WAIT = { attempts: 90, delayMs: 500 };
+
+async function _untilLoginWorks(client: NacosClient, password: string): Promise<void> {
+  for (let i = 0; i < ADMIN_LOGIN_WAIT.attempts; i++) {
+    if (await client.checkLogin(NACOS_ADMIN_USER, password)) return;
+    await new Promise((r) => setTimeout(r, ADMIN_LOGIN_WAIT.delayMs));
+  }
+  const waited = (ADMIN_LOGIN_WAIT.attempts * ADMIN_LOGIN_WAIT.delayMs) / 1000;
+  throw new Error(`Nacos at ${client.baseUrl}: the admin "${NACOS_ADMIN_USER}" was created but still does not log in after ${waited} s; ` +
+    'check the server log (auth plugin, user cache), then run `pulumi up` again (an existing admin is adopted)');
 }
 
 /** Refresh: the password must still log in; when it does not, the state says `drifted: true`. */

@@ -47,6 +47,17 @@ async function create(endpoint: string, password: string): Promise<NacosAdminOut
   return (await createNacosAdmin(inputs as any)).outs as NacosAdminOutputs;
 }
 
+describe('NacosAdmin create waits until the new admin logs in', () => {
+  test('logins refused at first (Nacos reloads its user cache on a timer) delay create; it never returns before a login works', async () => {
+    const emu = await freshNacos();
+    emu.faults.serverError({ method: 'POST', path: '/v3/auth/user/login', times: 3, status: 500 });
+    const outs = await create(emu.url, PASSWORD);
+    expect(outs.credentials).toEqual({ username: 'nacos', password: PASSWORD });
+    const logins = emu.state.requests.filter((r) => r.path === '/v3/auth/user/login').map((r) => r.status);
+    expect(logins).toEqual([500, 500, 500, 200]);
+  });
+});
+
 describe('NacosClient.initAdmin', () => {
   test('a fresh server gets the admin nacos with the password, and it logs in', async () => {
     const emu = await freshNacos();
