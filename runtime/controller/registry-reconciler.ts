@@ -110,14 +110,17 @@ export class RegistryReconciler {
     await mapLimit(namespaces, this._options.concurrency ?? 16, async (ns) => {
       for (const item of await this._client.listAllAgents(ns)) {
         if (isPresent(ns, item.name)) continue;
+        const deleted: string[] = [];
         for (const { version } of await this._listVersions(ns, item.name)) {
           const stored = await this._get(ns, item.name, version);
           if (!stored || managedBy(stored) !== REGISTERED_BY_CONTROLLER || isPresent(ns, item.name)) continue;
           await this._client.deleteAgent(item.name, { namespaceId: ns, version });
+          deleted.push(version);
           this._cards.delete(`${ns}/${item.name}@${version}`);
           removed.push(`${ns}/${item.name}@${version}`);
           this._options.log?.(`deleted card ${ns}/${item.name}@${version} (agent gone)`);
         }
+        if (deleted.length && !isPresent(ns, item.name)) await this._dropEmptyAgent(ns, item.name, deleted);
       }
     });
     return removed.sort();
@@ -156,15 +159,34 @@ export class RegistryReconciler {
     const known = this._byKey.get(key);
     if (!known) return;
     for (const service of known.services) await this._clearService(service);
+    const deleted: string[] = [];
     for (const version of known.versions) {
       const stored = await this._get(known.nacosNamespace, known.agent, version);
       if (stored && managedBy(stored) === REGISTERED_BY_CONTROLLER) {
         await this._client.deleteAgent(known.agent, { namespaceId: known.nacosNamespace, version });
+        deleted.push(version);
         this._options.log?.(`deleted card ${known.nacosNamespace}/${known.agent}@${version} (agent deleted)`);
       }
       this._cards.delete(`${known.nacosNamespace}/${known.agent}@${version}`);
     }
+    if (deleted.length) await this._dropEmptyAgent(known.nacosNamespace, known.agent, deleted);
     this._byKey.delete(key);
+  }
+
+  /**
+   * After deleting its versions of an agent, deletes the agent entry itself when no version of
+   * anyone else is left. Nacos 3.1 keeps an agent's version list apart from the versions, and two
+   * quick version DELETEs can leave a listed agent whose versions are gone (the second one reads
+   * the list before the first one's write shows). Versions just deleted may still read as ours.
+   */
+  private async _dropEmptyAgent(ns: string, agent: string, deleted: readonly string[]): Promise<void> {
+    for (const { version } of await this._listVersions(ns, agent)) {
+      if (deleted.includes(version)) continue;
+      const stored = await this._get(ns, agent, version);
+      if (stored && managedBy(stored) !== REGISTERED_BY_CONTROLLER) return;
+    }
+    await this._client.deleteAgent(agent, { namespaceId: ns });
+    this._options.log?.(`deleted agent entry ${ns}/${agent} (no version left)`);
   }
 
   private _ensureNamespace(id: string): Promise<void> {

@@ -111,6 +111,24 @@ describe('RuntimeController', () => {
     expect(await versionsIn('acme', 'search')).toEqual(['1.0.0*']);
   });
 
+  test('a deleted agent whose versions were all its own leaves no agent entry; a version someone else wrote keeps it', async () => {
+    const bed = await started();
+    const v1 = synthTenant('acme', [{ name: 'chat', version: '1.0.0' }]).configMaps[0];
+    bed.configMaps.apply(v1);
+    await settle(bed.controller);
+    bed.configMaps.apply(synthTenant('acme', [{ name: 'chat', version: '1.1.0' }]).configMaps[0]);
+    bed.configMaps.apply(synthTenant('acme', [{ name: 'search', version: '1.0.0' }]).configMaps[0]);
+    await settle(bed.controller);
+    // Pulumi registers another version of "search" beside the controller's.
+    const pulumiMade = { ...cardOf(synthTenant('acme', [{ name: 'search', version: '2.0.0' }]).configMaps[0]) };
+    await applyAgentCard(bed.client, withManagedMarker(pulumiMade, REGISTERED_BY_PULUMI), { namespaceId: 'acme', setAsLatest: false });
+    bed.configMaps.delete('acme', 'chat-agent-card');
+    bed.configMaps.delete('acme', 'search-agent-card');
+    await settle(bed.controller);
+    expect((await clientOf(emu).listAllAgents('acme')).map((a) => a.name)).toEqual(['search']);
+    expect(await versionsIn('acme', 'search')).toEqual(['2.0.0']);
+  });
+
   test('removes the cards of agents deleted while it was down, and nothing it did not write', async () => {
     const { configMaps } = synthTenant('acme', [{ name: 'chat' }, { name: 'search' }]);
     const first = controllerFor(emu);
