@@ -66,7 +66,7 @@ export async function createNacosAdmin(inputs: NacosAdminInputs): Promise<pulumi
 }
 
 /** How long a new admin may take to log in: Nacos reloads its user cache every few seconds. */
-export const ADMIN_LOGIN_WAIT = { attempts: 90, delayMs: 500 };
+const ADMIN_LOGIN_WAIT = { attempts: 90, delayMs: 500 };
 
 async function _untilLoginWorks(client: NacosClient, password: string): Promise<void> {
   for (let i = 0; i < ADMIN_LOGIN_WAIT.attempts; i++) {
