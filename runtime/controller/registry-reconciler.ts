@@ -13,7 +13,7 @@
  */
 import { canonicalJson, contentOf, managedBy, withManagedMarker } from '../agent-card';
 import { applyAgentCard } from '../apply-agent-card';
-import type { NacosClient, NacosInstance } from '../nacos-client';
+import type { NacosClient, NacosInstance, NacosInstanceInfo } from '../nacos-client';
 import { NacosApiError, NacosTransportError, isNotFound } from '../nacos-errors';
 import { mapLimit } from '../register';
 import type { AgentTrack } from './desired-state';
@@ -28,7 +28,11 @@ export const INSTANCE_OWNER_KEY = 'agentruntime.io/registered-by';
 export interface RegistryReconcilerOptions {
   /** Nacos group of agent services (the McpBridge's `nacosGroups` must list it). @default 'DEFAULT_GROUP' */
   readonly groupName?: string;
-  /** How often instances are renewed. @default 20000 */
+  /**
+   * Longest time between two renewals of an instance. Renewal ticks run four times per interval
+   * and renew what is due (unrenewed for 3/4 of it), so the lease costs the same every tick and a
+   * fresh registration is not renewed again at once. @default 20000
+   */
   readonly renewIntervalMs?: number;
   /** Unrenewed for this long: unhealthy. @default 60000 */
   readonly heartbeatTimeoutMs?: number;
@@ -38,6 +42,8 @@ export interface RegistryReconcilerOptions {
   readonly concurrency?: number;
   /** One line per change. @default - silent */
   readonly log?: (line: string) => void;
+  /** Milliseconds now (tests). @default Date.now */
+  readonly clock?: () => number;
 }
 
 /** What the cluster holds for one agent key. */
@@ -50,11 +56,17 @@ export interface AgentDesired {
   readonly present: boolean;
 }
 
+/** An instance this controller holds, with when it last wrote it (0: read from Nacos, age unknown). */
+interface _Held {
+  readonly instance: NacosInstance;
+  readonly writtenAt: number;
+}
+
 interface _Service {
   readonly nacosNamespace: string;
   readonly serviceName: string;
   /** `ip:port` -> instance as last written or read. */
-  instances: Map<string, NacosInstance>;
+  instances: Map<string, _Held>;
 }
 
 /** The Nacos side of the controller. */
@@ -64,6 +76,8 @@ export class RegistryReconciler {
   private readonly _namespacePending = new Map<string, Promise<void>>();
   /** Nacos namespace -> agent names it held when first listed (saves a GET per new agent). */
   private readonly _listed = new Map<string, Promise<Set<string>>>();
+  /** Nacos namespace -> our instances per service when first listed (one request per namespace, not per service). */
+  private readonly _stored = new Map<string, Promise<Map<string, NacosInstanceInfo[]>>>();
   /** `ns/name@version` -> fingerprint of what Nacos holds (content + latest). */
   private readonly _cards = new Map<string, string>();
   /** `ns/service` -> instances. */
@@ -91,8 +105,10 @@ export class RegistryReconciler {
       const service = await this._syncInstances(t, desired.endpoints.get(t.workload) ?? []);
       services.add(service);
     }
-    // A track that went away (canary removed): its instances go with it.
+    // A track that went away (canary removed): its instances go with it, also when that happened
+    // while the controller was down (then only Nacos' service list knows them).
     for (const gone of [...(known?.services ?? [])].filter((s) => !services.has(s))) await this._clearService(gone);
+    if (!known && tracks.length) await this._clearLeftovers(tracks[0].nacosNamespace, tracks[0].agent, services);
     if (tracks.length) {
       const versions = new Set([...(known?.versions ?? []), ...tracks.map((t) => t.card.version)]);
       this._byKey.set(key, { nacosNamespace: tracks[0].nacosNamespace, agent: tracks[0].agent, services, versions });
@@ -122,6 +138,16 @@ export class RegistryReconciler {
         }
         if (deleted.length && !isPresent(ns, item.name)) await this._dropEmptyAgent(ns, item.name, deleted);
       }
+      // Instances of agents gone while the controller was down: removed now rather than left to expire.
+      for (const [service, instances] of await this._storedIn(ns)) {
+        for (const i of instances) {
+          const agent = i.metadata?.agent;
+          if (!agent || isPresent(ns, agent) || this._services.get(`${ns}/${service}`)?.instances.has(`${i.ip}:${i.port}`)) continue;
+          await this._client.deregisterInstance({ serviceName: service, groupName: this.groupName, ip: i.ip, port: i.port, clusterName: i.clusterName, ephemeral: i.ephemeral }, { namespaceId: ns });
+          removed.push(`${ns}/${service} ${i.ip}:${i.port}`);
+          this._options.log?.(`deregistered instance ${ns}/${service} ${i.ip}:${i.port} (agent gone)`);
+        }
+      }
     });
     return removed.sort();
   }
@@ -129,20 +155,33 @@ export class RegistryReconciler {
   /** Re-registrations sent by {@link renew} so far (the lease's cost, apart from reconcile writes). */
   renewals = 0;
 
-  /** Re-registers every instance this controller holds: the lease that keeps them alive. */
-  async renew(): Promise<number> {
-    const all = [...this._services.values()].flatMap((s) => [...s.instances.values()].map((i) => ({ s, i })));
-    await mapLimit(all, this._options.concurrency ?? 16, async ({ s, i }) => {
+  /**
+   * Re-registers the instances that are due (unrenewed for 3/4 of the renew interval), or all of
+   * them: the lease that keeps them alive. Returns how many it renewed.
+   */
+  async renew(opts: { all?: boolean } = {}): Promise<number> {
+    const now = this._now();
+    const dueBefore = opts.all ? Infinity : now - this.renewIntervalMs * 0.75;
+    const due = [...this._services.values()].flatMap((s) => [...s.instances].filter(([, h]) => h.writtenAt <= dueBefore).map(([addr, h]) => ({ s, addr, h })));
+    await mapLimit(due, this._options.concurrency ?? 16, async ({ s, addr, h }) => {
       this.renewals++;
-      await this._client.registerInstance(i, { namespaceId: s.nacosNamespace });
+      await this._client.registerInstance(h.instance, { namespaceId: s.nacosNamespace });
+      // Unless a reconcile replaced or removed it meanwhile.
+      if (s.instances.get(addr) === h) s.instances.set(addr, { instance: h.instance, writtenAt: this._now() });
     });
-    return all.length;
+    return due.length;
+  }
+
+  /** Longest time between two renewals of an instance (ms). */
+  get renewIntervalMs(): number {
+    return this._options.renewIntervalMs ?? 20_000;
   }
 
   /** Forgets what Nacos is known to hold: the next reconciles read it again (audit, Nacos data loss). */
   forget(): void {
     this._namespaces.clear();
     this._listed.clear();
+    this._stored.clear();
     this._cards.clear();
     for (const s of this._services.values()) s.instances.clear();
     this._services.clear();
@@ -208,6 +247,9 @@ export class RegistryReconciler {
       try {
         await this._client.createNamespace({ namespaceId: id, namespaceName: id, namespaceDesc: `agent-runtime tenant ${id}` });
         this._options.log?.(`created Nacos namespace ${id}`);
+        // Just created by us: nothing in it to list.
+        if (!this._listed.has(id)) this._listed.set(id, Promise.resolve(new Set()));
+        if (!this._stored.has(id)) this._stored.set(id, Promise.resolve(new Map()));
       } catch (e) {
         // Created meanwhile by `pulumi up` or another writer.
         if (!(e instanceof NacosApiError && e.code === 22002)) throw e;
@@ -242,25 +284,21 @@ export class RegistryReconciler {
     const id = `${t.nacosNamespace}/${t.workload}`;
     let service = this._services.get(id);
     if (!service) {
-      // First look since start: read what Nacos holds, ours only.
-      const stored = await this._client.listInstances(t.workload, { namespaceId: t.nacosNamespace, groupName: this.groupName });
-      const instances = new Map<string, NacosInstance>();
-      for (const h of stored) {
-        if (h.metadata?.[INSTANCE_OWNER_KEY] !== REGISTERED_BY_CONTROLLER) continue;
-        instances.set(`${h.ip}:${h.port}`, { serviceName: t.workload, groupName: this.groupName, ip: h.ip, port: h.port, clusterName: h.clusterName, ephemeral: h.ephemeral, metadata: h.metadata ?? {} });
-      }
+      // First look since start: what Nacos holds of ours (age unknown: due for renewal at once).
+      const stored = (await this._storedIn(t.nacosNamespace)).get(t.workload) ?? [];
+      const instances = new Map<string, _Held>(stored.map((h) => [`${h.ip}:${h.port}`, { instance: _held(t.workload, this.groupName, h), writtenAt: 0 }]));
       service = { nacosNamespace: t.nacosNamespace, serviceName: t.workload, instances };
       this._services.set(id, service);
     }
     const want = new Map(endpoints.map((e) => [`${e.ip}:${e.port}`, this._instance(t, e)]));
     for (const [addr, instance] of want) {
-      const have = service.instances.get(addr);
+      const have = service.instances.get(addr)?.instance;
       if (have && canonicalJson(have.metadata) === canonicalJson(instance.metadata) && have.ephemeral !== false) continue;
       await this._client.registerInstance(instance, { namespaceId: t.nacosNamespace });
-      service.instances.set(addr, instance);
+      service.instances.set(addr, { instance, writtenAt: this._now() });
       this._options.log?.(`registered instance ${id} ${addr}`);
     }
-    for (const [addr, have] of [...service.instances]) {
+    for (const [addr, { instance: have }] of [...service.instances]) {
       if (want.has(addr)) continue;
       await this._client.deregisterInstance(have, { namespaceId: t.nacosNamespace });
       service.instances.delete(addr);
@@ -272,7 +310,7 @@ export class RegistryReconciler {
   private async _clearService(id: string): Promise<void> {
     const service = this._services.get(id);
     if (!service) return;
-    for (const [addr, have] of [...service.instances]) {
+    for (const [addr, { instance: have }] of [...service.instances]) {
       await this._client.deregisterInstance(have, { namespaceId: service.nacosNamespace });
       service.instances.delete(addr);
       this._options.log?.(`deregistered instance ${id} ${addr}`);
@@ -303,6 +341,36 @@ export class RegistryReconciler {
     };
   }
 
+  /**
+   * Services of `agent` that hold our instances in Nacos but are none of `services` (its tracks
+   * now): a track removed while the controller was down. Their instances are deregistered.
+   */
+  private async _clearLeftovers(ns: string, agent: string, services: ReadonlySet<string>): Promise<void> {
+    for (const [service, instances] of await this._storedIn(ns)) {
+      const id = `${ns}/${service}`;
+      if (services.has(id) || this._services.has(id) || !instances.some((i) => i.metadata?.agent === agent)) continue;
+      this._services.set(id, { nacosNamespace: ns, serviceName: service, instances: new Map(instances.map((h) => [`${h.ip}:${h.port}`, { instance: _held(service, this.groupName, h), writtenAt: 0 }])) });
+      await this._clearService(id);
+    }
+  }
+
+  /** Our instances per service of a namespace, listed once (then this controller's own writes are the truth). */
+  private _storedIn(ns: string): Promise<Map<string, NacosInstanceInfo[]>> {
+    let stored = this._stored.get(ns);
+    if (!stored) {
+      stored = this._client.listServicesWithInstances({ namespaceId: ns, groupName: this.groupName }).then((services) => new Map(
+        services.map((s) => [s.serviceName, s.instances.filter((i) => i.metadata?.[INSTANCE_OWNER_KEY] === REGISTERED_BY_CONTROLLER)] as const).filter(([, i]) => i.length > 0),
+      ));
+      stored.catch(() => this._stored.delete(ns));
+      this._stored.set(ns, stored);
+    }
+    return stored;
+  }
+
+  private _now(): number {
+    return (this._options.clock ?? Date.now)();
+  }
+
   /** Agent names of a namespace, listed once (then kept up to date by this controller's own writes). */
   private _agentsIn(ns: string): Promise<Set<string>> {
     let listed = this._listed.get(ns);
@@ -331,4 +399,9 @@ export class RegistryReconciler {
       throw err;
     }
   }
+}
+
+/** A stored instance as this controller would write it. */
+function _held(serviceName: string, groupName: string, h: NacosInstanceInfo): NacosInstance {
+  return { serviceName, groupName, ip: h.ip, port: h.port, clusterName: h.clusterName, ephemeral: h.ephemeral, metadata: h.metadata ?? {} };
 }

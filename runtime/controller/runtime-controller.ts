@@ -106,14 +106,14 @@ export class RuntimeController {
     });
     await Promise.all([configMaps.start(), endpointSlices.start(), workloads?.start()]);
     this._queue.start();
-    const r = this._options.registry;
     this._every(this._options.resyncMs ?? 300_000, () => this.resync());
     this._every(this._options.auditMs ?? 1_800_000, () => {
       this.registry.forget();
       this._sweepDone = false;
       this.resync();
     });
-    this._every(r?.renewIntervalMs ?? 20_000, () => void this._renew());
+    // Renewal ticks four times per interval, each renewing only what is due: an even load.
+    this._every(this.registry.renewIntervalMs / 4, () => void this._renew());
     this._every(5_000, () => {
       this.metrics.queueDepth = this._queue.depth;
     });

@@ -64,16 +64,28 @@ describe('RuntimeController under faults', () => {
     await second.controller.stop();
   });
 
-  test('instances are ephemeral: renewed while it runs, gone once nobody renews them', async () => {
+  test('instances are ephemeral: renewed when due while it runs, gone once nobody renews them', async () => {
     const { configMaps, services } = synthTenant('acme', [{ name: 'chat' }]);
-    const bed = controllerFor(emu, { options: { registry: { heartbeatTimeoutMs: 60_000, deleteTimeoutMs: 180_000 } } });
+    // The controller's clock moves with the emulator's.
+    let offset = 0;
+    const advance = (ms: number) => {
+      offset += ms;
+      emu.advanceClock(ms);
+    };
+    const registry = { heartbeatTimeoutMs: 60_000, deleteTimeoutMs: 180_000, renewIntervalMs: 20_000, clock: () => Date.now() + offset };
+    const bed = controllerFor(emu, { options: { registry } });
     await bed.controller.start();
     bed.configMaps.apply(configMaps[0]);
     bed.slices.apply(sliceOf(services[0], ['10.0.0.1']));
     await bed.controller.idle();
-    emu.advanceClock(50_000);
+    // Just registered: not due (3/4 of the interval not elapsed).
+    advance(10_000);
+    expect(await bed.controller.registry.renew()).toBe(0);
+    advance(40_000);
     expect(await bed.controller.registry.renew()).toBe(1);
-    emu.advanceClock(150_000);
+    expect(await bed.controller.registry.renew()).toBe(0);
+    expect(await bed.controller.registry.renew({ all: true })).toBe(1);
+    advance(150_000);
     expect(instancesIn(emu, 'acme', 'chat')).toEqual(['10.0.0.1:8080']);
     await bed.controller.stop();
     emu.advanceClock(181_000);

@@ -4,7 +4,7 @@ import { managedBy, withManagedMarker } from '../../../runtime/agent-card';
 import { applyAgentCard } from '../../../runtime/apply-agent-card';
 import type { AgentCard } from '../../../runtime/agent-card';
 import { INSTANCE_OWNER_KEY, REGISTERED_BY_CONTROLLER } from '../../../runtime/controller/registry-reconciler';
-import type { ConfigMapObject } from '../../../runtime/controller/desired-state';
+import type { ConfigMapObject, EndpointSliceObject } from '../../../runtime/controller/desired-state';
 import { FakeInformer } from '../../support/fake-cluster';
 import { NacosBackend, nacosBackend } from '../../support/nacos-backend';
 import { clientOf, controllerFor, listedInstances, listedVersions, settle, sliceOf, synthTenant } from './_cluster';
@@ -129,12 +129,14 @@ describe('RuntimeController', () => {
     expect(await versionsIn('acme', 'search')).toEqual(['2.0.0']);
   });
 
-  test('removes the cards of agents deleted while it was down, and nothing it did not write', async () => {
-    const { configMaps } = synthTenant('acme', [{ name: 'chat' }, { name: 'search' }]);
+  test('removes the cards and instances of agents deleted while it was down, and nothing it did not write', async () => {
+    const { configMaps, services } = synthTenant('acme', [{ name: 'chat' }, { name: 'search' }]);
     const first = controllerFor(emu);
     await first.controller.start();
     for (const cm of configMaps) first.configMaps.apply(cm);
+    for (const s of services) first.slices.apply(sliceOf(s, ['10.0.0.1']));
     await settle(first.controller);
+    await expectInstances('acme', 'search', ['10.0.0.1:8080']);
     await first.controller.stop();
     // While it is down: "search" is deleted, and someone registers cards by hand and with Pulumi.
     const foreign = synthTenant('acme', [{ name: 'manual' }, { name: 'pulumi-made' }]).configMaps.map(cardOf);
@@ -144,9 +146,52 @@ describe('RuntimeController', () => {
     // At its next start the cluster lists only "chat".
     const listed = new FakeInformer<ConfigMapObject>();
     listed.apply(configMaps.find((c) => c.metadata.name === 'chat-agent-card')!);
-    const second = await started({ configMaps: listed });
+    const slices = new FakeInformer<EndpointSliceObject>();
+    slices.apply(sliceOf(services.find((s) => s.metadata.name === 'chat'), ['10.0.0.1']));
+    const second = await started({ configMaps: listed, slices });
     await settle(second.controller);
     expect((await clientOf(emu).listAllAgents('acme')).map((a) => a.name).sort()).toEqual(['chat', 'manual', 'pulumi-made']);
+    // Removed at once, not left to expire; the live agent's instance is not even rewritten.
+    await expectInstances('acme', 'search', []);
+    await expectInstances('acme', 'chat', ['10.0.0.1:8080']);
+    expect(second.metrics.render()).not.toMatch(/operation="POST \/v3\/admin\/ns\/instance"/);
+  });
+
+  test('a canary removed while it was down loses its instances at the next start; the stable track keeps its own', async () => {
+    const { configMaps, services } = synthTenant('acme', [{ name: 'chat', canary: '1.1.0' }]);
+    const first = controllerFor(emu);
+    await first.controller.start();
+    for (const cm of configMaps) first.configMaps.apply(cm);
+    for (const s of services) first.slices.apply(sliceOf(s, ['10.0.0.1']));
+    await settle(first.controller);
+    const canary = services.find((s) => s.metadata.name !== 'chat').metadata.name;
+    await expectInstances('acme', canary, ['10.0.0.1:8080']);
+    await first.controller.stop();
+
+    const stable = synthTenant('acme', [{ name: 'chat' }]);
+    const listed = new FakeInformer<ConfigMapObject>();
+    listed.apply(stable.configMaps[0]);
+    const slices = new FakeInformer<EndpointSliceObject>();
+    slices.apply(sliceOf(stable.services[0], ['10.0.0.1']));
+    const second = await started({ configMaps: listed, slices });
+    await settle(second.controller);
+    await expectInstances('acme', canary, []);
+    await expectInstances('acme', 'chat', ['10.0.0.1:8080']);
+  });
+
+  test('a start reads each namespace\'s instances with one service list, not one request per service', async () => {
+    const { configMaps, services } = synthTenant('acme', [{ name: 'chat' }, { name: 'search' }, { name: 'triage' }]);
+    const { client } = controllerFor(emu);
+    await client.createNamespace({ namespaceId: 'acme', namespaceName: 'acme' });
+    const bed = await started();
+    for (const cm of configMaps) bed.configMaps.apply(cm);
+    for (const s of services) bed.slices.apply(sliceOf(s, ['10.0.0.1']));
+    await settle(bed.controller);
+    const text = bed.metrics.render();
+    // One per namespace (the start's sweep reads them all, and the agents' first look shares it).
+    const namespaces = (await client.listNamespaces()).length;
+    expect(text).toContain(`nacos_request_duration_seconds_count{operation="GET /v3/admin/ns/service/list"} ${namespaces}\n`);
+    expect(text).not.toMatch(/operation="GET \/v3\/admin\/ns\/instance\/list"/);
   });
 
   test('writes nothing for cards `pulumi up` registered, and a resync writes nothing at all', async () => {
