@@ -8,6 +8,7 @@
 import { ApiObject, GroupVersionKind, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { _emit, _Manifest } from './_api-object';
+import { _toJson } from './_fast-to-json';
 
 /** Generated props of a kind: at least a metadata with a name. */
 interface _KindProps {
@@ -24,9 +25,9 @@ export function _emitTyped<P extends _KindProps, L extends Exclude<keyof P, 'met
   scope: Construct, id: string, gvk: GroupVersionKind, toJson: (props: P | undefined) => Record<string, any> | undefined,
   props: Omit<P, L>, labels: Record<string, string> = {}, late?: { readonly [K in L]: () => P[K] },
 ): ApiObject {
-  const body: Record<string, unknown> = { apiVersion: gvk.apiVersion, kind: gvk.kind, ...toJson(props as P) };
+  const body: Record<string, unknown> = { apiVersion: gvk.apiVersion, kind: gvk.kind, ..._toJson(toJson, props as P) };
   for (const [key, produce] of Object.entries(late ?? {}) as [string, () => unknown][]) {
-    body[key] = Lazy.any({ produce: () => toJson({ [key]: produce() } as unknown as P)?.[key] });
+    body[key] = Lazy.any({ produce: () => _toJson(toJson, { [key]: produce() } as unknown as P)?.[key] });
   }
   return _emit(scope, id, body as unknown as _Manifest, labels);
 }

@@ -168,6 +168,8 @@ export class AgentWorkload extends Construct {
     const a = this.agent;
     const f = a.tenant.platform;
     const env: Record<string, string> = { [AGENT_ENV.agent]: a.key, [AGENT_ENV.cardFile]: AGENT_CARD_PATH };
+    // The agent SDK listens on A2A_PORT (8080 unless set).
+    if (byo.port !== undefined) env[AGENT_ENV.a2aPort] = String(a.port);
     const volumes: k8s.Volume[] = [{ name: 'agent-card', configMap: { name: `${a.workloadName}-agent-card`, items: [{ key: AGENT_CARD_KEY, path: AGENT_CARD_KEY }] } }];
     const mounts: k8s.VolumeMount[] = [{ name: 'agent-card', mountPath: AGENT_CARD_DIR, readOnly: true }];
     const secretEnv: k8s.EnvVar[] = [];
@@ -210,7 +212,7 @@ export class AgentWorkload extends Construct {
     const spread = this._topologySpread();
     for (const name of Object.keys(byo.env ?? {})) {
       if (name in platformEnv || (byo.registryReaderSecret !== undefined && name === AGENT_ENV.nacosUsername)) {
-        throw new Error(`agent ${this.agent.node.path}: byo.env.${name} is set by the platform (tracing, calls, identity, card, registry); remove it from byo.env`);
+        throw new Error(`agent ${this.agent.node.path}: byo.env.${name} is set by the platform (tracing, calls, identity, card, registry, port); remove it from byo.env`);
       }
     }
     const env = { ...byo.env, ...(pool ? { SANDBOX_WARM_POOL: pool.warmPoolName, SANDBOX_NAMESPACE: this.agent.tenant.namespace } : {}), ...platformEnv };
@@ -232,7 +234,8 @@ export class AgentWorkload extends Construct {
               ...(byo.args ? { args: [...byo.args] } : {}),
               env: [...Object.entries(env).map(([name, value]) => ({ name, value })), ...contract.secretEnv],
               ports: [
-                { name: 'a2a', containerPort: A2A_PORT, protocol: 'TCP' },
+                // The probes and the Service's targetPort name this port: they follow byo.port.
+                { name: 'a2a', containerPort: this.agent.port, protocol: 'TCP' },
                 { name: 'metrics', containerPort: this.agent.metrics.port, protocol: 'TCP' },
               ],
               resources: { requests: _quantities(resources.spec.requests), limits: _quantities(resources.spec.limits) },

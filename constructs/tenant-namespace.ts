@@ -130,6 +130,7 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
   private readonly routes: _RouteAuth[] = [];
   private kagentPolicy?: ApiObject;
   private readonly metricsPorts = new Set<number>();
+  private readonly a2aPorts = new Set<number>();
 
   constructor(scope: Construct, id: string, props: TenantNamespaceProps) {
     // Checked before super(): constructs refuses an empty id with a message that names neither the tenant nor the fix.
@@ -196,6 +197,7 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
       addRoutes: (r) => this.routes.push(r),
       useKagent: () => this._useKagent(),
       useMetricsPort: (port) => this.metricsPorts.add(port),
+      useA2aPort: (port) => this.a2aPorts.add(port),
     });
     this._namespace();
     this._quotaAndLimits(props.containerLimits ?? {});
@@ -328,14 +330,19 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
     const policy = (id: string, spec: k8s.NetworkPolicySpec) => _emitTyped(this, id, k8s.KubeNetworkPolicy.GVK,
       k8s.toJson_KubeNetworkPolicyProps, { metadata: { name: id, namespace: this.namespace }, spec }, this.labelsFor('tenant', id));
     const agents = { matchLabels: { [LABEL.role]: 'agent' } };
+    // Ingress to the agents' own ports (A2A, metrics), known once every agent is added: produced at synth time.
+    const agentIngress = (id: string, from: k8s.NetworkPolicyPeer, ports: ReadonlySet<number>, none: number) => _emitTyped(this, id,
+      k8s.KubeNetworkPolicy.GVK, k8s.toJson_KubeNetworkPolicyProps, { metadata: { name: id, namespace: this.namespace } }, this.labelsFor('tenant', id), {
+        spec: () => ({
+          podSelector: agents,
+          policyTypes: ['Ingress'],
+          ingress: [{ from: [from], ports: _tcp(...(ports.size ? [...ports].sort((a, b) => a - b) : [none])) }],
+        }),
+      });
     policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     policy('allow-dns', { podSelector: {}, policyTypes: ['Egress'], egress: [_dnsEgressRule()] });
     // Agents only: sandboxes get no gateway traffic and no registry access.
-    policy('allow-gateway-ingress', {
-      podSelector: agents,
-      policyTypes: ['Ingress'],
-      ingress: [{ from: [_podsIn(this.platform.gatewayNamespace, this.platform.gatewayPodLabels)], ports: _tcp(A2A_PORT) }],
-    });
+    agentIngress('allow-gateway-ingress', _podsIn(this.platform.gatewayNamespace, this.platform.gatewayPodLabels), this.a2aPorts, A2A_PORT);
     policy('allow-registry-egress', {
       podSelector: agents,
       policyTypes: ['Egress'],
@@ -343,16 +350,7 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
     });
     // Prometheus scrapes agents' `metrics` port, and nothing else (PodMonitor `agent-runtime/agents`).
     const prom = this.platform.prometheus ?? { namespace: 'monitoring' };
-    const scrape = 'allow-prometheus-scrape';
-    // The ports are known once every agent is added: the spec is produced at synth time.
-    _emitTyped(this, scrape, k8s.KubeNetworkPolicy.GVK, k8s.toJson_KubeNetworkPolicyProps, { metadata: { name: scrape, namespace: this.namespace } }, this.labelsFor('tenant', scrape), { spec: () => ({
-      podSelector: agents,
-      policyTypes: ['Ingress'],
-      ingress: [{
-        from: [_podsIn(prom.namespace, prom.podLabels ?? { [LABEL.name]: 'prometheus' })],
-        ports: _tcp(...(this.metricsPorts.size ? [...this.metricsPorts].sort((a, b) => a - b) : [AGENT_METRICS_PORT])),
-      }],
-    }) });
+    agentIngress('allow-prometheus-scrape', _podsIn(prom.namespace, prom.podLabels ?? { [LABEL.name]: 'prometheus' }), this.metricsPorts, AGENT_METRICS_PORT);
     const tracing = this.platform.tracing;
     if (tracing) {
       // OTLP export to the collector (any pod of its namespace: collectors are deployed under many labels).
