@@ -21,6 +21,7 @@ import * as sandboxwarmpool from '../generated/imports/sandboxwarmpool-extension
 import * as scaledobject from '../generated/imports/scaledobject-keda.sh';
 import * as servicemonitor from '../generated/imports/servicemonitor-monitoring.coreos.com';
 import * as wasmplugin from '../generated/imports/wasmplugin-extensions.higress.io';
+import { _plain } from './_api-object';
 
 type _Converter = (obj: any) => Record<string, any> | undefined;
 
@@ -44,13 +45,18 @@ const MODULES: readonly Record<string, unknown>[] = [
 
 let moduleOf: Map<_Converter, Record<string, unknown>> | undefined;
 const shapes = new Map<_Converter, _Shape | null>();
+/** Shapes with a field whose JSON key differs from its TypeScript name (`clusterIp` → `clusterIP`). */
+const renamed = new WeakSet<_Shape>();
 // Read once: process.env is slow to read per object.
 let generatedOnly = !!process.env.AGENT_RUNTIME_GENERATED_TOJSON;
 
-/** `toJson(props)`, computed from the converter's field table when it can be read. */
-export function _toJson<P>(toJson: (props: P | undefined) => Record<string, any> | undefined, props: P): Record<string, any> | undefined {
+/**
+ * `toJson(props)`, from the converter's field table when it can be read; then already rendered as
+ * `_emit` renders (keys sorted, nulls dropped, `rendered: true`), so the body is walked once.
+ */
+export function _toJson<P>(toJson: (props: P | undefined) => Record<string, any> | undefined, props: P, path: string): { json: Record<string, any> | undefined; rendered: boolean } {
   const shape = generatedOnly ? null : _shapeOf(toJson as _Converter);
-  return shape ? _convert(props, shape) : toJson(props);
+  return shape ? { json: _convert(props, shape, path), rendered: true } : { json: toJson(props), rendered: false };
 }
 
 /** Whether `toJson` converts through a field table (not the generated function). */
@@ -84,6 +90,7 @@ function _shapeOf(fn: _Converter): _Shape | null {
     if (!ts || (childName && !child)) return _remember(fn, null);
     const leaf = /\?\.value\b/.test(expr) ? 'value' : /\?\.toISOString\(\)/.test(expr) ? 'iso' : undefined;
     shape.set(ts, { json, child: child ?? undefined, entries: expr.includes('Object.entries(obj.'), leaf });
+    if (json !== ts) renamed.add(shape);
   }
   return shape.size ? shape : _remember(fn, null);
 }
@@ -93,28 +100,41 @@ function _remember(fn: _Converter, shape: _Shape | null): _Shape | null {
   return shape;
 }
 
-function _convert(value: any, shape: _Shape): any {
+function _convert(value: any, shape: _Shape, path: string): any {
   if (value === undefined || value === null) return undefined;
-  if (Array.isArray(value)) return value.map((v) => _convert(v, shape));
+  if (Array.isArray(value)) return value.map((v) => _convert(v, shape, path));
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
+  // Sorted by TypeScript name, which is the JSON order unless a field of this type is renamed.
+  const keys = Object.keys(value).sort();
+  if (renamed.has(shape)) keys.sort((a, b) => _compare(shape.get(a)?.json ?? a, shape.get(b)?.json ?? b));
+  for (const key of keys) {
     const f = shape.get(key);
     const v = value[key];
-    if (!f || v === undefined) continue;
-    if (!f.entries) {
-      out[f.json] = _leaf(v, f);
-      continue;
-    }
-    const map: Record<string, unknown> = {};
-    for (const k of Object.keys(v)) if (v[k] !== undefined) map[k] = _leaf(v[k], f);
-    out[f.json] = map;
+    if (!f || v === undefined || v === null) continue;
+    const rendered = f.entries ? _entries(v, f, path) : _leaf(v, f, path);
+    if (rendered !== undefined && rendered !== null) out[f.json] = rendered;
   }
   return out;
 }
 
-function _leaf(v: any, f: _Field): unknown {
-  if (f.child) return _convert(v, f.child);
+function _compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A map field: its values converted, keys sorted. */
+function _entries(map: Record<string, unknown>, f: _Field, path: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(map).sort()) {
+    const v = map[k] === undefined || map[k] === null ? undefined : _leaf(map[k], f, path);
+    if (v !== undefined && v !== null) out[k] = v;
+  }
+  return out;
+}
+
+function _leaf(v: any, f: _Field, path: string): unknown {
+  if (f.child) return _convert(v, f.child, path);
   if (f.leaf === 'value') return v?.value;
   if (f.leaf === 'iso') return v?.toISOString();
-  return v;
+  // No type below (a free-form map, a list of strings): rendered as _emit renders.
+  return _plain(v, path);
 }

@@ -25,11 +25,13 @@ export function _emitTyped<P extends _KindProps, L extends Exclude<keyof P, 'met
   scope: Construct, id: string, gvk: GroupVersionKind, toJson: (props: P | undefined) => Record<string, any> | undefined,
   props: Omit<P, L>, labels: Record<string, string> = {}, late?: { readonly [K in L]: () => P[K] },
 ): ApiObject {
-  const body: Record<string, unknown> = { apiVersion: gvk.apiVersion, kind: gvk.kind, ..._toJson(toJson, props as P) };
+  const path = id; // error context of a value that cannot be rendered (the full node path costs a walk per object)
+  const { json, rendered } = _toJson(toJson, props as P, path);
+  const body: Record<string, unknown> = { apiVersion: gvk.apiVersion, kind: gvk.kind, ...json };
   for (const [key, produce] of Object.entries(late ?? {}) as [string, () => unknown][]) {
-    body[key] = Lazy.any({ produce: () => _toJson(toJson, { [key]: produce() } as unknown as P)?.[key] });
+    body[key] = Lazy.any({ produce: () => _toJson(toJson, { [key]: produce() } as unknown as P, path).json?.[key] });
   }
-  return _emit(scope, id, body as unknown as _Manifest, labels);
+  return _emit(scope, id, body as unknown as _Manifest, labels, rendered);
 }
 
 /** Emits a kind with no generated type (its CRD is not in ../shared/crds); say which at the call. */

@@ -55,17 +55,17 @@ describe('typed manifests: the field-table converter equals the generated toJson
       metadata: { name: 'nacos', labels: { clusterIp: 'kept: a label, not a field' } },
       spec: { clusterIp: 'None', ports: [{ port: 80, targetPort: k8s.IntOrString.fromString('http') }], notAField: true },
     } as k8s.KubeServiceProps;
-    expect(_toJson(k8s.toJson_KubeServiceProps, props)).toEqual({
+    expect(_toJson(k8s.toJson_KubeServiceProps, props, "svc").json).toEqual({
       metadata: { name: 'nacos', labels: { clusterIp: 'kept: a label, not a field' } },
       spec: { clusterIP: 'None', ports: [{ port: 80, targetPort: 'http' }] },
     });
-    expect(_toJson(k8s.toJson_KubeServiceProps, props)).toEqual(k8s.toJson_KubeServiceProps(props));
+    expect(_toJson(k8s.toJson_KubeServiceProps, props, "svc").json).toEqual(k8s.toJson_KubeServiceProps(props));
     const limits = { resources: { limits: { cpu: k8s.Quantity.fromString('500m') } }, name: 'c', image: 'i' };
-    expect(_toJson(k8s.toJson_Container, limits)).toEqual({ name: 'c', image: 'i', resources: { limits: { cpu: '500m' } } });
+    expect(_toJson(k8s.toJson_Container, limits, "c").json).toEqual({ name: 'c', image: 'i', resources: { limits: { cpu: '500m' } } });
   });
 
   test('keeps free-form maps of CRD fields as they are', () => {
     const props = { metadata: { name: 'p' }, spec: { phase: WasmPluginSpecPhase.AUTHN, defaultConfig: { consumers: [{ name: 'a' }], global_auth: false } } };
-    expect(_toJson(toJson_WasmPluginProps, props)).toEqual(toJson_WasmPluginProps(props));
+    expect(_toJson(toJson_WasmPluginProps, props, "p").json).toEqual(toJson_WasmPluginProps(props));
   });
 });
