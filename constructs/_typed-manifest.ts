@@ -1,9 +1,10 @@
 /**
  * Typed manifests: a body typed by the Kubernetes types `cdk8s import` generates (shipped in
  * cdk8s-plus-28 as `lib/imports/k8s`; CRDs in the gitignored generated/imports/), turned into JSON
- * by the generated `toJson_*` function and emitted through the lean `_emit`. A typo in a field is
- * then a compile error, with no slower ApiObject subclass on the synth path. Constructs emit only
- * through here (eslint `no-restricted-imports` keeps `_emit` out of constructs/).
+ * as its generated `toJson_*` function would (through `_fast-to-json.ts`) and emitted through the
+ * lean `_emit`. A typo in a field is then a compile error, with no slower ApiObject subclass on the
+ * synth path. Constructs emit only through here (eslint `no-restricted-imports` keeps `_emit` out
+ * of constructs/).
  */
 import { ApiObject, GroupVersionKind, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -18,7 +19,7 @@ interface _KindProps {
 /**
  * Emits `props` of the generated kind `gvk` (e.g. `k8s.KubeNetworkPolicy.GVK` with
  * `k8s.toJson_KubeNetworkPolicyProps`). Fields in `late` are produced (and converted) at synth
- * time; a Lazy inside `props` would not survive the generated converter.
+ * time, for what other constructs add later; a Lazy inside `props` would not survive the converter.
  * @example _emitTyped(this, 'ns', k8s.KubeNamespace.GVK, k8s.toJson_KubeNamespaceProps, { metadata: { name: 'acme' } })
  */
 export function _emitTyped<P extends _KindProps, L extends Exclude<keyof P, 'metadata'> = never>(
