@@ -12,4 +12,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Constructs emit typed manifests (`_emitTyped`); untyped JSON only through `_emitUntyped`, for kinds with no CRD to generate from.
+    files: ['constructs/**/*.ts'],
+    ignores: ['constructs/_typed-manifest.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{
+        group: ['**/_api-object'], importNames: ['_emit'],
+        message: 'emit through _emitTyped (constructs/_typed-manifest.ts) with the generated type of the kind',
+      }] }],
+    },
+  },
 );

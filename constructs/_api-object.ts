@@ -23,7 +23,8 @@ const BUILT_IN_RESOLVERS = 3;
 class _PlainApiObject extends ApiObject {
   private patched = false;
 
-  constructor(scope: Construct, id: string, private readonly plainProps: ApiObjectProps) {
+  /** `rendered`: fields other than metadata and Lazy ones are already rendered (sorted, no nulls). */
+  constructor(scope: Construct, id: string, private readonly plainProps: ApiObjectProps, private readonly rendered: boolean) {
     super(scope, id, plainProps);
   }
 
@@ -36,10 +37,15 @@ class _PlainApiObject extends ApiObject {
     if (this.patched || process.env.AGENT_RUNTIME_CDK8S_SERIALIZER || App.of(this).resolvers.length > BUILT_IN_RESOLVERS) {
       return super.toJson();
     }
-    const { apiVersion, kind, metadata: _metadata, ...rest } = this.plainProps;
-    const body = _plain({ ...rest, metadata: _renderMetadata(this.metadata) }, this.node.path) as Record<string, unknown>;
+    const { apiVersion, kind, metadata: _metadata, ...rest } = this.plainProps as Record<string, unknown>;
     // apiVersion, kind and metadata first, the rest sorted (as cdk8s orders them).
-    return { apiVersion, kind, metadata: body.metadata, ...Object.fromEntries(Object.entries(body).filter(([k]) => k !== 'metadata')) };
+    const out: Record<string, unknown> = { apiVersion, kind, metadata: _renderMetadata(this.metadata) };
+    for (const key of Object.keys(rest).sort()) {
+      const value = rest[key];
+      const v = this.rendered && !(value instanceof Lazy) ? value : _plain(value, this.node.path);
+      if (v !== undefined && v !== null) out[key] = v;
+    }
+    return out;
   }
 }
 
@@ -64,7 +70,7 @@ function _renderMetadata(m: ApiObjectMetadataDefinition): unknown {
  * Resolves and sanitizes a value the way cdk8s does: Lazy produced, nulls dropped, keys sorted;
  * with `dropEmpty`, empty lists and maps dropped too (as cdk8s does for metadata).
  */
-function _plain(value: any, path: string, dropEmpty = false): unknown {
+export function _plain(value: any, path: string, dropEmpty = false): unknown {
   if (value === null || value === undefined || typeof value !== 'object') return value ?? undefined;
   if (Array.isArray(value)) return dropEmpty && value.length === 0 ? undefined : value.map((v) => _plain(v, path, dropEmpty));
   if (value instanceof Lazy) return _plain(value.produce(), path, dropEmpty);
@@ -86,7 +92,7 @@ function _plain(value: any, path: string, dropEmpty = false): unknown {
  * Emits one object with the labels every object of ours carries. Plain JSON through a lean
  * `ApiObject` keeps the per-object cost low (the L2 cdk8s-plus layer is several times slower).
  */
-export function _emit(scope: Construct, id: string, manifest: _Manifest, labels: Record<string, string> = {}): ApiObject {
+export function _emit(scope: Construct, id: string, manifest: _Manifest, labels: Record<string, string> = {}, rendered = false): ApiObject {
   const { apiVersion, kind, metadata, ...rest } = manifest;
   return new _PlainApiObject(scope, id, {
     apiVersion,
@@ -97,5 +103,5 @@ export function _emit(scope: Construct, id: string, manifest: _Manifest, labels:
       labels: { [LABEL.managedBy]: MANAGED_BY, [LABEL.name]: MANAGED_BY, [LABEL.partOf]: MANAGED_BY, ...labels, ...metadata.labels },
     },
     ...rest,
-  });
+  }, rendered);
 }

@@ -1,11 +1,13 @@
 /** Small builders for NetworkPolicy peers and ports, shared by tenants, agents and sandboxes. */
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { _port } from './_k8s-values';
 import { cidrContains, cidrProblem, isBroad, parseCidr } from './_cidr';
 
 /** Label Kubernetes sets on every Namespace (1.21+); the only namespace label we trust. */
 export const _NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** Peer: pods with `labels` in namespace `namespace`. */
-export function _podsIn(namespace: string, labels: Readonly<Record<string, string>>) {
+export function _podsIn(namespace: string, labels: Readonly<Record<string, string>>): k8s.NetworkPolicyPeer {
   return {
     namespaceSelector: { matchLabels: { [_NAMESPACE_NAME_LABEL]: namespace } },
     podSelector: { matchLabels: { ...labels } },
@@ -13,15 +15,15 @@ export function _podsIn(namespace: string, labels: Readonly<Record<string, strin
 }
 
 /** TCP ports of a rule. */
-export function _tcp(...ports: number[]) {
-  return ports.map((port) => ({ protocol: 'TCP', port }));
+export function _tcp(...ports: number[]): k8s.NetworkPolicyPort[] {
+  return ports.map((port) => ({ protocol: 'TCP', port: _port(port) }));
 }
 
 /** Egress rule to cluster DNS (kube-dns in kube-system), UDP and TCP 53. */
-export function _dnsEgressRule() {
+export function _dnsEgressRule(): k8s.NetworkPolicyEgressRule {
   return {
     to: [_podsIn('kube-system', { 'k8s-app': 'kube-dns' })],
-    ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+    ports: [{ protocol: 'UDP', port: _port(53) }, ..._tcp(53)],
   };
 }
 
@@ -36,7 +38,7 @@ export interface EgressCidr {
 }
 
 /** Egress rules for CIDR destinations; refuses malformed CIDRs naming `field`. */
-export function _cidrEgressRules(list: readonly EgressCidr[], field: string, opts: { refuseBroad?: boolean } = {}) {
+export function _cidrEgressRules(list: readonly EgressCidr[], field: string, opts: { refuseBroad?: boolean } = {}): k8s.NetworkPolicyEgressRule[] {
   return list.map((e, i) => {
     for (const c of [e.cidr, ...(e.except ?? [])]) {
       const problem = cidrProblem(c);

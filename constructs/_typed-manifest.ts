@@ -1,12 +1,15 @@
 /**
  * Typed manifests: a body typed by the Kubernetes types `cdk8s import` generates (shipped in
- * cdk8s-plus-28 as `lib/imports/k8s`), turned into JSON by the generated `toJson_*` function
- * and emitted through the lean {@link _emit}. A typo in a field is then a compile error, with
- * no slower ApiObject subclass on the synth path.
+ * cdk8s-plus-28 as `lib/imports/k8s`; CRDs in the gitignored generated/imports/), turned into JSON
+ * as its generated `toJson_*` function would (through `_fast-to-json.ts`) and emitted through the
+ * lean `_emit`. A typo in a field is then a compile error, with no slower ApiObject subclass on the
+ * synth path. Constructs emit only through here (eslint `no-restricted-imports` keeps `_emit` out
+ * of constructs/).
  */
-import type { GroupVersionKind } from 'cdk8s';
+import { ApiObject, GroupVersionKind, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { _emit, _Manifest } from './_api-object';
+import { _toJson } from './_fast-to-json';
 
 /** Generated props of a kind: at least a metadata with a name. */
 interface _KindProps {
@@ -15,12 +18,24 @@ interface _KindProps {
 
 /**
  * Emits `props` of the generated kind `gvk` (e.g. `k8s.KubeNetworkPolicy.GVK` with
- * `k8s.toJson_KubeNetworkPolicyProps`).
+ * `k8s.toJson_KubeNetworkPolicyProps`). Fields in `late` are produced (and converted) at synth
+ * time, for what other constructs add later; a Lazy inside `props` would not survive the converter.
  * @example _emitTyped(this, 'ns', k8s.KubeNamespace.GVK, k8s.toJson_KubeNamespaceProps, { metadata: { name: 'acme' } })
  */
-export function _emitTyped<P extends _KindProps>(
+export function _emitTyped<P extends _KindProps, L extends Exclude<keyof P, 'metadata'> = never>(
   scope: Construct, id: string, gvk: GroupVersionKind, toJson: (props: P | undefined) => Record<string, any> | undefined,
-  props: P, labels: Record<string, string> = {},
-): void {
-  _emit(scope, id, { apiVersion: gvk.apiVersion, kind: gvk.kind, ...toJson(props) } as _Manifest, labels);
+  props: Omit<P, L>, labels: Record<string, string> = {}, late?: { readonly [K in L]: () => P[K] },
+): ApiObject {
+  const path = id; // error context of a value that cannot be rendered (the full node path costs a walk per object)
+  const { json, rendered } = _toJson(toJson, props as P, path);
+  const body: Record<string, unknown> = { apiVersion: gvk.apiVersion, kind: gvk.kind, ...json };
+  for (const [key, produce] of Object.entries(late ?? {}) as [string, () => unknown][]) {
+    body[key] = Lazy.any({ produce: () => _toJson(toJson, { [key]: produce() } as unknown as P, path).json?.[key] });
+  }
+  return _emit(scope, id, body as unknown as _Manifest, labels, rendered);
+}
+
+/** Emits a kind with no generated type (its CRD is not in ../shared/crds); say which at the call. */
+export function _emitUntyped(scope: Construct, id: string, manifest: _Manifest, labels: Record<string, string> = {}): ApiObject {
+  return _emit(scope, id, manifest, labels);
 }

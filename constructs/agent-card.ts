@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { _emit } from './_api-object';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { _emitTyped } from './_typed-manifest';
 import { AGENT_CARD_KEY, AGENT_CARD_ROLE, ANNOTATION, LABEL } from './labels';
 
 /** An A2A 0.3 skill as published in an AgentCard. */
@@ -123,8 +124,7 @@ export interface AgentCardConfigMapProps {
  * `agent-card.json`, role `agent-card`, with the Nacos namespace and set-as-latest annotations.
  */
 export function _emitAgentCardConfigMap(scope: Construct, id: string, props: AgentCardConfigMapProps): void {
-  _emit(scope, id, {
-    apiVersion: 'v1', kind: 'ConfigMap',
+  _emitTyped(scope, id, k8s.KubeConfigMap.GVK, k8s.toJson_KubeConfigMapProps, {
     metadata: {
       name: props.name,
       namespace: props.namespace,

@@ -1,8 +1,8 @@
-import { Lazy } from 'cdk8s';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { _emit } from './_api-object';
 import { _agentMeta } from './_agent-meta';
 import { _cidrEgressRules, _podsIn, _tcp, EgressCidr } from './_network-peers';
+import { _emitTyped } from './_typed-manifest';
 import type { IAgentTrack, ISandboxPool } from './contracts';
 import { LABEL } from './labels';
 
@@ -25,41 +25,42 @@ export class AgentNetwork extends Construct {
     const a = this.agent;
     const cidrRules = _cidrEgressRules(cidrs, `${where}: egress`);
     if (a.calls.length === 0 && !a.sandboxPool && cidrRules.length === 0) return;
-    _emit(this, 'egress-policy', {
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+    // The platform's gateway and the pool's tenant are read at synth time: the spec is produced then.
+    _emitTyped(this, 'egress-policy', k8s.KubeNetworkPolicy.GVK, k8s.toJson_KubeNetworkPolicyProps, {
       metadata: _agentMeta(a, `${a.workloadName}-egress`),
-      spec: {
-        podSelector: { matchLabels: { ...a.podLabels } },
-        policyTypes: ['Egress'],
-        egress: Lazy.any({ produce: () => {
-          const rules: unknown[] = [];
-          const f = a.tenant.platform;
-          if (a.calls.length > 0) {
-            // Calls go only through the gateway's internal routes (JWT, rate limit, WAF); never to the callee's pods.
-            rules.push({ to: [_podsIn(f.gatewayNamespace, f.gatewayPodLabels)], ports: _tcp(80, 443) });
-          }
-          const pool = a.sandboxPool;
-          if (pool && pool.tenant === a.tenant) {
-            rules.push({ to: [{ podSelector: { matchLabels: { ...pool.podLabels } } }], ports: _tcp(pool.port) });
-            // SandboxClaims are created through the Kubernetes API: only sandbox users reach it.
-            const api = f.kubernetesApi ?? DEFAULT_KUBERNETES_API;
-            rules.push({ to: api.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: _tcp(api.port) });
-          }
-          return [...rules, ...cidrRules];
-        } }),
-      },
-    }, a.labels);
+    }, a.labels, { spec: () => ({
+      podSelector: { matchLabels: { ...a.podLabels } },
+      policyTypes: ['Egress'],
+      egress: [...this._platformEgress(), ...cidrRules],
+    }) });
+  }
+
+  /** Egress to the gateway (callers) and to the sandbox pool and the API server (sandbox users). */
+  private _platformEgress(): k8s.NetworkPolicyEgressRule[] {
+    const a = this.agent;
+    const rules: k8s.NetworkPolicyEgressRule[] = [];
+    const f = a.tenant.platform;
+    if (a.calls.length > 0) {
+      // Calls go only through the gateway's internal routes (JWT, rate limit, WAF); never to the callee's pods.
+      rules.push({ to: [_podsIn(f.gatewayNamespace, f.gatewayPodLabels)], ports: _tcp(80, 443) });
+    }
+    const pool = a.sandboxPool;
+    if (pool && pool.tenant === a.tenant) {
+      rules.push({ to: [{ podSelector: { matchLabels: { ...pool.podLabels } } }], ports: _tcp(pool.port) });
+      // SandboxClaims are created through the Kubernetes API: only sandbox users reach it.
+      const api = f.kubernetesApi ?? DEFAULT_KUBERNETES_API;
+      rules.push({ to: api.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: _tcp(api.port) });
+    }
+    return rules;
   }
 
   private _sandboxClaimsRbac(pool: ISandboxPool): void {
     const a = this.agent;
-    _emit(this, 'sandbox-claims-role', {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role',
+    _emitTyped(this, 'sandbox-claims-role', k8s.KubeRole.GVK, k8s.toJson_KubeRoleProps, {
       metadata: _agentMeta(a, `${a.workloadName}-sandbox-claims`),
       rules: [{ apiGroups: ['extensions.agents.x-k8s.io'], resources: ['sandboxclaims'], verbs: ['get', 'list', 'watch', 'create', 'delete'] }],
     }, { ...a.labels, [LABEL.sandboxPool]: pool.name });
-    _emit(this, 'sandbox-claims-binding', {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding',
+    _emitTyped(this, 'sandbox-claims-binding', k8s.KubeRoleBinding.GVK, k8s.toJson_KubeRoleBindingProps, {
       metadata: _agentMeta(a, `${a.workloadName}-sandbox-claims`),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `${a.workloadName}-sandbox-claims` },
       subjects: [{ kind: 'ServiceAccount', name: a.serviceAccountName, namespace: a.tenant.namespace }],

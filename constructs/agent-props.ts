@@ -65,12 +65,27 @@ export interface DeclarativeAgentSpec {
   readonly mcpServers?: readonly McpServerSpec[];
   /** @default 'python' */
   readonly runtime?: 'python' | 'go';
+  /**
+   * Not settable: kagent runs declarative agents and owns their port; to choose the port, run your own image as a `byo` agent.
+   * @default - kagent's port (8080)
+   */
+  readonly port?: never;
 }
 
-/** A bring-your-own agent: your image serving A2A on port 8080. */
+/** A bring-your-own agent: your image serving A2A on `port` (8080 unless set). */
 export interface ByoAgentSpec {
   /** Pinned image (`:latest` and untagged images are refused). */
   readonly image: string;
+  /**
+   * Port your image serves A2A (chat and skills) on: the container port `a2a`, which the probes, the
+   * Service's target and the tenant's gateway NetworkPolicy follow (the Service keeps port 8080 for the gateway);
+   * the container gets it as `A2A_PORT` (the agent SDK listens there). A whole number from 1 to 65535, not the agent's `metrics.port`.
+   * @asType integer
+   * @minimum 1
+   * @maximum 65535
+   * @default 8080
+   */
+  readonly port?: number;
   /** @default - the image's entrypoint */
   readonly command?: readonly string[];
   /** @default - none */

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
-import { _emit } from './_api-object';
+import { toJson_WasmPluginProps, WasmPlugin, WasmPluginSpecFailStrategy } from '../generated/imports/wasmplugin-extensions.higress.io';
 import { _agentMeta } from './_agent-meta';
+import { _emitTyped, _emitUntyped } from './_typed-manifest';
 import type { AgentSkillSpec } from './agent-props';
 import type { IAgentTrack } from './contracts';
 import { LABEL } from './labels';
@@ -16,13 +17,12 @@ export class AgentResilience extends Construct {
     if (cached.length && f.redis) {
       // Only WasmPlugins in the gateway namespace are applied; no defaultConfig, so only these routes cache.
       // No phase: the plugin runs after jwt-auth (AUTHN), so a cached answer is never served to an unauthorized caller.
-      _emit(this, 'ai-cache', {
-        apiVersion: 'extensions.higress.io/v1alpha1', kind: 'WasmPlugin',
+      _emitTyped(this, 'ai-cache', WasmPlugin.GVK, toJson_WasmPluginProps, {
         metadata: { name: `ai-cache-${t.name}-${agent.workloadName}`, namespace: f.gatewayNamespace },
         spec: {
           url: AI_CACHE_PLUGIN_URL,
           priority: 800,
-          failStrategy: 'FAIL_OPEN',
+          failStrategy: WasmPluginSpecFailStrategy.FAIL_UNDERSCORE_OPEN,
           defaultConfigDisable: true,
           matchRules: cached.map((s) => ({
             ingress: [`${t.namespace}/${agent.ingressNames.skills[s.id]}`],
@@ -37,7 +37,8 @@ export class AgentResilience extends Construct {
       if (new Set(rules).size > 1) {
         throw new Error(`agent ${agent.node.path}: skills ${breakers.map((s) => `"${s.id}"`).join(', ')} declare different circuitBreaker settings, but one agent Service has one; declare the same settings on each (or on one skill)`);
       }
-      _emit(this, 'circuit-breaker', {
+      // Untyped: Istio's DestinationRule CRD is not among ../shared/crds (nothing to generate from).
+      _emitUntyped(this, 'circuit-breaker', {
         apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule',
         metadata: _agentMeta(agent, `${agent.workloadName}-circuit-breaker`),
         spec: {

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import { _emit } from './_api-object';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { _agentMeta } from './_agent-meta';
 import { _tenantInternals } from './_tenant-internals';
+import { _emitTyped } from './_typed-manifest';
 import type { AgentSkillSpec } from './agent-props';
 import { A2A_FALLBACK_SKILL_HEADER, A2A_PORT, A2A_ROUTE_HEADER, A2A_SKILL_HEADER, a2aConsumer, CanaryTraffic, IAgentTrack, PUBLIC_CONSUMER } from './contracts';
 import { LABEL } from './labels';
@@ -72,8 +73,7 @@ export class AgentRoutes extends Construct {
     const reg = _tenantInternals(t);
     const traffic = this._canaryAnnotations();
     const ingress = (iid: string, name: string, path: string, extraLabels: Record<string, string>, extra: Record<string, string>,
-      host = f.gatewayHost, pathType = 'Exact', routing: Record<string, string> = traffic) => _emit(this, iid, {
-      apiVersion: 'networking.k8s.io/v1', kind: 'Ingress',
+      host = f.gatewayHost, pathType = 'Exact', routing: Record<string, string> = traffic) => _emitTyped(this, iid, k8s.KubeIngress.GVK, k8s.toJson_KubeIngressProps, {
       metadata: _agentMeta(agent, name, {
         annotations: {
           'higress.io/match-method': 'POST',

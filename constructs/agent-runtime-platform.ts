@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { _dnsEgressRule, _NAMESPACE_NAME_LABEL, _tcp } from './_network-peers';
 import { _emitTyped } from './_typed-manifest';
 import { GatewayTracing, HigressConfig, HigressConfigProps } from './higress-config';
 import { LABEL } from './labels';
@@ -245,13 +246,8 @@ export class AgentRuntimePlatform extends Construct {
   private networkPolicies(labels: Record<string, string>): void {
     const ns = PLATFORM_NAMESPACES;
     const nacosPods = { matchLabels: { ...this.nacos.podLabels } };
-    const port = (protocol: 'TCP' | 'UDP', n: number): k8s.NetworkPolicyPort => ({ protocol, port: k8s.IntOrString.fromNumber(n) });
-    const tcp = (...ports: number[]) => ports.map((n) => port('TCP', n));
-    const inNamespace = (name: string): k8s.NetworkPolicyPeer => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } });
-    const dns: k8s.NetworkPolicyEgressRule = {
-      to: [{ ...inNamespace('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-      ports: [port('UDP', 53), port('TCP', 53)],
-    };
+    const inNamespace = (name: string): k8s.NetworkPolicyPeer => ({ namespaceSelector: { matchLabels: { [_NAMESPACE_NAME_LABEL]: name } } });
+    const dns = _dnsEgressRule();
     const policy = (id: string, namespace: string, name: string, spec: k8s.NetworkPolicySpec) =>
       _emitTyped(this, `netpol-${id}`, k8s.KubeNetworkPolicy.GVK, k8s.toJson_KubeNetworkPolicyProps, { metadata: { name, namespace }, spec }, labels);
 
@@ -259,7 +255,7 @@ export class AgentRuntimePlatform extends Construct {
       policy(`${namespace}-default-deny`, namespace, 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
       policy(`${namespace}-dns`, namespace, 'allow-dns-egress', { podSelector: {}, policyTypes: ['Egress'], egress: [dns] });
     }
-    const peerPorts = tcp(NACOS_PORTS.http, NACOS_PORTS.clientRpc, NACOS_PORTS.raftRpc, NACOS_PORTS.oldRaftRpc);
+    const peerPorts = _tcp(NACOS_PORTS.http, NACOS_PORTS.clientRpc, NACOS_PORTS.raftRpc, NACOS_PORTS.oldRaftRpc);
     policy('nacos-peers', ns.registry, 'nacos-peers', {
       podSelector: nacosPods,
       policyTypes: ['Ingress', 'Egress'],
@@ -275,13 +271,13 @@ export class AgentRuntimePlatform extends Construct {
           inNamespace(ns.platform),
           { namespaceSelector: { matchLabels: { [LABEL.role]: 'tenant' } } },
         ],
-        ports: tcp(NACOS_PORTS.http, NACOS_PORTS.clientRpc),
+        ports: _tcp(NACOS_PORTS.http, NACOS_PORTS.clientRpc),
       }],
     });
     policy('runtime-to-nacos', ns.platform, 'allow-registry-egress', {
       podSelector: {},
       policyTypes: ['Egress'],
-      egress: [{ to: [{ ...inNamespace(ns.registry), podSelector: nacosPods }], ports: tcp(NACOS_PORTS.http, NACOS_PORTS.clientRpc) }],
+      egress: [{ to: [{ ...inNamespace(ns.registry), podSelector: nacosPods }], ports: _tcp(NACOS_PORTS.http, NACOS_PORTS.clientRpc) }],
     });
     // Higress: only the gateway pods take outside traffic; the rest of the namespace talks to itself.
     policy('higress-default-deny', ns.gateway, 'default-deny-ingress', { podSelector: {}, policyTypes: ['Ingress'] });
@@ -291,7 +287,7 @@ export class AgentRuntimePlatform extends Construct {
     policy('higress-public', ns.gateway, 'allow-gateway-traffic', {
       podSelector: { matchLabels: { ...HIGRESS_GATEWAY_POD_LABELS } },
       policyTypes: ['Ingress'],
-      ingress: [{ ports: tcp(80, 443) }],
+      ingress: [{ ports: _tcp(80, 443) }],
     });
   }
 }

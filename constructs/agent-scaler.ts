@@ -1,6 +1,7 @@
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ScaledObject, toJson_ScaledObjectProps } from '../generated/imports/scaledobject-keda.sh';
-import { _emit } from './_api-object';
+import { _port } from './_k8s-values';
 import { _emitTyped } from './_typed-manifest';
 import { _agentMeta } from './_agent-meta';
 import type { AgentScaling } from './agent-props';
@@ -75,8 +76,7 @@ export class AgentScaler extends Construct {
         },
       }, agent.labels);
     } else {
-      _emit(this, 'hpa', {
-        apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler',
+      _emitTyped(this, 'hpa', k8s.KubeHorizontalPodAutoscalerV2.GVK, k8s.toJson_KubeHorizontalPodAutoscalerV2Props, {
         metadata: meta(agent.workloadName),
         spec: {
           scaleTargetRef: target,
@@ -88,10 +88,9 @@ export class AgentScaler extends Construct {
     }
     if (agent.minReplicas > 1) {
       // maxUnavailable 1 keeps drains possible (minAvailable = replicas would block them).
-      _emit(this, 'pdb', {
-        apiVersion: 'policy/v1', kind: 'PodDisruptionBudget',
+      _emitTyped(this, 'pdb', k8s.KubePodDisruptionBudget.GVK, k8s.toJson_KubePodDisruptionBudgetProps, {
         metadata: meta(agent.workloadName),
-        spec: { maxUnavailable: 1, selector: { matchLabels: { ...agent.podLabels } } },
+        spec: { maxUnavailable: _port(1), selector: { matchLabels: { ...agent.podLabels } } },
       }, agent.labels);
     }
   }

@@ -1,7 +1,19 @@
-import { Lazy } from 'cdk8s';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { _emit } from './_api-object';
+import {
+  AgentV1Alpha2, AgentV1Alpha2SpecAllowedNamespaces, AgentV1Alpha2SpecAllowedNamespacesFrom, AgentV1Alpha2SpecDeclarativeDeploymentResourcesLimits,
+  AgentV1Alpha2SpecDeclarativeDeploymentResourcesRequests, AgentV1Alpha2SpecDeclarativeDeploymentVolumesEmptyDirSizeLimit,
+  AgentV1Alpha2SpecDeclarativeRuntime, AgentV1Alpha2SpecDeclarativeSystemMessageFromType, AgentV1Alpha2SpecDeclarativeTools,
+  AgentV1Alpha2SpecDeclarativeToolsHeadersFromValueFromType, AgentV1Alpha2SpecDeclarativeToolsType, AgentV1Alpha2SpecType,
+  toJson_AgentV1Alpha2Props,
+} from '../generated/imports/agent-kagent.dev';
+import { ModelConfigV1Alpha2, ModelConfigV1Alpha2SpecProvider, toJson_ModelConfigV1Alpha2Props } from '../generated/imports/modelconfig-kagent.dev';
+import {
+  RemoteMcpServer, RemoteMcpServerSpecHeadersFromValueFromType, RemoteMcpServerSpecProtocol, toJson_RemoteMcpServerProps,
+} from '../generated/imports/remotemcpserver-kagent.dev';
 import { _agentMeta } from './_agent-meta';
+import { _port, _quantities } from './_k8s-values';
+import { _emitTyped } from './_typed-manifest';
 import { _parseQuantity } from './_quantity';
 import { _isDnsLabel, _restrictedContainerSecurityContext, _restrictedPodSecurityContext } from './_security';
 import { formatSkillRef } from './agent-directory';
@@ -74,7 +86,7 @@ export class AgentWorkload extends Construct {
    * Workload annotations for reviews: the declared calls, and why the workload needs the
    * Kubernetes API (only agents that claim sandboxes get a token).
    */
-  private _callsAnnotation(): Record<string, unknown> {
+  private _callsAnnotation(): { annotations?: Record<string, string> } {
     const annotations: Record<string, string> = {
       ...(this.agent.calls.length ? { [ANNOTATION.calls]: this.agent.calls.map(formatSkillRef).join(',') } : {}),
       ...(this.agent.sandboxPool ? { [ANNOTATION.needsKubernetesApi]: `claims sandboxes of pool ${this.agent.sandboxPool.name}` } : {}),
@@ -83,8 +95,7 @@ export class AgentWorkload extends Construct {
   }
 
   private _serviceAccount(): void {
-    _emit(this, 'service-account', {
-      apiVersion: 'v1', kind: 'ServiceAccount',
+    _emitTyped(this, 'service-account', k8s.KubeServiceAccount.GVK, k8s.toJson_KubeServiceAccountProps, {
       metadata: _agentMeta(this.agent, this.agent.serviceAccountName),
       automountServiceAccountToken: false,
     }, this.agent.labels);
@@ -118,7 +129,7 @@ export class AgentWorkload extends Construct {
    * The caller's internal JWT, from the Secret the identity controller writes (see
    * `A2aTokenContract`); optional so pods start before the first token is issued.
    */
-  private _tokenVolume(): { volumes: unknown[]; mounts: unknown[] } {
+  private _tokenVolume() {
     if (this.agent.calls.length === 0) return { volumes: [], mounts: [] };
     const c = a2aTokenContract(this.agent.name);
     return {
@@ -133,15 +144,18 @@ export class AgentWorkload extends Construct {
    * `x-kagent-host: <callee>.<namespace>`, where a JWT-checked route admits the declared callers
    * (AgentRoutes); the Authorization header comes from the caller's token Secret.
    */
-  private _agentTools(): unknown[] {
+  private _agentTools(): AgentV1Alpha2SpecDeclarativeTools[] {
     const token = a2aTokenContract(this.agent.name);
     const callees = [...new Set(this.agent.calls.map((c) => `${c.tenant}/${c.agent}`))];
     return callees.map((k) => {
       const [namespace, name] = k.split('/');
       return {
-        type: 'Agent',
+        type: AgentV1Alpha2SpecDeclarativeToolsType.AGENT,
         agent: { apiGroup: 'kagent.dev', kind: 'Agent', name, namespace },
-        headersFrom: [{ name: 'Authorization', valueFrom: { type: 'Secret', name: token.secretName, key: token.authorizationKey } }],
+        headersFrom: [{
+          name: 'Authorization',
+          valueFrom: { type: AgentV1Alpha2SpecDeclarativeToolsHeadersFromValueFromType.SECRET, name: token.secretName, key: token.authorizationKey },
+        }],
       };
     });
   }
@@ -150,13 +164,15 @@ export class AgentWorkload extends Construct {
    * What the agent SDK reads (`agent/settings.ts`): the agent's identity, its own card (the card
    * ConfigMap, read-only) and, when the agent names a reader Secret, the registry for `findAgents`.
    */
-  private _byoContract(byo: ByoAgentSpec): { env: Record<string, string>; secretEnv: unknown[]; volumes: unknown[]; mounts: unknown[] } {
+  private _byoContract(byo: ByoAgentSpec): { env: Record<string, string>; secretEnv: k8s.EnvVar[]; volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
     const a = this.agent;
     const f = a.tenant.platform;
     const env: Record<string, string> = { [AGENT_ENV.agent]: a.key, [AGENT_ENV.cardFile]: AGENT_CARD_PATH };
-    const volumes: unknown[] = [{ name: 'agent-card', configMap: { name: `${a.workloadName}-agent-card`, items: [{ key: AGENT_CARD_KEY, path: AGENT_CARD_KEY }] } }];
-    const mounts: unknown[] = [{ name: 'agent-card', mountPath: AGENT_CARD_DIR, readOnly: true }];
-    const secretEnv: unknown[] = [];
+    // The agent SDK listens on A2A_PORT (8080 unless set).
+    if (byo.port !== undefined) env[AGENT_ENV.a2aPort] = String(a.port);
+    const volumes: k8s.Volume[] = [{ name: 'agent-card', configMap: { name: `${a.workloadName}-agent-card`, items: [{ key: AGENT_CARD_KEY, path: AGENT_CARD_KEY }] } }];
+    const mounts: k8s.VolumeMount[] = [{ name: 'agent-card', mountPath: AGENT_CARD_DIR, readOnly: true }];
+    const secretEnv: k8s.EnvVar[] = [];
     const reader = byo.registryReaderSecret;
     if (reader !== undefined) {
       if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(reader) || reader.length > 253) {
@@ -173,7 +189,7 @@ export class AgentWorkload extends Construct {
   }
 
   /** Replicas of a track spread over nodes and zones (soft: a single-zone cluster still schedules). */
-  private _topologySpread(): unknown[] {
+  private _topologySpread() {
     if (this.agent.maxReplicas < 2) return [];
     return ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'].map((topologyKey) => ({
       maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { ...this.agent.podLabels } },
@@ -196,12 +212,11 @@ export class AgentWorkload extends Construct {
     const spread = this._topologySpread();
     for (const name of Object.keys(byo.env ?? {})) {
       if (name in platformEnv || (byo.registryReaderSecret !== undefined && name === AGENT_ENV.nacosUsername)) {
-        throw new Error(`agent ${this.agent.node.path}: byo.env.${name} is set by the platform (tracing, calls, identity, card, registry); remove it from byo.env`);
+        throw new Error(`agent ${this.agent.node.path}: byo.env.${name} is set by the platform (tracing, calls, identity, card, registry, port); remove it from byo.env`);
       }
     }
     const env = { ...byo.env, ...(pool ? { SANDBOX_WARM_POOL: pool.warmPoolName, SANDBOX_NAMESPACE: this.agent.tenant.namespace } : {}), ...platformEnv };
-    _emit(this, 'deployment', {
-      apiVersion: 'apps/v1', kind: 'Deployment',
+    _emitTyped(this, 'deployment', k8s.KubeDeployment.GVK, k8s.toJson_KubeDeploymentProps, {
       metadata: _agentMeta(this.agent, this.agent.workloadName, this._callsAnnotation()),
       spec: {
         selector: { matchLabels: { ...this.agent.podLabels } },
@@ -219,28 +234,28 @@ export class AgentWorkload extends Construct {
               ...(byo.args ? { args: [...byo.args] } : {}),
               env: [...Object.entries(env).map(([name, value]) => ({ name, value })), ...contract.secretEnv],
               ports: [
-                { name: 'a2a', containerPort: A2A_PORT, protocol: 'TCP' },
+                // The probes and the Service's targetPort name this port: they follow byo.port.
+                { name: 'a2a', containerPort: this.agent.port, protocol: 'TCP' },
                 { name: 'metrics', containerPort: this.agent.metrics.port, protocol: 'TCP' },
               ],
-              resources: resources.spec,
+              resources: { requests: _quantities(resources.spec.requests), limits: _quantities(resources.spec.limits) },
               securityContext: _restrictedContainerSecurityContext(),
-              readinessProbe: { httpGet: { path: byo.readinessPath ?? '/.well-known/agent-card.json', port: 'a2a' }, periodSeconds: 10 },
-              livenessProbe: { tcpSocket: { port: 'a2a' }, initialDelaySeconds: 10, periodSeconds: 20 },
+              readinessProbe: { httpGet: { path: byo.readinessPath ?? '/.well-known/agent-card.json', port: _port('a2a') }, periodSeconds: 10 },
+              livenessProbe: { tcpSocket: { port: _port('a2a') }, initialDelaySeconds: 10, periodSeconds: 20 },
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...tokenMount, ...a2aToken.mounts, ...contract.mounts],
             }],
-            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }, ...tokenVolume, ...a2aToken.volumes, ...contract.volumes],
+            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }, ...tokenVolume, ...a2aToken.volumes, ...contract.volumes],
             ...(spread.length ? { topologySpreadConstraints: spread } : {}),
           },
         },
       },
     }, this.agent.labels);
-    _emit(this, 'service', {
-      apiVersion: 'v1', kind: 'Service',
+    _emitTyped(this, 'service', k8s.KubeService.GVK, k8s.toJson_KubeServiceProps, {
       metadata: _agentMeta(this.agent, this.agent.workloadName),
       spec: {
         type: 'ClusterIP',
         selector: { ...this.agent.podLabels },
-        ports: [{ name: 'a2a', port: A2A_PORT, targetPort: 'a2a', protocol: 'TCP' }],
+        ports: [{ name: 'a2a', port: A2A_PORT, targetPort: _port('a2a'), protocol: 'TCP' }],
       },
     }, this.agent.labels);
   }
@@ -262,66 +277,73 @@ export class AgentWorkload extends Construct {
         throw new Error(`${where}: declarative.mcpServers[${i}].url "${m.url}" is not an http(s) URL`);
       }
       const name = `${this.agent.workloadName}-${m.name}`;
-      _emit(this, `mcp-${m.name}`, {
-        apiVersion: 'kagent.dev/v1alpha2', kind: 'RemoteMCPServer',
+      _emitTyped(this, `mcp-${m.name}`, RemoteMcpServer.GVK, toJson_RemoteMcpServerProps, {
         metadata: _agentMeta(this.agent, name),
         spec: {
           description: m.description ?? `${m.name} MCP server`,
           url: m.url,
-          protocol: m.protocol ?? 'STREAMABLE_HTTP',
+          protocol: m.protocol === 'SSE' ? RemoteMcpServerSpecProtocol.SSE : RemoteMcpServerSpecProtocol.STREAMABLE_UNDERSCORE_HTTP,
           timeout: m.timeout ?? '30s',
           ...(m.headersFromSecret?.length ? {
-            headersFrom: m.headersFromSecret.map((h) => ({ name: h.header, valueFrom: { type: 'Secret', name: h.secretName, key: h.key } })),
+            headersFrom: m.headersFromSecret.map((h) => ({
+              name: h.header, valueFrom: { type: RemoteMcpServerSpecHeadersFromValueFromType.SECRET, name: h.secretName, key: h.key },
+            })),
           } : {}),
         },
       }, this.agent.labels);
       return {
-        type: 'McpServer',
+        type: AgentV1Alpha2SpecDeclarativeToolsType.MCP_SERVER,
         mcpServer: { name, kind: 'RemoteMCPServer', apiGroup: 'kagent.dev', ...(m.toolNames ? { toolNames: [...m.toolNames] } : {}) },
       };
     });
-    _emit(this, 'kagent-agent', {
-      apiVersion: 'kagent.dev/v1alpha2', kind: 'Agent',
+    // allowedNamespaces lists the callers' namespaces, known once every agent is added: the spec is produced at synth time.
+    _emitTyped(this, 'kagent-agent', AgentV1Alpha2.GVK, toJson_AgentV1Alpha2Props, {
       metadata: _agentMeta(this.agent, this.agent.workloadName, this._callsAnnotation()),
-      spec: {
-        type: 'Declarative',
-        description,
-        declarative: {
-          runtime: d.runtime ?? 'python',
-          modelConfig: modelName,
-          ...(d.systemMessage
-            ? { systemMessage: d.systemMessage }
-            : { systemMessageFrom: { type: 'ConfigMap', name: d.systemMessageFrom!.configMap, key: d.systemMessageFrom!.key } }),
-          ...(tools.length + this._agentTools().length ? { tools: [...tools, ...this._agentTools()] } : {}),
-          a2aConfig: {
-            skills: skills.map((s) => ({ id: s.id, name: s.name, description: s.description, tags: [...s.tags], ...(s.examples ? { examples: [...s.examples] } : {}) })),
-          },
-          // replicas is left unset: the HPA or KEDA owns it (kagent would fight them otherwise).
-          deployment: {
-            labels: podLabels,
-            // kagent's deployment spec has no container ports: the `metrics` port cannot be named
-            // here, so the agent PodMonitor does not scrape declarative agents (see README).
-            annotations: this._podAnnotations(),
-            ...(Object.keys(this._platformEnv()).length ? { env: Object.entries(this._platformEnv()).map(([name, value]) => ({ name, value })) } : {}),
-            serviceAccountName: this.agent.serviceAccountName,
-            resources: resources.spec,
-            podSecurityContext: _restrictedPodSecurityContext(),
-            securityContext: _restrictedContainerSecurityContext(),
-            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }, ...a2aToken.volumes],
-            volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...a2aToken.mounts],
-            ...(spread.length ? { affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: spread.map((c: any, i) => ({
-              weight: 100 - i * 50, podAffinityTerm: { topologyKey: c.topologyKey, labelSelector: c.labelSelector },
-            })) } } } : {}),
-          },
+    }, this.agent.labels, { spec: () => ({
+      type: AgentV1Alpha2SpecType.DECLARATIVE,
+      description,
+      declarative: {
+        runtime: d.runtime === 'go' ? AgentV1Alpha2SpecDeclarativeRuntime.GO : AgentV1Alpha2SpecDeclarativeRuntime.PYTHON,
+        modelConfig: modelName,
+        ...(d.systemMessage
+          ? { systemMessage: d.systemMessage }
+          : { systemMessageFrom: { type: AgentV1Alpha2SpecDeclarativeSystemMessageFromType.CONFIG_MAP, name: d.systemMessageFrom!.configMap, key: d.systemMessageFrom!.key } }),
+        ...(tools.length + this._agentTools().length ? { tools: [...tools, ...this._agentTools()] } : {}),
+        a2AConfig: {
+          skills: skills.map((s) => ({ id: s.id, name: s.name, description: s.description, tags: [...s.tags], ...(s.examples ? { examples: [...s.examples] } : {}) })),
         },
-        // Agents of other tenants reference this one as a kagent tool (kagent's default is "Same").
-        allowedNamespaces: Lazy.any({ produce: () => {
-          const own = this.agent.tenant.namespace;
-          const from = [...new Set(this.agent.tenant.directory.callersOf(this.agent.key).map((c) => c.split('/')[0]))].filter((ns) => ns !== own).sort();
-          return from.length ? { from: 'Selector', selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: from }] } } : undefined;
-        } }),
+        // replicas is left unset: the HPA or KEDA owns it (kagent would fight them otherwise).
+        deployment: {
+          labels: podLabels,
+          // kagent's deployment spec has no container ports: the `metrics` port cannot be named
+          // here, so the agent PodMonitor does not scrape declarative agents (see README).
+          annotations: this._podAnnotations(),
+          ...(Object.keys(this._platformEnv()).length ? { env: Object.entries(this._platformEnv()).map(([name, value]) => ({ name, value })) } : {}),
+          serviceAccountName: this.agent.serviceAccountName,
+          resources: {
+            requests: _quantities(resources.spec.requests, AgentV1Alpha2SpecDeclarativeDeploymentResourcesRequests.fromString),
+            limits: _quantities(resources.spec.limits, AgentV1Alpha2SpecDeclarativeDeploymentResourcesLimits.fromString),
+          },
+          podSecurityContext: _restrictedPodSecurityContext(),
+          securityContext: _restrictedContainerSecurityContext(),
+          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: AgentV1Alpha2SpecDeclarativeDeploymentVolumesEmptyDirSizeLimit.fromString('256Mi') } }, ...a2aToken.volumes],
+          volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...a2aToken.mounts],
+          ...(spread.length ? { affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: spread.map((c, i) => ({
+            weight: 100 - i * 50, podAffinityTerm: { topologyKey: c.topologyKey, labelSelector: c.labelSelector },
+          })) } } } : {}),
+        },
       },
-    }, this.agent.labels);
+      allowedNamespaces: this._allowedNamespaces(),
+    }) });
+  }
+
+  /** Agents of other tenants reference this one as a kagent tool (kagent's default is "Same"). */
+  private _allowedNamespaces(): AgentV1Alpha2SpecAllowedNamespaces | undefined {
+    const own = this.agent.tenant.namespace;
+    const from = [...new Set(this.agent.tenant.directory.callersOf(this.agent.key).map((c) => c.split('/')[0]))].filter((ns) => ns !== own).sort();
+    return from.length
+      ? { from: AgentV1Alpha2SpecAllowedNamespacesFrom.SELECTOR, selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: from }] } }
+      : undefined;
   }
 
   private _modelConfig(name: string, m: ModelSpec, where: string): void {
@@ -347,16 +369,15 @@ export class AgentWorkload extends Construct {
       ...(m.maxTokens !== undefined ? { maxTokens: m.maxTokens } : {}),
       ...(m.timeoutSeconds !== undefined ? { timeout: m.timeoutSeconds } : {}),
     };
-    _emit(this, 'model-config', {
-      apiVersion: 'kagent.dev/v1alpha2', kind: 'ModelConfig',
+    _emitTyped(this, 'model-config', ModelConfigV1Alpha2.GVK, toJson_ModelConfigV1Alpha2Props, {
       metadata: _agentMeta(this.agent, name),
       spec: {
-        provider,
+        provider: provider === 'OpenAI' ? ModelConfigV1Alpha2SpecProvider.OPEN_AI : ModelConfigV1Alpha2SpecProvider.ANTHROPIC,
         model: m.model,
         apiKeySecret: m.apiKeySecret.name,
         apiKeySecretKey: m.apiKeySecret.key,
         ...(m.headers ? { defaultHeaders: { ...m.headers } } : {}),
-        [provider === 'OpenAI' ? 'openAI' : 'anthropic']: block,
+        ...(provider === 'OpenAI' ? { openAi: block } : { anthropic: block }),
       },
     }, this.agent.labels);
   }

@@ -10,8 +10,8 @@ import { _agentA2aPath, _chatPath, _skillPath, _versionA2aPath, AgentRoutes } fr
 import { _checkWakeTrigger, AgentScaler } from './agent-scaler';
 import { _agentResources, AgentWorkload } from './agent-workload';
 import {
-  A2A_PORT, AGENT_METRICS_PORT, AgentIngressNames, AgentMetrics, AgentVisibility, BYO_COMPONENT, CanaryTraffic, DECLARATIVE_COMPONENT, IAgentTrack, ISandboxPool,
-  ITenantNamespace,
+  A2A_PORT, AGENT_METRICS_PORT, AgentIngressNames, AgentMetrics, AgentVisibility, BYO_COMPONENT, CanaryTraffic, DECLARATIVE_COMPONENT,
+  DECLARATIVE_PORT_REFUSAL, IAgentTrack, ISandboxPool, ITenantNamespace,
 } from './contracts';
 import { LABEL } from './labels';
 import { _emitAgentTokenSecret } from './runtime-controller';
@@ -69,6 +69,8 @@ export class Agent extends Construct implements IAgentTrack {
   public readonly callSpecs: readonly SkillCallSpec[];
   /** Metrics port and path. */
   public readonly metrics: Required<AgentMetrics>;
+  /** Port the pods serve A2A on (container port `a2a`): `byo.port`, else 8080; the Service exposes it as 8080. */
+  public readonly port: number;
   /** Names of the Ingresses: chat route and one per skill. */
   /** Names of the Ingresses: chat, the agent's and each skill's internal route, and more (see AgentIngressNames). */
   public readonly ingressNames: AgentIngressNames;
@@ -142,16 +144,21 @@ export class Agent extends Construct implements IAgentTrack {
       if (f) fallbacks[s.id] = f;
     }
     this.fallbacks = fallbacks;
+    this.port = _a2aPort(props, where);
     const metrics = props.metrics ?? {};
     this.metrics = { port: metrics.port ?? AGENT_METRICS_PORT, path: metrics.path ?? '/metrics' };
-    if (!Number.isInteger(this.metrics.port) || this.metrics.port < 1 || this.metrics.port > 65535 || this.metrics.port === A2A_PORT) {
-      throw new Error(`${where}: metrics.port ${this.metrics.port} is not allowed; use a TCP port other than the A2A port ${A2A_PORT}, e.g. ${AGENT_METRICS_PORT}`);
+    if (props.byo?.port !== undefined && props.byo.port === this.metrics.port) {
+      throw new Error(`${where}: byo.port ${this.port} is the agent's metrics port (metrics.port, default ${AGENT_METRICS_PORT}); serve A2A on another port, e.g. ${A2A_PORT}, or move metrics.port`);
+    }
+    if (!Number.isInteger(this.metrics.port) || this.metrics.port < 1 || this.metrics.port > 65535 || this.metrics.port === this.port) {
+      throw new Error(`${where}: metrics.port ${this.metrics.port} is not allowed; use a TCP port other than the A2A port ${this.port}, e.g. ${this.port === AGENT_METRICS_PORT ? A2A_PORT : AGENT_METRICS_PORT}`);
     }
     if (!/^\/\S*$/.test(this.metrics.path)) {
       throw new Error(`${where}: metrics.path "${this.metrics.path}" is not an absolute HTTP path; use e.g. "/metrics"`);
     }
     const reg = _tenantInternals(t);
     reg.useMetricsPort(this.metrics.port);
+    reg.useA2aPort(this.port);
     this.sandboxPool = props.sandboxPool;
 
     // Scaling: HPA from 1, KEDA to 0; replicas stay unset on the workload either way.
@@ -367,4 +374,20 @@ export class Agent extends Construct implements IAgentTrack {
     }
     return errors;
   }
+}
+
+/**
+ * The port an agent's pods serve A2A on: `byo.port` (checked), else 8080. A declarative agent
+ * has none to set: kagent owns its pods' port.
+ */
+function _a2aPort(props: AgentProps, where: string): number {
+  const declarativePort = (props.declarative as { readonly port?: unknown } | undefined)?.port;
+  if (declarativePort !== undefined) {
+    throw new Error(`${where}: declarative.port ${JSON.stringify(declarativePort)} is not allowed; ${DECLARATIVE_PORT_REFUSAL}`);
+  }
+  const port = props.byo?.port ?? A2A_PORT;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`${where}: byo.port ${JSON.stringify(port)} is not allowed; use the whole number from 1 to 65535 your image listens on, e.g. ${A2A_PORT}`);
+  }
+  return port;
 }

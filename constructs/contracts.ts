@@ -42,6 +42,9 @@ export const DECLARATIVE_COMPONENT = 'declarative-agent';
 /** `app.kubernetes.io/component` of bring-your-own agent pods. */
 export const BYO_COMPONENT = 'byo-agent';
 
+/** Why a declarative agent has no `port`, and the fix (constructs and stack config say the same). */
+export const DECLARATIVE_PORT_REFUSAL = `kagent runs declarative agents and owns their port (${A2A_PORT}); remove it, or run your own image as a byo agent and set byo.port`;
+
 /** Default metrics port of agent pods (container port named `metrics`). */
 export const AGENT_METRICS_PORT = 9090;
 
@@ -126,6 +129,8 @@ export interface _TenantRegistrar {
   useKagent(): void;
   /** Called by agents: lets Prometheus scrape this port of agent pods. */
   useMetricsPort(port: number): void;
+  /** Called by agents: lets the gateway reach this A2A port of agent pods. */
+  useA2aPort(port: number): void;
 }
 
 /**
@@ -209,6 +214,8 @@ export interface IAgentTrack extends IConstruct {
   readonly calls: readonly SkillRef[];
   readonly callSpecs: readonly SkillCallSpec[];
   readonly metrics: Required<AgentMetrics>;
+  /** Port the pods serve A2A on (container port `a2a`); the Service exposes it as {@link A2A_PORT}. */
+  readonly port: number;
   readonly ingressNames: AgentIngressNames;
   readonly sandboxPool?: ISandboxPool;
 }
@@ -248,6 +255,8 @@ export const AGENT_ENV = {
   agent: 'A2A_AGENT',
   /** Path of the mounted AgentCard. */
   cardFile: 'A2A_AGENT_CARD_FILE',
+  /** The A2A port, set when it is not 8080 (`byo.port`). */
+  a2aPort: 'A2A_PORT',
   /** Nacos base URL (`http://<host>:8848`). */
   nacosAddr: 'NACOS_ADDR',
   /** Nacos namespace of the tenant's cards. */

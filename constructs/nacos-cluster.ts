@@ -1,6 +1,8 @@
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { _emit } from './_api-object';
+import { _port, _quantities } from './_k8s-values';
 import { _assertPinnedImage, _restrictedContainerSecurityContext, _restrictedPodSecurityContext } from './_security';
+import { _emitTyped } from './_typed-manifest';
 import { LABEL } from './labels';
 
 /** The Nacos image line this package supports (the A2A registry first shipped in 3.1.0). */
@@ -97,17 +99,15 @@ export class NacosCluster extends Construct {
     const ports = Object.entries({
       http: NACOS_PORTS.http, 'client-rpc': NACOS_PORTS.clientRpc, 'raft-rpc': NACOS_PORTS.raftRpc,
       'old-raft-rpc': NACOS_PORTS.oldRaftRpc, console: NACOS_PORTS.console,
-    }).map(([name, port]) => ({ name, port, targetPort: port, protocol: 'TCP' }));
+    }).map(([name, port]) => ({ name, port, targetPort: _port(port), protocol: 'TCP' }));
 
-    _emit(this, 'headless', {
-      apiVersion: 'v1', kind: 'Service',
+    _emitTyped(this, 'headless', k8s.KubeService.GVK, k8s.toJson_KubeServiceProps, {
       metadata: { name: this.headlessServiceName, namespace: this.namespace },
       // Peers must resolve each other before they are ready, or the first quorum never forms.
-      spec: { clusterIP: 'None', publishNotReadyAddresses: true, selector: this.podLabels, ports },
+      spec: { clusterIp: 'None', publishNotReadyAddresses: true, selector: this.podLabels, ports },
     }, labels);
 
-    _emit(this, 'client', {
-      apiVersion: 'v1', kind: 'Service',
+    _emitTyped(this, 'client', k8s.KubeService.GVK, k8s.toJson_KubeServiceProps, {
       metadata: { name: this.name, namespace: this.namespace },
       // ClusterIP only: Nacos must never be reachable from outside the cluster.
       spec: { type: 'ClusterIP', selector: this.podLabels, ports: ports.filter((p) => p.name === 'http' || p.name === 'client-rpc') },
@@ -116,15 +116,14 @@ export class NacosCluster extends Construct {
     // Keep a quorum through drains; minAvailable = replicas would block every drain, so a
     // single throwaway server gets no PDB at all.
     if (this.replicas > 1) {
-      _emit(this, 'pdb', {
-        apiVersion: 'policy/v1', kind: 'PodDisruptionBudget',
+      _emitTyped(this, 'pdb', k8s.KubePodDisruptionBudget.GVK, k8s.toJson_KubePodDisruptionBudgetProps, {
         metadata: { name: this.name, namespace: this.namespace },
-        spec: { minAvailable: Math.floor(this.replicas / 2) + 1, selector: { matchLabels: this.podLabels } },
+        spec: { minAvailable: _port(Math.floor(this.replicas / 2) + 1), selector: { matchLabels: this.podLabels } },
       }, labels);
     }
 
-    const secretEnv = (name: string, key: string, secret = authSecret) => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
-    const env = [
+    const secretEnv = (name: string, key: string, secret = authSecret): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
+    const env: k8s.EnvVar[] = [
       { name: 'MODE', value: 'cluster' },
       { name: 'PREFER_HOST_MODE', value: 'hostname' },
       { name: 'NACOS_SERVERS', value: this.peers.join(' ') },
@@ -150,8 +149,8 @@ export class NacosCluster extends Construct {
         ]),
     ];
 
-    const probe = (path: string, extra: Record<string, number>) => ({
-      httpGet: { path, port: NACOS_PORTS.console }, timeoutSeconds: 10, ...extra,
+    const probe = (path: string, extra: Record<string, number>): k8s.Probe => ({
+      httpGet: { path, port: _port(NACOS_PORTS.console) }, timeoutSeconds: 10, ...extra,
     });
     const res = props.resources ?? {};
     const memory = res.memory ?? '2Gi';
@@ -162,8 +161,7 @@ export class NacosCluster extends Construct {
       : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: hostnameTerm }, zoneTerm] };
     const emptyDir = (name: string) => ({ name, emptyDir: {} });
 
-    _emit(this, 'statefulset', {
-      apiVersion: 'apps/v1', kind: 'StatefulSet',
+    _emitTyped(this, 'statefulset', k8s.KubeStatefulSet.GVK, k8s.toJson_KubeStatefulSetProps, {
       metadata: { name: this.name, namespace: this.namespace },
       spec: {
         replicas: this.replicas,
@@ -187,7 +185,7 @@ export class NacosCluster extends Construct {
               image: this.image,
               command: ['sh', '-c', 'cp -R /home/nacos/conf/. /writable-conf/'],
               securityContext: _restrictedContainerSecurityContext(),
-              resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+              resources: { requests: _quantities({ cpu: '50m', memory: '64Mi' }), limits: _quantities({ cpu: '200m', memory: '128Mi' }) },
               volumeMounts: [{ name: 'conf', mountPath: '/writable-conf' }],
             }],
             containers: [{
@@ -199,8 +197,8 @@ export class NacosCluster extends Construct {
               readinessProbe: probe('/v3/console/health/readiness', { periodSeconds: 10, failureThreshold: 3 }),
               livenessProbe: probe('/v3/console/health/liveness', { periodSeconds: 10, failureThreshold: 6 }),
               resources: {
-                requests: { cpu: res.cpuRequest ?? '500m', memory, 'ephemeral-storage': '1Gi' },
-                limits: { cpu: res.cpuLimit ?? '2', memory, 'ephemeral-storage': '4Gi' },
+                requests: _quantities({ cpu: res.cpuRequest ?? '500m', memory, 'ephemeral-storage': '1Gi' }),
+                limits: _quantities({ cpu: res.cpuLimit ?? '2', memory, 'ephemeral-storage': '4Gi' }),
               },
               securityContext: _restrictedContainerSecurityContext(),
               volumeMounts: [
@@ -220,7 +218,7 @@ export class NacosCluster extends Construct {
               metadata: { name: 'data', labels },
               spec: {
                 accessModes: ['ReadWriteOnce'],
-                resources: { requests: { storage: storage.size ?? '10Gi' } },
+                resources: { requests: _quantities({ storage: storage.size ?? '10Gi' }) },
                 ...(storage.storageClassName ? { storageClassName: storage.storageClassName } : {}),
               },
             }],

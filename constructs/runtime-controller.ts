@@ -1,7 +1,10 @@
-import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { _emit } from './_api-object';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { _port, _quantities } from './_k8s-values';
+import { _tcp } from './_network-peers';
 import { _assertPinnedImage, _restrictedContainerSecurityContext, _restrictedPodSecurityContext } from './_security';
+import { _emitTyped } from './_typed-manifest';
 import { DEFAULT_KUBERNETES_API } from './agent-network';
 import { a2aTokenContract, KubernetesApiEndpoint } from './contracts';
 import { AGENT_CARD_ROLE, LABEL, MANAGED_BY } from './labels';
@@ -83,9 +86,9 @@ export class RuntimeController extends Construct {
     const identity = props.identity ?? true;
     const read = ['get', 'list', 'watch'];
 
-    _emit(this, 'service-account', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns }, automountServiceAccountToken: false }, labels);
-    _emit(this, 'cluster-role', {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name },
+    _emitTyped(this, 'service-account', k8s.KubeServiceAccount.GVK, k8s.toJson_KubeServiceAccountProps, { metadata: { name, namespace: ns }, automountServiceAccountToken: false }, labels);
+    _emitTyped(this, 'cluster-role', k8s.KubeClusterRole.GVK, k8s.toJson_KubeClusterRoleProps, {
+      metadata: { name },
       // Read only what the informers watch; writes go through the per-tenant Roles.
       rules: [
         { apiGroups: [''], resources: ['configmaps'], verbs: read },
@@ -93,13 +96,13 @@ export class RuntimeController extends Construct {
         { apiGroups: ['apps'], resources: ['deployments'], verbs: read },
       ],
     }, labels);
-    _emit(this, 'cluster-role-binding', {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name },
+    _emitTyped(this, 'cluster-role-binding', k8s.KubeClusterRoleBinding.GVK, k8s.toJson_KubeClusterRoleBindingProps, {
+      metadata: { name },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
       subjects: [{ kind: 'ServiceAccount', name, namespace: ns }],
     }, labels);
-    _emit(this, 'role', {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name, namespace: ns },
+    _emitTyped(this, 'role', k8s.KubeRole.GVK, k8s.toJson_KubeRoleProps, {
+      metadata: { name, namespace: ns },
       rules: [
         // `create` cannot be limited by name; get/update only touch the controller's own Lease.
         { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
@@ -107,8 +110,8 @@ export class RuntimeController extends Construct {
         ...(identity ? [{ apiGroups: [''], resources: ['secrets'], resourceNames: [keySecret], verbs: ['get'] }] : []),
       ],
     }, labels);
-    _emit(this, 'role-binding', {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name, namespace: ns },
+    _emitTyped(this, 'role-binding', k8s.KubeRoleBinding.GVK, k8s.toJson_KubeRoleBindingProps, {
+      metadata: { name, namespace: ns },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
       subjects: [{ kind: 'ServiceAccount', name, namespace: ns }],
     }, labels);
@@ -120,14 +123,14 @@ export class RuntimeController extends Construct {
       '--listen', `0.0.0.0:${RUNTIME_CONTROLLER.metricsPort}`,
       ...(identity ? ['--internal-issuer', props.internalIssuer, '--signing-keys-from', keySecret, '--token-ttl', String(ttl), '--audience', props.tokenAudience ?? 'agent-runtime-gateway'] : ['--no-identity']),
     ];
-    const probe = (path: string) => ({ httpGet: { path, port: 'metrics' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
-    _emit(this, 'deployment', {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns },
+    const probe = (path: string): k8s.Probe => ({ httpGet: { path, port: _port('metrics') }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
+    _emitTyped(this, 'deployment', k8s.KubeDeployment.GVK, k8s.toJson_KubeDeploymentProps, {
+      metadata: { name, namespace: ns },
       spec: {
         replicas: this.replicas,
         selector: { matchLabels: podLabels },
         // Never two leaders' worth of pods fighting for the Lease during a rollout: one at a time.
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: _port(1), maxSurge: _port(0) } },
         template: {
           metadata: {
             labels: { ...labels, ...podLabels },
@@ -155,41 +158,40 @@ export class RuntimeController extends Construct {
               ports: [{ name: 'metrics', containerPort: RUNTIME_CONTROLLER.metricsPort, protocol: 'TCP' }],
               livenessProbe: probe('/healthz'),
               readinessProbe: probe('/readyz'),
-              resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+              resources: { requests: _quantities({ cpu: '250m', memory: '256Mi' }), limits: _quantities({ cpu: '1', memory: '512Mi' }) },
               securityContext: _restrictedContainerSecurityContext(),
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             }],
-            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
+            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }],
           },
         },
       },
     }, labels);
-    _emit(this, 'pdb', {
-      apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name, namespace: ns },
-      spec: { minAvailable: 1, selector: { matchLabels: podLabels } },
+    _emitTyped(this, 'pdb', k8s.KubePodDisruptionBudget.GVK, k8s.toJson_KubePodDisruptionBudgetProps, {
+      metadata: { name, namespace: ns },
+      spec: { minAvailable: _port(1), selector: { matchLabels: podLabels } },
     }, labels);
-    const tcp = (...ports: readonly number[]) => ports.map((port) => ({ protocol: 'TCP', port }));
-    _emit(this, 'egress', {
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: `${name}-egress`, namespace: ns },
+    _emitTyped(this, 'egress', k8s.KubeNetworkPolicy.GVK, k8s.toJson_KubeNetworkPolicyProps, {
+      metadata: { name: `${name}-egress`, namespace: ns },
       spec: {
         podSelector: { matchLabels: podLabels },
         policyTypes: ['Egress'],
         egress: [
-          { to: apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(...apiServer.ports) },
-          { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.registry.namespace } }, podSelector: { matchLabels: { ...props.registry.podLabels } } }], ports: tcp(props.registry.port) },
+          { to: apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: _tcp(...apiServer.ports) },
+          { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.registry.namespace } }, podSelector: { matchLabels: { ...props.registry.podLabels } } }], ports: _tcp(props.registry.port) },
         ],
       },
     }, labels);
     if (props.prometheus) {
       // The namespace denies ingress by default; the kubelet's probes are not subject to it, scrapers are.
-      _emit(this, 'scrape', {
-        apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: `${name}-scrape`, namespace: ns },
+      _emitTyped(this, 'scrape', k8s.KubeNetworkPolicy.GVK, k8s.toJson_KubeNetworkPolicyProps, {
+        metadata: { name: `${name}-scrape`, namespace: ns },
         spec: {
           podSelector: { matchLabels: podLabels },
           policyTypes: ['Ingress'],
           ingress: [{
             from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.prometheus.namespace } }, ...(props.prometheus.podLabels ? { podSelector: { matchLabels: { ...props.prometheus.podLabels } } } : {}) }],
-            ports: tcp(RUNTIME_CONTROLLER.metricsPort),
+            ports: _tcp(RUNTIME_CONTROLLER.metricsPort),
           }],
         },
       }, labels);
@@ -208,19 +210,18 @@ export function _emitControllerTenantAccess(scope: Construct, tenantNamespace: s
     .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Secret' && c.metadata.namespace === tenantNamespace && c.metadata.getLabel(LABEL.role) === A2A_TOKEN_ROLE)
     .map((o) => o.name)
     .sort();
-  _emit(scope, 'runtime-controller-role', {
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name, namespace: tenantNamespace },
-    rules: Lazy.any({ produce: () => {
+  _emitTyped(scope, 'runtime-controller-role', k8s.KubeRole.GVK, k8s.toJson_KubeRoleProps, { metadata: { name, namespace: tenantNamespace } }, labels, {
+    rules: () => {
       const secrets = tokenSecrets();
       return [
         // An empty resourceNames would mean every Secret: no agents, no Secret rule.
         ...(secrets.length ? [{ apiGroups: [''], resources: ['secrets'], resourceNames: secrets, verbs: ['get', 'update', 'patch'] }] : []),
         { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
       ];
-    } }),
-  }, labels);
-  _emit(scope, 'runtime-controller-binding', {
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name, namespace: tenantNamespace },
+    },
+  });
+  _emitTyped(scope, 'runtime-controller-binding', k8s.KubeRoleBinding.GVK, k8s.toJson_KubeRoleBindingProps, {
+    metadata: { name, namespace: tenantNamespace },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
     subjects: [{ kind: 'ServiceAccount', name, namespace: controller.namespace }],
   }, labels);
@@ -236,8 +237,7 @@ export const A2A_TOKEN_ROLE = 'a2a-token';
  * create Secrets.
  */
 export function _emitAgentTokenSecret(scope: Construct, props: { namespace: string; agent: string; labels: Record<string, string> }): void {
-  _emit(scope, 'a2a-token', {
-    apiVersion: 'v1', kind: 'Secret',
+  _emitTyped(scope, 'a2a-token', k8s.KubeSecret.GVK, k8s.toJson_KubeSecretProps, {
     metadata: { name: a2aTokenContract(props.agent).secretName, namespace: props.namespace },
     type: 'Opaque',
   }, { ...props.labels, [LABEL.role]: A2A_TOKEN_ROLE });

@@ -1,8 +1,13 @@
-import { Lazy } from 'cdk8s';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ScaledObject, toJson_ScaledObjectProps } from '../generated/imports/scaledobject-keda.sh';
 import { SandboxWarmPool, toJson_SandboxWarmPoolProps } from '../generated/imports/sandboxwarmpool-extensions.agents.x-k8s.io';
-import { _emit } from './_api-object';
+import {
+  SandboxTemplate, SandboxTemplateSpecNetworkPolicyEgressPortsPort, SandboxTemplateSpecNetworkPolicyIngressPortsPort,
+  SandboxTemplateSpecNetworkPolicyManagement, SandboxTemplateSpecPodTemplateSpecResourcesLimits,
+  SandboxTemplateSpecPodTemplateSpecResourcesRequests, SandboxTemplateSpecPodTemplateSpecVolumesEmptyDirSizeLimit, toJson_SandboxTemplateProps,
+} from '../generated/imports/sandboxtemplate-extensions.agents.x-k8s.io';
+import { _quantities } from './_k8s-values';
 import { _emitTyped } from './_typed-manifest';
 import { _cidrEgressRules, _dnsEgressRule, _tcp, EgressCidr } from './_network-peers';
 import { _parseQuantity } from './_quantity';
@@ -131,51 +136,54 @@ export class SandboxPool extends Construct implements ISandboxPool {
     const labels = t.labelsFor('sandbox', props.name, { [LABEL.sandboxPool]: props.name });
     this.podLabels = { [LABEL.tenant]: t.name, [LABEL.role]: 'sandbox', [LABEL.sandboxPool]: props.name };
     const annotations = { [SANDBOX_LIFETIME_ANNOTATION]: String(this.lifetimeSeconds) };
-    const ingress = Lazy.any({ produce: () => {
+    // The pool's users are known once every agent is added: the specs naming them are produced at synth time.
+    const ingress = (): k8s.NetworkPolicyIngressRule[] => {
       const from = this.users.filter((a) => a.tenant === t).map((a) => ({ podSelector: { matchLabels: { ...a.podLabels } } }));
       return from.length ? [{ from, ports: _tcp(this.port) }] : [];
-    } });
+    };
     const egress = [_dnsEgressRule(), ..._cidrEgressRules(props.egressAllowList ?? [], `${where}: egressAllowList`, { refuseBroad: true })];
 
-    _emit(this, 'template', {
-      apiVersion: 'extensions.agents.x-k8s.io/v1beta1', kind: 'SandboxTemplate',
+    _emitTyped(this, 'template', SandboxTemplate.GVK, toJson_SandboxTemplateProps, {
       metadata: { name: this.templateName, namespace: t.namespace, annotations },
-      spec: {
-        podTemplate: {
-          metadata: { labels: { ...labels, ...this.podLabels }, annotations },
-          spec: {
-            runtimeClassName: this.runtimeClassName,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: _restrictedPodSecurityContext(props.runAsUser ?? 1000),
-            containers: [{
-              name: 'sandbox',
-              image: props.image,
-              ...(props.command ? { command: [...props.command] } : {}),
-              ports: [{ name: 'sandbox', containerPort: this.port, protocol: 'TCP' }],
-              resources: { requests: { ...r }, limits: { ...r } },
-              securityContext: _restrictedContainerSecurityContext(),
-              volumeMounts: [{ name: 'workspace', mountPath: '/workspace' }, { name: 'tmp', mountPath: '/tmp' }],
-            }],
-            volumes: [
-              { name: 'workspace', emptyDir: { sizeLimit: r['ephemeral-storage'] } },
-              { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
-            ],
-          },
+    }, labels, { spec: () => ({
+      podTemplate: {
+        metadata: { labels: { ...labels, ...this.podLabels }, annotations },
+        spec: {
+          runtimeClassName: this.runtimeClassName,
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: _restrictedPodSecurityContext(props.runAsUser ?? 1000),
+          containers: [{
+            name: 'sandbox',
+            image: props.image,
+            ...(props.command ? { command: [...props.command] } : {}),
+            ports: [{ name: 'sandbox', containerPort: this.port, protocol: 'TCP' }],
+            resources: {
+              requests: _quantities(r, SandboxTemplateSpecPodTemplateSpecResourcesRequests.fromString),
+              limits: _quantities(r, SandboxTemplateSpecPodTemplateSpecResourcesLimits.fromString),
+            },
+            securityContext: _restrictedContainerSecurityContext(),
+            volumeMounts: [{ name: 'workspace', mountPath: '/workspace' }, { name: 'tmp', mountPath: '/tmp' }],
+          }],
+          volumes: [
+            { name: 'workspace', emptyDir: { sizeLimit: SandboxTemplateSpecPodTemplateSpecVolumesEmptyDirSizeLimit.fromString(r['ephemeral-storage']) } },
+            { name: 'tmp', emptyDir: { sizeLimit: SandboxTemplateSpecPodTemplateSpecVolumesEmptyDirSizeLimit.fromString('64Mi') } },
+          ],
         },
-        networkPolicyManagement: 'Managed',
-        networkPolicy: { ingress, egress },
       },
-    }, labels);
+      networkPolicyManagement: SandboxTemplateSpecNetworkPolicyManagement.MANAGED,
+      networkPolicy: {
+        ingress: _templateRules(ingress(), SandboxTemplateSpecNetworkPolicyIngressPortsPort),
+        egress: _templateRules(egress, SandboxTemplateSpecNetworkPolicyEgressPortsPort),
+      },
+    }) });
     _emitTyped(this, 'warm-pool', SandboxWarmPool.GVK, toJson_SandboxWarmPoolProps, {
       metadata: { name: this.warmPoolName, namespace: t.namespace, annotations },
       spec: { replicas: this.warmReplicas, sandboxTemplateRef: { name: this.templateName } },
     }, labels);
-    _emit(this, 'network-policy', {
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+    _emitTyped(this, 'network-policy', k8s.KubeNetworkPolicy.GVK, k8s.toJson_KubeNetworkPolicyProps, {
       metadata: { name: `${props.name}-sandbox`, namespace: t.namespace },
-      spec: { podSelector: { matchLabels: { ...this.podLabels } }, policyTypes: ['Ingress', 'Egress'], ingress, egress },
-    }, labels);
+    }, labels, { spec: () => ({ podSelector: { matchLabels: { ...this.podLabels } }, policyTypes: ['Ingress', 'Egress'], ingress: ingress(), egress }) });
     if (scaling) {
       _emitTyped(this, 'scaled-object', ScaledObject.GVK, toJson_ScaledObjectProps, {
         metadata: { name: `${props.name}-warm-pool`, namespace: t.namespace },
@@ -199,4 +207,20 @@ export class SandboxPool extends Construct implements ISandboxPool {
   public _addUser(agent: IAgentTrack): void {
     this.users.push(agent);
   }
+}
+
+/**
+ * NetworkPolicy rules as the SandboxTemplate's own types: its CRD import has its own port class
+ * (`port` of `IntOrString`), the rest of a rule has the same shape.
+ */
+function _templateRules<R extends { readonly ports?: k8s.NetworkPolicyPort[] }, P>(
+  rules: readonly R[], portClass: { fromNumber(v: number): P; fromString(v: string): P },
+) {
+  return rules.map((r) => ({
+    ...r,
+    ports: r.ports?.map((p) => ({
+      ...p,
+      port: p.port === undefined ? undefined : typeof p.port.value === 'number' ? portClass.fromNumber(p.port.value) : portClass.fromString(p.port.value),
+    })),
+  }));
 }

@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
-import { _emit } from './_api-object';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { _quantities } from './_k8s-values';
+import { _emitTyped } from './_typed-manifest';
 import { LABEL } from './labels';
 
 /** Kata Containers variant and the pod overhead its VM adds (counts against quotas). */
@@ -38,8 +40,8 @@ export class SandboxRuntimeClasses extends Construct {
     const labels = { [LABEL.role]: 'platform', [LABEL.partOf]: 'agent-runtime' };
     if (props.gvisor ?? true) {
       const selector = props.gvisorNodeSelector;
-      _emit(this, 'gvisor', {
-        apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'gvisor' },
+      _emitTyped(this, 'gvisor', k8s.KubeRuntimeClass.GVK, k8s.toJson_KubeRuntimeClassProps, {
+        metadata: { name: 'gvisor' },
         handler: 'runsc',
         ...(selector && Object.keys(selector).length ? { scheduling: { nodeSelector: { ...selector } } } : {}),
       }, labels);
@@ -50,10 +52,10 @@ export class SandboxRuntimeClasses extends Construct {
       if (!/^kata[-a-z0-9]*$/.test(handler)) {
         throw new Error(`runtimeClasses.kata.handler: "${handler}" is not a Kata handler; use e.g. "kata-qemu", "kata-clh" or "kata-fc"`);
       }
-      _emit(this, 'kata', {
-        apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: handler },
+      _emitTyped(this, 'kata', k8s.KubeRuntimeClass.GVK, k8s.toJson_KubeRuntimeClassProps, {
+        metadata: { name: handler },
         handler,
-        overhead: { podFixed: { ...(props.kata.overhead ?? { cpu: '250m', memory: '320Mi' }) } },
+        overhead: { podFixed: _quantities(props.kata.overhead ?? { cpu: '250m', memory: '320Mi' }) },
         scheduling: { nodeSelector: { 'katacontainers.io/kata-runtime': 'true' } },
       }, labels);
       this.names.push(handler);

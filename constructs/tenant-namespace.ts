@@ -1,11 +1,14 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { _emit } from './_api-object';
+import { toJson_WasmPluginProps, WasmPlugin, WasmPluginSpecFailStrategy, WasmPluginSpecPhase } from '../generated/imports/wasmplugin-extensions.higress.io';
+import { _quantities } from './_k8s-values';
 import { cidrProblem } from './_cidr';
 import { _dnsEgressRule, _NAMESPACE_NAME_LABEL, _podsIn, _tcp } from './_network-peers';
 import { _formatQuantity, _parseQuantity } from './_quantity';
 import { _isDnsLabel } from './_security';
 import { _setTenantRegistrar } from './_tenant-internals';
+import { _emitTyped } from './_typed-manifest';
 import { Agent, AgentProps } from './agent';
 import { agentKey, AgentDirectory } from './agent-directory';
 import { CanaryRelease, CanaryReleaseProps } from './canary-release';
@@ -127,6 +130,7 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
   private readonly routes: _RouteAuth[] = [];
   private kagentPolicy?: ApiObject;
   private readonly metricsPorts = new Set<number>();
+  private readonly a2aPorts = new Set<number>();
 
   constructor(scope: Construct, id: string, props: TenantNamespaceProps) {
     // Checked before super(): constructs refuses an empty id with a message that names neither the tenant nor the fix.
@@ -193,6 +197,7 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
       addRoutes: (r) => this.routes.push(r),
       useKagent: () => this._useKagent(),
       useMetricsPort: (port) => this.metricsPorts.add(port),
+      useA2aPort: (port) => this.a2aPorts.add(port),
     });
     this._namespace();
     this._quotaAndLimits(props.containerLimits ?? {});
@@ -248,8 +253,7 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
     // Declarative agents keep their sessions and tasks in the kagent controller's API on 8083
     // (spec §1). The controller gets no way in: an agent's A2A port admits only the gateway.
     const kagent = [{ namespaceSelector: { matchLabels: { [_NAMESPACE_NAME_LABEL]: this.kagentNamespace } } }];
-    this.kagentPolicy ??= _emit(this, 'allow-kagent', {
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+    this.kagentPolicy ??= _emitTyped(this, 'allow-kagent', k8s.KubeNetworkPolicy.GVK, k8s.toJson_KubeNetworkPolicyProps, {
       metadata: { name: 'allow-kagent', namespace: this.namespace },
       spec: {
         podSelector: { matchLabels: { [LABEL.role]: 'agent', [LABEL.component]: DECLARATIVE_COMPONENT } },
@@ -266,8 +270,7 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
   }
 
   private _namespace(): void {
-    _emit(this, 'namespace', {
-      apiVersion: 'v1', kind: 'Namespace',
+    _emitTyped(this, 'namespace', k8s.KubeNamespace.GVK, k8s.toJson_KubeNamespaceProps, {
       metadata: {
         name: this.namespace,
         labels: {
@@ -283,8 +286,7 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
     // The namespace's `default` ServiceAccount must not hand out API tokens either.
     // The ServiceAccount controller recreates `default` as soon as it is deleted, so a deployer
     // that waits for its deletion would wait forever: Pulumi is told not to wait.
-    _emit(this, 'default-service-account', {
-      apiVersion: 'v1', kind: 'ServiceAccount',
+    _emitTyped(this, 'default-service-account', k8s.KubeServiceAccount.GVK, k8s.toJson_KubeServiceAccountProps, {
       metadata: { name: 'default', namespace: this.namespace, annotations: { 'pulumi.com/skipAwait': 'true' } },
       automountServiceAccountToken: false,
     }, this.labelsFor('tenant', 'default'));
@@ -292,11 +294,10 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
 
   private _quotaAndLimits(limits: TenantContainerLimits): void {
     const q = this.quota;
-    _emit(this, 'quota', {
-      apiVersion: 'v1', kind: 'ResourceQuota',
+    _emitTyped(this, 'quota', k8s.KubeResourceQuota.GVK, k8s.toJson_KubeResourceQuotaProps, {
       metadata: { name: 'tenant-quota', namespace: this.namespace },
       spec: {
-        hard: {
+        hard: _quantities({
           'requests.cpu': q.requestsCpu,
           'requests.memory': q.requestsMemory,
           'limits.cpu': q.limitsCpu,
@@ -309,38 +310,39 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
           pods: String(q.pods),
           'services.loadbalancers': '0',
           'services.nodeports': '0',
-        },
+        }),
       },
     }, this.labelsFor('tenant', 'tenant-quota'));
-    _emit(this, 'limit-range', {
-      apiVersion: 'v1', kind: 'LimitRange',
+    _emitTyped(this, 'limit-range', k8s.KubeLimitRange.GVK, k8s.toJson_KubeLimitRangeProps, {
       metadata: { name: 'tenant-limits', namespace: this.namespace },
       spec: {
         limits: [{
           type: 'Container',
-          default: { ...(limits.defaultLimits ?? { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '1Gi' }) },
-          defaultRequest: { ...(limits.defaultRequests ?? { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '256Mi' }) },
-          max: { ...(limits.max ?? { cpu: '4', memory: '8Gi' }) },
+          default: _quantities(limits.defaultLimits ?? { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '1Gi' }),
+          defaultRequest: _quantities(limits.defaultRequests ?? { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '256Mi' }),
+          max: _quantities(limits.max ?? { cpu: '4', memory: '8Gi' }),
         }],
       },
     }, this.labelsFor('tenant', 'tenant-limits'));
   }
 
   private _networkPolicies(): void {
-    const policy = (id: string, spec: Record<string, unknown>) => _emit(this, id, {
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
-      metadata: { name: id, namespace: this.namespace },
-      spec,
-    }, this.labelsFor('tenant', id));
+    const policy = (id: string, spec: k8s.NetworkPolicySpec) => _emitTyped(this, id, k8s.KubeNetworkPolicy.GVK,
+      k8s.toJson_KubeNetworkPolicyProps, { metadata: { name: id, namespace: this.namespace }, spec }, this.labelsFor('tenant', id));
     const agents = { matchLabels: { [LABEL.role]: 'agent' } };
+    // Ingress to the agents' own ports (A2A, metrics), known once every agent is added: produced at synth time.
+    const agentIngress = (id: string, from: k8s.NetworkPolicyPeer, ports: ReadonlySet<number>, none: number) => _emitTyped(this, id,
+      k8s.KubeNetworkPolicy.GVK, k8s.toJson_KubeNetworkPolicyProps, { metadata: { name: id, namespace: this.namespace } }, this.labelsFor('tenant', id), {
+        spec: () => ({
+          podSelector: agents,
+          policyTypes: ['Ingress'],
+          ingress: [{ from: [from], ports: _tcp(...(ports.size ? [...ports].sort((a, b) => a - b) : [none])) }],
+        }),
+      });
     policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     policy('allow-dns', { podSelector: {}, policyTypes: ['Egress'], egress: [_dnsEgressRule()] });
     // Agents only: sandboxes get no gateway traffic and no registry access.
-    policy('allow-gateway-ingress', {
-      podSelector: agents,
-      policyTypes: ['Ingress'],
-      ingress: [{ from: [_podsIn(this.platform.gatewayNamespace, this.platform.gatewayPodLabels)], ports: _tcp(A2A_PORT) }],
-    });
+    agentIngress('allow-gateway-ingress', _podsIn(this.platform.gatewayNamespace, this.platform.gatewayPodLabels), this.a2aPorts, A2A_PORT);
     policy('allow-registry-egress', {
       podSelector: agents,
       policyTypes: ['Egress'],
@@ -348,14 +350,7 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
     });
     // Prometheus scrapes agents' `metrics` port, and nothing else (PodMonitor `agent-runtime/agents`).
     const prom = this.platform.prometheus ?? { namespace: 'monitoring' };
-    policy('allow-prometheus-scrape', {
-      podSelector: agents,
-      policyTypes: ['Ingress'],
-      ingress: [{
-        from: [_podsIn(prom.namespace, prom.podLabels ?? { [LABEL.name]: 'prometheus' })],
-        ports: Lazy.any({ produce: () => _tcp(...(this.metricsPorts.size ? [...this.metricsPorts].sort((a, b) => a - b) : [AGENT_METRICS_PORT])) }),
-      }],
-    });
+    agentIngress('allow-prometheus-scrape', _podsIn(prom.namespace, prom.podLabels ?? { [LABEL.name]: 'prometheus' }), this.metricsPorts, AGENT_METRICS_PORT);
     const tracing = this.platform.tracing;
     if (tracing) {
       // OTLP export to the collector (any pod of its namespace: collectors are deployed under many labels).
@@ -380,13 +375,11 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
       { apiGroups: ['extensions.agents.x-k8s.io'], resources: ['sandboxtemplates', 'sandboxwarmpools'], verbs: READ },
       { apiGroups: ['extensions.agents.x-k8s.io'], resources: ['sandboxclaims'], verbs: [...READ, 'create', 'delete'] },
     ];
-    _emit(this, 'developer-role', {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role',
+    _emitTyped(this, 'developer-role', k8s.KubeRole.GVK, k8s.toJson_KubeRoleProps, {
       metadata: { name: 'tenant-developer', namespace: this.namespace },
       rules,
     }, this.labelsFor('tenant', 'tenant-developer'));
-    _emit(this, 'developer-binding', {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding',
+    _emitTyped(this, 'developer-binding', k8s.KubeRoleBinding.GVK, k8s.toJson_KubeRoleBindingProps, {
       metadata: { name: 'tenant-developer', namespace: this.namespace },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'tenant-developer' },
       subjects: this.groups.map((g) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: g })),
@@ -396,34 +389,33 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
   private _jwtPlugin(): void {
     const jwt = this.platform.jwt;
     // Only WasmPlugins in the gateway namespace are applied (higress.md §4).
-    _emit(this, 'jwt-auth', {
-      apiVersion: 'extensions.higress.io/v1alpha1', kind: 'WasmPlugin',
+    // Consumers and routes are known once every agent is added: the spec is produced at synth time.
+    _emitTyped(this, 'jwt-auth', WasmPlugin.GVK, toJson_WasmPluginProps, {
       metadata: { name: `jwt-auth-${this.name}`, namespace: this.platform.gatewayNamespace },
-      spec: {
-        url: this.jwtPluginUrl,
-        phase: 'AUTHN',
-        priority: 340,
-        failStrategy: 'FAIL_CLOSE',
-        defaultConfig: Lazy.any({ produce: () => this._sealed({
-          consumers: [
-            { name: PUBLIC_CONSUMER, issuer: jwt.publicIssuer, jwks: jwt.publicJwks },
-            ...this._callers().map((caller) => ({
-              name: a2aConsumer(caller),
-              issuer: a2aIssuer(jwt.internalIssuer, caller),
-              jwks: jwt.internalJwks,
-            })),
-            ...(this.routes.some((r) => r.allow().length === 0)
-              ? [{ name: NOBODY_CONSUMER, issuer: `${jwt.internalIssuer}/${NOBODY_CONSUMER}`, jwks: jwt.internalJwks }]
-              : []),
-          ],
-          global_auth: false,
-        }) }),
-        matchRules: Lazy.any({ produce: () => this.routes.map((r) => ({
-          ingress: r.ingresses.map((i) => `${this.namespace}/${i}`),
-          config: { allow: r.allow().length > 0 ? r.allow() : [NOBODY_CONSUMER] },
-        })) }),
-      },
-    }, this.labelsFor('tenant', `jwt-auth-${this.name}`));
+    }, this.labelsFor('tenant', `jwt-auth-${this.name}`), { spec: () => ({
+      url: this.jwtPluginUrl,
+      phase: WasmPluginSpecPhase.AUTHN,
+      priority: 340,
+      failStrategy: WasmPluginSpecFailStrategy.FAIL_UNDERSCORE_CLOSE,
+      defaultConfig: this._sealed({
+        consumers: [
+          { name: PUBLIC_CONSUMER, issuer: jwt.publicIssuer, jwks: jwt.publicJwks },
+          ...this._callers().map((caller) => ({
+            name: a2aConsumer(caller),
+            issuer: a2aIssuer(jwt.internalIssuer, caller),
+            jwks: jwt.internalJwks,
+          })),
+          ...(this.routes.some((r) => r.allow().length === 0)
+            ? [{ name: NOBODY_CONSUMER, issuer: `${jwt.internalIssuer}/${NOBODY_CONSUMER}`, jwks: jwt.internalJwks }]
+            : []),
+        ],
+        global_auth: false,
+      }),
+      matchRules: this.routes.map((r) => ({
+        ingress: r.ingresses.map((i) => `${this.namespace}/${i}`),
+        config: { allow: r.allow().length > 0 ? r.allow() : [NOBODY_CONSUMER] },
+      })),
+    }) });
   }
 
   /** Marks the directory as read for output (see AgentDirectory._seal) and returns `value`. */

@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { DECLARATIVE_PORT_REFUSAL } from '../constructs/contracts';
 import { AJV_FORMATS, FORMATS } from './config-formats';
 import { configSchema, SCHEMA_FILE } from './config-schema';
 import type { StackConfig } from './config-types';
@@ -23,6 +24,11 @@ export function configKey(path: readonly (string | number)[]): string {
 }
 
 let validator: ValidateFunction | undefined;
+
+/** Keys refused with a reason instead of "not a known key": parent key → key → why, and the fix. */
+const REFUSED_KEYS: Record<string, Record<string, string>> = {
+  declarative: { port: DECLARATIVE_PORT_REFUSAL },
+};
 
 /**
  * Checks `values` (the `agent-runtime:*` keys without the prefix, secrets left out) and
@@ -108,6 +114,8 @@ function describe(e: ErrorObject, values: Record<string, unknown>): string {
   const p = e.params as Record<string, any>;
   switch (e.keyword) {
     case 'additionalProperties': {
+      const refused = REFUSED_KEYS[String(path[path.length - 1])]?.[p.additionalProperty];
+      if (refused) return `${configKey([...path, p.additionalProperty])}: ${show((e.data as Record<string, unknown>)[p.additionalProperty])} is not allowed; ${refused}`;
       const known = Object.keys(e.parentSchema?.properties ?? {});
       const hint = closest(p.additionalProperty, known);
       const child = path.length ? `${key}.${p.additionalProperty}` : `agent-runtime:${p.additionalProperty}`;
@@ -117,6 +125,9 @@ function describe(e: ErrorObject, values: Record<string, unknown>): string {
       return `${path.length ? `${key}.` : 'agent-runtime:'}${p.missingProperty} is required${describeProp(e.parentSchema?.properties?.[p.missingProperty], values)}`;
     case 'type':
       return `${key}: ${value} is not allowed; use ${article(String(p.type))}${describeProp(e.parentSchema, values)}`;
+    case 'minimum':
+    case 'maximum':
+      return `${key}: ${value} is not allowed; use ${article(String(e.parentSchema?.type ?? 'number'))} from ${e.parentSchema?.minimum ?? '-∞'} to ${e.parentSchema?.maximum ?? '∞'}`;
     case 'enum':
       return `${key}: ${value} is not allowed; use one of ${p.allowedValues.map((v: unknown) => JSON.stringify(v)).join(', ')}`;
     case 'const':

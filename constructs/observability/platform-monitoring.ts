@@ -1,5 +1,16 @@
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { _emit } from '../_api-object';
+import {
+  PodMonitor, PodMonitorSpecPodMetricsEndpointsMetricRelabelingsAction as PodMetricAction,
+  PodMonitorSpecPodMetricsEndpointsRelabelingsAction as PodRelabelAction, toJson_PodMonitorProps,
+} from '../../generated/imports/podmonitor-monitoring.coreos.com';
+import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr, toJson_PrometheusRuleProps } from '../../generated/imports/prometheusrule-monitoring.coreos.com';
+import {
+  ServiceMonitor, ServiceMonitorSpecEndpointsMetricRelabelingsAction as ServiceMetricAction,
+  ServiceMonitorSpecEndpointsRelabelingsAction as ServiceRelabelAction, toJson_ServiceMonitorProps,
+} from '../../generated/imports/servicemonitor-monitoring.coreos.com';
+import { _tcp } from '../_network-peers';
+import { _emitTyped } from '../_typed-manifest';
 import { LABEL } from '../labels';
 import { AlertThresholds, buildAlertRules, PromRuleGroup } from './alert-rules';
 import { buildDashboard, CustomPanel } from './grafana-dashboard';
@@ -96,7 +107,7 @@ const _DEFAULT_REGISTRY: MonitoredRegistry = {
 const _metaLabel = (key: string) => key.replace(/[^a-zA-Z0-9_]/g, '_');
 
 /** A `keep` metric relabeling for exactly these series names. */
-const _keep = (names: readonly string[]) => ({ sourceLabels: ['__name__'], regex: [...new Set(names)].join('|'), action: 'keep' });
+const _keep = <A>(names: readonly string[], action: A) => ({ sourceLabels: ['__name__'], regex: [...new Set(names)].join('|'), action });
 
 /**
  * Prometheus Operator monitoring of the platform: a ServiceMonitor for Nacos, PodMonitors for
@@ -159,8 +170,7 @@ export class PlatformMonitoring extends Construct {
     ];
 
     if (on.registry) {
-      _emit(this, 'nacos-monitor', {
-        apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor',
+      _emitTyped(this, 'nacos-monitor', ServiceMonitor.GVK, toJson_ServiceMonitorProps, {
         metadata: { name: 'nacos', namespace: registry.namespace },
         spec: {
           selector: { matchLabels: { ...registry.podLabels } },
@@ -170,16 +180,15 @@ export class PlatformMonitoring extends Construct {
             interval,
             // The client and headless Services carry the same labels; scrape each server once,
             // through the headless one, which also lists servers that are not ready.
-            relabelings: [{ sourceLabels: ['__meta_kubernetes_service_name'], regex: registry.headlessServiceName, action: 'keep' }],
-            metricRelabelings: [_keep(seriesOf('registry'))],
+            relabelings: [{ sourceLabels: ['__meta_kubernetes_service_name'], regex: registry.headlessServiceName, action: ServiceRelabelAction.KEEP }],
+            metricRelabelings: [_keep(seriesOf('registry'), ServiceMetricAction.KEEP)],
           }],
         },
       }, labels);
     }
 
     if (on.gateway) {
-      _emit(this, 'gateway-monitor', {
-        apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor',
+      _emitTyped(this, 'gateway-monitor', PodMonitor.GVK, toJson_PodMonitorProps, {
         metadata: { name: 'higress-gateway', namespace: gatewayNs },
         spec: {
           selector: { matchLabels: gatewayPods },
@@ -189,13 +198,13 @@ export class PlatformMonitoring extends Construct {
             interval,
             metricRelabelings: [
               // Envoy exports thousands of series; keep what the catalog queries.
-              _keep(seriesOf('gateway')),
+              _keep(seriesOf('gateway'), PodMetricAction.KEEP),
               // Upstream clusters are `outbound|<port>||<service>.<namespace>.svc.<domain>`:
               // the agent Service is named after the agent and lives in the tenant's namespace.
-              { sourceLabels: ['cluster_name'], regex: 'outbound\\|[0-9]+\\|[^|]*\\|([^.]+)\\.([^.]+)\\.svc\\..*', targetLabel: 'agent', replacement: '$1', action: 'replace' },
-              { sourceLabels: ['cluster_name'], regex: 'outbound\\|[0-9]+\\|[^|]*\\|([^.]+)\\.([^.]+)\\.svc\\..*', targetLabel: 'tenant', replacement: '$2', action: 'replace' },
+              { sourceLabels: ['cluster_name'], regex: 'outbound\\|[0-9]+\\|[^|]*\\|([^.]+)\\.([^.]+)\\.svc\\..*', targetLabel: 'agent', replacement: '$1', action: PodMetricAction.REPLACE },
+              { sourceLabels: ['cluster_name'], regex: 'outbound\\|[0-9]+\\|[^|]*\\|([^.]+)\\.([^.]+)\\.svc\\..*', targetLabel: 'tenant', replacement: '$2', action: PodMetricAction.REPLACE },
               // ai-statistics' consumer is the tenant (jwt-auth consumer name).
-              { sourceLabels: ['ai_consumer'], regex: '(.+)', targetLabel: 'tenant', replacement: '$1', action: 'replace' },
+              { sourceLabels: ['ai_consumer'], regex: '(.+)', targetLabel: 'tenant', replacement: '$1', action: PodMetricAction.REPLACE },
             ],
           }],
         },
@@ -203,8 +212,7 @@ export class PlatformMonitoring extends Construct {
     }
 
     if (on.agents) {
-      _emit(this, 'agents-monitor', {
-        apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor',
+      _emitTyped(this, 'agents-monitor', PodMonitor.GVK, toJson_PodMonitorProps, {
         metadata: { name: 'agents', namespace: this.namespace },
         spec: {
           selector: { matchLabels: { [LABEL.role]: 'agent' } },
@@ -216,11 +224,11 @@ export class PlatformMonitoring extends Construct {
             // honorLabels stays false: an agent cannot claim another tenant's labels (they become exported_*).
             honorLabels: false,
             relabelings: [
-              { sourceLabels: [`__meta_kubernetes_pod_label_${_metaLabel(LABEL.tenant)}`], targetLabel: 'tenant', action: 'replace' },
-              { sourceLabels: [`__meta_kubernetes_pod_label_${_metaLabel(LABEL.agent)}`], targetLabel: 'agent', action: 'replace' },
-              { sourceLabels: [`__meta_kubernetes_pod_annotation_${_metaLabel(AGENT_METRICS.pathAnnotation)}`], regex: '(/.*)', targetLabel: '__metrics_path__', replacement: '$1', action: 'replace' },
+              { sourceLabels: [`__meta_kubernetes_pod_label_${_metaLabel(LABEL.tenant)}`], targetLabel: 'tenant', action: PodRelabelAction.REPLACE },
+              { sourceLabels: [`__meta_kubernetes_pod_label_${_metaLabel(LABEL.agent)}`], targetLabel: 'agent', action: PodRelabelAction.REPLACE },
+              { sourceLabels: [`__meta_kubernetes_pod_annotation_${_metaLabel(AGENT_METRICS.pathAnnotation)}`], regex: '(/.*)', targetLabel: '__metrics_path__', replacement: '$1', action: PodRelabelAction.REPLACE },
             ],
-            metricRelabelings: [_keep([...seriesOf('agent'), ...extra])],
+            metricRelabelings: [_keep([...seriesOf('agent'), ...extra], PodMetricAction.KEEP)],
           }],
         },
       }, labels);
@@ -236,10 +244,9 @@ export class PlatformMonitoring extends Construct {
       })
       : [];
     if (this.ruleGroups.length) {
-      _emit(this, 'rules', {
-        apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule',
+      _emitTyped(this, 'rules', PrometheusRule.GVK, toJson_PrometheusRuleProps, {
         metadata: { name: 'agent-runtime', namespace: this.namespace },
-        spec: { groups: this.ruleGroups },
+        spec: { groups: this.ruleGroups.map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })) })) },
       }, labels);
     }
 
@@ -253,8 +260,7 @@ export class PlatformMonitoring extends Construct {
         recordingRules: this.ruleGroups.some((g) => g.rules.some((r) => r.record)),
         extraPanels: props.dashboard?.extraPanels,
       });
-      _emit(this, 'dashboard', {
-        apiVersion: 'v1', kind: 'ConfigMap',
+      _emitTyped(this, 'dashboard', k8s.KubeConfigMap.GVK, k8s.toJson_KubeConfigMapProps, {
         metadata: { name: DASHBOARD_CONFIGMAP.name, namespace: this.namespace },
         data: { [DASHBOARD_CONFIGMAP.key]: JSON.stringify(this.dashboardJson, null, 2) },
       }, { ...labels, ...DASHBOARD_CONFIGMAP.label });
@@ -266,10 +272,9 @@ export class PlatformMonitoring extends Construct {
         podSelector: { matchLabels: { ...(props.prometheus?.podLabels ?? { [LABEL.name]: 'prometheus' }) } },
       };
       const allow = (id: string, namespace: string, pods: Record<string, string>, port: number) =>
-        _emit(this, id, {
-          apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+        _emitTyped(this, id, k8s.KubeNetworkPolicy.GVK, k8s.toJson_KubeNetworkPolicyProps, {
           metadata: { name: 'allow-prometheus-scrape', namespace },
-          spec: { podSelector: { matchLabels: pods }, policyTypes: ['Ingress'], ingress: [{ from: [prom], ports: [{ protocol: 'TCP', port }] }] },
+          spec: { podSelector: { matchLabels: pods }, policyTypes: ['Ingress'], ingress: [{ from: [prom], ports: _tcp(port) }] },
         }, labels);
       if (on.registry) allow('nacos-scrape', registry.namespace, { ...registry.podLabels }, NACOS_METRICS_ENDPOINT.containerPort);
       if (on.gateway) allow('gateway-scrape', gatewayNs, gatewayPods, HIGRESS_METRICS_PORT.containerPort);

@@ -1,5 +1,8 @@
 import { Construct } from 'constructs';
-import { _emit } from '../_api-object';
+import {
+  toJson_WasmPluginProps, WasmPlugin, WasmPluginSpecFailStrategy, WasmPluginSpecMatchRules, WasmPluginSpecPhase,
+} from '../../generated/imports/wasmplugin-extensions.higress.io';
+import { _emitTyped } from '../_typed-manifest';
 import { GatewayRedis, HIGRESS_PLUGIN_REGISTRY } from '../higress-config';
 import { LABEL } from '../labels';
 
@@ -77,17 +80,16 @@ export class TokenAccounting extends Construct {
     };
     const labels = { [LABEL.role]: 'gateway-config', [LABEL.partOf]: 'agent-runtime' };
     const names: string[] = [];
-    const plugin = (name: string, image: string, priority: number, matchRules: Record<string, unknown>[]) => {
+    const plugin = (name: string, image: string, priority: number, matchRules: WasmPluginSpecMatchRules[]) => {
       names.push(name);
-      _emit(this, name, {
-        apiVersion: 'extensions.higress.io/v1alpha1', kind: 'WasmPlugin',
+      _emitTyped(this, name, WasmPlugin.GVK, toJson_WasmPluginProps, {
         metadata: { name, namespace },
         spec: {
           url: `${registry}/${image}`,
-          phase: 'UNSPECIFIED_PHASE',
+          phase: WasmPluginSpecPhase.UNSPECIFIED_UNDERSCORE_PHASE,
           priority,
           // A Redis outage must not take the LLM routes down with it.
-          failStrategy: 'FAIL_OPEN',
+          failStrategy: WasmPluginSpecFailStrategy.FAIL_UNDERSCORE_OPEN,
           defaultConfig: {},
           // Only the listed routes are limited: the rule carries the config, the default is off.
           defaultConfigDisable: true,

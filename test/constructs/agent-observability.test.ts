@@ -140,7 +140,7 @@ describe('agent traces', () => {
   test('fails when byo.env sets a variable the platform owns', () => {
     const { tenant } = tenantChart({ name: 'acme' }, undefined, TRACED);
     expect(() => tenant.addAgent({ ...byoAgent('search'), byo: { image: 'ghcr.io/acme/search:1.0.0', env: { OTEL_SERVICE_NAME: 'mine' } } }))
-      .toThrow('agent acme/tenant/search: byo.env.OTEL_SERVICE_NAME is set by the platform (tracing, calls, identity, card, registry); remove it from byo.env');
+      .toThrow('agent acme/tenant/search: byo.env.OTEL_SERVICE_NAME is set by the platform (tracing, calls, identity, card, registry, port); remove it from byo.env');
   });
 });
 

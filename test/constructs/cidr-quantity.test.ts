@@ -36,7 +36,7 @@ describe('egress CIDRs of the constructs (library users get the checks too)', ()
     expect(() => _cidrEgressRules([entry as any], 'egress', opts)).toThrow(message);
   });
   it('keeps an agent\'s internet egress with private ranges excepted', () => {
-    expect(_cidrEgressRules([{ cidr: '0.0.0.0/0', except: ['10.0.0.0/8'], ports: [443] }], 'egress')[0].to[0].ipBlock).toEqual({ cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] });
+    expect(_cidrEgressRules([{ cidr: '0.0.0.0/0', except: ['10.0.0.0/8'], ports: [443] }], 'egress')[0].to?.[0].ipBlock).toEqual({ cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] });
   });
 });
 

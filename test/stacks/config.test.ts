@@ -82,6 +82,7 @@ describe('stack configuration', () => {
   ])('fails on %s', (_name, mutate, message) => {
     expect(() => synthWith(mutate)).toThrow(message);
   });
+
 });
 
 describe('nothing in the configuration is silently ignored', () => {
@@ -97,8 +98,16 @@ describe('nothing in the configuration is silently ignored', () => {
       server.authHeaderSecrets = server.headersFromSecret;
       delete server.headersFromSecret;
     }, 'agent-runtime:tenants[0].agents[0].declarative.mcpServers[0].authHeaderSecrets is not a known key'],
-    ['a port on a bring-your-own agent (agents serve A2A on 8080)', (c) => { orchestrator(c).byo.port = 3000; },
-      'agent-runtime:tenants[0].agents[1].byo.port is not a known key'],
+    ['a bring-your-own port of 0', (c) => { orchestrator(c).byo.port = 0; },
+      'agent-runtime:tenants[0].agents[1].byo.port: 0 is not allowed; use a whole number from 1 to 65535'],
+    ['a bring-your-own port above 65535', (c) => { orchestrator(c).byo.port = 70000; },
+      'agent-runtime:tenants[0].agents[1].byo.port: 70000 is not allowed; use a whole number from 1 to 65535'],
+    ['a bring-your-own port that is a fraction', (c) => { orchestrator(c).byo.port = 80.5; },
+      'agent-runtime:tenants[0].agents[1].byo.port: 80.5 is not allowed; use a whole number'],
+    ['a bring-your-own port equal to the metrics port', (c) => { orchestrator(c).byo.port = 9090; },
+      'agent-runtime:tenants[0].agents[1]: byo.port 9090 is the agent\'s metrics port (metrics.port, default 9090); serve A2A on another port, e.g. 8080, or move metrics.port'],
+    ['a port on a declarative agent (kagent owns it)', (c) => { support(c).declarative.port = 3000; },
+      'agent-runtime:tenants[0].agents[0].declarative.port: 3000 is not allowed; kagent runs declarative agents and owns their port (8080); remove it, or run your own image as a byo agent and set byo.port'],
     ['a port next to the agent props', (c) => { orchestrator(c).port = 3000; },
       'agent-runtime:tenants[0].agents[1].port is not a known key'],
     ['public on an agent', (c) => { orchestrator(c).public = true; },
@@ -117,6 +126,13 @@ describe('nothing in the configuration is silently ignored', () => {
       'agent-runtime:tenants[0].agents[1]: set exactly one of "declarative" (kagent) and "byo" (your image); got neither'],
   ])('fails on %s', (_name, mutate, message) => {
     expect(() => synthWith(mutate)).toThrow(message);
+  });
+  test('a bring-your-own port is honoured: container port a2a and the gateway NetworkPolicy (the Service stays on 8080)', () => {
+    const objects = synthWith((c) => { orchestrator(c).byo.port = 3000; }).charts.flatMap((ch) => ch.objects);
+    const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === 'acme');
+    expect(find('Deployment', 'orchestrator').spec.template.spec.containers[0].ports).toContainEqual({ name: 'a2a', containerPort: 3000, protocol: 'TCP' });
+    expect(find('Service', 'orchestrator').spec.ports).toEqual([{ name: 'a2a', port: 8080, targetPort: 'a2a', protocol: 'TCP' }]);
+    expect(find('NetworkPolicy', 'allow-gateway-ingress').spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 3000 }, { protocol: 'TCP', port: 8080 }]);
   });
 
   test('every problem is reported at once', () => {
