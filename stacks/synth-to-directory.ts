@@ -10,17 +10,22 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { AgentDirectoryData } from '../constructs/agent-directory';
 import type { PlatformFacts } from '../constructs/platform-facts';
-import { _synth, buildPlatform, BuiltPlatform, splitPlatformChart } from './charts';
+import { _synth, buildPlatform, type BuiltPlatform, splitPlatformChart } from './charts';
 import { stagingDir, swapInOutput, WrittenChart, writeChart, writeValues } from './chart-writer';
 import type { PlatformConfig } from './config';
 
-/** What a worker thread gets: everything as plain data. */
+/** What a worker thread gets: everything as plain data, and the counter of the next tenant to write. */
 export interface TenantSynthJob {
   readonly dir: string;
   readonly tenants: PlatformConfig['tenants'];
   readonly facts: PlatformFacts;
   readonly directory: AgentDirectoryData;
+  /** One Int32: the index of the next tenant nobody has claimed (`Atomics.add`). */
+  readonly next: SharedArrayBuffer;
 }
+
+/** What a worker thread sends back: the tenants it wrote, by index. */
+export type TenantSynthResult = [index: number, written: WrittenChart][];
 
 /**
  * Synthesizes an environment into `dir`, one YAML file per chart. Everything is written to a staging
@@ -30,49 +35,88 @@ export interface TenantSynthJob {
  */
 export async function synthesizeToDirectory(
   config: PlatformConfig, dir: string,
-  /** `workers`: threads in all, the main one included. @default one per core from 3,000 agents, else 1 */
-  opts: { workers?: number } = {},
-  built: BuiltPlatform = buildPlatform(config),
+  /**
+   * `workers`: threads in all, the main one included. @default one per core from 3,000 agents, else 1
+   * `_workersOnly`: the main thread writes no tenant (so tests see the workers' output). @default false
+   */
+  opts: { workers?: number; _workersOnly?: boolean } = {},
+  /** @default built here, while the worker threads load the constructs */
+  built?: BuiltPlatform,
 ): Promise<WrittenChart[]> {
+  const workers = Array.from({ length: _workerCount(config, opts.workers) }, () => new SynthWorker());
+  try {
+    built ??= buildPlatform(config);
+  } catch (e) {
+    for (const w of workers) w.stop();
+    throw e;
+  }
   const staged = stagingDir(dir);
   try {
-    const written = await _writeAll(config, staged, opts, built);
+    const written = await _writeAll(config, staged, opts, built, workers);
     swapInOutput(staged, dir);
     return written;
   } catch (e) {
+    for (const w of workers) w.stop();
     fs.rmSync(staged, { recursive: true, force: true });
     throw e;
   }
 }
 
-async function _writeAll(config: PlatformConfig, dir: string, opts: { workers?: number }, built: BuiltPlatform): Promise<WrittenChart[]> {
-  const written = splitPlatformChart(_synth(built.platformChart)).map((c) => writeChart(dir, c.name, c.objects));
-  writeValues(dir, 'higress', built.higressValues);
-
-  // A thread starts by loading (and, from TypeScript, compiling) the constructs: worth it past a few thousand agents.
+/** Worker threads besides the main one: a thread starts by loading (and, from TypeScript, compiling) the constructs, worth it past a few thousand agents. */
+function _workerCount(config: PlatformConfig, threads?: number): number {
   const agents = config.tenants.reduce((n, t) => n + (t.agents?.length ?? 0), 0);
-  const threads = opts.workers ?? (agents < 3000 ? 1 : os.cpus().length);
-  const workers = Math.max(0, Math.min(threads, config.tenants.length) - 1);
-  const share = Math.ceil(config.tenants.length / (workers + 1));
-  const job = (tenants: PlatformConfig['tenants']): TenantSynthJob => ({
-    dir, tenants, facts: built.platform.facts, directory: built.directory.toData(),
-  });
-  const running = Array.from({ length: workers }, (_, i) => runWorker(job(config.tenants.slice(share * (i + 1), share * (i + 2)))));
-  const mine = built.tenantCharts.slice(0, share).map((c) => writeChart(dir, c.node.id, _synth(c)));
-  const theirs = (await Promise.all(running)).flat();
-  return [...written, ...mine, ...theirs];
+  return Math.max(0, Math.min(threads ?? (agents < 3000 ? 1 : os.cpus().length), config.tenants.length) - 1);
 }
 
-function runWorker(job: TenantSynthJob): Promise<WrittenChart[]> {
-  const typescript = __filename.endsWith('.ts');
-  const entry = path.join(__dirname, `tenant-synth-worker.${typescript ? 'ts' : 'js'}`);
-  const bootstrap = typescript
-    ? `require(${JSON.stringify(require.resolve('ts-node'))}).register({ transpileOnly: true, project: ${JSON.stringify(path.join(__dirname, '..', 'tsconfig.json'))} }); require(${JSON.stringify(entry)});`
-    : `require(${JSON.stringify(entry)});`;
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(bootstrap, { eval: true, workerData: job });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.once('exit', (code) => code !== 0 && reject(new Error(`synth worker exited with code ${code}`)));
-  });
+async function _writeAll(
+  config: PlatformConfig, dir: string, opts: { _workersOnly?: boolean }, built: BuiltPlatform, workers: SynthWorker[],
+): Promise<WrittenChart[]> {
+  // Every thread claims the next tenant until none is left: the main thread (which has them built) writes
+  // while the workers start, and no thread idles while another still has a share to do.
+  const next = new SharedArrayBuffer(4);
+  const claims = new Int32Array(next);
+  const job: TenantSynthJob = { dir, tenants: config.tenants, facts: built.platform.facts, directory: built.directory.toData(), next };
+  const running = workers.map((w) => w.run(job));
+  const written = splitPlatformChart(_synth(built.platformChart)).map((c) => writeChart(dir, c.name, c.objects));
+  writeValues(dir, 'higress', built.higressValues);
+  const tenants: WrittenChart[] = new Array(config.tenants.length);
+  for (let i = opts._workersOnly && workers.length > 0 ? tenants.length : Atomics.add(claims, 0, 1); i < tenants.length; i = Atomics.add(claims, 0, 1)) {
+    const chart = built.tenantCharts[i];
+    tenants[i] = writeChart(dir, chart.node.id, _synth(chart));
+  }
+  for (const result of await Promise.all(running)) for (const [i, w] of result) tenants[i] = w;
+  return [...written, ...tenants];
+}
+
+/** A worker thread that starts loading the constructs at once and writes tenants once it gets its job. */
+class SynthWorker {
+  private readonly worker: Worker;
+  private readonly done: Promise<TenantSynthResult>;
+  private stopped = false;
+
+  constructor() {
+    const typescript = __filename.endsWith('.ts');
+    const entry = path.join(__dirname, `tenant-synth-worker.${typescript ? 'ts' : 'js'}`);
+    const bootstrap = typescript
+      ? `require(${JSON.stringify(require.resolve('ts-node'))}).register({ transpileOnly: true, project: ${JSON.stringify(path.join(__dirname, '..', 'tsconfig.json'))} }); require(${JSON.stringify(entry)});`
+      : `require(${JSON.stringify(entry)});`;
+    this.worker = new Worker(bootstrap, { eval: true });
+    this.done = new Promise((resolve, reject) => {
+      this.worker.once('message', resolve);
+      this.worker.once('error', reject);
+      this.worker.once('exit', (code) => code !== 0 && !this.stopped && reject(new Error(`synth worker exited with code ${code}`)));
+    });
+    // Failures surface through `run`; a worker stopped before its job has none to report.
+    this.done.catch(() => undefined);
+  }
+
+  public run(job: TenantSynthJob): Promise<TenantSynthResult> {
+    this.worker.postMessage(job);
+    return this.done;
+  }
+
+  public stop(): void {
+    this.stopped = true;
+    void this.worker.terminate();
+  }
 }
