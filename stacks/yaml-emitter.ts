@@ -95,9 +95,22 @@ function _number(n: number): string {
   return Number.isNaN(n) ? '.nan' : n > 0 ? '.inf' : '-.inf';
 }
 
+/** Short single-line strings repeat (kinds, protocols, label values): each is written once, as keys are. */
+const _scalars = new Map<string, string>();
+
+function _shortScalar(s: string, indent: string): string {
+  let out = _scalars.get(s);
+  if (out === undefined) {
+    out = _string(s, indent);
+    if (_scalars.size > 10_000) _scalars.clear();
+    _scalars.set(s, out);
+  }
+  return out;
+}
+
 /** `value` after `key:` or `-`: inline when scalar or empty, else on the next lines at `indent`. */
 function _after(value: unknown, indent: string, inSequence: boolean): string {
-  if (typeof value === 'string') return ` ${_string(value, indent + '  ')}\n`;
+  if (typeof value === 'string') return ` ${value.length <= 40 && !value.includes('\n') ? _shortScalar(value, indent + '  ') : _string(value, indent + '  ')}\n`;
   if (typeof value === 'number') return ` ${_number(value)}\n`;
   if (typeof value === 'boolean') return value ? ' true\n' : ' false\n';
   if (value === null || value === undefined) return ' null\n';
