@@ -93,6 +93,7 @@ export interface NacosEmulator {
 const A2A = '/v3/admin/ai/a2a';
 const NAMESPACE = '/v3/admin/core/namespace';
 const INSTANCE = '/v3/admin/ns/instance';
+const SERVICE_LIST = '/v3/admin/ns/service/list';
 const NAME_PATTERN = /^[\x20-\x7E]+$/;
 const NAMESPACE_ID_PATTERN = /^[\w-]+$/;
 
@@ -177,7 +178,7 @@ export async function startNacosEmulator(options: NacosEmulatorOptions = {}): Pr
         ok({ username: 'nacos', password });
         return;
       }
-      if (!path.startsWith(A2A) && !path.startsWith(NAMESPACE) && !path.startsWith(INSTANCE)) return springError(404, 'Not Found');
+      if (!path.startsWith(A2A) && !path.startsWith(NAMESPACE) && !path.startsWith(INSTANCE) && path !== SERVICE_LIST) return springError(404, 'Not Found');
       if (auth && req.headers[identity.key.toLowerCase()] !== identity.value) {
         const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
         const token = bearer ?? (req.headers.accesstoken as string | undefined) ?? param('accessToken');
@@ -188,6 +189,8 @@ export async function startNacosEmulator(options: NacosEmulatorOptions = {}): Pr
         _namespaces(path, method, param, (n) => url.searchParams.has(n) || form.has(n), ok);
       } else if (path.startsWith(INSTANCE)) {
         _instances(path, method, param, ok, send);
+      } else if (path === SERVICE_LIST && method === 'GET') {
+        ok(naming.services(param, _positiveInt(param('pageNo'), 1, 'pageNo'), _positiveInt(param('pageSize'), 100, 'pageSize')));
       } else {
         _a2a(path, method, param, ok, send);
       }

@@ -94,6 +94,41 @@ export class NamingRegistry {
       .map(({ lastBeat: _ignored, instanceId: _id, ...shown }) => shown);
   }
 
+  /**
+   * `GET /v3/admin/ns/service/list` (`ServiceControllerV3`): services of a namespace, filtered by
+   * substring of `serviceNameParam` and `groupNameParam`, paged; `withInstances=true` (Spring's
+   * boolean: true/yes/on/1) gives each service's instances per cluster, else counts. An unknown
+   * namespace is an empty page. As the real 3.1 server: no stable order (insertion order here),
+   * `pagesAvailable` counted before the group filter (0 when nothing matches), `namespaceId` and `clusterName` null.
+   */
+  services(param: (n: string) => string | undefined, pageNo: number, pageSize: number): Record<string, unknown> {
+    const namespaceId = param('namespaceId') || 'public';
+    const serviceName = param('serviceNameParam') ?? '';
+    const groupName = param('groupNameParam') ?? '';
+    const withInstances = ['true', 'yes', 'on', '1'].includes((param('withInstances') ?? '').toLowerCase());
+    this.expire();
+    const byName = Object.entries(this._store[namespaceId] ?? {}).filter(([key]) => key.split('@@')[1].includes(serviceName));
+    const matching = byName.filter(([key]) => key.split('@@')[0].includes(groupName));
+    const page = matching.slice((pageNo - 1) * pageSize, pageNo * pageSize).map(([key, instances]) => {
+      const [group, name] = key.split('@@');
+      const all = Object.values(instances);
+      if (!withInstances) {
+        const clusters = new Set(all.map((i) => i.clusterName));
+        return { name, groupName: group, clusterCount: clusters.size, ipCount: all.length, healthyInstanceCount: all.filter((i) => i.healthy).length, triggerFlag: 'false' };
+      }
+      const clusterMap: Record<string, unknown> = {};
+      for (const cluster of new Set(all.map((i) => i.clusterName))) {
+        // The real server's key order; `instanceIdGenerator` only when the metadata is empty.
+        const hosts = all.filter((i) => i.clusterName === cluster).map(({ lastBeat: _b, instanceId: _i, instanceHeartBeatInterval, ...shown }) => ({
+          ...shown, ...(Object.keys(shown.metadata).length ? {} : { instanceIdGenerator: 'simple' }), instanceHeartBeatInterval,
+        }));
+        clusterMap[cluster] = { clusterName: null, healthChecker: null, healthyCheckPort: 80, useInstancePortForCheck: true, metadata: null, hosts };
+      }
+      return { namespaceId: null, serviceName: name, groupName: group, clusterMap, metadata: {}, protectThreshold: 0.0, selector: null, ephemeral: null };
+    });
+    return { totalCount: matching.length, pageNumber: pageNo, pagesAvailable: matching.length ? Math.ceil(byName.length / pageSize) : 0, pageItems: page };
+  }
+
   /** The server's beat check (it runs every 5 s): marks unhealthy, then removes, ephemeral instances not renewed. */
   expire(): void {
     const now = this._clock();

@@ -45,6 +45,8 @@ const FULL = card('full', '1', {
 const A2A = '/v3/admin/ai/a2a';
 const NS = '/v3/admin/core/namespace';
 const LOGIN = '/v3/auth/user/login';
+const INSTANCE = '/v3/admin/ns/instance';
+const SERVICES = '/v3/admin/ns/service/list';
 const ns = 'contract';
 const list = (query: Record<string, string>) => ({ method: 'GET', path: `${A2A}/list`, query: { namespaceId: ns, ...query } });
 
@@ -129,6 +131,16 @@ function steps(password: string): Step[] {
     { name: 'delete it again', method: 'DELETE', path: NS, query: { namespaceId: 'acme' } },
     { name: 'delete public', method: 'DELETE', path: NS, query: { namespaceId: 'public' } },
     { name: 'namespaces at the end', method: 'GET', path: `${NS}/list` },
+    // Naming: the service list the controller reads each namespace with (one service: the real server's order is not stable;
+    // its instance list lags a registration, so it is not read right after one).
+    { name: 'create naming namespace', method: 'POST', path: NS, form: { namespaceId: 'naming', namespaceName: 'naming' } },
+    { name: 'register instance', method: 'POST', path: INSTANCE, form: { namespaceId: 'naming', serviceName: 'agent-a', ip: '10.0.0.1', port: '8080', ephemeral: 'true', metadata: JSON.stringify({ 'agentruntime.io/registered-by': 'contract' }) } },
+    { name: 'services with instances', method: 'GET', path: SERVICES, query: { namespaceId: 'naming', groupNameParam: 'DEFAULT_GROUP', withInstances: 'true', pageNo: '1', pageSize: '200' } },
+    { name: 'services, other group', method: 'GET', path: SERVICES, query: { namespaceId: 'naming', groupNameParam: 'OTHER', withInstances: 'true' } },
+    { name: 'services, pageSize 0', method: 'GET', path: SERVICES, query: { namespaceId: 'naming', pageSize: '0' } },
+    { name: 'services, unknown namespace', method: 'GET', path: SERVICES, query: { namespaceId: 'nowhere', withInstances: 'true' } },
+    { name: 'register instance without metadata', method: 'POST', path: INSTANCE, form: { namespaceId: 'naming2', serviceName: 'plain', ip: '10.0.0.2', port: '9090' } },
+    { name: 'services with an instance without metadata', method: 'GET', path: SERVICES, query: { namespaceId: 'naming2', withInstances: 'true' } },
   ];
 }
 
@@ -157,6 +169,8 @@ async function play(backend: Pick<NacosBackend, 'url' | 'password' | 'identity'>
 /** The value with per-run values replaced by their type. */
 function _stable(value: unknown, key = ''): unknown {
   if (VOLATILE.has(key) && value !== null) return `<${typeof value}>`;
+  // The real server orders an instance's keys differently from run to run (the rest is stable).
+  if (key === 'hosts' && Array.isArray(value)) return value.map((h) => _stable(Object.fromEntries(Object.entries(h).sort(([a], [b]) => a.localeCompare(b)))));
   if (Array.isArray(value)) return value.map((v) => _stable(v));
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, _stable(v, k)]));
   return value;
