@@ -21,21 +21,19 @@ export async function synthCommand(argv: string[]): Promise<number> {
   const out = path.resolve(root, (flags.out as string | undefined) ?? path.join('dist', env));
 
   const { loadStackConfig } = await import('../stacks/config');
-  const { buildPlatform } = await import('../stacks/charts');
   const { synthesizeToDirectory } = await import('../stacks/synth-to-directory');
   const { summarize } = await import('../stacks/chart-writer');
   let config;
-  let built;
   try {
     config = loadStackConfig(env, root);
-    built = buildPlatform(config);
   } catch (e) {
     console.error(`agent-runtime synth: invalid configuration for stack "${env}" (Pulumi.${env}.yaml):\n  ${(e as Error).message.replace(/\n/g, '\n  ')}`);
     return 1;
   }
   let written;
   try {
-    written = await synthesizeToDirectory(config, out, {}, built);
+    // It builds the platform (errors are the configuration's) while its worker threads start.
+    written = await synthesizeToDirectory(config, out);
   } catch (e) {
     // Errors with an errno are the disk's (exit 2); everything else is the configuration's, found while synthesizing.
     const io = typeof (e as NodeJS.ErrnoException).code === 'string';

@@ -71,14 +71,26 @@ function _renderMetadata(m: ApiObjectMetadataDefinition): unknown {
  * with `dropEmpty`, empty lists and maps dropped too (as cdk8s does for metadata).
  */
 export function _plain(value: any, path: string, dropEmpty = false): unknown {
-  if (value === null || value === undefined || typeof value !== 'object') return value ?? undefined;
-  if (Array.isArray(value)) return dropEmpty && value.length === 0 ? undefined : value.map((v) => _plain(v, path, dropEmpty));
-  if (value instanceof Lazy) return _plain(value.produce(), path, dropEmpty);
-  if (typeof value.resolve === 'function') return _plain(value.resolve(), path, dropEmpty);
-  if (value.constructor !== Object) throw new Error(`${path}: can't render non-simple object of type '${value.constructor.name}'`);
+  if (typeof value !== 'object') return value;
+  if (value === null) return undefined;
+  if (Array.isArray(value)) {
+    if (dropEmpty && value.length === 0) return undefined;
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = _plain(value[i], path, dropEmpty);
+    return out;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype || typeof value.resolve === 'function') return _token(value, path, dropEmpty);
+  const keys = Object.keys(value);
+  // Most objects are small and many already sorted: check before sorting.
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1] > keys[i]) {
+      keys.sort();
+      break;
+    }
+  }
   const out: Record<string, unknown> = {};
   let empty = true;
-  for (const key of Object.keys(value).sort()) {
+  for (const key of keys) {
     const v = _plain(value[key], path, dropEmpty);
     if (v !== undefined && v !== null) {
       out[key] = v;
@@ -86,6 +98,13 @@ export function _plain(value: any, path: string, dropEmpty = false): unknown {
     }
   }
   return dropEmpty && empty ? undefined : out;
+}
+
+/** A value that is not plain JSON: a Lazy or another token is produced, anything else is an error. */
+function _token(value: any, path: string, dropEmpty: boolean): unknown {
+  if (value instanceof Lazy) return _plain(value.produce(), path, dropEmpty);
+  if (typeof value.resolve === 'function') return _plain(value.resolve(), path, dropEmpty);
+  throw new Error(`${path}: can't render non-simple object of type '${value.constructor?.name}'`);
 }
 
 /**

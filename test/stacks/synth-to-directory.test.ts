@@ -22,7 +22,7 @@ test.each([
   writeValues(sequential, 'higress', synthesized.higressValues);
 
   const parallel = fs.mkdtempSync(path.join(os.tmpdir(), 'par-'));
-  const written = await synthesizeToDirectory(config, parallel, { workers: config.tenants.length });
+  const written = await synthesizeToDirectory(config, parallel, { workers: 3, _workersOnly: true });
   expect(written.map((w) => w.name).sort()).toEqual(synthesized.charts.map((c) => c.name).sort());
   fs.rmSync(path.join(parallel, SYNTH_MANIFEST));
   const [a, b] = [read(sequential), read(parallel)];
@@ -53,4 +53,13 @@ test('keeps files it did not write, removes only its own stale files, and refuse
   expect(fs.readdirSync(fresh)).toEqual(['platform.yaml']);
   expect(fs.readFileSync(path.join(fresh, 'platform.yaml'), 'utf8')).toBe('user platform');
   expect(fs.readdirSync(path.dirname(fresh)).filter((f) => f.startsWith(`.${path.basename(fresh)}.synth-`))).toEqual([]);
+});
+
+test('stops its worker threads and writes nothing when the configuration is invalid', async () => {
+  const config = syntheticConfig(3, 1);
+  const bad = { ...config, tenants: [config.tenants[0], { ...config.tenants[1], agents: [{ ...config.tenants[1].agents![0], name: 'Not_A_Label' }] }] };
+  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bad-')), 'out');
+  await expect(synthesizeToDirectory(bad, dir, { workers: 2 })).rejects.toThrow('Not_A_Label');
+  expect(fs.existsSync(dir)).toBe(false);
+  expect(fs.readdirSync(path.dirname(dir))).toEqual([]);
 });
