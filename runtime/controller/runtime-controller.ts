@@ -57,6 +57,7 @@ export class RuntimeController {
   private readonly _reported = new Set<string>();
   private readonly _timers: NodeJS.Timeout[] = [];
   private readonly _log: (line: string) => void;
+  private readonly _parsed = new WeakMap<ConfigMapObject, AgentTrack | CardProblem>();
   private _sweepDone = false;
   private _renewing = false;
 
@@ -162,7 +163,7 @@ export class RuntimeController {
     const tracks: AgentTrack[] = [];
     const cms = [...(this._cards.get(key)?.values() ?? [])];
     for (const cm of cms) {
-      const t = agentTrackOf(cm);
+      const t = this._trackOf(cm);
       if ('card' in t) tracks.push(t);
       else await this._report(t);
     }
@@ -196,11 +197,22 @@ export class RuntimeController {
   private _agentExists(ns: string, agent: string): boolean {
     for (const key of this._byName.get(agent) ?? []) {
       for (const cm of this._cards.get(key)?.values() ?? []) {
-        const t = agentTrackOf(cm);
+        const t = this._trackOf(cm);
         if (!('card' in t) || t.nacosNamespace === ns) return true;
       }
     }
     return false;
+  }
+
+  /**
+   * The parsed card of a ConfigMap, once per object version (informers replace the object on
+   * every change): the sweep asks about every agent name in every namespace, and parsing each
+   * card again made a start of 1,000 tenants quadratic.
+   */
+  private _trackOf(cm: ConfigMapObject): AgentTrack | CardProblem {
+    let t = this._parsed.get(cm);
+    if (!t) this._parsed.set(cm, (t = agentTrackOf(cm)));
+    return t;
   }
 
   private _succeeded(key: string): void {
