@@ -247,9 +247,7 @@ export class RegistryReconciler {
       try {
         await this._client.createNamespace({ namespaceId: id, namespaceName: id, namespaceDesc: `agent-runtime tenant ${id}` });
         this._options.log?.(`created Nacos namespace ${id}`);
-        // Just created by us: nothing in it to list.
-        if (!this._listed.has(id)) this._listed.set(id, Promise.resolve(new Set()));
-        if (!this._stored.has(id)) this._stored.set(id, Promise.resolve(new Map()));
+        // Not "so it is empty": on the real server, instances outlive a deleted namespace of the same id.
       } catch (e) {
         // Created meanwhile by `pulumi up` or another writer.
         if (!(e instanceof NacosApiError && e.code === 22002)) throw e;
