@@ -143,7 +143,7 @@ export class RegistryReconciler {
         for (const i of instances) {
           const agent = i.metadata?.agent;
           if (!agent || isPresent(ns, agent) || this._services.get(`${ns}/${service}`)?.instances.has(`${i.ip}:${i.port}`)) continue;
-          await this._client.deregisterInstance({ serviceName: service, groupName: this.groupName, ip: i.ip, port: i.port, clusterName: i.clusterName, ephemeral: i.ephemeral }, { namespaceId: ns });
+          await this._client.deregisterInstance(_held(service, this.groupName, i), { namespaceId: ns });
           removed.push(`${ns}/${service} ${i.ip}:${i.port}`);
           this._options.log?.(`deregistered instance ${ns}/${service} ${i.ip}:${i.port} (agent gone)`);
         }
@@ -284,8 +284,7 @@ export class RegistryReconciler {
     if (!service) {
       // First look since start: what Nacos holds of ours (age unknown: due for renewal at once).
       const stored = (await this._storedIn(t.nacosNamespace)).get(t.workload) ?? [];
-      const instances = new Map<string, _Held>(stored.map((h) => [`${h.ip}:${h.port}`, { instance: _held(t.workload, this.groupName, h), writtenAt: 0 }]));
-      service = { nacosNamespace: t.nacosNamespace, serviceName: t.workload, instances };
+      service = { nacosNamespace: t.nacosNamespace, serviceName: t.workload, instances: _heldMap(t.workload, this.groupName, stored) };
       this._services.set(id, service);
     }
     const want = new Map(endpoints.map((e) => [`${e.ip}:${e.port}`, this._instance(t, e)]));
@@ -347,7 +346,7 @@ export class RegistryReconciler {
     for (const [service, instances] of await this._storedIn(ns)) {
       const id = `${ns}/${service}`;
       if (services.has(id) || this._services.has(id) || !instances.some((i) => i.metadata?.agent === agent)) continue;
-      this._services.set(id, { nacosNamespace: ns, serviceName: service, instances: new Map(instances.map((h) => [`${h.ip}:${h.port}`, { instance: _held(service, this.groupName, h), writtenAt: 0 }])) });
+      this._services.set(id, { nacosNamespace: ns, serviceName: service, instances: _heldMap(service, this.groupName, instances) });
       await this._clearService(id);
     }
   }
@@ -402,4 +401,9 @@ export class RegistryReconciler {
 /** A stored instance as this controller would write it. */
 function _held(serviceName: string, groupName: string, h: NacosInstanceInfo): NacosInstance {
   return { serviceName, groupName, ip: h.ip, port: h.port, clusterName: h.clusterName, ephemeral: h.ephemeral, metadata: h.metadata ?? {} };
+}
+
+/** Stored instances as held ones, keyed `ip:port`; their age is unknown, so they are due for renewal at once. */
+function _heldMap(serviceName: string, groupName: string, stored: readonly NacosInstanceInfo[]): Map<string, _Held> {
+  return new Map(stored.map((h) => [`${h.ip}:${h.port}`, { instance: _held(serviceName, groupName, h), writtenAt: 0 }]));
 }
