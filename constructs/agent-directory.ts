@@ -61,6 +61,8 @@ export interface AgentDirectoryData {
   readonly agents: readonly AgentDirectoryEntry[];
   /** @default - no calls */
   readonly calls?: readonly SkillCall[];
+  /** Version of the canary track, by `tenant/agent`. @default - no canaries */
+  readonly canaryVersions?: Readonly<Record<string, string>>;
 }
 
 /** A typed reference to a skill of an agent, written `tenant/agent#skill` as a string. */
@@ -100,6 +102,7 @@ export class AgentDirectory {
     const directory = new AgentDirectory();
     for (const entry of data.agents) directory.register(entry);
     for (const call of data.calls ?? []) directory._addCall(call);
+    for (const [key, version] of Object.entries(data.canaryVersions ?? {})) directory.setCanaryVersion(key, version);
     return directory;
   }
 
@@ -123,11 +126,13 @@ export class AgentDirectory {
   // caller key -> callee keys (for cycle detection)
   private readonly callees = new Map<string, Set<string>>();
   private readonly listeners = new Map<string, CallListener[]>();
+  private readonly canaries = new Map<string, string>();
   private sealedBy?: string;
 
   /**
-   * Seals the directory: called when the first chart that reads it synthesizes. After that a new
-   * agent or call would silently change output already written, so it is an error instead.
+   * Seals the directory: called when the first chart that reads it synthesizes (`by`: what made its
+   * content final, e.g. `tenant "acme" was synthesized`). After that a new agent, call or version would
+   * silently change output already written, so it is an error instead.
    */
   public _seal(by: string): void {
     this.sealedBy ??= by;
@@ -135,7 +140,7 @@ export class AgentDirectory {
 
   private _assertOpen(change: string): void {
     if (this.sealedBy) {
-      throw new Error(`agent directory: ${change} after ${this.sealedBy} was synthesized; its output already depends on the directory. Construct every tenant and agent before synthesizing any chart`);
+      throw new Error(`agent directory: ${change} after ${this.sealedBy}; its output already depends on the directory. Construct every tenant and agent before synthesizing any chart`);
     }
   }
 
@@ -155,6 +160,17 @@ export class AgentDirectory {
     if (JSON.stringify(this.entries.get(key)) !== JSON.stringify(entry)) this._assertOpen(`agent "${key}" was registered or changed`);
     this.entries.set(key, entry);
     if (owner) this.owners.set(key, owner);
+  }
+
+  /** Records the version of the canary track of `tenant/agent` (its stable track owns the entry). */
+  public setCanaryVersion(key: string, version: string): void {
+    if (this.canaries.get(key) !== version) this._assertOpen(`the canary version of "${key}" was set`);
+    this.canaries.set(key, version);
+  }
+
+  /** Version of the canary track of `tenant/agent`, if it has one. */
+  public canaryVersion(key: string): string | undefined {
+    return this.canaries.get(key);
   }
 
   /** The entry of `tenant/agent`, if known. */
@@ -232,7 +248,8 @@ export class AgentDirectory {
 
   /** The directory as plain data (e.g. to hand to charts built in other processes). */
   public toData(): AgentDirectoryData {
-    return { agents: this.list(), calls: this.calls() };
+    const canaryVersions = Object.fromEntries([...this.canaries].sort(([a], [b]) => a.localeCompare(b)));
+    return { agents: this.list(), calls: this.calls(), ...(this.canaries.size ? { canaryVersions } : {}) };
   }
 
   private _addCall(call: SkillCall): void {

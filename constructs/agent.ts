@@ -3,6 +3,7 @@ import { _assertPinnedImage, _isDnsLabel } from './_security';
 import { _tenantInternals } from './_tenant-internals';
 import { _emitAgentCardConfigMap, AgentCard, agentCard } from './agent-card';
 import { agentKey, formatSkillRef, SkillRef } from './agent-directory';
+import { agentDirectoryEntry } from './agent-directory-entry';
 import { AgentNetwork } from './agent-network';
 import type { AgentProps, AgentSkillSpec } from './agent-props';
 import { AgentResilience } from './agent-resilience';
@@ -16,7 +17,7 @@ import {
 import { LABEL } from './labels';
 import { _emitAgentTokenSecret } from './runtime-controller';
 import {
-  _checkSkillResilience, _describeVersions, _registerCanaryVersion, _ResolvedFallback, _versionsOf, formatSkillCall, parseSkillCall,
+  _checkSkillResilience, _describeVersions, _ResolvedFallback, _versionsOf, formatSkillCall, parseSkillCall,
   SkillCallSpec,
 } from './skill-resilience';
 
@@ -224,19 +225,12 @@ export class Agent extends Construct implements IAgentTrack {
 
     // Stable owns the directory entry and the callee side of A2A calls; canary shares both.
     if (this.track === 'stable') {
-      t.directory.register({
-        tenant: t.name,
-        agent: props.name,
-        namespace: t.namespace,
-        serviceHost: `${props.name}.${t.namespace}.svc.${t.platform.clusterDomain}`,
-        servicePort: A2A_PORT,
-        podLabels: { [LABEL.tenant]: t.name, [LABEL.agent]: props.name },
-        skills: this.card.skills.map((s) => ({ id: s.id, name: s.name, description: s.description, tags: s.tags })),
-        version: this.version,
-        kind: this.kind,
-      }, this);
+      t.directory.register(agentDirectoryEntry({
+        tenant: t.name, namespace: t.namespace, clusterDomain: t.platform.clusterDomain, agent: props.name,
+        version: this.version, kind: this.kind, skills: this.card.skills,
+      }), this);
     }
-    if (this.track === 'canary') _registerCanaryVersion(t.directory, this.key, this.version);
+    if (this.track === 'canary') t.directory.setCanaryVersion(this.key, this.version);
     for (const ref of this.calls) t.directory.addCall(this.key, ref);
     new AgentResilience(this, 'resilience', props.skills);
 

@@ -203,22 +203,12 @@ function _parseFallback(f: string | SkillFallbackSpec, at: string, ctx: { readon
   return { kind: 'skill', ref, onStatus };
 }
 
-/** Versions of every agent: stable from the directory, canary tracks registered here. */
-const canaryVersions = new WeakMap<AgentDirectory, Map<string, string>>();
-
-/** Records the canary version of `tenant/agent` (called by canary-track agents). */
-export function _registerCanaryVersion(directory: AgentDirectory, key: string, version: string): void {
-  const map = canaryVersions.get(directory) ?? new Map<string, string>();
-  canaryVersions.set(directory, map);
-  map.set(key, version);
-}
-
 /** Deployed versions of `tenant/agent` with their workload (Service) names. */
 export function _versionsOf(directory: AgentDirectory, key: string): Array<{ version: string; track: 'stable' | 'canary'; service: string }> {
   const entry = directory.get(key);
   if (!entry) return [];
   const out: Array<{ version: string; track: 'stable' | 'canary'; service: string }> = [{ version: entry.version, track: 'stable', service: entry.agent }];
-  const canary = canaryVersions.get(directory)?.get(key);
+  const canary = directory.canaryVersion(key);
   if (canary) out.push({ version: canary, track: 'canary', service: `${entry.agent}-canary` });
   return out;
 }

@@ -420,7 +420,7 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
 
   /** Marks the directory as read for output (see AgentDirectory._seal) and returns `value`. */
   private _sealed<T>(value: T): T {
-    this.directory._seal(`tenant "${this.name}"`);
+    this.directory._seal(`tenant "${this.name}" was synthesized`);
     return value;
   }
 

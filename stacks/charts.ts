@@ -41,8 +41,7 @@ export interface BuiltPlatform {
  * that bad input fails before anything is serialized or written.
  */
 export function buildPlatform(config: PlatformConfig): BuiltPlatform {
-  const platformChart = _chart('platform');
-  const platform = inPlatformConfig(() => new AgentRuntimePlatform(platformChart, 'platform', config.platform));
+  const { platform, platformChart } = constructPlatform(config);
   // Construct every tenant before synthesizing any, so the directory knows every call.
   const directory = new AgentDirectory();
   const tenantCharts = config.tenants.map((t, i) => {
@@ -50,15 +49,39 @@ export function buildPlatform(config: PlatformConfig): BuiltPlatform {
     buildTenantChart(tenantChart, t, platform.facts, directory, i);
     return tenantChart;
   });
-  inPlatformConfig(() => addPlatformWideParts(platformChart, platform, config, tenantCharts));
-  const errors = [platformChart, ...tenantCharts].flatMap((c) => c.node.validate());
+  const higressValues = completePlatform(config, platform, platformChart, tenantCharts.map(tenantRoutes), tenantCharts.flatMap((c) => c.node.validate()));
+  return { platform, platformChart, tenantCharts, directory, higressValues };
+}
+
+/** The platform chart with what does not depend on tenants (its facts are what tenant charts are built with). */
+export function constructPlatform(config: PlatformConfig): { platform: AgentRuntimePlatform; platformChart: Chart } {
+  const platformChart = _chart('platform');
+  return { platform: inPlatformConfig(() => new AgentRuntimePlatform(platformChart, 'platform', config.platform)), platformChart };
+}
+
+/**
+ * Adds the platform chart's tenant-dependent parts once every tenant is constructed (`routes`: each
+ * tenant's Ingresses, see {@link tenantRoutes}), validates it, and throws the platform's and the
+ * tenants' validation errors (`tenantErrors`) together. Returns the Higress Helm values.
+ */
+export function completePlatform(
+  config: PlatformConfig, platform: AgentRuntimePlatform, platformChart: Chart, routes: string[][], tenantErrors: string[],
+): Record<string, unknown> {
+  inPlatformConfig(() => addPlatformWideParts(platformChart, platform, config, routes));
+  const errors = [...platformChart.node.validate(), ...tenantErrors];
   if (errors.length) throw new Error(errors.join('\n'));
   // Circuit breakers are Istio DestinationRules, which Higress reads only with its Istio API on.
-  const higressValues = {
+  return {
     ...platform.higress.helmValues,
     global: { ...(platform.higress.helmValues.global as object | undefined), enableIstioAPI: config.platform.gateway.istioApi === true },
   };
-  return { platform, platformChart, tenantCharts, directory, higressValues };
+}
+
+/** A tenant chart's gateway routes, `namespace/name` of each Ingress (rate-limit tiers and token accounting select them). */
+export function tenantRoutes(chart: Chart): string[] {
+  return chart.node.findAll()
+    .filter((c): c is ApiObject => ApiObject.isApiObject(c) && c.kind === 'Ingress')
+    .map((o) => `${o.metadata.namespace}/${o.name}`);
 }
 
 /** The platform chart's objects as the two charts deployed apart: base kinds first. */
@@ -86,14 +109,9 @@ export function synthesizePlatform(config: PlatformConfig): SynthesizedPlatform 
  * Parts of the platform chart that depend on the tenants: cluster-wide limits on each tier's
  * routes, token accounting, and monitoring of every tenant's agents.
  */
-function addPlatformWideParts(chart: Chart, platform: AgentRuntimePlatform, config: PlatformConfig, tenantCharts: Chart[]): void {
+function addPlatformWideParts(chart: Chart, platform: AgentRuntimePlatform, config: PlatformConfig, routes: string[][]): void {
   const tierRoutes: Record<string, string[]> = {};
-  config.tenants.forEach((t, i) => {
-    const routes = tenantCharts[i].node.findAll()
-      .filter((c): c is ApiObject => ApiObject.isApiObject(c) && c.kind === 'Ingress')
-      .map((o) => `${o.metadata.namespace}/${o.name}`);
-    (tierRoutes[t.rateLimitTier ?? 'standard'] ??= []).push(...routes);
-  });
+  config.tenants.forEach((t, i) => (tierRoutes[t.rateLimitTier ?? 'standard'] ??= []).push(...routes[i]));
   platform.higress.limitTierRoutes(tierRoutes);
   const tokenLimits = config.tokenLimits;
   if (Object.keys(tokenLimits).length > 0) {

@@ -1,21 +1,21 @@
 /**
- * `synth` to disk on every core: the main thread constructs and validates every chart (so bad
- * input fails before anything is written, and the agent directory knows every call) while worker
- * threads load the constructs; then every thread claims tenants one at a time and rebuilds and
- * serializes each from plain data (config, platform facts, directory). Output equals `synthesizePlatform`'s.
+ * `synth` to disk on every core. The agent directory is computed from the configuration first, so
+ * every thread (the main one included) claims tenants one at a time and builds, validates and writes
+ * each on its own, holding one tenant's constructs at a time. The main thread then completes the
+ * platform chart with what the tenants reported (their routes and validation errors). Everything is
+ * written to a staging folder, moved in only when all of it succeeded. Output equals `synthesizePlatform`'s.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as v8 from 'v8';
-import * as vm from 'vm';
 import { Worker } from 'worker_threads';
 import { AgentDirectory, type AgentDirectoryData } from '../constructs/agent-directory';
 import type { PlatformFacts } from '../constructs/platform-facts';
-import { _chart, _synth, buildPlatform, splitPlatformChart } from './charts';
+import { _chart, _synth, completePlatform, constructPlatform, splitPlatformChart, tenantRoutes } from './charts';
 import { buildTenantChart } from './tenant-charts';
 import { stagingDir, swapInOutput, WrittenChart, writeChart, writeValues } from './chart-writer';
-import type { PlatformConfig } from './config';
+import { ConfigError, type PlatformConfig } from './config';
+import { directoryFromConfig } from './directory-from-config';
 
 /** What a worker thread gets: everything as plain data, and the counter of the next tenant to write. */
 export interface TenantSynthJob {
@@ -27,8 +27,18 @@ export interface TenantSynthJob {
   readonly next: SharedArrayBuffer;
 }
 
-/** What a worker thread sends back: the tenants it wrote, by index. */
-export type TenantSynthResult = [index: number, written: WrittenChart][];
+/** What became of one tenant: written, invalid (validation errors) or failed while constructing (the thread then stopped). */
+export interface TenantOutcome {
+  readonly index: number;
+  readonly written?: WrittenChart;
+  /** Its Ingresses, `namespace/name` (the platform's rate-limit tiers select them). */
+  readonly routes?: string[];
+  readonly errors?: string[];
+  readonly failure?: { readonly message: string; readonly configError: boolean };
+}
+
+/** What a worker thread sends back: the tenants it claimed. */
+export type TenantSynthResult = TenantOutcome[];
 
 /**
  * Synthesizes an environment into `dir`, one YAML file per chart. Everything is written to a staging
@@ -65,52 +75,48 @@ function _workerCount(config: PlatformConfig, threads?: number): number {
 }
 
 async function _writeAll(config: PlatformConfig, dir: string, opts: { _workersOnly?: boolean }, workers: SynthWorker[]): Promise<WrittenChart[]> {
-  const { written, job } = _buildAndWrite(config, dir, workers.length > 0);
-  if (!job) return written;
-  // Every thread claims the next tenant until none is left, so none idles while another has work. The main
-  // thread has let its constructs go (holding every tenant's while the workers run would double the memory)
-  // and rebuilds its tenants from the same plain data.
+  const { platform, platformChart } = constructPlatform(config);
+  const job: TenantSynthJob = {
+    dir, tenants: config.tenants, facts: platform.facts, directory: directoryFromConfig(config, platform.facts), next: new SharedArrayBuffer(4),
+  };
+  // Every thread claims the next tenant until none is left, so none idles while another has work.
   const running = workers.map((w) => w.run(job));
-  _collectGarbage();
   const mine = opts._workersOnly ? [] : _writeClaimedTenants(job);
-  const tenants: WrittenChart[] = new Array(config.tenants.length);
-  for (const result of [mine, ...await Promise.all(running)]) for (const [i, w] of result) tenants[i] = w;
-  return [...written, ...tenants];
+  const outcomes: TenantOutcome[] = new Array(config.tenants.length);
+  for (const result of [mine, ...await Promise.all(running)]) for (const o of result) outcomes[o.index] = o;
+  // As `buildPlatform`: the first tenant (in config order) that cannot be constructed, else every validation error.
+  const failed = outcomes.find((o) => o?.failure)?.failure;
+  if (failed) throw failed.configError ? new ConfigError(failed.message) : new Error(failed.message);
+  const higressValues = completePlatform(config, platform, platformChart, outcomes.map((o) => o.routes!), outcomes.flatMap((o) => o.errors ?? []));
+  const written = splitPlatformChart(_synth(platformChart)).map((c) => writeChart(dir, c.name, c.objects));
+  writeValues(dir, 'higress', higressValues);
+  return [...written, ...outcomes.map((o) => o.written!)];
 }
 
 /**
- * Builds and validates every chart and writes the platform's. Without workers it writes the tenants too;
- * with workers it returns, as plain data, what they need to write them (its constructs then go).
+ * Claims tenants of `job` one at a time until none is left, and builds, validates and writes each
+ * (holding one tenant's constructs at a time). A tenant that cannot be constructed stops the claiming
+ * everywhere: tenants before it are all claimed already, so the first failure in config order is reported.
  */
-function _buildAndWrite(config: PlatformConfig, dir: string, shared: boolean): { written: WrittenChart[]; job?: TenantSynthJob } {
-  const built = buildPlatform(config);
-  const written = splitPlatformChart(_synth(built.platformChart)).map((c) => writeChart(dir, c.name, c.objects));
-  writeValues(dir, 'higress', built.higressValues);
-  if (!shared) return { written: [...written, ...built.tenantCharts.map((c) => writeChart(dir, c.node.id, _synth(c)))] };
-  const job = { dir, tenants: config.tenants, facts: built.platform.facts, directory: built.directory.toData(), next: new SharedArrayBuffer(4) };
-  return { written, job };
-}
-
-/**
- * A full garbage collection, once the platform's constructs are let go: V8 sized the heap for them and
- * would otherwise let the tenants' garbage grow into that room while the workers' heaps grow too.
- */
-function _collectGarbage(): void {
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('typeof gc === "function" ? gc : undefined') as (() => void) | undefined;
-  gc?.();
-}
-
-/** Claims tenants of `job` one at a time until none is left, and rebuilds and writes each (holding one tenant's constructs at a time). */
 export function _writeClaimedTenants(job: TenantSynthJob): TenantSynthResult {
   const directory = AgentDirectory.fromData(job.directory);
+  // Computed from the configuration: an agent registering other data would be a bug, not a late change.
+  directory._seal('it was computed from the stack configuration');
   const claims = new Int32Array(job.next);
   const result: TenantSynthResult = [];
   for (let i = Atomics.add(claims, 0, 1); i < job.tenants.length; i = Atomics.add(claims, 0, 1)) {
     const t = job.tenants[i];
     const chart = _chart(`tenant-${t.name}`);
-    buildTenantChart(chart, t, job.facts, directory, i);
-    result.push([i, writeChart(job.dir, chart.node.id, _synth(chart))]);
+    try {
+      buildTenantChart(chart, t, job.facts, directory, i);
+    } catch (e) {
+      Atomics.store(claims, 0, job.tenants.length);
+      result.push({ index: i, failure: { message: (e as Error).message, configError: e instanceof ConfigError } });
+      break;
+    }
+    const errors = chart.node.validate();
+    const routes = tenantRoutes(chart);
+    result.push(errors.length ? { index: i, routes, errors } : { index: i, routes, written: writeChart(job.dir, chart.node.id, _synth(chart)) });
   }
   return result;
 }
@@ -124,8 +130,9 @@ class SynthWorker {
   constructor() {
     const typescript = __filename.endsWith('.ts');
     const entry = path.join(__dirname, `tenant-synth-worker.${typescript ? 'ts' : 'js'}`);
+    // From TypeScript, through the transpile cache: the thread then starts in a fraction of ts-node's time.
     const bootstrap = typescript
-      ? `require(${JSON.stringify(require.resolve('ts-node'))}).register({ transpileOnly: true, project: ${JSON.stringify(path.join(__dirname, '..', 'tsconfig.json'))} }); require(${JSON.stringify(entry)});`
+      ? `require(${JSON.stringify(path.join(__dirname, '..', 'bin', 'ts-cache.js'))}).register(); require(${JSON.stringify(entry)});`
       : `require(${JSON.stringify(entry)});`;
     this.worker = new Worker(bootstrap, { eval: true });
     this.done = new Promise((resolve, reject) => {

@@ -6,6 +6,7 @@ import { SYNTH_MANIFEST, writeChart, writeValues } from '../../stacks/chart-writ
 import { synthesizeToDirectory } from '../../stacks/synth-to-directory';
 import { syntheticConfig } from '../../bench/synthetic-platform';
 import { loadStackConfig } from '../../stacks/config';
+import { withCanaryPinnedCall } from '../support/stack-configs';
 
 const read = (dir: string) => Object.fromEntries(fs.readdirSync(dir, { recursive: true }).map(String).sort()
   .filter((f) => fs.statSync(path.join(dir, f)).isFile()).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
@@ -14,6 +15,8 @@ test.each([
   ['a synthetic platform', () => syntheticConfig(5, 3)],
   // acme's orchestrator calls globex's researcher: the worker building globex learns the call from the directory.
   ['the dev stack, with a call across tenants', () => loadStackConfig('dev', path.resolve(__dirname, '..', '..'))],
+  // The worker building acme learns globex's canary version from the directory.
+  ['the dev stack, with a call pinned to the canary version of another tenant', () => withCanaryPinnedCall(loadStackConfig('dev', path.resolve(__dirname, '..', '..')))],
 ])('writes %s on worker threads exactly as a single thread does', async (_name, makeConfig) => {
   const config = makeConfig();
   const sequential = fs.mkdtempSync(path.join(os.tmpdir(), 'seq-'));
