@@ -6,7 +6,6 @@
  * first NAIVE_TENANTS tenants, extrapolated linearly to all of them (it is linear by construction:
  * one object after another, nothing shared). Alone: `node bin/run-ts.js bench/controller.ts`.
  */
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { agentCard } from '../constructs/agent-card';
 import { AGENT_CARD_KEY, AGENT_CARD_ROLE, ANNOTATION, LABEL, MANAGED_BY } from '../constructs/labels';
@@ -20,6 +19,7 @@ import { RuntimeController } from '../runtime/controller/runtime-controller';
 import { NacosClient } from '../runtime/nacos-client';
 import { NacosApiError } from '../runtime/nacos-errors';
 import { FakeInformer, FakeWriter } from '../test/support/fake-cluster';
+import { emulatorProcess } from './emulator-process';
 
 const TENANTS = Number(process.env.BENCH_CONTROLLER_TENANTS ?? 1000);
 const AGENTS = 10;
@@ -39,7 +39,7 @@ export async function benchController(): Promise<Record<string, unknown>> {
   const naivePerAgentMs = naive.ms / (NAIVE_TENANTS * AGENTS);
 
   // The controller, on everything.
-  const emu = await _emulator();
+  const emu = await emulatorProcess(LATENCY_MS, USER, PASSWORD);
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
   try {
@@ -121,7 +121,7 @@ export async function benchController(): Promise<Record<string, unknown>> {
 
 /** The naive sync: for every ConfigMap in turn, then every endpoint in turn: read, then write what is missing. */
 async function _naive(world: ReturnType<typeof _world>): Promise<{ ms: number; requests: number }> {
-  const emu = await _emulator();
+  const emu = await emulatorProcess(LATENCY_MS, USER, PASSWORD);
   try {
     let requests = 0;
     const client = new NacosClient({ endpoint: emu.url, username: USER, password: PASSWORD, observe: () => requests++ });
@@ -179,21 +179,6 @@ function _world(tenants: number): { configMaps: ConfigMapObject[]; slices: Endpo
     }
   }
   return { configMaps, slices };
-}
-
-/** The emulator in a child process (it gets a core of its own, like a real Nacos server). */
-async function _emulator(): Promise<{ url: string; close: () => Promise<void> }> {
-  const child = spawn(process.execPath, [path.join(__dirname, '..', 'bin', 'run-ts.js'), path.join(__dirname, 'emulator-process.ts'), String(LATENCY_MS), USER, PASSWORD], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString('utf8');
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve(JSON.parse(line).url);
-    });
-    child.on('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
-  return { url, close: () => new Promise<void>((resolve) => { child.on('exit', () => resolve()); child.stdin.end(); }) };
 }
 
 function _round(x: number, digits = 2): number {
