@@ -155,7 +155,16 @@ export function _chart(name: string): Chart {
   return new Chart(new App(), name, { disableResourceNameHashes: true });
 }
 
-/** Serializes one chart (validated by {@link buildPlatform}). */
+/**
+ * Serializes one chart, validated before (by {@link buildPlatform} or the synth threads). cdk8s'
+ * `toJson` validates the whole App again and orders objects by a dependency graph of every construct;
+ * our constructs declare no dependencies and no nested charts, and a graph without edges keeps
+ * construction order, so the objects are serialized in that order directly (same output).
+ */
 export function _synth(chart: Chart): any[] {
-  return chart.toJson();
+  const all = chart.node.findAll();
+  if (all.some((c) => c.node.dependencies.length > 0 || (c !== chart && Chart.isChart(c)))) return chart.toJson();
+  const objects: any[] = [];
+  for (const c of all) if (ApiObject.isApiObject(c)) objects.push(c.toJson());
+  return objects;
 }

@@ -2,7 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
+import { ApiObject } from 'cdk8s';
 import { synthCommand } from '../../cli/synth';
+import { _synth, buildPlatform } from '../../stacks/charts';
+import { loadStackConfig } from '../../stacks/config';
 import { findAll, findOne } from '../support/manifest';
 import { validateAll } from '../support/schema-validator';
 
@@ -113,5 +116,23 @@ describe('synth --review on a stack of any name', () => {
     const { code, out } = await reviewQa((c) => { c['agent-runtime:policyProfile'] = 'dev'; });
     expect(out).toMatch(/\(dev\)/);
     expect(code).toBe(0);
+  });
+});
+
+describe('serializing a chart', () => {
+  const root = path.resolve(__dirname, '..', '..');
+  test.each(['dev', 'staging', 'prod'])('gives what cdk8s toJson gives, in the same order, for every chart of %s', (env) => {
+    const built = buildPlatform(loadStackConfig(env, root));
+    for (const chart of [built.platformChart, ...built.tenantCharts]) expect(_synth(chart)).toEqual(chart.toJson());
+  });
+
+  test('falls back to cdk8s toJson when a construct declares a dependency (cdk8s then orders by it)', () => {
+    const built = buildPlatform(loadStackConfig('dev', root));
+    const chart = built.tenantCharts[0];
+    const objects = chart.node.findAll().filter(ApiObject.isApiObject);
+    objects[0].node.addDependency(objects[objects.length - 1]);
+    const ordered = _synth(chart);
+    expect(ordered).toEqual(chart.toJson());
+    expect(ordered[0]).toEqual(objects[objects.length - 1].toJson());
   });
 });
