@@ -21,7 +21,7 @@ import * as sandboxwarmpool from '../generated/imports/sandboxwarmpool-extension
 import * as scaledobject from '../generated/imports/scaledobject-keda.sh';
 import * as servicemonitor from '../generated/imports/servicemonitor-monitoring.coreos.com';
 import * as wasmplugin from '../generated/imports/wasmplugin-extensions.higress.io';
-import { _plain } from './_api-object';
+import { _plain, _sortedKeys } from './_api-object';
 
 type _Converter = (obj: any) => Record<string, any> | undefined;
 
@@ -105,7 +105,7 @@ function _convert(value: any, shape: _Shape, path: string): any {
   if (Array.isArray(value)) return value.map((v) => _convert(v, shape, path));
   const out: Record<string, unknown> = {};
   // Sorted by TypeScript name, which is the JSON order unless a field of this type is renamed.
-  const keys = Object.keys(value).sort();
+  const keys = _sortedKeys(value);
   if (renamed.has(shape)) keys.sort((a, b) => _compare(shape.get(a)?.json ?? a, shape.get(b)?.json ?? b));
   for (const key of keys) {
     const f = shape.get(key);
@@ -124,7 +124,7 @@ function _compare(a: string, b: string): number {
 /** A map field: its values converted, keys sorted. */
 function _entries(map: Record<string, unknown>, f: _Field, path: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(map).sort()) {
+  for (const k of _sortedKeys(map)) {
     const v = map[k] === undefined || map[k] === null ? undefined : _leaf(map[k], f, path);
     if (v !== undefined && v !== null) out[k] = v;
   }
