@@ -158,10 +158,14 @@ export class RegistryReconciler {
   /**
    * Re-registers the instances that are due (unrenewed for 3/4 of the renew interval), or all of
    * them: the lease that keeps them alive. Returns how many it renewed.
+   * `busy`: reconciles are waiting (the first convergence, a burst of changes). Renewals then wait
+   * until an instance is half-way to its heartbeat timeout, so they do not hold up the writes that
+   * converge and every instance is still renewed with half the timeout to spare.
    */
-  async renew(opts: { all?: boolean } = {}): Promise<number> {
+  async renew(opts: { all?: boolean; busy?: boolean } = {}): Promise<number> {
     const now = this._now();
-    const dueBefore = opts.all ? Infinity : now - this.renewIntervalMs * 0.75;
+    const age = opts.busy ? Math.max(this.renewIntervalMs * 0.75, this.heartbeatTimeoutMs / 2) : this.renewIntervalMs * 0.75;
+    const dueBefore = opts.all ? Infinity : now - age;
     const due = [...this._services.values()].flatMap((s) => [...s.instances].filter(([, h]) => h.writtenAt <= dueBefore).map(([addr, h]) => ({ s, addr, h })));
     await mapLimit(due, this._options.concurrency ?? 16, async ({ s, addr, h }) => {
       this.renewals++;
@@ -172,9 +176,14 @@ export class RegistryReconciler {
     return due.length;
   }
 
-  /** Longest time between two renewals of an instance (ms). */
+  /** Longest time between two renewals of an instance (ms), unless reconciles are waiting (see {@link renew}). */
   get renewIntervalMs(): number {
     return this._options.renewIntervalMs ?? 20_000;
+  }
+
+  /** Unrenewed for this long, an instance is unhealthy in Nacos (ms). */
+  get heartbeatTimeoutMs(): number {
+    return this._options.heartbeatTimeoutMs ?? 60_000;
   }
 
   /** Forgets what Nacos is known to hold: the next reconciles read it again (audit, Nacos data loss). */
@@ -331,8 +340,8 @@ export class RegistryReconciler {
         skills: t.card.skills.map((s) => s.id).join(','),
         cardUrl: t.card.url,
         [INSTANCE_OWNER_KEY]: REGISTERED_BY_CONTROLLER,
-        'preserved.heart.beat.interval': String(o.renewIntervalMs ?? 20_000),
-        'preserved.heart.beat.timeout': String(o.heartbeatTimeoutMs ?? 60_000),
+        'preserved.heart.beat.interval': String(this.renewIntervalMs),
+        'preserved.heart.beat.timeout': String(this.heartbeatTimeoutMs),
         'preserved.ip.delete.timeout': String(o.deleteTimeoutMs ?? 180_000),
       },
     };

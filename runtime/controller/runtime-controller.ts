@@ -225,7 +225,7 @@ export class RuntimeController {
     if (!(this._deps.isLeader?.() ?? true) || this._renewing) return;
     this._renewing = true;
     try {
-      await this.registry.renew();
+      await this.registry.renew({ busy: this._queue.depth > 0 });
     } catch (err) {
       this.metrics.errors++;
       this._log(`instance renewal failed (next try in one interval): ${(err as Error).message}`);
