@@ -202,7 +202,8 @@ export class NacosClient {
 
   /** POST: registers (or, for an ephemeral instance, renews) one naming-service instance. */
   async registerInstance(instance: NacosInstance, opts: { namespaceId: string }): Promise<void> {
-    await this._call('POST', INSTANCE, _instanceParams(instance, opts.namespaceId));
+    // Registering the same ip:port again replaces it: safe to repeat when an answer is lost.
+    await this._call('POST', INSTANCE, _instanceParams(instance, opts.namespaceId), { idempotent: true });
   }
 
   /** DELETE: removes one instance; succeeds when the service or instance does not exist. */
@@ -329,7 +330,8 @@ export class NacosClient {
   }
 
   /** Sends one API call with auth, retries and the single re-login; returns the envelope's `data`. */
-  private async _call<T>(method: _Method, path: string, params: _Params): Promise<T> {
+  /** `idempotent`: a write that may be repeated (retried even when its answer was lost, as reads and deletes are). */
+  private async _call<T>(method: _Method, path: string, params: _Params, opts: { idempotent?: boolean } = {}): Promise<T> {
     const operation = `${method} ${path}`;
     const send = async (): Promise<T> => {
       const token = await this._accessToken();
@@ -337,7 +339,7 @@ export class NacosClient {
       return _unwrap<T>(operation, status, body);
     };
     const attempt = () =>
-      withRetry(send, (err) => this._transient(err, method), this._options.retry, (err, n, delay) =>
+      withRetry(send, (err) => this._transient(err, opts.idempotent || method === 'GET' || method === 'DELETE'), this._options.retry, (err, n, delay) =>
         this._options.log?.(`${operation}: ${(err as Error).message}; retry ${n} in ${delay} ms`),
       );
     try {
@@ -359,10 +361,10 @@ export class NacosClient {
     }
   }
 
-  /** Connection refused and 5xx are always worth another try; a lost answer only for reads and deletes. */
-  private _transient(err: unknown, method: _Method): boolean {
+  /** Connection refused and 5xx are always worth another try; a lost answer only for calls that may be `repeated` (reads, deletes, idempotent writes). */
+  private _transient(err: unknown, repeated: boolean): boolean {
     if (err instanceof NacosApiError) return err.retryable;
-    if (err instanceof NacosTransportError) return !err.mayHaveCommitted || method === 'GET' || method === 'DELETE';
+    if (err instanceof NacosTransportError) return !err.mayHaveCommitted || repeated;
     return false;
   }
 

@@ -53,6 +53,16 @@ test('a dropped connection on a write is not blindly repeated by the client', as
   expect(count('POST')).toBe(1);
 });
 
+test('a dropped connection on an instance registration is retried: registering the same ip:port again replaces it', async () => {
+  const { client } = clientFor(emu);
+  await client.createNamespace({ namespaceId: 'acme', namespaceName: 'acme' }).catch(() => undefined);
+  emu.faults.drop({ method: 'POST', path: '/v3/admin/ns/instance', times: 1 });
+  const instance = { serviceName: 'chat', groupName: 'DEFAULT_GROUP', ip: '10.0.0.1', port: 8080, ephemeral: true, metadata: { tenant: 'acme' } };
+  await client.registerInstance(instance, { namespaceId: 'acme' });
+  expect(count('POST', '/v3/admin/ns/instance')).toBe(2);
+  expect((await client.listInstances('chat', { namespaceId: 'acme', groupName: 'DEFAULT_GROUP' })).map((i) => `${i.ip}:${i.port}`)).toEqual(['10.0.0.1:8080']);
+});
+
 test('connection refused is retried until the server is back', async () => {
   let upAgain: Promise<void> | undefined;
   const { client } = clientFor(emu, {
