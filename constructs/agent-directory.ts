@@ -156,8 +156,8 @@ export class AgentDirectory {
     if (owner && current && current !== owner) {
       throw new Error(`agent "${key}" is defined twice; agent names must be unique within a tenant, rename one of them`);
     }
-    // Re-registering the same data (a chart rebuilt from `fromData`) changes nothing.
-    if (JSON.stringify(this.entries.get(key)) !== JSON.stringify(entry)) this._assertOpen(`agent "${key}" was registered or changed`);
+    // Re-registering the same data (a chart built on a directory from `fromData`) changes nothing.
+    if (this.sealedBy && JSON.stringify(this.entries.get(key)) !== JSON.stringify(entry)) this._assertOpen(`agent "${key}" was registered or changed`);
     this.entries.set(key, entry);
     if (owner) this.owners.set(key, owner);
   }
