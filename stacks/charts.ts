@@ -49,7 +49,7 @@ export function buildPlatform(config: PlatformConfig): BuiltPlatform {
     buildTenantChart(tenantChart, t, platform.facts, directory, i);
     return tenantChart;
   });
-  const higressValues = completePlatform(config, platform, platformChart, tenantCharts.map(tenantRoutes), tenantCharts.flatMap((c) => c.node.validate()));
+  const higressValues = completePlatform(config, platform, platformChart, tenantCharts.map(tenantRoutes), tenantCharts.flatMap(chartErrors));
   return { platform, platformChart, tenantCharts, directory, higressValues };
 }
 
@@ -62,19 +62,29 @@ export function constructPlatform(config: PlatformConfig): { platform: AgentRunt
 /**
  * Adds the platform chart's tenant-dependent parts once every tenant is constructed (`routes`: each
  * tenant's Ingresses, see {@link tenantRoutes}), validates it, and throws the platform's and the
- * tenants' validation errors (`tenantErrors`) together. Returns the Higress Helm values.
+ * tenants' validation errors (`tenantErrors`, see {@link chartErrors}) together. Returns the Higress Helm values.
  */
 export function completePlatform(
   config: PlatformConfig, platform: AgentRuntimePlatform, platformChart: Chart, routes: string[][], tenantErrors: string[],
 ): Record<string, unknown> {
   inPlatformConfig(() => addPlatformWideParts(platformChart, platform, config, routes));
-  const errors = [...platformChart.node.validate(), ...tenantErrors];
-  if (errors.length) throw new Error(errors.join('\n'));
+  const errors = [...chartErrors(platformChart), ...tenantErrors];
+  if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
   // Circuit breakers are Istio DestinationRules, which Higress reads only with its Istio API on.
   return {
     ...platform.higress.helmValues,
     global: { ...(platform.higress.helmValues.global as object | undefined), enableIstioAPI: config.platform.gateway.istioApi === true },
   };
+}
+
+/**
+ * The validation errors of every construct of a chart, `[path] message`, as cdk8s' synth reports
+ * them (a construct's `node.validate()` checks that construct alone).
+ */
+export function chartErrors(chart: Chart): string[] {
+  const errors: string[] = [];
+  for (const c of chart.node.findAll()) for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
+  return errors;
 }
 
 /** A tenant chart's gateway routes, `namespace/name` of each Ingress (rate-limit tiers and token accounting select them). */

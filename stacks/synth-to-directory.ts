@@ -11,7 +11,7 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { AgentDirectory, type AgentDirectoryData } from '../constructs/agent-directory';
 import type { PlatformFacts } from '../constructs/platform-facts';
-import { _chart, _synth, completePlatform, constructPlatform, splitPlatformChart, tenantRoutes } from './charts';
+import { _chart, _synth, chartErrors, completePlatform, constructPlatform, splitPlatformChart, tenantRoutes } from './charts';
 import { buildTenantChart } from './tenant-charts';
 import { stagingDir, swapInOutput, WrittenChart, writeChart, writeValues } from './chart-writer';
 import { ConfigError, type PlatformConfig } from './config';
@@ -114,7 +114,7 @@ export function _writeClaimedTenants(job: TenantSynthJob): TenantSynthResult {
       result.push({ index: i, failure: { message: (e as Error).message, configError: e instanceof ConfigError } });
       break;
     }
-    const errors = chart.node.validate();
+    const errors = chartErrors(chart);
     const routes = tenantRoutes(chart);
     result.push(errors.length ? { index: i, routes, errors } : { index: i, routes, written: writeChart(job.dir, chart.node.id, _synth(chart)) });
   }
