@@ -16,12 +16,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import url from 'node:url';
+import { k8s, kube } from '../../scripts/e2e/kube.mjs';
 
 const here = path.dirname(url.fileURLToPath(import.meta.url));
 const ROOT = path.join(here, '..', '..');
 const require = createRequire(path.join(ROOT, 'package.json'));
 const yaml = require('js-yaml');
-const k8s = await import(url.pathToFileURL(require.resolve('@kubernetes/client-node')).href);
 
 const [run, adminKubeconfig, stackConfig] = process.argv.slice(2);
 const internalIssuer = yaml.load(fs.readFileSync(stackConfig, 'utf8')).config['agent-runtime:gateway'].jwt.internal.issuer;
@@ -33,11 +33,7 @@ const LABEL = { role: 'agentruntime.io/role', agent: 'agentruntime.io/agent', tr
 const ANN_NACOS_NS = 'agentruntime.io/nacos-namespace';
 const PROBE = 'e2e-probe';
 
-const kc = new k8s.KubeConfig();
-kc.loadFromFile(adminKubeconfig);
-const core = kc.makeApiClient(k8s.CoreV1Api);
-const apps = kc.makeApiClient(k8s.AppsV1Api);
-const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+const { kc, core, apps, custom } = kube(adminKubeconfig);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const t0 = Date.now();
 const log = (m) => console.error(`[controller-check +${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
