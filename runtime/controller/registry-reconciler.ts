@@ -143,7 +143,7 @@ export class RegistryReconciler {
         for (const i of instances) {
           const agent = i.metadata?.agent;
           if (!agent || isPresent(ns, agent) || this._services.get(`${ns}/${service}`)?.instances.has(`${i.ip}:${i.port}`)) continue;
-          await this._client.deregisterInstance(_held(service, this.groupName, i), { namespaceId: ns });
+          await this._deregister(ns, _held(service, this.groupName, i));
           removed.push(`${ns}/${service} ${i.ip}:${i.port}`);
           this._options.log?.(`deregistered instance ${ns}/${service} ${i.ip}:${i.port} (agent gone)`);
         }
@@ -306,7 +306,7 @@ export class RegistryReconciler {
     }
     for (const [addr, { instance: have }] of [...service.instances]) {
       if (want.has(addr)) continue;
-      await this._client.deregisterInstance(have, { namespaceId: t.nacosNamespace });
+      await this._deregister(t.nacosNamespace, have);
       service.instances.delete(addr);
       this._options.log?.(`deregistered instance ${id} ${addr}`);
     }
@@ -317,7 +317,7 @@ export class RegistryReconciler {
     const service = this._services.get(id);
     if (!service) return;
     for (const [addr, { instance: have }] of [...service.instances]) {
-      await this._client.deregisterInstance(have, { namespaceId: service.nacosNamespace });
+      await this._deregister(service.nacosNamespace, have);
       service.instances.delete(addr);
       this._options.log?.(`deregistered instance ${id} ${addr}`);
     }
@@ -358,6 +358,18 @@ export class RegistryReconciler {
       this._services.set(id, { nacosNamespace: ns, serviceName: service, instances: _heldMap(service, this.groupName, instances) });
       await this._clearService(id);
     }
+  }
+
+  /**
+   * Deregisters one instance, and drops it from the namespace's listed snapshot: a later first
+   * look at its service (the agent or track back in the same run) must not take it as still held.
+   */
+  private async _deregister(ns: string, instance: NacosInstance): Promise<void> {
+    await this._client.deregisterInstance(instance, { namespaceId: ns });
+    const stored = await this._stored.get(ns)?.catch(() => undefined);
+    const left = stored?.get(instance.serviceName)?.filter((i) => i.ip !== instance.ip || i.port !== instance.port);
+    if (left?.length) stored!.set(instance.serviceName, left);
+    else stored?.delete(instance.serviceName);
   }
 
   /** Our instances per service of a namespace, listed once (then this controller's own writes are the truth). */

@@ -5,20 +5,10 @@
 //                                                     and gives Ingresses / LoadBalancer Services an address
 //                                                     (127.0.0.1), standing in for a cloud LB / ingress controller
 //   node cluster-helper.mjs smoke KUBECONFIG          create a Deployment, wait until Ready, delete it
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import url from 'node:url';
-
-const here = path.dirname(url.fileURLToPath(import.meta.url));
-const require = createRequire(path.join(here, '..', '..', 'package.json'));
-const k8s = await import(url.pathToFileURL(require.resolve('@kubernetes/client-node')).href);
+import { kube } from './kube.mjs';
 
 const [cmd, kubeconfig, arg] = process.argv.slice(2);
-const kc = new k8s.KubeConfig();
-kc.loadFromFile(kubeconfig);
-const core = kc.makeApiClient(k8s.CoreV1Api);
-const apps = kc.makeApiClient(k8s.AppsV1Api);
-const net = kc.makeApiClient(k8s.NetworkingV1Api);
+const { core, apps, net } = kube(kubeconfig);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (m) => console.error(`[cluster-helper] ${m}`);
 

@@ -28,3 +28,19 @@ step_time() {
   [[ -n "$restore" ]] && set -e
   return 0
 }
+
+# stop_pidfile RUN NAME [GRACE_S] : stops the process of RUN/pids/NAME.pid (started with setsid, so
+# its whole process group), TERM then KILL after GRACE_S (5) seconds, and removes the pid file.
+# Nothing when it is not running.
+stop_pidfile() {
+  local f="$1/pids/$2.pid" pid
+  [[ -f "$f" ]] || return 0
+  pid="$(cat "$f")"
+  if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+    for _ in $(seq 1 $(( ${3:-5} * 10 ))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && { kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null; }
+    printf '[e2e] stopped %s (pid %s)\n' "$2" "$pid" >&2
+  fi
+  rm -f "$f"
+}

@@ -4,6 +4,9 @@
 #   kwok (fake kubelet for 3 fake nodes), a fake PV provisioner, Nacos 3.1 standalone (auth on).
 #
 #   bash scripts/e2e/start-cluster.sh RUN_DIR
+#   bash scripts/e2e/start-cluster.sh RUN_DIR restart-nacos   stops the run's Nacos (TERM, 30 s grace)
+#       and starts it again with the same config, credentials and data dir (Derby), as a pod restart
+#       would; returns once its admin can log in (the admin must exist: created at start or by the stack)
 #
 # Writes RUN_DIR/kubeconfig, RUN_DIR/env.sh (KUBECONFIG, NACOS_* for the lane), pid files in
 # RUN_DIR/pids and logs in RUN_DIR/logs. Stop with scripts/e2e/stop-cluster.sh RUN_DIR (also on failure).
@@ -12,7 +15,9 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$HERE/versions.env"
 source "$HERE/lib.sh"
 
-RUN="${1:?usage: start-cluster.sh RUN_DIR}"
+RUN="${1:?usage: start-cluster.sh RUN_DIR [restart-nacos]}"
+VERB="${2:-start}"
+[[ "$VERB" == start || "$VERB" == restart-nacos ]] || die "usage: start-cluster.sh RUN_DIR [restart-nacos]"
 CACHE="$(e2e_cache)"
 BIN="$CACHE/bin"
 mkdir -p "$RUN"/{pki,pids,logs,etcd,nacos/conf,nacos/logs}
@@ -20,9 +25,6 @@ RUN="$(cd "$RUN" && pwd)"
 PKI="$RUN/pki"
 API="https://127.0.0.1:$KUBE_APISERVER_PORT"
 
-for b in etcd kube-apiserver kube-controller-manager kube-scheduler kwok; do
-  [[ -x "$BIN/$b" ]] || die "$BIN/$b missing: run scripts/e2e/install-tools.sh"
-done
 NACOS_DIR="$CACHE/nacos-$NACOS_VERSION"
 [[ -f "$NACOS_DIR/.complete" ]] || die "$NACOS_DIR missing: run scripts/e2e/install-tools.sh nacos"
 
@@ -96,12 +98,6 @@ current-context: e2e
 EOF
 }
 
-step_time "pki (openssl)" pki
-kubeconfig "$RUN/kubeconfig" admin
-kubeconfig "$RUN/kcm.kubeconfig" kcm
-kubeconfig "$RUN/scheduler.kubeconfig" scheduler
-kubeconfig "$RUN/kwok.kubeconfig" kwok
-
 CURL=(curl -sf --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key")
 
 start_etcd() {
@@ -165,6 +161,7 @@ start_provisioner() {
   start pv-provisioner node "$HERE/cluster-helper.mjs" provisioner "$RUN/kubeconfig"
 }
 
+# A new Nacos: fresh token secret, server identity and admin password, then launch_nacos.
 start_nacos() {
   local secret
   secret="$(head -c 48 /dev/urandom | base64 -w0)"
@@ -194,15 +191,29 @@ management.influx.metrics.export.enabled=false
 management.elastic.metrics.export.enabled=false
 EOF
   chmod 600 "$RUN/nacos/conf/application.properties"
+  launch_nacos
+  echo "$admin_password" >"$RUN/nacos/.admin-password"; chmod 600 "$RUN/nacos/.admin-password"
+  echo "$secret" >"$RUN/nacos/.token-secret"; echo "$identity_value" >"$RUN/nacos/.identity-value"
+}
+
+# The JVM on the config and data dir under RUN/nacos (embedded Derby in RUN/nacos/data).
+launch_nacos() {
   start nacos java -Xms256m -Xmx768m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
     -Dnacos.standalone=true -Dnacos.home="$RUN/nacos" -Dnacos.logs.path="$RUN/nacos/logs" \
     -DJM.LOG.PATH="$RUN/nacos/logs" -Duser.home="$RUN/nacos" \
     -Dspring.config.additional-location="file:$RUN/nacos/conf/" \
     -cp "$NACOS_DIR/launcher:$(cat "$NACOS_DIR/classpath.txt")" E2eNacosLauncher
-  echo "$admin_password" >"$RUN/nacos/.admin-password"; chmod 600 "$RUN/nacos/.admin-password"
-  echo "$secret" >"$RUN/nacos/.token-secret"; echo "$identity_value" >"$RUN/nacos/.identity-value"
 }
 
+# The same Nacos again: its JVM stopped by pid file, its log kept beside, relaunched on the same
+# config (token secret, identity) and data, so users, namespaces and cards are those it stored.
+stop_nacos() {
+  stop_pidfile "$RUN" nacos 30
+  [[ -f "$RUN/logs/nacos.log" ]] && mv "$RUN/logs/nacos.log" "$RUN/logs/nacos-$(date +%H%M%S)-before-restart.log"
+  return 0
+}
+
+# wait_nacos [restart]: live, then the admin logs in (created first unless restart or E2E_NACOS_CREATE_ADMIN=0)
 wait_nacos() {
   local admin_password secret identity_value
   admin_password="$(cat "$RUN/nacos/.admin-password")"; secret="$(cat "$RUN/nacos/.token-secret")"
@@ -210,8 +221,8 @@ wait_nacos() {
   wait_for nacos 240 curl -sf "http://127.0.0.1:$NACOS_PORT/nacos/v3/admin/core/state/liveness"
   # first admin password, then wait until the user cache sees it. E2E_NACOS_CREATE_ADMIN=0 leaves
   # Nacos without any user, for a caller (the stack's NacosAdmin) to create the first admin.
-  if [[ "${E2E_NACOS_CREATE_ADMIN:-1}" != 0 ]]; then
-    curl -sf -X POST "http://127.0.0.1:$NACOS_PORT/nacos/v3/auth/user/admin" --data-urlencode "password=$admin_password" >/dev/null
+  if [[ "${1:-}" == restart || "${E2E_NACOS_CREATE_ADMIN:-1}" != 0 ]]; then
+    [[ "${1:-}" == restart ]] || curl -sf -X POST "http://127.0.0.1:$NACOS_PORT/nacos/v3/auth/user/admin" --data-urlencode "password=$admin_password" >/dev/null
     local end=$(( $(date +%s) + 60 ))
     until curl -sf -X POST "http://127.0.0.1:$NACOS_PORT/nacos/v3/auth/user/login" \
         --data-urlencode "username=nacos" --data-urlencode "password=$admin_password" >/dev/null; do
@@ -229,6 +240,23 @@ export NACOS_IDENTITY_KEY=e2eServerIdentity
 export NACOS_IDENTITY_VALUE='$identity_value'
 EOF
 }
+
+if [[ "$VERB" == restart-nacos ]]; then
+  [[ -f "$RUN/nacos/.admin-password" ]] || die "no Nacos of a run in $RUN to restart"
+  step_time "nacos $NACOS_VERSION (stop)" stop_nacos
+  step_time "nacos $NACOS_VERSION (launch again, same config and data)" launch_nacos
+  step_time "nacos $NACOS_VERSION (ready, admin login)" wait_nacos restart
+  exit 0
+fi
+
+for b in etcd kube-apiserver kube-controller-manager kube-scheduler kwok; do
+  [[ -x "$BIN/$b" ]] || die "$BIN/$b missing: run scripts/e2e/install-tools.sh"
+done
+step_time "pki (openssl)" pki
+kubeconfig "$RUN/kubeconfig" admin
+kubeconfig "$RUN/kcm.kubeconfig" kcm
+kubeconfig "$RUN/scheduler.kubeconfig" scheduler
+kubeconfig "$RUN/kwok.kubeconfig" kwok
 
 # Nacos (JVM start ~20 s) starts first and comes up while the control plane does.
 step_time "nacos $NACOS_VERSION (launch)" start_nacos

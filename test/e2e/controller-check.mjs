@@ -7,7 +7,8 @@
 //
 //   node controller-check.mjs RUN_DIR ADMIN_KUBECONFIG STACK_CONFIG_FILE   (the issuer: gateway.jwt.internal.issuer)
 //
-// The process's pid is in RUN_DIR/pids (stop-cluster.sh stops it on any failure). The platform's
+// Last, Nacos itself restarts (scripts/e2e/start-cluster.sh RUN_DIR restart-nacos) under the running
+// controller. The process's pid is in RUN_DIR/pids (stop-cluster.sh stops it on any failure). The platform's
 // own controller Deployment runs under kwok too, but its pods are fake (they never take the
 // Lease), so the lane's process is the leader.
 import { spawn } from 'node:child_process';
@@ -16,12 +17,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import url from 'node:url';
+import { k8s, kube } from '../../scripts/e2e/kube.mjs';
 
 const here = path.dirname(url.fileURLToPath(import.meta.url));
 const ROOT = path.join(here, '..', '..');
 const require = createRequire(path.join(ROOT, 'package.json'));
 const yaml = require('js-yaml');
-const k8s = await import(url.pathToFileURL(require.resolve('@kubernetes/client-node')).href);
 
 const [run, adminKubeconfig, stackConfig] = process.argv.slice(2);
 const internalIssuer = yaml.load(fs.readFileSync(stackConfig, 'utf8')).config['agent-runtime:gateway'].jwt.internal.issuer;
@@ -33,11 +34,7 @@ const LABEL = { role: 'agentruntime.io/role', agent: 'agentruntime.io/agent', tr
 const ANN_NACOS_NS = 'agentruntime.io/nacos-namespace';
 const PROBE = 'e2e-probe';
 
-const kc = new k8s.KubeConfig();
-kc.loadFromFile(adminKubeconfig);
-const core = kc.makeApiClient(k8s.CoreV1Api);
-const apps = kc.makeApiClient(k8s.AppsV1Api);
-const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+const { kc, core, apps, custom } = kube(adminKubeconfig);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const t0 = Date.now();
 const log = (m) => console.error(`[controller-check +${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
@@ -58,13 +55,15 @@ async function eventually(what, seconds, probe) {
 // ---------------------------------------------------------------- Nacos (plain HTTP)
 const NACOS = `http://${process.env.NACOS_ADDR ?? '127.0.0.1:8848'}/nacos`;
 let nacosToken;
-async function nacos(p, params) {
+async function nacos(p, params, method = 'GET') {
   if (!nacosToken) {
     const r = await fetch(`${NACOS}/v3/auth/user/login`, { method: 'POST', body: new URLSearchParams({ username: process.env.NACOS_USERNAME ?? 'nacos', password: process.env.NACOS_PASSWORD ?? '' }) });
     if (!r.ok) fail(`Nacos login: HTTP ${r.status}`);
     nacosToken = (await r.json()).accessToken;
   }
-  const r = await fetch(`${NACOS}${p}?${new URLSearchParams(params)}`, { headers: { accessToken: nacosToken } });
+  const r = method === 'GET'
+    ? await fetch(`${NACOS}${p}?${new URLSearchParams(params)}`, { headers: { accessToken: nacosToken } })
+    : await fetch(`${NACOS}${p}`, { method, headers: { accessToken: nacosToken }, body: new URLSearchParams(params) });
   const text = await r.text();
   try { return { status: r.status, body: JSON.parse(text) }; } catch { return { status: r.status, body: text }; }
 }
@@ -74,6 +73,29 @@ async function instancesOf(nacosNs, service) {
   return Array.isArray(data) ? data : data?.hosts ?? [];
 }
 const cardStatus = async (nacosNs, agent, version) => (await nacos('/v3/admin/ai/a2a', { namespaceId: nacosNs, agentName: agent, version })).status;
+const canonical = (v) => JSON.stringify(v, (_, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
+/** Every agent version Nacos stores in `namespaces`, one line each: `ns/agent@version[*] <card>`, sorted (a duplicate shows twice). */
+async function storedCards(namespaces) {
+  const lines = [];
+  for (const ns of namespaces) {
+    const list = await nacos('/v3/admin/ai/a2a/list', { namespaceId: ns, agentName: '', search: 'blur', pageNo: 1, pageSize: 100 });
+    if (list.status !== 200) { lines.push(`${ns}: agent list HTTP ${list.status}`); continue; }
+    for (const { name } of list.body.data?.pageItems ?? []) {
+      const versions = await nacos('/v3/admin/ai/a2a/version/list', { namespaceId: ns, agentName: name });
+      if (versions.status !== 200) { lines.push(`${ns}/${name}: version list HTTP ${versions.status}`); continue; }
+      for (const v of versions.body.data ?? []) {
+        const card = await nacos('/v3/admin/ai/a2a', { namespaceId: ns, agentName: name, version: v.version });
+        lines.push(`${ns}/${name}@${v.version}${v.latest ? '*' : ''} HTTP ${card.status} ${canonical(card.body?.data)}`);
+      }
+    }
+  }
+  return lines.sort();
+}
+/** Lines of `a` that `b` lacks, counting repeats. */
+function missingFrom(a, b) {
+  const left = [...b];
+  return a.filter((x) => { const i = left.indexOf(x); if (i < 0) return true; left.splice(i, 1); return false; });
+}
 
 // ---------------------------------------------------------------- the cluster as it is
 /** Every agent track from the card ConfigMaps: Nacos namespace, card, Service name. */
@@ -294,6 +316,39 @@ try {
   if (!ready.ok) fail(`controller /readyz: HTTP ${ready.status}`);
   const metrics = await (await fetch(`http://${LISTEN}/metrics`)).text();
   log(`controller /readyz 200; metrics: ${metrics.split('\n').filter((l) => /^agent_runtime_controller_(leader|reconciles_total)/.test(l)).slice(0, 4).join('; ')}`);
+
+  // 7. Nacos restarts (same config and Derby data, as a pod restart) while the controller keeps
+  // running. Cards are stored (Derby): the same agents, versions, latest flags and contents come
+  // back, none twice. Ephemeral instances live in Nacos' memory: gone, as a lane-made one nobody
+  // renews shows; the controller's come back with its renewal, one per Ready pod.
+  const nacosNamespaces = [...new Set((await tracks()).map((t) => t.nacosNs))].sort();
+  const cardsBefore = await storedCards(nacosNamespaces);
+  const unreadable = cardsBefore.filter((l) => !/^\S+@\S+ HTTP 200 \{/.test(l));
+  if (!cardsBefore.length || unreadable.length) fail(`Nacos' cards before the restart: ${cardsBefore.length} read, unreadable: ${unreadable.join('; ')}`);
+  const marker = { namespaceId: 'globex', groupName: 'DEFAULT_GROUP', serviceName: 'e2e-restart-marker', ip: '10.255.0.1', port: '8080', ephemeral: 'true',
+    metadata: JSON.stringify({ 'preserved.heart.beat.interval': '300000', 'preserved.heart.beat.timeout': '600000', 'preserved.ip.delete.timeout': '600000' }) };
+  const reg = await nacos('/v3/admin/ns/instance', marker, 'POST');
+  if (reg.status !== 200) fail(`register the marker instance: HTTP ${reg.status} ${JSON.stringify(reg.body).slice(0, 200)}`);
+  await eventually('an unrenewed ephemeral marker instance is in Nacos', 30, async () => ((await instancesOf('globex', marker.serviceName)).length === 1 ? [] : ['not listed yet']));
+  log(`restarting Nacos; it stores ${cardsBefore.length} agent versions in ${nacosNamespaces.join(', ')}`);
+  // Not execFileSync: a blocked event loop would miss the close of fetch's pooled keep-alive
+  // connection to the old Nacos, and the next request would go down that dead socket.
+  const restart = spawn('bash', [path.join(ROOT, 'scripts', 'e2e', 'start-cluster.sh'), run, 'restart-nacos'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const code = await new Promise((resolve) => restart.on('exit', resolve));
+  if (code !== 0) fail(`start-cluster.sh restart-nacos: exit ${code}`);
+  nacosToken = undefined;
+  if (child.exitCode !== null || child.signalCode !== null) fail('the controller exited while Nacos restarted');
+  await eventually(`the ${cardsBefore.length} agent versions back from Derby unchanged, none twice`, 30, async () => {
+    const cardsAfter = await storedCards(nacosNamespaces);
+    return [...missingFrom(cardsBefore, cardsAfter).map((l) => `lost or changed: ${l}`), ...missingFrom(cardsAfter, cardsBefore).map((l) => `new or twice: ${l}`)];
+  });
+  const markerLeft = await instancesOf('globex', marker.serviceName);
+  if (markerLeft.length) fail(`the unrenewed ephemeral marker instance survived the Nacos restart (${JSON.stringify(markerLeft)}): ephemeral instances are not lost on restart?`);
+  log('ok: the unrenewed ephemeral marker instance is gone after the restart');
+  await eventually('after the Nacos restart: every card and one instance per Ready pod (none twice), the controller still running', 90, async () => {
+    if (child.exitCode !== null || child.signalCode !== null) fail('the controller exited after the Nacos restart');
+    return registryProblems();
+  });
 
   stopController('SIGTERM');
   await waitExit(40);

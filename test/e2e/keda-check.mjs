@@ -9,22 +9,13 @@
 // gateway. KEDA, the API server, the controller-manager and kwok are real. The operator runs as a
 // process of the lane (pid in RUN_DIR/pids, so stop-cluster.sh stops it on any failure).
 import { spawn, execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import url from 'node:url';
-
-const here = path.dirname(url.fileURLToPath(import.meta.url));
-const require = createRequire(path.join(here, '..', '..', 'package.json'));
-const k8s = await import(url.pathToFileURL(require.resolve('@kubernetes/client-node')).href);
+import { kube } from '../../scripts/e2e/kube.mjs';
 
 const [run, kubeconfig, operator] = process.argv.slice(2);
-const kc = new k8s.KubeConfig();
-kc.loadFromFile(kubeconfig);
-const core = kc.makeApiClient(k8s.CoreV1Api);
-const apps = kc.makeApiClient(k8s.AppsV1Api);
-const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+const { core, apps, custom } = kube(kubeconfig);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (m) => console.error(`[keda-check] ${m}`);
 const NS = 'e2e-keda';

@@ -277,7 +277,7 @@ step "check: pulumi preview --policy-pack policies/pack (no mandatory violation)
 step "check: second pulumi up reports no changes" second_up
 step "check: hand edit in Nacos -> pulumi refresh detects it" check_refresh_drift
 step "check: exported state holds no plain-text secret" check_state_secrets
-step "check: agent-runtime controller (own ServiceAccount) keeps Nacos and agent tokens in sync" check_controller
+step "check: agent-runtime controller (own ServiceAccount) keeps Nacos and agent tokens in sync, also across a Nacos restart" check_controller
 step "pulumi destroy leaves nothing behind" destroy
 step "bench" bench
 log "e2e lane green in $(( $(date +%s) - LANE_T0 ))s"

@@ -157,6 +157,38 @@ describe('RuntimeController', () => {
     expect(second.metrics.render()).not.toMatch(/operation="POST \/v3\/admin\/ns\/instance"/);
   });
 
+  test('an agent back in the same run after the start\'s sweep removed its instance gets it registered at once', async () => {
+    const { configMaps, services } = synthTenant('acme', [{ name: 'chat' }, { name: 'search' }]);
+    const first = controllerFor(emu);
+    await first.controller.start();
+    for (const cm of configMaps) first.configMaps.apply(cm);
+    for (const s of services) first.slices.apply(sliceOf(s, ['10.0.0.1']));
+    await settle(first.controller);
+    await expectInstances('acme', 'search', ['10.0.0.1:8080']);
+    await first.controller.stop();
+
+    // Next start without "search": the sweep removes its instance. The clock stands still, so no
+    // renewal falls due: only the reconcile of "search" can bring the instance back.
+    const listed = new FakeInformer<ConfigMapObject>();
+    listed.apply(configMaps.find((c) => c.metadata.name === 'chat-agent-card')!);
+    const slices = new FakeInformer<EndpointSliceObject>();
+    slices.apply(sliceOf(services.find((s) => s.metadata.name === 'chat'), ['10.0.0.1']));
+    const second = await started({ configMaps: listed, slices, options: { registry: { clock: () => 0 } } });
+    await settle(second.controller);
+    await expectInstances('acme', 'search', []);
+
+    // "search" is back, its pod Ready before its card shows: the first look must not take the swept instance as held.
+    slices.apply(sliceOf(services.find((s) => s.metadata.name === 'search'), ['10.0.0.1']));
+    await settle(second.controller);
+    listed.apply(configMaps.find((c) => c.metadata.name === 'search-agent-card')!);
+    await settle(second.controller);
+    // Written by the reconcile (the only instance POST of this run: "chat" kept its own), not by a renewal.
+    expect(second.controller.registry.renewals).toBe(0);
+    expect(second.metrics.render()).toMatch(/operation="POST \/v3\/admin\/ns\/instance"} 1\n/);
+    await expectInstances('acme', 'search', ['10.0.0.1:8080']);
+    expect(await versionsIn('acme', 'search')).toEqual(['1.0.0*']);
+  });
+
   test('a canary removed while it was down loses its instances at the next start; the stable track keeps its own', async () => {
     const { configMaps, services } = synthTenant('acme', [{ name: 'chat', canary: '1.1.0' }]);
     const first = controllerFor(emu);
