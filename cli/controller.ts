@@ -57,12 +57,14 @@ export async function controllerCommand(args: string[]): Promise<number> {
   const { LeaderElector } = await import('../runtime/controller/leader-election');
   const { AgentTokens } = await import('../runtime/controller/agent-tokens');
   const { loadSigningKeys } = await import('../runtime/controller/internal-jwt');
+  const { throttledLog } = await import('../runtime/controller/throttled-log');
   const { LABEL, AGENT_CARD_ROLE } = await import('../constructs/labels');
 
   const metrics = new ControllerMetrics();
   const kube = await KubeCluster.connect({ kubeconfig: typeof flags.kubeconfig === 'string' ? flags.kubeconfig : undefined, identity: podName, log });
   const nacos = new NacosClient({
-    endpoint: String(flags.nacos), username, password, log,
+    // While Nacos is down each call in flight logs each retry: repeats are collapsed.
+    endpoint: String(flags.nacos), username, password, log: throttledLog(log),
     // Bounded per call; the work queue's backoff takes over after that, so a down Nacos never crashes the process.
     retry: { retries: 3, baseDelayMs: 200, maxDelayMs: 2000 },
     observe: (op, ms) => metrics.observeNacos(op, ms),
