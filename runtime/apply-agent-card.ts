@@ -81,6 +81,9 @@ export async function applyAgentCard(client: NacosClient, card: AgentCard, opts:
       const lost = err instanceof NacosTransportError && err.mayHaveCommitted;
       if (!raced && !lost) throw err;
       if (lost) pending ??= outcome;
+      // The real Nacos shows a write to reads a moment later (a version or agent just created reads
+      // as missing): give it that moment before reading again, longer each round.
+      if (round + 1 < rounds) await new Promise((r) => setTimeout(r, 25 * 2 ** round));
     }
   }
   throw new Error(`AgentCard "${card.name}" version ${card.version}: no stable answer from Nacos after ${rounds} rounds; last error: ${(lastError as Error)?.message}`);

@@ -35,8 +35,13 @@ async function checked(card: AgentCard, extra: Partial<AgentCardInputs> = {}, ol
   return result.inputs as AgentCardInputs;
 }
 
+/** Creates the card; returns once Nacos reads it back (the real Nacos 3.1 shows a new agent to reads a moment later). */
 async function created(card: AgentCard, extra: Partial<AgentCardInputs> = {}): Promise<AgentCardOutputs> {
-  return (await createAgentCard(await checked(card, extra))).outs as AgentCardOutputs;
+  const outs = (await createAgentCard(await checked(card, extra))).outs as AgentCardOutputs;
+  const { client } = clientFor(emu);
+  const read = () => client.getAgent(card.name, { namespaceId: extra.namespace ?? 'acme', version: card.version }).then((a) => a.version, () => undefined);
+  await settled(read, card.version);
+  return outs;
 }
 
 describe('check', () => {
@@ -126,6 +131,7 @@ describe('create, update, read, delete', () => {
     const olds = await created(sampleCard('a', '1'));
     const { client } = clientFor(emu);
     await client.updateAgent(sampleCard('a', '9'), { namespaceId: 'acme', setAsLatest: true });
+    await settled(async () => ((await readAgentCard('acme/a', olds)).props as AgentCardOutputs).drifted, true);
     expect((await readAgentCard('acme/a', olds)).props).toMatchObject({ drifted: true, remoteCard: { latestVersion: false } });
   });
 

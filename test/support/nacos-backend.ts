@@ -93,10 +93,22 @@ export async function wipe(backend: NacosBackend): Promise<void> {
   };
   const listed: { namespace: string }[] = await call('GET', '/v3/admin/core/namespace/list', {});
   const namespaces = new Set([...TEST_NAMESPACES, ...listed.map((n) => n.namespace)]);
+  // An empty agentName lists every agent (without it Nacos lists none).
+  const agentsIn = async (namespaceId: string) => (await call('GET', '/v3/admin/ai/a2a/list', { namespaceId, search: 'blur', agentName: '', pageNo: '1', pageSize: '1000' })).pageItems as { name: string }[];
+  const deleted: { namespaceId: string; agentName: string }[] = [];
   for (const namespaceId of namespaces) {
-    // An empty agentName lists every agent (without it Nacos lists none).
-    const page = await call('GET', '/v3/admin/ai/a2a/list', { namespaceId, search: 'blur', agentName: '', pageNo: '1', pageSize: '1000' });
-    for (const item of page.pageItems as { name: string }[]) await call('DELETE', '/v3/admin/ai/a2a', { namespaceId, agentName: item.name });
+    for (const item of await agentsIn(namespaceId)) {
+      await call('DELETE', '/v3/admin/ai/a2a', { namespaceId, agentName: item.name });
+      deleted.push({ namespaceId, agentName: item.name });
+    }
     if (namespaceId !== 'public' && listed.some((n) => n.namespace === namespaceId)) await call('DELETE', '/v3/admin/core/namespace', { namespaceId });
   }
+  // Nacos applies a delete a moment after answering it: a test that creates the same agent before then
+  // would see it vanish. Wait until no deleted agent is listed or readable (bounded by the test timeout).
+  const gone = async ({ namespaceId, agentName }: { namespaceId: string; agentName: string }) => {
+    if ((await agentsIn(namespaceId)).some((a) => a.name === agentName)) return false;
+    const res = await fetch(`${backend.url}/v3/admin/ai/a2a?${new URLSearchParams({ namespaceId, agentName })}`, { headers: { [backend.identity.key]: backend.identity.value } });
+    return ((await res.json()) as { code: number }).code !== 0;
+  };
+  for (const agent of deleted) while (!(await gone(agent))) await new Promise((r) => setTimeout(r, 100));
 }
