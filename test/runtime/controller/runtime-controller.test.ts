@@ -131,7 +131,8 @@ describe('RuntimeController', () => {
     expect(await versionsIn('acme', 'search')).toEqual(['2.0.0']);
   });
 
-  test('removes the cards and instances of agents deleted while it was down, and nothing it did not write', async () => {
+  /** A first run registers "chat" and "search" (one Ready pod each) and stops; at the next start the cluster lists only "chat". */
+  async function firstRunThenOnlyChat() {
     const { configMaps, services } = synthTenant('acme', [{ name: 'chat' }, { name: 'search' }]);
     const first = controllerFor(emu);
     await first.controller.start();
@@ -140,16 +141,19 @@ describe('RuntimeController', () => {
     await settle(first.controller);
     await expectInstances('acme', 'search', ['10.0.0.1:8080']);
     await first.controller.stop();
-    // While it is down: "search" is deleted, and someone registers cards by hand and with Pulumi.
-    const foreign = synthTenant('acme', [{ name: 'manual' }, { name: 'pulumi-made' }]).configMaps.map(cardOf);
-    await applyAgentCard(first.client, foreign[0], { namespaceId: 'acme', setAsLatest: true });
-    await applyAgentCard(first.client, withManagedMarker(foreign[1], REGISTERED_BY_PULUMI), { namespaceId: 'acme', setAsLatest: true });
-
-    // At its next start the cluster lists only "chat".
     const listed = new FakeInformer<ConfigMapObject>();
     listed.apply(configMaps.find((c) => c.metadata.name === 'chat-agent-card')!);
     const slices = new FakeInformer<EndpointSliceObject>();
     slices.apply(sliceOf(services.find((s) => s.metadata.name === 'chat'), ['10.0.0.1']));
+    return { configMaps, services, first, listed, slices };
+  }
+
+  test('removes the cards and instances of agents deleted while it was down, and nothing it did not write', async () => {
+    const { first, listed, slices } = await firstRunThenOnlyChat();
+    // While it is down: "search" is deleted, and someone registers cards by hand and with Pulumi.
+    const foreign = synthTenant('acme', [{ name: 'manual' }, { name: 'pulumi-made' }]).configMaps.map(cardOf);
+    await applyAgentCard(first.client, foreign[0], { namespaceId: 'acme', setAsLatest: true });
+    await applyAgentCard(first.client, withManagedMarker(foreign[1], REGISTERED_BY_PULUMI), { namespaceId: 'acme', setAsLatest: true });
     const second = await started({ configMaps: listed, slices });
     await settle(second.controller);
     expect((await clientOf(emu).listAllAgents('acme')).map((a) => a.name).sort()).toEqual(['chat', 'manual', 'pulumi-made']);
@@ -160,21 +164,9 @@ describe('RuntimeController', () => {
   });
 
   test('an agent back in the same run after the start\'s sweep removed its instance gets it registered at once', async () => {
-    const { configMaps, services } = synthTenant('acme', [{ name: 'chat' }, { name: 'search' }]);
-    const first = controllerFor(emu);
-    await first.controller.start();
-    for (const cm of configMaps) first.configMaps.apply(cm);
-    for (const s of services) first.slices.apply(sliceOf(s, ['10.0.0.1']));
-    await settle(first.controller);
-    await expectInstances('acme', 'search', ['10.0.0.1:8080']);
-    await first.controller.stop();
-
+    const { configMaps, services, listed, slices } = await firstRunThenOnlyChat();
     // Next start without "search": the sweep removes its instance. The clock stands still, so no
     // renewal falls due: only the reconcile of "search" can bring the instance back.
-    const listed = new FakeInformer<ConfigMapObject>();
-    listed.apply(configMaps.find((c) => c.metadata.name === 'chat-agent-card')!);
-    const slices = new FakeInformer<EndpointSliceObject>();
-    slices.apply(sliceOf(services.find((s) => s.metadata.name === 'chat'), ['10.0.0.1']));
     const second = await started({ configMaps: listed, slices, options: { registry: { clock: () => 0 } } });
     await settle(second.controller);
     await expectInstances('acme', 'search', []);
