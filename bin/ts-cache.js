@@ -20,9 +20,25 @@ function cacheSalt() {
   return salt;
 }
 
+/** Entries older than this are removed at the first miss of a process (an edited file leaves its old entry behind). */
+const MAX_AGE_MS = 14 * 24 * 3600 * 1000;
+
+function prune() {
+  try {
+    const before = Date.now() - MAX_AGE_MS;
+    for (const f of fs.readdirSync(CACHE)) {
+      const file = path.join(CACHE, f);
+      if (fs.statSync(file).mtimeMs < before) fs.rmSync(file, { force: true });
+    }
+  } catch {
+    // No cache folder yet, or a file another process just removed.
+  }
+}
+
 /** TypeScript -> CommonJS with an inline source map, loading the compiler only on a cache miss. */
 function transpile(source, filename) {
   if (!transpiler) {
+    prune();
     const ts = require('typescript');
     const { options } = ts.convertCompilerOptionsFromJson(JSON.parse(fs.readFileSync(TSCONFIG, 'utf8')).compilerOptions, path.dirname(TSCONFIG));
     const compilerOptions = { ...options, sourceMap: false, inlineSourceMap: true, inlineSources: false, declaration: false };

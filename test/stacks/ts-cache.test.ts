@@ -31,3 +31,21 @@ test('stack traces of cached modules point at the TypeScript lines', () => {
   fs.writeFileSync(file, 'interface Unused { a: number }\n\nexport function where(): string {\n  return new Error("here").stack!.split("\\n")[1];\n}\n');
   for (let i = 0; i < 2; i++) expect(load(file, path.join(dir, 'cache'))).toContain(`${file}:4:`);
 });
+
+test('a miss removes entries older than two weeks (an edited file leaves its old entry behind)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-cache-'));
+  const cache = path.join(dir, 'cache');
+  const folder = path.join(cache, 'agent-runtime', 'transpiled');
+  fs.mkdirSync(folder, { recursive: true });
+  const stale = path.join(folder, 'stale.js');
+  const fresh = path.join(folder, 'fresh.js');
+  fs.writeFileSync(stale, '');
+  fs.writeFileSync(fresh, '');
+  const old = new Date(Date.now() - 15 * 24 * 3600 * 1000);
+  fs.utimesSync(stale, old, old);
+  const file = path.join(dir, 'module.ts');
+  fs.writeFileSync(file, 'export const value = "x";\n');
+  expect(load(file, cache)).toBe('x');
+  expect(fs.existsSync(stale)).toBe(false);
+  expect(fs.existsSync(fresh)).toBe(true);
+});
