@@ -103,8 +103,9 @@ export async function wipe(backend: NacosBackend): Promise<void> {
     }
     if (namespaceId !== 'public' && listed.some((n) => n.namespace === namespaceId)) await call('DELETE', '/v3/admin/core/namespace', { namespaceId });
   }
-  // Nacos applies a delete a moment after answering it: a test that creates the same agent before then
-  // would see it vanish. Wait until no deleted agent is listed or readable (bounded by the test timeout).
+  // Nacos reads still show a deleted agent for a moment after the delete. Starting the next test only once
+  // no deleted agent is listed or readable made the provider tests stable against the real server (about
+  // half of the runs failed before; how a leftover broke them was not pinned down). Bounded by the test timeout.
   const gone = async ({ namespaceId, agentName }: { namespaceId: string; agentName: string }) => {
     if ((await agentsIn(namespaceId)).some((a) => a.name === agentName)) return false;
     const res = await fetch(`${backend.url}/v3/admin/ai/a2a?${new URLSearchParams({ namespaceId, agentName })}`, { headers: { [backend.identity.key]: backend.identity.value } });
