@@ -6,6 +6,7 @@
 import { AgentCard, canonicalJson, contentOf, managedBy, sameAgentCard, withManagedMarker } from './agent-card';
 import type { NacosClient } from './nacos-client';
 import { NacosApiError, NacosTransportError, isNotFound } from './nacos-errors';
+import { backoffDelay } from './retry';
 
 /** What {@link applyAgentCard} did. */
 export type ApplyOutcome = 'created' | 'added-version' | 'promoted' | 'unchanged';
@@ -83,7 +84,7 @@ export async function applyAgentCard(client: NacosClient, card: AgentCard, opts:
       if (lost) pending ??= outcome;
       // The real Nacos shows a write to reads a moment later (a version or agent just created reads
       // as missing): give it that moment before reading again, longer each round.
-      if (round + 1 < rounds) await new Promise((r) => setTimeout(r, 25 * 2 ** round));
+      if (round + 1 < rounds) await new Promise((r) => setTimeout(r, backoffDelay(round, { baseDelayMs: 50, maxDelayMs: 400 })));
     }
   }
   throw new Error(`AgentCard "${card.name}" version ${card.version}: no stable answer from Nacos after ${rounds} rounds; last error: ${(lastError as Error)?.message}`);

@@ -329,8 +329,10 @@ export class NacosClient {
     return withRetry(fn, transient, this._options.retry, (err, n, delay) => this._options.log?.(`${operation}: ${(err as Error).message}; retry ${n} in ${delay} ms`));
   }
 
-  /** Sends one API call with auth, retries and the single re-login; returns the envelope's `data`. */
-  /** `idempotent`: a write that may be repeated (retried even when its answer was lost, as reads and deletes are). */
+  /**
+   * Sends one API call with auth, retries and the single re-login; returns the envelope's `data`.
+   * `idempotent`: a write that may be repeated (retried even when its answer was lost, as reads and deletes are).
+   */
   private async _call<T>(method: _Method, path: string, params: _Params, opts: { idempotent?: boolean } = {}): Promise<T> {
     const operation = `${method} ${path}`;
     const send = async (): Promise<T> => {
