@@ -1,7 +1,7 @@
 /** Writes synthesized charts as YAML, one file per chart, and summarizes them. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { toYaml } from './yaml-emitter';
+import { toYaml, writeYamlFile } from './yaml-emitter';
 
 /** What was written for one chart: its name and its objects per kind. */
 export interface WrittenChart {
@@ -61,11 +61,9 @@ export function swapInOutput(staged: string, dir: string): string[] {
   return files;
 }
 
-/** Writes `<dir>/<name>.yaml`, one document per object (`toYaml`: YAML writing is most of synth's time). */
+/** Writes `<dir>/<name>.yaml`, one document per object. */
 export function writeChart(dir: string, name: string, objects: any[]): WrittenChart {
-  let text = '';
-  for (const o of objects) text += text === '' ? toYaml(o) : `---\n${toYaml(o)}`;
-  fs.writeFileSync(path.join(dir, `${name}.yaml`), text);
+  writeYamlFile(path.join(dir, `${name}.yaml`), objects);
   const kinds: Record<string, number> = {};
   for (const o of objects) kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;
   return { name, kinds };
