@@ -37,11 +37,12 @@ class _PlainApiObject extends ApiObject {
     if (this.patched || process.env.AGENT_RUNTIME_CDK8S_SERIALIZER || App.of(this).resolvers.length > BUILT_IN_RESOLVERS) {
       return super.toJson();
     }
-    const { apiVersion, kind, metadata: _metadata, ...rest } = this.plainProps as Record<string, unknown>;
+    const props = this.plainProps as Record<string, unknown>;
     // apiVersion, kind and metadata first, the rest sorted (as cdk8s orders them).
-    const out: Record<string, unknown> = { apiVersion, kind, metadata: _renderMetadata(this.metadata) };
-    for (const key of _sortedKeys(rest)) {
-      const value = rest[key];
+    const out: Record<string, unknown> = { apiVersion: props.apiVersion, kind: props.kind, metadata: _renderMetadata(this.metadata) };
+    for (const key of _sortedKeys(props)) {
+      if (key === 'apiVersion' || key === 'kind' || key === 'metadata') continue;
+      const value = props[key];
       const v = this.rendered && !(value instanceof Lazy) ? value : _plain(value, this.node.path);
       if (v !== undefined && v !== null) out[key] = v;
     }
@@ -49,21 +50,48 @@ class _PlainApiObject extends ApiObject {
   }
 }
 
+/** The metadata fields `ApiObjectMetadataDefinition` keeps itself, in code-unit order. */
+const _OWN_METADATA = ['annotations', 'finalizers', 'labels', 'name', 'namespace', 'ownerReferences'];
+
 /**
  * What `ApiObjectMetadataDefinition.toJson` renders (same fields, empty lists and maps
- * dropped), without its generic resolver walk.
+ * dropped), without its generic resolver walk. Metadata with only its own fields, string names and
+ * string labels and annotations (all of ours) is rendered directly; anything else generically.
  */
 function _renderMetadata(m: ApiObjectMetadataDefinition): unknown {
   const extra = (m as unknown as { _additionalAttributes: Record<string, unknown> })._additionalAttributes;
-  return _plain({
-    ...extra,
-    name: m.name,
-    namespace: m.namespace,
-    annotations: (m as any).annotations,
-    finalizers: (m as any).finalizers,
-    ownerReferences: (m as any).ownerReferences,
-    labels: (m as any).labels,
-  }, m.name ?? '', true);
+  const own = { annotations: (m as any).annotations, finalizers: (m as any).finalizers, labels: (m as any).labels, name: m.name, namespace: m.namespace, ownerReferences: (m as any).ownerReferences };
+  return _ownMetadataOnly(extra, own) ?? _plain({ ...extra, ...own }, m.name ?? '', true);
+}
+
+/** The rendered metadata when it has only its own fields in plain form, else undefined. */
+function _ownMetadataOnly(extra: Record<string, unknown>, own: Record<string, any>): Record<string, unknown> | undefined {
+  for (const k in extra) if (!_OWN_METADATA.includes(k)) return undefined;
+  const { annotations, finalizers, labels, name, namespace, ownerReferences } = own;
+  if ((name != null && typeof name !== 'string') || (namespace != null && typeof namespace !== 'string')) return undefined;
+  if (finalizers.length > 0 || ownerReferences.length > 0) return undefined;
+  const out: Record<string, unknown> = {};
+  const a = _stringMap(annotations);
+  if (a === null) return undefined;
+  if (a !== undefined) out.annotations = a;
+  const l = _stringMap(labels);
+  if (l === null) return undefined;
+  if (l !== undefined) out.labels = l;
+  if (name != null) out.name = name;
+  if (namespace != null) out.namespace = namespace;
+  return out;
+}
+
+/** A map of strings with its keys sorted (null values dropped); undefined when empty, null when a value is not a string. */
+function _stringMap(map: Record<string, unknown>): Record<string, string> | undefined | null {
+  let out: Record<string, string> | undefined;
+  for (const k of _sortedKeys(map)) {
+    const v = map[k];
+    if (v == null) continue;
+    if (typeof v !== 'string') return null;
+    (out ??= {})[k] = v;
+  }
+  return out;
 }
 
 /**
@@ -125,15 +153,13 @@ function _token(value: any, path: string, dropEmpty: boolean): unknown {
  * `ApiObject` keeps the per-object cost low (the L2 cdk8s-plus layer is several times slower).
  */
 export function _emit(scope: Construct, id: string, manifest: _Manifest, labels: Record<string, string> = {}, rendered = false): ApiObject {
-  const { apiVersion, kind, metadata, ...rest } = manifest;
+  const metadata = manifest.metadata;
   return new _PlainApiObject(scope, id, {
-    apiVersion,
-    kind,
+    ...manifest,
     metadata: {
       ...metadata,
       // Dashboards, cost reports and the labels-required policy group by these.
       labels: { [LABEL.managedBy]: MANAGED_BY, [LABEL.name]: MANAGED_BY, [LABEL.partOf]: MANAGED_BY, ...labels, ...metadata.labels },
     },
-    ...rest,
   }, rendered);
 }
