@@ -35,8 +35,25 @@ interface _Field {
   /** `IntOrString`/`Quantity`-like wrapper (`.value`) or a Date (`.toISOString()`). */
   readonly leaf?: 'value' | 'iso';
 }
-/** Fields of a generated type by their TypeScript name. */
-type _Shape = Map<string, _Field>;
+/** A generated type: its fields by TypeScript name, and the plans of the key sets met so far. */
+interface _Shape {
+  readonly fields: Map<string, _Field>;
+  /** Whether a field's JSON key differs from its TypeScript name (`clusterIp` → `clusterIP`). */
+  renamed: boolean;
+  readonly plans: _Plan[];
+}
+
+/**
+ * How to convert a value with one set of keys (objects built by the same code have the same keys,
+ * in the same order): its keys as enumerated, and the fields to write in JSON key order.
+ */
+interface _Plan {
+  readonly keys: readonly string[];
+  readonly order: readonly (readonly [string, _Field])[];
+}
+
+/** Plans kept per type: enough for the few key sets one type is built with. */
+const MAX_PLANS = 8;
 
 /** The modules whose converters are read (everything `_emitTyped` is given). */
 const MODULES: readonly Record<string, unknown>[] = [
@@ -45,8 +62,6 @@ const MODULES: readonly Record<string, unknown>[] = [
 
 let moduleOf: Map<_Converter, Record<string, unknown>> | undefined;
 const shapes = new Map<_Converter, _Shape | null>();
-/** Shapes with a field whose JSON key differs from its TypeScript name (`clusterIp` → `clusterIP`). */
-const renamed = new WeakSet<_Shape>();
 // Read once: process.env is slow to read per object.
 let generatedOnly = !!process.env.AGENT_RUNTIME_GENERATED_TOJSON;
 
@@ -80,7 +95,7 @@ function _shapeOf(fn: _Converter): _Shape | null {
   }
   const exports = moduleOf.get(fn);
   if (!exports) return _remember(fn, null);
-  const shape: _Shape = new Map();
+  const shape: _Shape = { fields: new Map(), renamed: false, plans: [] };
   shapes.set(fn, shape); // before the fields: types refer to themselves (JSONSchemaProps)
   for (const [, json, expr] of fn.toString().matchAll(/^\s*'([^']+)': (.*?),?$/gm)) {
     const ts = /\bobj\.([A-Za-z0-9_$]+)/.exec(expr)?.[1];
@@ -89,10 +104,10 @@ function _shapeOf(fn: _Converter): _Shape | null {
     const child = childFn ? _shapeOf(childFn) : undefined;
     if (!ts || (childName && !child)) return _remember(fn, null);
     const leaf = /\?\.value\b/.test(expr) ? 'value' : /\?\.toISOString\(\)/.test(expr) ? 'iso' : undefined;
-    shape.set(ts, { json, child: child ?? undefined, entries: expr.includes('Object.entries(obj.'), leaf });
-    if (json !== ts) renamed.add(shape);
+    shape.fields.set(ts, { json, child: child ?? undefined, entries: expr.includes('Object.entries(obj.'), leaf });
+    if (json !== ts) shape.renamed = true;
   }
-  return shape.size ? shape : _remember(fn, null);
+  return shape.fields.size ? shape : _remember(fn, null);
 }
 
 function _remember(fn: _Converter, shape: _Shape | null): _Shape | null {
@@ -104,17 +119,36 @@ function _convert(value: any, shape: _Shape, path: string): any {
   if (value === undefined || value === null) return undefined;
   if (Array.isArray(value)) return value.map((v) => _convert(v, shape, path));
   const out: Record<string, unknown> = {};
-  // Sorted by TypeScript name, which is the JSON order unless a field of this type is renamed.
-  const keys = _sortedKeys(value);
-  if (renamed.has(shape)) keys.sort((a, b) => _compare(shape.get(a)?.json ?? a, shape.get(b)?.json ?? b));
-  for (const key of keys) {
-    const f = shape.get(key);
+  for (const [key, f] of _planOf(value, shape).order) {
     const v = value[key];
-    if (!f || v === undefined || v === null) continue;
+    if (v === undefined || v === null) continue;
     const rendered = f.entries ? _entries(v, f, path) : _leaf(v, f, path);
     if (rendered !== undefined && rendered !== null) out[f.json] = rendered;
   }
   return out;
+}
+
+/** The plan for `value`'s keys: a known one when its keys enumerate as one did before (no allocation), else a new one. */
+function _planOf(value: object, shape: _Shape): _Plan {
+  for (const plan of shape.plans) if (_hasKeys(value, plan.keys)) return plan;
+  // Sorted by TypeScript name, which is the JSON order unless a field of this type is renamed.
+  const sorted = _sortedKeys(value);
+  if (shape.renamed) sorted.sort((a, b) => _compare(shape.fields.get(a)?.json ?? a, shape.fields.get(b)?.json ?? b));
+  const order = sorted.flatMap((key) => {
+    const f = shape.fields.get(key);
+    return f ? [[key, f] as const] : [];
+  });
+  const plan = { keys: Object.keys(value), order };
+  if (shape.plans.length >= MAX_PLANS) shape.plans.pop();
+  shape.plans.unshift(plan);
+  return plan;
+}
+
+/** Whether `value`'s enumerable keys are exactly `keys`, in that order. */
+function _hasKeys(value: object, keys: readonly string[]): boolean {
+  let i = 0;
+  for (const k in value) if (keys[i++] !== k) return false;
+  return i === keys.length;
 }
 
 function _compare(a: string, b: string): number {
