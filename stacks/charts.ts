@@ -4,6 +4,7 @@
  * (the agent directory) instead of construct references. Pure: no Pulumi import.
  */
 import { ApiObject, App, Chart } from 'cdk8s';
+import type { IConstruct } from 'constructs';
 import { AgentDirectory } from '../constructs/agent-directory';
 import { AgentRuntimePlatform } from '../constructs/agent-runtime-platform';
 import { PlatformMonitoring } from '../constructs/observability/platform-monitoring';
@@ -49,7 +50,7 @@ export function buildPlatform(config: PlatformConfig): BuiltPlatform {
     buildTenantChart(tenantChart, t, platform.facts, directory, i);
     return tenantChart;
   });
-  const higressValues = completePlatform(config, platform, platformChart, tenantCharts.map(tenantRoutes), tenantCharts.flatMap(chartErrors));
+  const higressValues = completePlatform(config, platform, platformChart, tenantCharts.map((c) => tenantRoutes(c)), tenantCharts.flatMap((c) => chartErrors(c)));
   return { platform, platformChart, tenantCharts, directory, higressValues };
 }
 
@@ -79,17 +80,18 @@ export function completePlatform(
 
 /**
  * The validation errors of every construct of a chart, `[path] message`, as cdk8s' synth reports
- * them (a construct's `node.validate()` checks that construct alone).
+ * them (a construct's `node.validate()` checks that construct alone). `all`: the chart's constructs
+ * (`chart.node.findAll()`), when the caller has them already, as here and in the next two.
  */
-export function chartErrors(chart: Chart): string[] {
+export function chartErrors(chart: Chart, all: IConstruct[] = chart.node.findAll()): string[] {
   const errors: string[] = [];
-  for (const c of chart.node.findAll()) for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
+  for (const c of all) for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
   return errors;
 }
 
 /** A tenant chart's gateway routes, `namespace/name` of each Ingress (rate-limit tiers and token accounting select them). */
-export function tenantRoutes(chart: Chart): string[] {
-  return chart.node.findAll()
+export function tenantRoutes(chart: Chart, all: IConstruct[] = chart.node.findAll()): string[] {
+  return all
     .filter((c): c is ApiObject => ApiObject.isApiObject(c) && c.kind === 'Ingress')
     .map((o) => `${o.metadata.namespace}/${o.name}`);
 }
@@ -171,8 +173,7 @@ export function _chart(name: string): Chart {
  * our constructs declare no dependencies and no nested charts, and a graph without edges keeps
  * construction order, so the objects are serialized in that order directly (same output).
  */
-export function _synth(chart: Chart): any[] {
-  const all = chart.node.findAll();
+export function _synth(chart: Chart, all: IConstruct[] = chart.node.findAll()): any[] {
   if (all.some((c) => c.node.dependencies.length > 0 || (c !== chart && Chart.isChart(c)))) return chart.toJson();
   const objects: any[] = [];
   for (const c of all) if (ApiObject.isApiObject(c)) objects.push(c.toJson());

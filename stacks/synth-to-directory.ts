@@ -114,9 +114,10 @@ export function _writeClaimedTenants(job: TenantSynthJob): TenantSynthResult {
       result.push({ index: i, failure: { message: (e as Error).message, configError: e instanceof ConfigError } });
       break;
     }
-    const errors = chartErrors(chart);
-    const routes = tenantRoutes(chart);
-    result.push(errors.length ? { index: i, routes, errors } : { index: i, routes, written: writeChart(job.dir, chart.node.id, _synth(chart)) });
+    const all = chart.node.findAll();
+    const errors = chartErrors(chart, all);
+    const routes = tenantRoutes(chart, all);
+    result.push(errors.length ? { index: i, routes, errors } : { index: i, routes, written: writeChart(job.dir, chart.node.id, _synth(chart, all)) });
   }
   return result;
 }
