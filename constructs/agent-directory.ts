@@ -157,7 +157,7 @@ export class AgentDirectory {
       throw new Error(`agent "${key}" is defined twice; agent names must be unique within a tenant, rename one of them`);
     }
     // Re-registering the same data (a chart built on a directory from `fromData`) changes nothing.
-    if (this.sealedBy && JSON.stringify(this.entries.get(key)) !== JSON.stringify(entry)) this._assertOpen(`agent "${key}" was registered or changed`);
+    if (this.sealedBy && !_sameJson(this.entries.get(key), entry)) this._assertOpen(`agent "${key}" was registered or changed`);
     this.entries.set(key, entry);
     if (owner) this.owners.set(key, owner);
   }
@@ -288,4 +288,17 @@ export class AgentDirectory {
     };
     return walk(from);
   }
+}
+
+/** Whether two JSON-like values are equal as JSON (undefined members count as absent); no serialization per call. */
+function _sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((v, i) => _sameJson(v, (b as unknown[])[i]));
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  for (const k in x) if (x[k] !== undefined && !_sameJson(x[k], y[k])) return false;
+  for (const k in y) if (y[k] !== undefined && x[k] === undefined) return false;
+  return true;
 }
