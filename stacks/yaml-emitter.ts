@@ -38,6 +38,7 @@ const _EXTRA_ESCAPES = /[\u007f-\u009f\u2028\u2029\ufeff]/g;
  * line/paragraph separators, BOM, and surrogates (a lone one cannot be written as UTF-8; pairs are
  * rare enough to quote).
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const _NOT_PRINTABLE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]/;
 
 /** In a single-line string: what makes a plain scalar read as something else (a tab, `: ` starts a value, ` #` a comment). */
