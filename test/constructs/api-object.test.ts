@@ -49,6 +49,19 @@ describe('the lean ApiObject serialization', () => {
     expect(fast[0].metadata.finalizers).toEqual(['example.com/keep']);
   });
 
+  test('renders plain metadata (the direct path) like cdk8s, labels and annotations added later included', () => {
+    const chart = Testing.chart();
+    const obj = _emit(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'n', annotations: { z: '1', a: '2' } }, data: { a: '1' } }, { team: 'search' });
+    obj.metadata.addLabel('app', 'x');
+    obj.metadata.addAnnotation('m', '3');
+    const empty = _emit(chart, 'bare', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'y' } });
+    empty.metadata.addAnnotation('only', 'one');
+    const fast = Testing.synth(chart);
+    const slow = withCdk8sSerializer(() => Testing.synth(chart));
+    expect(JSON.stringify(fast)).toBe(JSON.stringify(slow));
+    expect(Object.keys(fast[0].metadata.annotations)).toEqual(['a', 'm', 'z']);
+  });
+
   test('keeps JSON patches working', () => {
     const chart = Testing.chart();
     const obj = _emit(chart, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { type: 'ClusterIP' } });
