@@ -86,6 +86,20 @@ export function agentKey(tenant: string, agent: string): string {
 }
 
 /**
+ * A small object standing for a construct, the same one each time, kept on the construct under a
+ * symbol. A directory keeps owners by it: holding the construct itself kept its whole tree alive,
+ * and synth's threads build tenant after tenant on one directory. (A WeakRef is kept until the
+ * synchronous build ends; a module-level WeakMap is kept alive by V8's young-generation GC.)
+ */
+const OWNER_TOKEN = Symbol('agentruntime.directoryOwner');
+
+function _ownerToken(owner: object): object {
+  const o = owner as { [OWNER_TOKEN]?: object };
+  if (!o[OWNER_TOKEN]) Object.defineProperty(o, OWNER_TOKEN, { value: {} });
+  return o[OWNER_TOKEN]!;
+}
+
+/**
  * Registry of agents and calls shared by all tenant charts of a platform.
  *
  * @example
@@ -120,6 +134,7 @@ export class AgentDirectory {
   }
 
   private readonly entries = new Map<string, AgentDirectoryEntry>();
+  // Which construct registered each agent (its token, see `_ownerToken`), to report a second one.
   private readonly owners = new Map<string, object>();
   // callee key -> skill -> caller keys
   private readonly callers = new Map<string, Map<string, Set<string>>>();
@@ -153,13 +168,13 @@ export class AgentDirectory {
   public register(entry: AgentDirectoryEntry, owner?: object): void {
     const key = agentKey(entry.tenant, entry.agent);
     const current = this.owners.get(key);
-    if (owner && current && current !== owner) {
+    if (owner && current && current !== _ownerToken(owner)) {
       throw new Error(`agent "${key}" is defined twice; agent names must be unique within a tenant, rename one of them`);
     }
     // Re-registering the same data (a chart built on a directory from `fromData`) changes nothing.
     if (this.sealedBy && !_sameJson(this.entries.get(key), entry)) this._assertOpen(`agent "${key}" was registered or changed`);
     this.entries.set(key, entry);
-    if (owner) this.owners.set(key, owner);
+    if (owner) this.owners.set(key, _ownerToken(owner));
   }
 
   /** Records the version of the canary track of `tenant/agent` (its stable track owns the entry). */
