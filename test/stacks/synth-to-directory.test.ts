@@ -1,7 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { synthesizePlatform } from '../../stacks/charts';
+import { _chart, constructPlatform, synthesizePlatform } from '../../stacks/charts';
+import { buildTenantChart } from '../../stacks/tenant-charts';
+import { directoryFromConfig } from '../../stacks/directory-from-config';
+import { AgentDirectory } from '../../constructs/agent-directory';
 import { SYNTH_MANIFEST, writeChart, writeValues } from '../../stacks/chart-writer';
 import { synthesizeToDirectory } from '../../stacks/synth-to-directory';
 import { syntheticConfig } from '../../bench/synthetic-platform';
@@ -65,4 +68,25 @@ test('stops its worker threads and writes nothing when the configuration is inva
   await expect(synthesizeToDirectory(bad, dir, { workers: 2 })).rejects.toThrow('Not_A_Label');
   expect(fs.existsSync(dir)).toBe(false);
   expect(fs.readdirSync(path.dirname(dir))).toEqual([]);
+});
+
+test('the directory every tenant of a synth thread is built on keeps none of them alive', async () => {
+  // A full GC on demand: the test checks reachability, never time.
+  require('v8').setFlagsFromString('--expose-gc');
+  const gc = require('vm').runInNewContext('gc') as () => void;
+  const config = syntheticConfig(3, 2);
+  const { platform } = constructPlatform(config);
+  const directory = AgentDirectory.fromData(directoryFromConfig(config, platform.facts));
+  directory._seal('it was computed from the stack configuration');
+  const built: WeakRef<object>[] = [];
+  config.tenants.forEach((t, i) => {
+    const chart = _chart(`tenant-${t.name}`);
+    buildTenantChart(chart, t, platform.facts, directory, i);
+    built.push(new WeakRef(chart));
+  });
+  // A WeakRef keeps its target until the current job ends.
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  expect(built.filter((r) => r.deref() !== undefined)).toHaveLength(0);
+  expect(directory.get(`${config.tenants[0].name}/${config.tenants[0].agents![0].name}`)).toBeDefined();
 });
