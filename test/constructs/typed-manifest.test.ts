@@ -64,6 +64,22 @@ describe('typed manifests: the field-table converter equals the generated toJson
     expect(_toJson(k8s.toJson_Container, limits, "c").json).toEqual({ name: 'c', image: 'i', resources: { limits: { cpu: '500m' } } });
   });
 
+  test('converts right however many key sets, in whatever order, one type meets (more than the plans it keeps)', () => {
+    const fields: Record<string, unknown> = { name: 'a2a', port: 80, protocol: 'TCP', targetPort: k8s.IntOrString.fromNumber(8080), nodePort: 30080, appProtocol: 'http' };
+    const names = Object.keys(fields);
+    // Every non-empty subset of the fields, and each also with its keys enumerated in reverse: 126 key sets.
+    const values = Array.from({ length: 2 ** names.length - 1 }, (_, m) => names.filter((_n, i) => (m + 1) & (1 << i)))
+      .flatMap((keys) => [keys, [...keys].reverse()])
+      .map((keys) => Object.fromEntries(keys.map((k) => [k, fields[k]])) as unknown as k8s.ServicePort);
+    for (let pass = 0; pass < 2; pass++) {
+      for (const v of values) {
+        const json = _toJson(k8s.toJson_ServicePort, v, 'port').json!;
+        expect(json).toEqual(JSON.parse(JSON.stringify(k8s.toJson_ServicePort(v))));
+        expect(Object.keys(json)).toEqual(Object.keys(json).sort());
+      }
+    }
+  });
+
   test('keeps free-form maps of CRD fields as they are', () => {
     const props = { metadata: { name: 'p' }, spec: { phase: WasmPluginSpecPhase.AUTHN, defaultConfig: { consumers: [{ name: 'a' }], global_auth: false } } };
     expect(_toJson(toJson_WasmPluginProps, props, "p").json).toEqual(toJson_WasmPluginProps(props));
