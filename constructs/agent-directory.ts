@@ -168,13 +168,14 @@ export class AgentDirectory {
   public register(entry: AgentDirectoryEntry, owner?: object): void {
     const key = agentKey(entry.tenant, entry.agent);
     const current = this.owners.get(key);
-    if (owner && current && current !== _ownerToken(owner)) {
+    const token = owner && _ownerToken(owner);
+    if (token && current && current !== token) {
       throw new Error(`agent "${key}" is defined twice; agent names must be unique within a tenant, rename one of them`);
     }
     // Re-registering the same data (a chart built on a directory from `fromData`) changes nothing.
     if (this.sealedBy && !_sameJson(this.entries.get(key), entry)) this._assertOpen(`agent "${key}" was registered or changed`);
     this.entries.set(key, entry);
-    if (owner) this.owners.set(key, _ownerToken(owner));
+    if (token) this.owners.set(key, token);
   }
 
   /** Records the version of the canary track of `tenant/agent` (its stable track owns the entry). */

@@ -98,16 +98,19 @@ function _indent(n: number): string {
   return _INDENTS[n];
 }
 
-/** A memo of rendered pieces, cleared when it grows past `limit` (strings of a large platform vary). */
+/** Entries a memo holds before it starts over (strings of a large platform vary). */
+const MEMO_LIMIT = 20_000;
+
+/** A memo of rendered pieces. */
 class _Memo {
   private readonly map = new Map<string, string>();
-  constructor(private readonly render: (s: string) => string, private readonly limit = 20_000) {}
+  constructor(private readonly render: (s: string) => string) {}
 
   public get(s: string): string {
     let out = this.map.get(s);
     if (out === undefined) {
       out = this.render(s);
-      if (this.map.size >= this.limit) this.map.clear();
+      if (this.map.size >= MEMO_LIMIT) this.map.clear();
       this.map.set(s, out);
     }
     return out;
