@@ -1,7 +1,24 @@
 #!/usr/bin/env node
-// The `agent-runtime` command: synth | review | cards | register.
-require('ts-node').register({ transpileOnly: true, project: require('path').join(__dirname, '..', 'tsconfig.json') });
-require('../cli/main').main(process.argv.slice(2)).then(
+// The `agent-runtime` command (synth | review | cards | register | schema | controller).
+// Installed from the package it runs the compiled CLI in dist-lib/: no TypeScript at run time.
+// In a git checkout (the sources beside it) it runs the sources through the transpile cache, so an
+// edit counts without a build, after generating the CRD types when they are missing or stale.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+const ROOT = path.join(__dirname, '..');
+const CHECKOUT = fs.existsSync(path.join(ROOT, 'cli', 'main.ts'));
+
+async function loadCli() {
+  if (!CHECKOUT) return require('../dist-lib/cli/main.js');
+  const generated = await require('../scripts/import-crds.js').importCrds();
+  if (generated) console.error('agent-runtime: generated the typed CRD manifests in generated/imports/');
+  require('./ts-cache.js').register();
+  return require('../cli/main.ts');
+}
+
+loadCli().then((cli) => cli.main(process.argv.slice(2))).then(
   (code) => { process.exitCode = code; },
   (err) => { console.error(`agent-runtime: ${err && err.message ? err.message : err}`); process.exitCode = 2; },
 );

@@ -4,6 +4,7 @@
  */
 import * as os from 'node:os';
 import { parseArgs } from './args';
+import { requirePeers } from '../runtime/peer-dependencies';
 
 /** Usage text of `agent-runtime controller`. */
 export const USAGE = `usage: agent-runtime controller [--kubeconfig FILE] [--nacos URL]
@@ -50,6 +51,7 @@ export async function controllerCommand(args: string[]): Promise<number> {
   const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
   const podName = process.env.POD_NAME ?? `${os.hostname()}-${process.pid}`;
 
+  requirePeers('agent-runtime controller', ['@kubernetes/client-node']);
   const { KubeCluster } = await import('../runtime/controller/kube-client');
   const { NacosClient } = await import('../runtime/nacos-client');
   const { RuntimeController } = await import('../runtime/controller/runtime-controller');

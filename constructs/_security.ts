@@ -28,6 +28,19 @@ export function _restrictedPodSecurityContext(uid = 1000) {
 }
 
 /**
+ * The fields every pod spec we emit for a tenant's code starts with: no service-account token,
+ * no Service environment variables (they list the namespace's other Services), the restricted
+ * pod securityContext.
+ */
+export function _restrictedPodSpecHeader(uid = 1000) {
+  return {
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    securityContext: _restrictedPodSecurityContext(uid),
+  };
+}
+
+/**
  * Refuses images that are not pinned: untagged, `:latest`, or from a registry outside
  * `allowedRegistries` (when that list is not empty). `field` names the prop in the error.
  */

@@ -15,7 +15,7 @@ import { _agentMeta } from './_agent-meta';
 import { _port, _quantities } from './_k8s-values';
 import { _emitTyped } from './_typed-manifest';
 import { _parseQuantity } from './_quantity';
-import { _isDnsLabel, _restrictedContainerSecurityContext, _restrictedPodSecurityContext } from './_security';
+import { _isDnsLabel, _restrictedContainerSecurityContext, _restrictedPodSecurityContext, _restrictedPodSpecHeader } from './_security';
 import { formatSkillRef } from './agent-directory';
 import type { AgentResources, AgentSkillSpec, ByoAgentSpec, DeclarativeAgentSpec, ModelSpec } from './agent-props';
 import { _a2aCalls } from './a2a-calls';
@@ -224,9 +224,7 @@ export class AgentWorkload extends Construct {
           metadata: { labels: podLabels, annotations: this._podAnnotations() },
           spec: {
             serviceAccountName: this.agent.serviceAccountName,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: _restrictedPodSecurityContext(byo.runAsUser ?? 1000),
+            ..._restrictedPodSpecHeader(byo.runAsUser ?? 1000),
             containers: [{
               name: 'agent',
               image: byo.image,

@@ -11,7 +11,7 @@ import { _quantities } from './_k8s-values';
 import { _emitTyped } from './_typed-manifest';
 import { _cidrEgressRules, _dnsEgressRule, _tcp, EgressCidr } from './_network-peers';
 import { _parseQuantity } from './_quantity';
-import { _assertPinnedImage, _isDnsLabel, _restrictedContainerSecurityContext, _restrictedPodSecurityContext } from './_security';
+import { _assertPinnedImage, _isDnsLabel, _restrictedContainerSecurityContext, _restrictedPodSpecHeader } from './_security';
 import { LABEL } from './labels';
 import { _tenantInternals } from './_tenant-internals';
 import type { IAgentTrack, ISandboxPool, ITenantNamespace, KedaTrigger } from './contracts';
@@ -150,9 +150,7 @@ export class SandboxPool extends Construct implements ISandboxPool {
         metadata: { labels: { ...labels, ...this.podLabels }, annotations },
         spec: {
           runtimeClassName: this.runtimeClassName,
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          securityContext: _restrictedPodSecurityContext(props.runAsUser ?? 1000),
+          ..._restrictedPodSpecHeader(props.runAsUser ?? 1000),
           containers: [{
             name: 'sandbox',
             image: props.image,

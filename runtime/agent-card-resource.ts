@@ -3,6 +3,7 @@
  * registered in the Nacos 3.1 registry.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { operationsLoader } from './provider-operations';
 import type { AgentCard as AgentCardData } from './agent-card';
 import type { NacosCredentials } from './agent-card-provider';
 
@@ -20,10 +21,10 @@ export interface AgentCardArgs {
   readonly setAsLatest?: pulumi.Input<boolean>;
 }
 
-/** Absolute path of the operations module, resolved at deployment time (a plain string in the closure). */
-const _OPS_PATH = `${__dirname}/agent-card-provider`;
+/** The provider's code, loaded when Pulumi calls it: the only thing the serialized provider captures. */
+const _ops = operationsLoader<typeof import('./agent-card-provider')>('agent-card-provider');
 
-/** The provider Pulumi serializes: it captures only `_OPS_PATH` and loads the code when called. */
+/** The provider Pulumi serializes: it captures only `_ops` and loads the code when called. */
 const _provider: pulumi.dynamic.ResourceProvider = {
   check: (olds, news) => _ops().checkAgentCard(olds, news),
   diff: (id, olds, news) => _ops().diffAgentCard(id, olds, news),
@@ -32,16 +33,6 @@ const _provider: pulumi.dynamic.ResourceProvider = {
   update: (id, olds, news) => _ops().updateAgentCard(id, olds, news),
   delete: (id, props) => _ops().deleteAgentCard(id, props),
 };
-
-function _ops(): typeof import('./agent-card-provider') {
-  try {
-    return require(_OPS_PATH);
-  } catch (err) {
-    // State written on another machine: fall back to the installed package.
-    if ((err as { code?: string }).code !== 'MODULE_NOT_FOUND') throw err;
-    return require('agent-runtime/dist-lib/runtime/agent-card-provider');
-  }
-}
 
 /**
  * Registers one version of an AgentCard in Nacos: create POSTs (or PUTs a new version when

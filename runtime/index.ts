@@ -1,4 +1,9 @@
 /** The registry runtime: Nacos 3.1 client, AgentCard helpers, dynamic resources, registration engine. */
+import { requirePeers } from './peer-dependencies';
+
+// Before the re-exports below load Pulumi: a clear error when it is not installed.
+requirePeers('agent-runtime/runtime', ['@pulumi/pulumi']);
+
 // The card's data type is `AgentCardData` here, so `AgentCard` can name the Pulumi resource.
 export {
   type AgentCard as AgentCardData,

@@ -1,5 +1,6 @@
 /** `NacosAdmin`: a Pulumi dynamic resource for Nacos 3.x's first admin (user `nacos`). */
 import * as pulumi from '@pulumi/pulumi';
+import { operationsLoader } from './provider-operations';
 import type { NacosCredentials } from './agent-card-provider';
 
 /** Arguments of {@link NacosAdmin}. */
@@ -10,8 +11,8 @@ export interface NacosAdminArgs {
   readonly password: pulumi.Input<string>;
 }
 
-/** Absolute path of the operations module; the only thing the serialized provider captures. */
-const _OPS_PATH = `${__dirname}/nacos-admin-provider`;
+/** The provider's code, loaded when Pulumi calls it: the only thing the serialized provider captures. */
+const _ops = operationsLoader<typeof import('./nacos-admin-provider')>('nacos-admin-provider');
 
 const _provider: pulumi.dynamic.ResourceProvider = {
   check: (olds, news) => _ops().checkNacosAdmin(olds, news),
@@ -21,15 +22,6 @@ const _provider: pulumi.dynamic.ResourceProvider = {
   update: (id, olds, news) => _ops().updateNacosAdmin(id, olds, news),
   delete: (id, props) => _ops().deleteNacosAdmin(id, props),
 };
-
-function _ops(): typeof import('./nacos-admin-provider') {
-  try {
-    return require(_OPS_PATH);
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'MODULE_NOT_FOUND') throw err;
-    return require('agent-runtime/dist-lib/runtime/nacos-admin-provider');
-  }
-}
 
 /**
  * Nacos 3.x ships no user: this creates the first admin, `nacos`, with the given password

@@ -1,5 +1,6 @@
 /** `NacosNamespace`: a Pulumi dynamic resource for a tenant's Nacos namespace. */
 import * as pulumi from '@pulumi/pulumi';
+import { operationsLoader } from './provider-operations';
 import type { NacosCredentials } from './agent-card-provider';
 
 /** Arguments of {@link NacosNamespace}. */
@@ -16,8 +17,8 @@ export interface NacosNamespaceArgs {
   readonly credentials?: pulumi.Input<NacosCredentials>;
 }
 
-/** Absolute path of the operations module; the only thing the serialized provider captures. */
-const _OPS_PATH = `${__dirname}/nacos-namespace-provider`;
+/** The provider's code, loaded when Pulumi calls it: the only thing the serialized provider captures. */
+const _ops = operationsLoader<typeof import('./nacos-namespace-provider')>('nacos-namespace-provider');
 
 const _provider: pulumi.dynamic.ResourceProvider = {
   check: (olds, news) => _ops().checkNacosNamespace(olds, news),
@@ -27,15 +28,6 @@ const _provider: pulumi.dynamic.ResourceProvider = {
   update: (id, olds, news) => _ops().updateNacosNamespace(id, olds, news),
   delete: (id, props) => _ops().deleteNacosNamespace(id, props),
 };
-
-function _ops(): typeof import('./nacos-namespace-provider') {
-  try {
-    return require(_OPS_PATH);
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'MODULE_NOT_FOUND') throw err;
-    return require('agent-runtime/dist-lib/runtime/nacos-namespace-provider');
-  }
-}
 
 /**
  * A tenant's namespace in Nacos (id = tenant name).

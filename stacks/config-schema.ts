@@ -47,6 +47,9 @@ export function configSchema(): JsonSchema {
 
 /** Generates the schema from the TypeScript sources. */
 export function generateConfigSchema(): JsonSchema {
+  if (!fs.existsSync(SOURCE)) {
+    throw new Error(`${SCHEMA_FILE} is missing and so is ${SOURCE} to generate it from; reinstall agent-runtime (its package ships the schema)`);
+  }
   // Loaded lazily: it pulls in the TypeScript compiler.
   const { createGenerator } = require('ts-json-schema-generator') as typeof import('ts-json-schema-generator');
   const schema = createGenerator({
@@ -104,6 +107,8 @@ export function stackFileSchema(secretKeys: readonly string[]): JsonSchema {
 
 function isFresh(): boolean {
   if (!fs.existsSync(SCHEMA_FILE)) return false;
+  // An installed package ships the schema (`prepack`) and not the sources it comes from.
+  if (!fs.existsSync(SOURCE)) return true;
   const built = fs.statSync(SCHEMA_FILE).mtimeMs;
   return !SOURCE_DIRS.some((dir) => newerThan(dir, built));
 }

@@ -244,7 +244,7 @@ describe('secrecy of the admin password', () => {
     const text = await serializeProvider(nacosAdminProvider);
     expect(text).not.toContain(PASSWORD);
     expect(text).not.toContain('NacosClient');
-    expect(text).toMatch(/_OPS_PATH: ".*nacos-admin-provider"/);
+    expect(text).toMatch(/local: ".*nacos-admin-provider"/);
   });
 
   test('nothing logged while creating, retrying, refreshing and failing contains the password', async () => {

@@ -26,7 +26,7 @@ test('the serialized providers hold no password and no client, even after the pa
     expect(text).not.toContain(emu.password);
     expect(text).not.toContain('NacosClient');
     expect(text).not.toContain('fetch(');
-    expect(text).toMatch(/_OPS_PATH: ".*(agent-card|nacos-namespace)-provider"/);
+    expect(text).toMatch(/local: ".*(agent-card|nacos-namespace)-provider"/);
   }
 });
 

@@ -57,7 +57,11 @@ test('keeps secret config values secret', () => {
   const nacosAuth = find('kubernetes:core/v1:Secret', 'nacos-nacos-auth');
   expect(isSecret(nacosAuth.wire.stringData)).toBe(true);
   expect(isSecret(find('kubernetes:core/v1:Secret', 'acme-acme-openai').wire.stringData)).toBe(true);
-  for (const card of registrations.filter((r) => r.name.startsWith('card-'))) expect(isSecret(card.wire.credentials)).toBe(true);
+  // Every card the stack exports is registered with secret credentials (an empty filter must fail).
+  const cards = registrations.filter((r) => r.name.startsWith('card-'));
+  expect(cards.length).toBeGreaterThan(0);
+  expect(cards).toHaveLength(outputs.cards.length);
+  for (const card of cards) expect(isSecret(card.wire.credentials)).toBe(true);
   const plain = JSON.stringify(registrations.map((r) => stripSecrets(r.wire)));
   for (const value of [TEST_SECRETS.nacosAdminPassword, TEST_SECRETS.nacosAuthToken, 'sk-test-model-key-5d2b']) expect(plain).not.toContain(value);
 });
