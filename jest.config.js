@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
+  testPathIgnorePatterns: ['/node_modules/', '/test/e2e/', '/test/package/'], // test/package: `npm run test:package`
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
   testTimeout: 120000,
   // NACOS_BACKEND=real: one real Nacos 3.1 for the run (test/support/nacos-backend.ts), shared, so in band

@@ -18,12 +18,13 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 const USAGE = `usage:
-  agent-runtime synth    --stack <name> [--out dist/<name>] [--review]
-  agent-runtime review   <file|dir>... [--env <env>] [--format text|json|markdown]
-  agent-runtime cards    <dir>
-  agent-runtime register <dir> --nacos <url> [--namespace <id>] [--prune] [--dry-run] [--no-create-namespaces]   (NACOS_USERNAME, NACOS_PASSWORD)
-  agent-runtime schema   [--keys] [--out <file>]
-  agent-runtime controller [--kubeconfig FILE] [--nacos URL] [--internal-issuer URL | --no-identity]   (NACOS_USERNAME, NACOS_PASSWORD)
+  agent-runtime synth      --stack <name> [--out dist/<name>] [--root <dir>] [--review]
+  agent-runtime review     <file|dir>... [--env dev|staging|prod] [--format text|json|markdown] [--config <policy-config.yaml>] [--allow-empty]
+  agent-runtime cards      <dir|file>
+  agent-runtime register   <dir> --nacos <url> [--namespace <id>] [--prune] [--dry-run] [--no-create-namespaces] [--concurrency <n>]   (NACOS_USERNAME, NACOS_PASSWORD)
+  agent-runtime schema     [--keys | --markdown] [--out <file>] [--readme <file>]
+  agent-runtime controller [--kubeconfig FILE] [--nacos URL] [--namespace <ns>] [--internal-issuer URL | --no-identity] [--signing-keys-from NAME]
+                           [--audience AUD] [--token-ttl SECONDS] [--listen HOST:PORT] [--resync SECONDS] [--renew SECONDS] [--no-leader-election]   (NACOS_USERNAME, NACOS_PASSWORD)
 Run "agent-runtime <command> --help" for a command's options.`;
 
 /** Runs one command line and resolves to the process exit code. */

@@ -127,7 +127,11 @@ export interface AgentScaling {
   readonly maxReplicas?: number;
   /** HPA CPU target, percent. @default 70 */
   readonly targetCpuUtilization?: number;
-  /** KEDA trigger; required when minReplicas is 0 (KEDA needs demand to wake the agent). */
+  /**
+   * KEDA trigger that wakes the agent at `minReplicas: 0`; it must measure something that exists
+   * while the agent has no pods (not `cpu`/`memory`, not the agent's own metrics).
+   * @default the gateway's upstream request counters of the agent's Service (Prometheus)
+   */
   readonly trigger?: KedaTrigger;
   /** Seconds idle before scaling to zero. @default 300 */
   readonly cooldownSeconds?: number;

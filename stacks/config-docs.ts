@@ -1,11 +1,11 @@
 /**
- * The README's configuration table, rendered from the generated schema: the top-level keys
+ * The configuration table of docs/stacks.md, rendered from the generated schema: the top-level keys
  * and the keys of a tenant and of its agents, sandbox pools and canaries, with their types,
  * descriptions and defaults. Deeper keys are in `agent-runtime schema`.
  */
 import type { JsonSchema } from './config-schema';
 
-/** Markers around the table in README.md. */
+/** Markers around the table (in docs/stacks.md). */
 export const README_MARKERS = ['<!-- config-table:start (npm run readme) -->', '<!-- config-table:end -->'] as const;
 
 /** The table as Markdown. */
@@ -34,7 +34,7 @@ export function withConfigTable(readme: string, table: string): string {
   const [start, end] = README_MARKERS;
   const from = readme.indexOf(start);
   const to = readme.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`README.md: markers "${start}" ... "${end}" not found`);
+  if (from < 0 || to < from) throw new Error(`markers "${start}" ... "${end}" not found`);
   return `${readme.slice(0, from + start.length)}\n${table}\n${readme.slice(to)}`;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The README's code blocks are the files in examples/, and both run here as printed: the cdk8s
+ * The TypeScript blocks of the README and docs/ are the files in examples/, and they run here as printed: the cdk8s
  * app synthesizes into a scratch folder, the Pulumi program runs under Pulumi's mocks.
  * (`npm run typecheck` compiles them, with `agent-runtime` resolved to the sources.)
  */
@@ -12,18 +12,20 @@ import { recordRegistrations, RecordedRegistration } from './support/pulumi-regi
 import { validateAll } from './support/schema-validator';
 
 const ROOT = path.resolve(__dirname, '..');
-const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+/** Every page that exists: the README and docs/*.md. */
+const PAGES = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join('docs', f))]
+  .map((f) => fs.readFileSync(path.join(ROOT, f), 'utf8'));
 
-/** The ```ts blocks of the README. */
+/** The ```ts blocks of the pages. */
 function tsBlocks(): string[] {
-  return [...README.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+  return PAGES.flatMap((page) => [...page.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]));
 }
 
-test.each(['cdk8s-app.ts', 'pulumi-program.ts', 'write-an-agent.ts'])('the README prints examples/%s verbatim', (file) => {
+test.each(['cdk8s-app.ts', 'pulumi-program.ts', 'write-an-agent.ts'])('the docs print examples/%s verbatim', (file) => {
   expect(tsBlocks()).toContain(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8'));
 });
 
-test('every TypeScript block of the README is an example file that runs here', () => {
+test('every TypeScript block of the README and docs/ is an example file that runs here', () => {
   const files = ['cdk8s-app.ts', 'pulumi-program.ts', 'write-an-agent.ts'].map((f) => fs.readFileSync(path.join(ROOT, 'examples', f), 'utf8'));
   expect(tsBlocks().filter((b) => !files.includes(b))).toEqual([]);
 });

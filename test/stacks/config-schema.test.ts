@@ -49,8 +49,8 @@ describe('--help', () => {
   });
 });
 
-test('the README configuration table is the one rendered from the schema (npm run readme updates it)', () => {
+test('the configuration table of docs/stacks.md is the one rendered from the schema (npm run readme updates it)', () => {
   const { configTable, withConfigTable } = require('../../stacks/config-docs');
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const readme = fs.readFileSync(path.join(ROOT, 'docs', 'stacks.md'), 'utf8');
   expect(readme).toBe(withConfigTable(readme, configTable(configSchema())));
 });
