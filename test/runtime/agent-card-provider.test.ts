@@ -40,7 +40,8 @@ async function created(card: AgentCard, extra: Partial<AgentCardInputs> = {}): P
   const outs = (await createAgentCard(await checked(card, extra))).outs as AgentCardOutputs;
   const { client } = clientFor(emu);
   const read = () => client.getAgent(card.name, { namespaceId: extra.namespace ?? 'acme', version: card.version }).then((a) => a.version, () => undefined);
-  await settled(read, card.version);
+  // Asserted: on the real server a card that never shows up must fail here, not pass a later read by chance.
+  expect(await settled(read, card.version)).toBe(card.version);
   return outs;
 }
 
@@ -91,6 +92,8 @@ describe('create, update, read, delete', () => {
     expect([outs.agentName, outs.version, outs.drifted]).toEqual(['a', '1', false]);
     const { client } = clientFor(emu);
     expect((await client.getAgent('a', { namespaceId: 'acme' })).version).toBe('1');
+    // A new agent, on either backend: one version, the latest; the emulator also shows the one POST.
+    expect((await client.listVersions('a', { namespaceId: 'acme' })).map((v) => [v.version, v.latest])).toEqual([['1', true]]);
     if (emu.emulator) expect(emu.emulator.state.requests.filter((r) => r.method === 'POST' && r.path === '/v3/admin/ai/a2a')).toHaveLength(1);
   });
 

@@ -1,5 +1,5 @@
 /**
- * The commands the docs show, read out of the README and docs/*.md: shell lines of ```sh blocks
+ * The commands the docs show, read out of every Markdown page: shell lines of ```sh blocks
  * and `agent-runtime ...` code spans. Shared by test/docs.test.ts (the clone's CLI) and
  * test/package/ (the installed package's).
  */
@@ -30,10 +30,21 @@ export interface CliLine extends ShellLine {
 export const COMMAND_NAMES = ['synth', 'review', 'cards', 'register', 'schema', 'controller'];
 const OFFLINE = ['synth', 'review', 'cards', 'schema'];
 
-/** The README and every docs/*.md that exists. */
+/** Folders whose Markdown is not ours. */
+const NOT_DOCS = new Set(['node_modules', 'generated', 'dist', 'dist-lib', 'coverage', '.git']);
+
+/** The README, then every other Markdown file of the repository that exists (docs/, each folder's README). */
 export function docPages(root: string): DocPage[] {
-  const docs = fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`);
-  return ['README.md', ...docs].map((file) => ({ file, text: fs.readFileSync(path.join(root, file), 'utf8') }));
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+      const rel = dir ? `${dir}/${entry.name}` : entry.name;
+      if (entry.isDirectory() && !NOT_DOCS.has(entry.name) && !entry.name.startsWith('.')) walk(rel);
+      else if (entry.isFile() && entry.name.endsWith('.md') && rel !== 'README.md') found.push(rel);
+    }
+  };
+  walk('');
+  return ['README.md', ...found.sort()].map((file) => ({ file, text: fs.readFileSync(path.join(root, file), 'utf8') }));
 }
 
 /** The lines of the page's ```sh blocks. */
