@@ -12,8 +12,13 @@ const CHECKOUT = fs.existsSync(path.join(ROOT, 'cli', 'main.ts'));
 
 async function loadCli() {
   if (!CHECKOUT) return require('../dist-lib/cli/main.js');
-  const generated = await require('../scripts/import-crds.js').importCrds();
-  if (generated) console.error('agent-runtime: generated the typed CRD manifests in generated/imports/');
+  const crds = require('../scripts/import-crds.js');
+  try {
+    if (await crds.importCrds()) console.error('agent-runtime: generated the typed CRD manifests in generated/imports/');
+  } catch (err) {
+    // Without ../shared the manifests generated before still serve; with none, say how to get them.
+    if (!fs.existsSync(crds.OUT)) throw err;
+  }
   require('./ts-cache.js').register();
   return require('../cli/main.ts');
 }
