@@ -152,8 +152,11 @@ describe('nothing in the configuration is silently ignored', () => {
 
 describe('policy profile', () => {
   test('a stack named after a profile uses it; any other name gets prod unless policyProfile says otherwise', () => {
-    expect(readPlatformConfig('staging', devValues()).policyProfile).toBe('staging');
-    expect(readPlatformConfig('qa', devValues()).policyProfile).toBe('prod');
+    // staging and prod need real issuers' JWKS and audience; the dev file has none (throwaway keys).
+    const staging = yaml.load(fs.readFileSync(path.join(ROOT, 'Pulumi.staging.yaml'), 'utf8')) as any;
+    const issued = () => { const v = devValues(); v.gateway.jwt = staging.config['agent-runtime:gateway'].jwt; return v; };
+    expect(readPlatformConfig('staging', issued()).policyProfile).toBe('staging');
+    expect(readPlatformConfig('qa', issued()).policyProfile).toBe('prod');
     expect(readPlatformConfig('qa', { ...devValues(), policyProfile: 'dev' }).policyProfile).toBe('dev');
   });
 });
