@@ -74,7 +74,7 @@ export interface TenantNamespaceProps {
   readonly containerLimits?: TenantContainerLimits;
   /** Route timeout in seconds (`higress.io/timeout`). @default 60 */
   readonly routeTimeoutSeconds?: number;
-  /** Upstream tries on 5xx (`higress.io/proxy-next-upstream-tries`). @default 2 */
+  /** Gateway tries of skills that declare `retryOn` without `retries` (other routes do not retry: A2A calls are POSTs). @default 2 */
   readonly routeRetries?: number;
   /** Maximum upstream retries a skill or call of this tenant may declare. @default - the platform's maxRetries, else 3 */
   readonly maxRetries?: number;

@@ -119,7 +119,7 @@ describe('X-A2A-Skill is the gateway\'s: a caller allowed on one skill cannot re
         kinds.add(ing.metadata.annotations['higress.io/canary'] ? 'canary skill' : 'skill');
       } else {
         expect({ at, set: h.update[skill], removed: h.remove.includes(skill) }).toEqual({ at, set: undefined, removed: true });
-        kinds.add(ing.metadata.name.replace(/^.*?-(chat|card|kagent-a2a|a2a)$/, '$1') + (ing.metadata.annotations['higress.io/canary'] ? ' canary' : ''));
+        kinds.add(ing.metadata.name.replace(/-(by-weight|by-header|by-cookie|pinned)$/, '').replace(/^.*?-(chat|card|kagent-a2a|a2a)$/, '$1') + (ing.metadata.annotations['higress.io/canary'] ? ' canary' : ''));
       }
     }
     // Chat routes mark their requests so agents refuse A2A on them (agent/serve-agent.ts).

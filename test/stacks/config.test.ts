@@ -171,7 +171,7 @@ describe('skill resilience and traces from configuration', () => {
     const globex = out.charts.find((c) => c.name === 'tenant-globex')!.objects;
     const web = findObject(globex, 'Ingress', 'researcher-canary-a2a-web-search', 'globex').metadata.annotations;
     expect(web).toMatchObject({
-      'higress.io/timeout': '30', 'higress.io/proxy-next-upstream-tries': '2', 'higress.io/proxy-next-upstream': 'error,timeout,http_503',
+      'higress.io/timeout': '30', 'higress.io/proxy-next-upstream-tries': '2', 'higress.io/proxy-next-upstream': 'error,timeout,http_503,non_idempotent',
       'higress.io/default-backend': 'researcher', 'higress.io/custom-http-errors': '502,503,504',
     });
     const cache = findObject(globex, 'WasmPlugin', 'ai-cache-globex-researcher', 'higress-system');
