@@ -103,3 +103,9 @@ test('end users reach chat routes only, with the audience the stack sets', () =>
   expect(a.headers[CALLER_HEADER.toLowerCase()]).toBeUndefined();
   expect(a.headers['x-mse-consumer']).toEqual(['public']);
 });
+
+test('the controller signs the audience the gateway checks', () => {
+  const { AgentTokens } = require('../../runtime/controller/agent-tokens');
+  const tokens = new AgentTokens({} as any, { internalIssuer, keys: () => undefined });
+  expect(tokens.audience).toBe(INTERNAL_AUDIENCE);
+});
