@@ -66,6 +66,9 @@ export interface AgentRoutesProps {
  * (Higress Ingresses), each registered with the tenant's jwt-auth rules (who may call it).
  */
 export class AgentRoutes extends Construct {
+  /** Every Ingress of each skill route (a canary track has one per selector). */
+  public readonly skillIngresses: Record<string, string[]> = {};
+
   constructor(private readonly agent: Construct & IAgentTrack, id: string, private readonly props: AgentRoutesProps) {
     super(agent, id);
     const t = agent.tenant;
@@ -109,6 +112,7 @@ export class AgentRoutes extends Construct {
       const skill = s.id;
       const routes = ingress(`route-a2a-${skill}`, agent.ingressNames.skills[skill], _skillPath(t.name, agent.name, skill), { [LABEL.skill]: skill },
         { ...this._skillAnnotations(skill), ..._skillHeaderAnnotations(skill, [], _fallbackSkillOf(props.fallbacks[skill])) }, f.gatewayHost, 'Exact', this._canaryVariants(true));
+      this.skillIngresses[skill] = routes;
       // Exactly the agents that declared a call to this skill (reverse edges of the directory).
       reg.addRoutes({ ingresses: routes, allow: () => t.directory.callersOf(agent.key, skill).map(a2aConsumer) });
     }

@@ -176,6 +176,9 @@ describe('skill resilience and traces from configuration', () => {
     });
     const cache = findObject(globex, 'WasmPlugin', 'ai-cache-globex-researcher', 'higress-system');
     expect(cache.spec.matchRules[0].config.cache).toMatchObject({ serviceName: 'redis.dns', cacheTTL: 600 });
+    // The canary's skill route is one Ingress per selector (weight, header, pin): each is cached.
+    const canaryCache = findObject(globex, 'WasmPlugin', 'ai-cache-globex-researcher-canary', 'higress-system');
+    expect(canaryCache.spec.matchRules[0].ingress).toEqual(['globex/researcher-canary-a2a-summarize', 'globex/researcher-canary-a2a-summarize-by-header', 'globex/researcher-canary-a2a-summarize-pinned']);
   });
 
   test('agents get the OTEL environment of the configured collector and sampling', () => {
