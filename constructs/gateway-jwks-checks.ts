@@ -10,7 +10,7 @@
  *   loads; there is no remote JWKS URL, so the identity provider's JWKS is copied into config.
  * - The same file: a consumer's `claims` map (with `issuer` added as `iss`) must equal the token's
  *   claims as strings; that is how a consumer checks `aud` (a token whose `aud` is an array fails).
- * - google/jwt_verify_lib (its verifier): a JWKS key without `kid` is tried for every token, and a
+ * - google/jwt_verify_lib src/verify.cc (`verifyJwtWithoutTimeChecking`): a JWKS key without `kid` is tried for every token, and a
  *   token without `kid` is tried against every key; `kid`s keep issuers' keys apart.
  * - plugins/wasm-go/extensions/jwt-auth (the Go port) ignores `claims`: with it only `iss` and the
  *   keys separate issuers, which is why distinct keys per issuer are required as well.
