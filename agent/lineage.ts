@@ -8,7 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { context as otelContext, Context, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
-import { A2A_FALLBACK_SKILL_HEADER, A2A_SKILL_HEADER } from '../constructs/contracts';
+import { A2A_FALLBACK_SKILL_HEADER, A2A_SKILL_HEADER, CALLER_HEADER } from '../constructs/contracts';
 import { A2A_TRACE_HEADERS } from '../constructs/skill-resilience';
 
 /** Header naming the skill: set by the gateway's skill routes (overwriting the caller's), sent by `callSkill`. */
@@ -29,7 +29,11 @@ export interface Lineage {
   readonly sampled: boolean;
   /** Id of the request being served; callees get it as `X-A2A-Parent-Request-ID`. */
   readonly requestId: string;
-  /** `tenant/agent` of the caller, from `X-A2A-Parent-Agent`. */
+  /**
+   * `tenant/agent` of the caller, from the gateway's caller header (`X-A2A-Parent-Agent`): the
+   * gateway writes it from the `sub` of the caller's verified token and drops any copy the caller
+   * sent, so it is the only source of the caller. Unset on chat routes and outside the gateway.
+   */
   readonly caller?: string;
   /** OpenTelemetry context of this hop. */
   readonly otel: Context;
@@ -59,7 +63,8 @@ export function withIncomingLineage<T>(headers: IncomingHttpHeaders, name: strin
   // Without an OTel SDK the span is a no-op carrying its parent's ids: give this hop its own.
   const spanId = own.spanId !== tp?.[2] && trace.isSpanContextValid(own) ? own.spanId : hex(8);
   const traceHeader = h(TRACE_ID_HEADER);
-  const caller = h(PARENT_AGENT_HEADER);
+  // The gateway's header, never the caller's claim (see constructs/contracts.ts CALLER_HEADER).
+  const caller = h(CALLER_HEADER);
   const lineage: Lineage = {
     traceId: traceHeader && /^[\w.:-]{1,128}$/.test(traceHeader) ? traceHeader : w3cTraceId,
     w3cTraceId,

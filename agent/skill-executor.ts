@@ -24,7 +24,7 @@ export interface SkillInput {
 /** Context of one skill call. */
 export interface SkillContext {
   readonly skill: string;
-  /** `tenant/agent` of the calling agent (`X-A2A-Parent-Agent`), if any. */
+  /** `tenant/agent` of the calling agent as the gateway verified it (its `X-A2A-Parent-Agent`, written from the caller's token), if any. */
   readonly caller?: string;
   readonly traceId: string;
   readonly requestId: string;

@@ -15,6 +15,8 @@ export function stackValues(env: string): Record<string, any> {
 /** N tenants, each with `agents` bring-your-own agents; every agent calls its predecessor. */
 export function syntheticConfig(tenants: number, agents = 10): PlatformConfig {
   const values = stackValues('dev');
+  // The dev configuration has no JWKS (dev signs with throwaway keys), which only the dev profile allows.
+  values.policyProfile ??= 'dev';
   values.tenants = Array.from({ length: tenants }, (_, t) => ({
     name: `tenant-${t}`,
     rateLimitTier: 'standard',

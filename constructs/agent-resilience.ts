@@ -9,7 +9,8 @@ import { _cacheConfig, _outlierDetection, AI_CACHE_PLUGIN_URL } from './skill-re
 
 /** ai-cache rules of an agent track's cached skills and the circuit breaker of its Service. */
 export class AgentResilience extends Construct {
-  constructor(agent: Construct & IAgentTrack, id: string, skills: readonly AgentSkillSpec[]) {
+  /** `ingresses`: every Ingress of each skill route (canary selectors included), so each is cached. */
+  constructor(agent: Construct & IAgentTrack, id: string, skills: readonly AgentSkillSpec[], ingresses: Readonly<Record<string, readonly string[]>> = {}) {
     super(agent, id);
     const t = agent.tenant;
     const f = t.platform;
@@ -25,7 +26,7 @@ export class AgentResilience extends Construct {
           failStrategy: WasmPluginSpecFailStrategy.FAIL_UNDERSCORE_OPEN,
           defaultConfigDisable: true,
           matchRules: cached.map((s) => ({
-            ingress: [`${t.namespace}/${agent.ingressNames.skills[s.id]}`],
+            ingress: (ingresses[s.id] ?? [agent.ingressNames.skills[s.id]]).map((i) => `${t.namespace}/${i}`),
             config: _cacheConfig(f.redis!, s.cacheTtlSeconds!, `a2a:${t.name}/${agent.name}@${agent.version}#${s.id}:`),
           })),
         },

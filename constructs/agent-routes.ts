@@ -6,7 +6,7 @@ import { _emitTyped } from './_typed-manifest';
 import type { AgentSkillSpec } from './agent-props';
 import { A2A_FALLBACK_SKILL_HEADER, A2A_PORT, A2A_ROUTE_HEADER, A2A_SKILL_HEADER, a2aConsumer, CanaryTraffic, IAgentTrack, PUBLIC_CONSUMER } from './contracts';
 import { LABEL } from './labels';
-import { _ResolvedFallback, _skillRouteAnnotations, A2A_TRACE_HEADERS, SKILL_VERSION_HEADER } from './skill-resilience';
+import { _ResolvedFallback, _retryAnnotations, _skillRouteAnnotations, A2A_TRACE_HEADERS, SKILL_VERSION_HEADER } from './skill-resilience';
 
 /** Public chat route path of an agent (end users, public issuer). */
 export function _chatPath(tenant: string, agent: string): string {
@@ -66,47 +66,55 @@ export interface AgentRoutesProps {
  * (Higress Ingresses), each registered with the tenant's jwt-auth rules (who may call it).
  */
 export class AgentRoutes extends Construct {
+  /** Every Ingress of each skill route (a canary track has one per selector). */
+  public readonly skillIngresses: Record<string, string[]> = {};
+
   constructor(private readonly agent: Construct & IAgentTrack, id: string, private readonly props: AgentRoutesProps) {
     super(agent, id);
     const t = agent.tenant;
     const f = t.platform;
     const reg = _tenantInternals(t);
-    const traffic = this._canaryAnnotations();
+    // One Ingress per way a request reaches this track (see _canaryVariants); stable tracks have one.
     const ingress = (iid: string, name: string, path: string, extraLabels: Record<string, string>, extra: Record<string, string>,
-      host = f.gatewayHost, pathType = 'Exact', routing: Record<string, string> = traffic) => _emitTyped(this, iid, k8s.KubeIngress.GVK, k8s.toJson_KubeIngressProps, {
-      metadata: _agentMeta(agent, name, {
-        annotations: {
-          'higress.io/match-method': 'POST',
-          'higress.io/rewrite-path': '/',
-          'higress.io/timeout': String(t.routeTimeoutSeconds),
-          'higress.io/proxy-next-upstream-tries': String(t.routeRetries),
-          'higress.io/route-limit-rpm': String(t.requestsPerMinute),
-          ...this._deploymentOrder(),
-          ...routing,
-          ...extra,
+      host = f.gatewayHost, pathType = 'Exact', variants: readonly _CanaryVariant[] = this._canaryVariants()): string[] => variants.map((v) => {
+      _emitTyped(this, `${iid}${v.suffix}`, k8s.KubeIngress.GVK, k8s.toJson_KubeIngressProps, {
+        metadata: _agentMeta(agent, `${name}${v.suffix}`, {
+          annotations: {
+            'higress.io/match-method': 'POST',
+            'higress.io/rewrite-path': '/',
+            'higress.io/timeout': String(t.routeTimeoutSeconds),
+            ..._retryAnnotations(undefined, 0),
+            'higress.io/route-limit-rpm': String(t.requestsPerMinute),
+            ...this._deploymentOrder(),
+            ...extra,
+            ...v.annotations,
+          },
+        }),
+        spec: {
+          ingressClassName: f.ingressClass,
+          tls: [{ hosts: [host], secretName: f.gatewayTlsSecret }],
+          rules: [{
+            host,
+            http: { paths: [{ path, pathType, backend: { service: { name: agent.workloadName, port: { number: A2A_PORT } } } }] },
+          }],
         },
-      }),
-      spec: {
-        ingressClassName: f.ingressClass,
-        tls: [{ hosts: [host], secretName: f.gatewayTlsSecret }],
-        rules: [{
-          host,
-          http: { paths: [{ path, pathType, backend: { service: { name: agent.workloadName, port: { number: A2A_PORT } } } }] },
-        }],
-      },
-    }, { ...agent.labels, ...extraLabels });
+      }, { ...agent.labels, ...extraLabels });
+      return `${name}${v.suffix}`;
+    });
     // End users are not agents: A2A lineage headers from outside are dropped (Higress header control).
     // End users reach chat only: the route marks its requests so the agent refuses A2A on them.
-    ingress('route-chat', agent.ingressNames.chat, _chatPath(t.name, agent.name), {}, {
+    const chat = ingress('route-chat', agent.ingressNames.chat, _chatPath(t.name, agent.name), {}, {
       ..._skillHeaderAnnotations(undefined, A2A_TRACE_HEADERS),
       'higress.io/request-header-control-update': `${A2A_ROUTE_HEADER} chat`,
     });
-    reg.addRoutes({ ingresses: [agent.ingressNames.chat], allow: () => [PUBLIC_CONSUMER] });
+    reg.addRoutes({ ingresses: chat, allow: () => [PUBLIC_CONSUMER] });
     for (const s of props.skills) {
       const skill = s.id;
-      ingress(`route-a2a-${skill}`, agent.ingressNames.skills[skill], _skillPath(t.name, agent.name, skill), { [LABEL.skill]: skill }, { ...this._skillAnnotations(skill), ..._skillHeaderAnnotations(skill, [], _fallbackSkillOf(props.fallbacks[skill])) });
+      const routes = ingress(`route-a2a-${skill}`, agent.ingressNames.skills[skill], _skillPath(t.name, agent.name, skill), { [LABEL.skill]: skill },
+        { ...this._skillAnnotations(skill), ..._skillHeaderAnnotations(skill, [], _fallbackSkillOf(props.fallbacks[skill])) }, f.gatewayHost, 'Exact', this._canaryVariants(true));
+      this.skillIngresses[skill] = routes;
       // Exactly the agents that declared a call to this skill (reverse edges of the directory).
-      reg.addRoutes({ ingresses: [agent.ingressNames.skills[skill]], allow: () => t.directory.callersOf(agent.key, skill).map(a2aConsumer) });
+      reg.addRoutes({ ingresses: routes, allow: () => t.directory.callersOf(agent.key, skill).map(a2aConsumer) });
     }
     // The AgentCard's url: the agent as a whole. No route names the skill there, so the agent takes it
     // from the message (caller-controlled): only callers that declared EVERY skill of this track may
@@ -115,29 +123,26 @@ export class AgentRoutes extends Construct {
     const skillIds = props.skills.map((s) => s.id);
     const callers = () => t.directory.callersOf(agent.key)
       .filter((c) => skillIds.every((s) => t.directory.callersOf(agent.key, s).includes(c))).map(a2aConsumer);
-    const pin: Record<string, string> = agent.track === 'canary' && !props.canaryTraffic?.header
-      ? { 'higress.io/canary-by-header': SKILL_VERSION_HEADER, 'higress.io/canary-by-header-value': agent.version }
-      : {};
-    ingress('route-a2a', agent.ingressNames.agent, _agentA2aPath(t.name, agent.name), {}, { ...pin, ..._skillHeaderAnnotations(undefined) });
-    reg.addRoutes({ ingresses: [agent.ingressNames.agent], allow: callers });
+    const whole = ingress('route-a2a', agent.ingressNames.agent, _agentA2aPath(t.name, agent.name), {}, _skillHeaderAnnotations(undefined), f.gatewayHost, 'Exact', this._canaryVariants(true));
+    reg.addRoutes({ ingresses: whole, allow: callers });
     if (agent.track === 'canary') {
       // A canary's card names this version's own route: reachable as that version, whatever the split.
-      ingress('route-a2a-version', agent.ingressNames.version!, _versionA2aPath(t.name, agent.name, agent.version), {}, _skillHeaderAnnotations(undefined), f.gatewayHost, 'Exact', {});
-      reg.addRoutes({ ingresses: [agent.ingressNames.version!], allow: callers });
+      const version = ingress('route-a2a-version', agent.ingressNames.version!, _versionA2aPath(t.name, agent.name, agent.version), {}, _skillHeaderAnnotations(undefined), f.gatewayHost, 'Exact', [NOT_CANARY]);
+      reg.addRoutes({ ingresses: version, allow: callers });
     }
     if (agent.kind === 'declarative' && agent.track === 'stable') {
       // kagent agent tools of declarative callers, proxied to the gateway (kagent `proxy.url`).
       const internalHost = new URL(_gatewayInternalUrl(f)).hostname;
-      ingress('route-kagent-a2a', agent.ingressNames.kagent!, '/', {}, {
+      const kagent = ingress('route-kagent-a2a', agent.ingressNames.kagent!, '/', {}, {
         [`higress.io/exact-match-header-${KAGENT_PROXY_HOST_HEADER}`]: `${agent.name}.${t.namespace}`,
         // kagent's proxy.url is plain HTTP inside the cluster; TLS is served when the Secret holds a
         // certificate for the in-cluster host too (then set proxy.url to https).
         'higress.io/ssl-redirect': 'false',
         // kagent serves declarative agents itself; no caller names a skill to it either.
         ..._skillHeaderAnnotations(undefined),
-      }, internalHost, 'Prefix', {});
+      }, internalHost, 'Prefix', [NOT_CANARY]);
       reg.addRoutes({
-        ingresses: [agent.ingressNames.kagent!],
+        ingresses: kagent,
         allow: () => t.directory.callersOf(agent.key).filter((c) => t.directory.get(c)?.kind === 'declarative').map(a2aConsumer),
       });
     }
@@ -162,21 +167,39 @@ export class AgentRoutes extends Construct {
     if (f?.kind === 'skill') backend = f.ref.agent;
     // A version fallback points at the other track; on the track serving that version it is a no-op.
     if (f?.kind === 'version' && f.version !== a.version) backend = a.track === 'stable' ? `${a.name}-canary` : a.name;
-    const pin: Record<string, string> = a.track === 'canary' && !this.props.canaryTraffic?.header
-      ? { 'higress.io/canary-by-header': SKILL_VERSION_HEADER, 'higress.io/canary-by-header-value': a.version }
-      : {};
-    return { ..._skillRouteAnnotations(spec, backend, f?.onStatus), ...pin };
+    return _skillRouteAnnotations(spec, backend, f?.onStatus, a.tenant.routeRetries);
   }
 
-  private _canaryAnnotations(): Record<string, string> {
+  /**
+   * The canary Ingresses of one route of a canary track, one per selector, because Higress applies
+   * one selector per canary Ingress: `Ingress.CanaryKind()` (pkg/ingress/kube/annotations/
+   * annotations.go) makes an Ingress with a header or cookie a header canary and drops its weight,
+   * and canary.go's `Parse` reads a cookie only when no header value is set. Several canary
+   * Ingresses of one path compose (pkg/ingress/kube/ingressv1/controller.go `ApplyCanaryIngress`,
+   * `isCanaryRoute`; v2.0.1 and HEAD): each header or cookie canary becomes its own route in front
+   * of the stable one, and a weight canary splits the stable route itself. So "header or cookie
+   * -> canary, otherwise the weight" is a header Ingress, a cookie Ingress and a weight Ingress.
+   * `pinned` routes also answer calls pinned to this version (`X-A2A-Skill-Version`).
+   */
+  private _canaryVariants(pinned = false): _CanaryVariant[] {
     const c = this.props.canaryTraffic;
-    if (!c) return {};
-    return {
-      'higress.io/canary': 'true',
-      ...(c.header ? { 'higress.io/canary-by-header': c.header } : {}),
-      ...(c.header && c.headerValue ? { 'higress.io/canary-by-header-value': c.headerValue } : {}),
-      ...(c.cookie ? { 'higress.io/canary-by-cookie': c.cookie } : {}),
-      ...(c.weight !== undefined ? { 'higress.io/canary-weight': String(c.weight) } : {}),
-    };
+    if (this.agent.track !== 'canary' || !c) return [NOT_CANARY];
+    const on = { 'higress.io/canary': 'true' };
+    const variants: _CanaryVariant[] = [];
+    const add = (suffix: string, annotations: Record<string, string>) => variants.push({ suffix: variants.length ? suffix : '', annotations: { ...on, ...annotations } });
+    if (c.weight !== undefined) add('-by-weight', { 'higress.io/canary-weight': String(c.weight) });
+    if (c.header) add('-by-header', { 'higress.io/canary-by-header': c.header, ...(c.headerValue ? { 'higress.io/canary-by-header-value': c.headerValue } : {}) });
+    if (c.cookie) add('-by-cookie', { 'higress.io/canary-by-cookie': c.cookie });
+    if (pinned) add('-pinned', { 'higress.io/canary-by-header': SKILL_VERSION_HEADER, 'higress.io/canary-by-header-value': this.agent.version });
+    return variants;
   }
 }
+
+/** One Ingress of a route: a name suffix and its routing annotations. */
+interface _CanaryVariant {
+  readonly suffix: string;
+  readonly annotations: Record<string, string>;
+}
+
+/** The one Ingress of a route that is no canary. */
+const NOT_CANARY: _CanaryVariant = { suffix: '', annotations: {} };

@@ -200,6 +200,7 @@ export class AgentRuntimePlatform extends Construct {
       jwt: {
         publicIssuer: props.gateway.jwt.public.issuer,
         publicJwks: props.gateway.jwt.public.jwks,
+        ...(props.gateway.jwt.public.audience ? { publicAudience: props.gateway.jwt.public.audience } : {}),
         internalIssuer: props.gateway.jwt.internal.issuer,
         internalJwks: props.gateway.jwt.internal.jwks,
       },

@@ -232,7 +232,7 @@ export class Agent extends Construct implements IAgentTrack {
     }
     if (this.track === 'canary') t.directory.setCanaryVersion(this.key, this.version);
     for (const ref of this.calls) t.directory.addCall(this.key, ref);
-    new AgentResilience(this, 'resilience', props.skills);
+    new AgentResilience(this, 'resilience', props.skills, this.routes.skillIngresses);
 
     reg.addWorkload({
       kind: 'agent', name: props.name, track: this.track, path: this.node.path,

@@ -52,12 +52,29 @@ export const AGENT_METRICS_PORT = 9090;
 export const PUBLIC_CONSUMER = 'public';
 
 /**
- * Consumer allowed on internal routes nobody calls. jwt-auth rejects a rule whose `allow` list is
- * empty ("allow cannot be empty"), and a rejected rule would leave the route unauthenticated
- * (`global_auth: false`); so such routes allow only this consumer, whose issuer
- * (`<internalIssuer>/nobody`, one path segment) the internal issuer never signs for.
+ * The `allow` entry of routes no agent may call: a name no jwt-auth consumer has, so no token of
+ * any issuer can satisfy it (a verified token gets 403, any other 401). jwt-auth's Go port refuses
+ * an empty `allow` ("allow cannot be empty", plugins/wasm-go/extensions/jwt-auth/config/parser.go),
+ * so the list names this instead; it contains a space, which no consumer name (`public`,
+ * `tenant/agent`) can.
  */
-export const NOBODY_CONSUMER = 'nobody';
+export const NO_CALLER = 'no caller declared';
+
+/**
+ * `aud` of every internal token (the controller signs it, the gateway's consumers require it), so
+ * internal tokens are refused wherever another audience is expected.
+ */
+export const INTERNAL_AUDIENCE = 'agent-runtime-gateway';
+
+/**
+ * The caller of an A2A request, `tenant/agent`: written by the gateway from the verified token's
+ * `sub` (jwt-auth `claims_to_headers`, override) on internal routes, removed from every request
+ * before that. Agents read the caller from this header only.
+ */
+export const CALLER_HEADER = 'X-A2A-Parent-Agent';
+
+/** The consumer jwt-auth verified (`X-Mse-Consumer`, added by jwt-auth; `ai-statistics` records it). */
+export const CONSUMER_HEADER = 'X-Mse-Consumer';
 
 /** Name of the JWT consumer of an A2A caller: `tenant/agent`. */
 export function a2aConsumer(caller: string): string {
@@ -309,3 +326,10 @@ export interface KubernetesApiEndpoint {
   /** Port of the endpoints (6443 on kubeadm-style clusters, 443 on most managed ones). */
   readonly port: number;
 }
+
+/**
+ * Headers only the gateway and its plugins write. A gateway-wide plugin removes callers' copies
+ * on every route before authentication (see HigressConfig), so what an agent receives in them
+ * is the gateway's.
+ */
+export const GATEWAY_OWNED_HEADERS = [CONSUMER_HEADER, CALLER_HEADER, A2A_ROUTE_HEADER, A2A_SKILL_HEADER, A2A_FALLBACK_SKILL_HEADER] as const;

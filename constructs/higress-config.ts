@@ -4,17 +4,30 @@ import {
   toJson_WasmPluginProps, WasmPlugin, WasmPluginSpecFailStrategy, WasmPluginSpecMatchRules, WasmPluginSpecPhase,
   WasmPluginSpecVmConfigEnv, WasmPluginSpecVmConfigEnvValueFrom,
 } from '../generated/imports/wasmplugin-extensions.higress.io';
+import { GATEWAY_OWNED_HEADERS, INTERNAL_AUDIENCE } from './contracts';
+import { gatewayJwksProblems } from './gateway-jwks-checks';
 import { LABEL } from './labels';
 import { _emitTyped } from './_typed-manifest';
 
 /** Where Higress' plugin images come from (`global.hub` + `global.pluginNamespace`). */
 export const HIGRESS_PLUGIN_REGISTRY = 'oci://higress-registry.cn-hangzhou.cr.aliyuncs.com/plugins';
 
-/** A JWT issuer: tokens with this `iss` are checked against the inline JWKS (Higress cannot fetch JWKS). */
+/**
+ * A JWT issuer: tokens with this `iss` are checked against the inline JWKS. Higress' jwt-auth
+ * takes `jwks` only as an inline string (plugins/wasm-cpp/extensions/jwt_auth/plugin.cc, v2.0.1 and
+ * HEAD): it cannot fetch a JWKS URL, so an identity provider's key rotation needs a config update.
+ */
 export interface JwtIssuer {
   readonly issuer: string;
-  /** The JWKS JSON document, inline. Public keys only. */
+  /** The JWKS JSON document, inline. Public keys only, each with a `kid`. */
   readonly jwks: string;
+  /**
+   * The `aud` the gateway requires (jwt-auth consumer `claims`): tokens issued for another audience
+   * are refused. The token's `aud` must be this single string (jwt-auth compares strings).
+   * Internal tokens always carry {@link INTERNAL_AUDIENCE}; this applies to the public issuer.
+   * @default - no audience check (refused in staging and prod)
+   */
+  readonly audience?: string;
 }
 
 /** A Redis that Higress can reach, for cluster-wide limits, quotas and caches. */
@@ -174,11 +187,28 @@ export class HigressConfig extends Construct {
       },
     }, labels);
 
+    const keyProblems = gatewayJwksProblems([
+      { key: 'gateway.jwt.public', jwks: props.jwt.public.jwks, needsAudience: true },
+      { key: 'gateway.jwt.internal', jwks: props.jwt.internal.jwks, needsAudience: false },
+    ], false);
+    if (keyProblems.length) throw new Error(keyProblems.join('\n'));
+
+    // Callers' copies of the headers the gateway writes go first, on every route: the transformer
+    // (plugins/wasm-go/extensions/transformer, AUTHN phase) at priority 410 runs before jwt-auth
+    // (AUTHN 340), which then adds X-Mse-Consumer and the caller header itself. Route-level
+    // header control cannot do it: Envoy applies a route's request_headers_to_remove in the
+    // router, after every plugin, so it would remove the plugins' values too.
+    this.plugin('strip-gateway-headers', 'transformer:2.0.0', WasmPluginSpecPhase.AUTHN, 410, {
+      reroute: false,
+      reqRules: [{ operate: 'remove', headers: GATEWAY_OWNED_HEADERS.map((h) => ({ key: h.toLowerCase() })) }],
+    }, [], labels);
+
     // Consumers of both issuers; routes opt in with `allow` lists (tenant plugins add their own).
+    const audience = props.jwt.public.audience;
     this.plugin('jwt-auth', 'jwt-auth:2.0.0', WasmPluginSpecPhase.AUTHN, 340, {
       consumers: [
-        { name: JWT_CONSUMERS.public, issuer: props.jwt.public.issuer, jwks: props.jwt.public.jwks },
-        { name: JWT_CONSUMERS.internal, issuer: props.jwt.internal.issuer, jwks: props.jwt.internal.jwks },
+        { name: JWT_CONSUMERS.public, issuer: props.jwt.public.issuer, jwks: props.jwt.public.jwks, ...(audience ? { claims: { aud: audience } } : {}) },
+        { name: JWT_CONSUMERS.internal, issuer: props.jwt.internal.issuer, jwks: props.jwt.internal.jwks, claims: { aud: INTERNAL_AUDIENCE } },
       ],
       global_auth: false,
     }, props.mcpExportDomains ? [{ domain: [...props.mcpExportDomains], config: { allow: [JWT_CONSUMERS.internal] } }] : [], labels);

@@ -26,6 +26,8 @@ export interface PlatformFacts {
   readonly jwt: {
     readonly publicIssuer: string;
     readonly publicJwks: string;
+    /** `aud` required of end users' tokens, if set. */
+    readonly publicAudience?: string;
     readonly internalIssuer: string;
     readonly internalJwks: string;
   };

@@ -36,9 +36,13 @@ export interface SkillFallbackSpec {
 export interface SkillResilienceSpec {
   /** Route timeout in seconds (`higress.io/timeout`). @default - the tenant's routeTimeoutSeconds */
   readonly timeoutSeconds?: number;
-  /** Upstream tries (`proxy-next-upstream-tries`), at most the tenant's maxRetries. @default - the tenant's routeRetries */
+  /**
+   * Gateway retries of this skill's POST calls (`proxy-next-upstream-tries`, with `non_idempotent`):
+   * declare them only when a call may safely reach the agent twice. At most the tenant's maxRetries.
+   * @default - none; with `retryOn` alone, the tenant's routeRetries
+   */
   readonly retries?: number;
-  /** When to retry (`proxy-next-upstream`): `error`, `timeout`, `invalid_header`, `non_idempotent`, `http_NNN`, `off`. @default ['error', 'timeout', 'http_503'] */
+  /** When to retry (`proxy-next-upstream`): `error`, `timeout`, `invalid_header`, `http_NNN`, `off`; `non_idempotent` is added (A2A calls are POSTs). @default ['error', 'timeout', 'http_503'] with retries */
   readonly retryOn?: readonly string[];
   /** Fallback on upstream errors (`default-backend` + `custom-http-errors`). @default - none */
   readonly fallback?: string | SkillFallbackSpec;
@@ -219,13 +223,10 @@ export function _describeVersions(versions: ReturnType<typeof _versionsOf>): str
 }
 
 /** Higress annotations of one skill route (timeout, retries, fallback target resolved by the caller). */
-export function _skillRouteAnnotations(s: SkillResilienceSpec, fallbackBackend: string | undefined, onStatus: readonly number[] | undefined): Record<string, string> {
+export function _skillRouteAnnotations(s: SkillResilienceSpec, fallbackBackend: string | undefined, onStatus: readonly number[] | undefined, defaultTries = 0): Record<string, string> {
   const a: Record<string, string> = {};
   if (s.timeoutSeconds !== undefined) a['higress.io/timeout'] = String(s.timeoutSeconds);
-  if (s.retries !== undefined || s.retryOn !== undefined) {
-    a['higress.io/proxy-next-upstream-tries'] = String(s.retries ?? 0);
-    a['higress.io/proxy-next-upstream'] = (s.retries === 0 ? ['off'] : (s.retryOn ?? DEFAULT_RETRY_ON)).join(',');
-  }
+  Object.assign(a, _retryAnnotations(s, defaultTries));
   if (fallbackBackend) {
     // nginx-compatible keys; Higress reads them under either prefix (default_backend.go) and
     // turns them into fallback clusters with an internal redirect on these codes.
@@ -233,6 +234,25 @@ export function _skillRouteAnnotations(s: SkillResilienceSpec, fallbackBackend: 
     a['higress.io/custom-http-errors'] = (onStatus ?? DEFAULT_FALLBACK_STATUS).join(',');
   }
   return a;
+}
+
+/**
+ * Gateway retries of a route. A2A calls are POSTs, and Envoy retries a POST only when the retry
+ * conditions include `non_idempotent` (Higress passes the nginx-style list through:
+ * pkg/ingress/kube/annotations/retry.go, v2.0.1 and HEAD; its Istio fork otherwise keeps Envoy's
+ * `retriable_request_headers` excluding POST|PATCH|LOCK, as measured through Higress v2.0.1). A
+ * call is safe to send twice only when its skill says so, so routes retry only where the skill
+ * declares `retries` or `retryOn` (tries: `retries`, else `defaultTries`); every other route says
+ * `off`, which is what Envoy does with a POST anyway.
+ */
+export function _retryAnnotations(s: SkillResilienceSpec | undefined, defaultTries: number): Record<string, string> {
+  const declared = s !== undefined && (s.retries !== undefined || s.retryOn !== undefined);
+  const tries = declared ? s!.retries ?? defaultTries : 0;
+  if (tries === 0 || s?.retryOn?.includes('off')) {
+    return { 'higress.io/proxy-next-upstream-tries': '0', 'higress.io/proxy-next-upstream': 'off' };
+  }
+  const on = [...new Set([...(s!.retryOn ?? DEFAULT_RETRY_ON), 'non_idempotent'])];
+  return { 'higress.io/proxy-next-upstream-tries': String(tries), 'higress.io/proxy-next-upstream': on.join(',') };
 }
 
 /** The ai-cache config of one skill route (`matchRules[].config`). */

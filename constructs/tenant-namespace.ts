@@ -13,7 +13,7 @@ import { Agent, AgentProps } from './agent';
 import { agentKey, AgentDirectory } from './agent-directory';
 import { CanaryRelease, CanaryReleaseProps } from './canary-release';
 import {
-  _Footprint, _RouteAuth, _TenantWorkload, A2A_PORT, a2aConsumer, a2aIssuer, AGENT_METRICS_PORT, DECLARATIVE_COMPONENT, ITenantNamespace, NOBODY_CONSUMER,
+  _Footprint, _RouteAuth, _TenantWorkload, A2A_PORT, a2aConsumer, a2aIssuer, AGENT_METRICS_PORT, DECLARATIVE_COMPONENT, INTERNAL_AUDIENCE, ITenantNamespace, NO_CALLER, CALLER_HEADER,
   PUBLIC_CONSUMER,
 } from './contracts';
 import { LABEL, MANAGED_BY } from './labels';
@@ -74,7 +74,7 @@ export interface TenantNamespaceProps {
   readonly containerLimits?: TenantContainerLimits;
   /** Route timeout in seconds (`higress.io/timeout`). @default 60 */
   readonly routeTimeoutSeconds?: number;
-  /** Upstream tries on 5xx (`higress.io/proxy-next-upstream-tries`). @default 2 */
+  /** Gateway tries of skills that declare `retryOn` without `retries` (other routes do not retry: A2A calls are POSTs). @default 2 */
   readonly routeRetries?: number;
   /** Maximum upstream retries a skill or call of this tenant may declare. @default - the platform's maxRetries, else 3 */
   readonly maxRetries?: number;
@@ -84,7 +84,7 @@ export interface TenantNamespaceProps {
   readonly jwtPluginUrl?: string;
 }
 
-export { a2aConsumer, AGENT_METRICS_PORT, NOBODY_CONSUMER, PUBLIC_CONSUMER } from './contracts';
+export { a2aConsumer, AGENT_METRICS_PORT, NO_CALLER, PUBLIC_CONSUMER } from './contracts';
 export type { ITenantNamespace } from './contracts';
 
 const DEFAULT_QUOTA: Required<TenantQuota> = {
@@ -399,21 +399,15 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
       failStrategy: WasmPluginSpecFailStrategy.FAIL_UNDERSCORE_CLOSE,
       defaultConfig: this._sealed({
         consumers: [
-          { name: PUBLIC_CONSUMER, issuer: jwt.publicIssuer, jwks: jwt.publicJwks },
-          ...this._callers().map((caller) => ({
-            name: a2aConsumer(caller),
-            issuer: a2aIssuer(jwt.internalIssuer, caller),
-            jwks: jwt.internalJwks,
-          })),
-          ...(this.routes.some((r) => r.allow().length === 0)
-            ? [{ name: NOBODY_CONSUMER, issuer: `${jwt.internalIssuer}/${NOBODY_CONSUMER}`, jwks: jwt.internalJwks }]
-            : []),
+          _publicConsumer(PUBLIC_CONSUMER, jwt.publicIssuer, jwt.publicJwks, jwt.publicAudience),
+          ...this._callers().map((caller) => _callerConsumer(caller, jwt.internalIssuer, jwt.internalJwks)),
         ],
         global_auth: false,
       }),
+      // A route no agent may call allows a consumer that does not exist: no token satisfies it.
       matchRules: this.routes.map((r) => ({
         ingress: r.ingresses.map((i) => `${this.namespace}/${i}`),
-        config: { allow: r.allow().length > 0 ? r.allow() : [NOBODY_CONSUMER] },
+        config: { allow: r.allow().length > 0 ? r.allow() : [NO_CALLER] },
       })),
     }) });
   }
@@ -476,4 +470,29 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
 function _nonEmptyName(scope: Construct, id: string, name: unknown): string {
   if (typeof name !== 'string' || name === '') throw new Error(`tenant ${scope.node.path}/${id}: tenant name is empty; give the tenant a DNS label name, e.g. "acme"`);
   return id;
+}
+
+/**
+ * The jwt-auth consumer of end users: the public issuer, and its audience when one is set.
+ * `claims` is the C++ jwt-auth's check of further claims, `iss` included (plugins/wasm-cpp/
+ * extensions/jwt_auth/plugin.cc `consumerVerify`, Higress v2.0.1 and HEAD).
+ */
+export function _publicConsumer(name: string, issuer: string, jwks: string, audience?: string): Record<string, unknown> {
+  return { name, issuer, jwks, ...(audience ? { claims: { aud: audience } } : {}) };
+}
+
+/**
+ * The jwt-auth consumer of one calling agent: its own issuer (`<internalIssuer>/<tenant>/<agent>`),
+ * `aud` {@link INTERNAL_AUDIENCE} and `sub` = the agent, and the caller header written from that
+ * `sub` over any copy (`claims_to_headers` with `override`; a missing or different `sub` fails
+ * `claims`, so the header is always written on a request this consumer admits).
+ */
+export function _callerConsumer(caller: string, internalIssuer: string, jwks: string): Record<string, unknown> {
+  return {
+    name: a2aConsumer(caller),
+    issuer: a2aIssuer(internalIssuer, caller),
+    jwks,
+    claims: { aud: INTERNAL_AUDIENCE, sub: caller },
+    claims_to_headers: [{ claim: 'sub', header: CALLER_HEADER, override: true }],
+  };
 }

@@ -7,6 +7,7 @@
  */
 import type { AgentProps } from '../constructs/agent';
 import type { AgentRuntimePlatformProps, PlatformGatewayProps } from '../constructs/agent-runtime-platform';
+import type { JwtIssuer } from '../constructs/higress-config';
 import type { CanaryReleaseProps, CanaryVersion } from '../constructs/canary-release';
 import type { AlertThresholds } from '../constructs/observability/alert-rules';
 import type { MonitoringSwitches, PlatformMonitoringProps } from '../constructs/observability/platform-monitoring';
@@ -80,6 +81,22 @@ export interface RegistrationConfig {
   readonly endpoint?: string;
 }
 
+/** `agent-runtime:gateway`: the platform's gateway props, with JWKS the stack may derive. */
+export interface GatewayConfig extends Omit<PlatformGatewayProps, 'tierRoutes' | 'jwt'> {
+  readonly jwt: { readonly public: JwtIssuerConfig; readonly internal: JwtIssuerConfig };
+}
+
+/** A JWT issuer of a stack; see docs/security-model.md for where each JWKS comes from. */
+export interface JwtIssuerConfig extends Omit<JwtIssuer, 'jwks'> {
+  /**
+   * The issuer's JWKS (public keys only), inline: Higress' jwt-auth cannot fetch a JWKS URL.
+   * `public`: your identity provider's. `internal`: derived from the `internalIssuerKey` secret at
+   * `pulumi up`; set it for synth and review, which never see secrets.
+   * @default - dev: a throwaway key generated on first use outside the repository; staging and prod: required
+   */
+  readonly jwks?: string;
+}
+
 /**
  * Every `agent-runtime:<key>` of a stack. The platform keys are {@link AgentRuntimePlatformProps};
  * the others steer what the stack adds around it.
@@ -87,7 +104,7 @@ export interface RegistrationConfig {
 export interface StackConfig extends Omit<AgentRuntimePlatformProps, 'tenantNamespaces' | 'gateway'> {
   /** `$schema` of an editor; ignored. */
   readonly $schema?: string;
-  readonly gateway: Omit<PlatformGatewayProps, 'tierRoutes'>;
+  readonly gateway: GatewayConfig;
   /** @default [] */
   readonly tenants?: readonly TenantConfig[];
   /** LLM token limits per rate-limit tier (need `gateway.redis`). @default {} */

@@ -10,6 +10,7 @@ import * as yaml from 'js-yaml';
 import type { AgentRuntimePlatformProps } from '../constructs/agent-runtime-platform';
 import type { MonitoringConfig, PolicyProfile, RegistrationConfig, StackConfig, TenantConfig, ThirdPartyConfig } from './config-types';
 import { ConfigError, configKey, validateStackConfig } from './config-validation';
+import { resolveIssuerJwks } from './issuer-jwks';
 
 export { ConfigError };
 
@@ -80,11 +81,14 @@ export function readPlatformConfig(environment: string, values: Record<string, u
   for (const tier of Object.keys(tokenLimits)) {
     if (!(tier in tiers)) throw new ConfigError(`${configKey(['tokenLimits', tier])}: no such rate-limit tier; define it under ${configKey(['gateway', 'rateLimitTiers'])} first (tiers: ${Object.keys(tiers).join(', ')})`);
   }
+  const profile = policyProfile ?? defaultPolicyProfile(environment);
+  const { gateway, problems } = resolveIssuerJwks(environment, profile, platform.gateway);
+  if (problems.length) throw new ConfigError(problems.join('\n'));
   return {
     environment,
-    platform: { ...platform, tenantNamespaces: tenants.map((t) => t.name) },
+    platform: { ...platform, gateway, tenantNamespaces: tenants.map((t) => t.name) },
     tenants,
-    policyProfile: policyProfile ?? defaultPolicyProfile(environment),
+    policyProfile: profile,
     protectRegistry: protectRegistry ?? false,
     tokenLimits,
     monitoring,

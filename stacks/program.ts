@@ -7,7 +7,9 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ChartRelease } from './chart-release';
 import { synthesizePlatform } from './charts';
-import { ConfigError, PROJECT, readPlatformConfig, SECRET_KEYS } from './config';
+import { ConfigError, defaultPolicyProfile, PROJECT, readPlatformConfig, SECRET_KEYS } from './config';
+import type { PolicyProfile } from './config-types';
+import { devIssuerKey } from './dev-issuer-keys';
 import { jwksOf } from '../runtime/controller/internal-jwt';
 import { NacosAdmin } from '../runtime/nacos-admin-resource';
 import { NACOS_ADMIN_USER, registerTenant } from './registrations';
@@ -61,7 +63,7 @@ export function runStack() {
     platformSecrets.push(secret(controller?.nacosAuthSecretName ?? 'agent-runtime-controller-nacos', 'agent-runtime', {
       username: NACOS_ADMIN_USER, password: secrets.nacosAdminPassword,
     }, { dependsOn: [base] }));
-    if (issuer) platformSecrets.push(secret(controller?.issuerKeySecretName ?? 'agent-runtime-internal-issuer', 'agent-runtime', issuer, { dependsOn: [base] }));
+    platformSecrets.push(secret(controller?.issuerKeySecretName ?? 'agent-runtime-internal-issuer', 'agent-runtime', issuer, { dependsOn: [base] }));
   }
   const storage = config.platform.nacos?.storage;
   if (storage?.mode === 'mysql' && secrets.mysql) {
@@ -106,23 +108,33 @@ export function runStack() {
 }
 
 /**
- * With the `internalIssuerKey` secret set, the gateway's internal JWKS is derived from it (and
- * from `internalIssuerPreviousKey` during a key rotation): public halves only, so `pulumi up` and
- * the controller's `kid`s always match. Without it the controller issues no agent tokens.
- * Synth reads the JWKS from config as always (it never sees secrets).
- * Returns the key Secret's data (Pulumi secrets), or `undefined`.
+ * The gateway's internal JWKS is derived from the `internalIssuerKey` secret (and from
+ * `internalIssuerPreviousKey` during a key rotation): public halves only, so `pulumi up` and the
+ * controller's `kid`s always match, whatever `gateway.jwt.internal.jwks` says (synth and review
+ * read that, never seeing secrets). staging and prod require the key; a dev stack without it
+ * signs with its throwaway key (dev-issuer-keys.ts), kept outside the repository.
+ * Returns the key Secret's data (Pulumi secrets).
  */
-function withInternalIssuerKey(values: Record<string, unknown>): Record<string, pulumi.Output<string>> | undefined {
-  const current = pulumi.runtime.getConfig(`${PROJECT}:internalIssuerKey`);
+function withInternalIssuerKey(values: Record<string, unknown>): Record<string, pulumi.Output<string>> {
+  const stack = pulumi.getStack();
+  const profile = (values.policyProfile as PolicyProfile | undefined) ?? defaultPolicyProfile(stack);
+  const config = new pulumi.Config(PROJECT);
+  let current = pulumi.runtime.getConfig(`${PROJECT}:internalIssuerKey`);
+  let currentSecret: pulumi.Output<string>;
+  if (current) {
+    currentSecret = config.requireSecret('internalIssuerKey');
+  } else if (profile === 'dev') {
+    current = devIssuerKey(stack, 'internal');
+    currentSecret = pulumi.secret(current);
+  } else {
+    throw new ConfigError(`${PROJECT}:internalIssuerKey is not set; in ${profile} the gateway's internal JWKS is derived from it. Generate a key and set it as a secret: openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt > key.pem && pulumi config set --secret ${PROJECT}:internalIssuerKey < key.pem`);
+  }
   const previous = pulumi.runtime.getConfig(`${PROJECT}:internalIssuerPreviousKey`);
-  // Without it the controller runs and waits for the key Secret (it says so in its log).
-  if (!current) return undefined;
   const gateway = (values.gateway ?? {}) as Record<string, any>;
   const jwt = gateway.jwt ?? {};
   values.gateway = { ...gateway, jwt: { ...jwt, internal: { ...jwt.internal, jwks: JSON.stringify(jwksOf(current, previous ?? '')) } } };
-  const config = new pulumi.Config(PROJECT);
   return {
-    'private-key.pem': config.requireSecret('internalIssuerKey'),
+    'private-key.pem': currentSecret,
     ...(previous ? { 'previous-private-key.pem': config.requireSecret('internalIssuerPreviousKey') } : {}),
   };
 }

@@ -11,7 +11,7 @@ import { CanaryRelease } from '../../constructs/canary-release';
 import { PlatformFacts } from '../../constructs/platform-facts';
 import { SandboxPool } from '../../constructs/sandbox-pool';
 import { TenantNamespace, TenantNamespaceProps } from '../../constructs/tenant-namespace';
-import { TEST_JWKS } from '../support/fixtures';
+import { TEST_INTERNAL_JWKS, TEST_JWKS } from '../support/fixtures';
 
 /** Platform facts as the platform chart would hand them to tenants. */
 export const FACTS: PlatformFacts = {
@@ -28,7 +28,7 @@ export const FACTS: PlatformFacts = {
     publicIssuer: 'https://login.example.com/',
     publicJwks: TEST_JWKS,
     internalIssuer: 'https://a2a.internal.example.com',
-    internalJwks: TEST_JWKS,
+    internalJwks: TEST_INTERNAL_JWKS,
   },
   rateLimitTiers: { free: { requestsPerMinute: 60 }, standard: { requestsPerMinute: 600 } },
   sandboxRuntimeClasses: ['gvisor', 'kata-qemu'],

@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import { AgentDirectory } from '../../constructs/agent-directory';
 import { _gatewayPodValues } from '../../constructs/higress-config';
-import { A2A_FALLBACK_SKILL_HEADER, A2A_SKILL_HEADER } from '../../constructs/contracts';
+import { A2A_FALLBACK_SKILL_HEADER, A2A_SKILL_HEADER, NO_CALLER } from '../../constructs/contracts';
 import { ANNOTATION, LABEL } from '../../constructs/labels';
 import { kagentValues } from '../../stacks/third-party';
 import { findAll, findOne } from '../support/manifest';
@@ -71,7 +71,7 @@ describe('every declared call has a working, exclusive path: card -> token -> ga
     expect(route.metadata.name).toBe('research-a2a');
     const rules = findOne(objects, 'WasmPlugin', 'jwt-auth-acme', FACTS.gatewayNamespace).spec.matchRules;
     // beta/orchestrator declared only "web" of web + summarize: it calls its skill route, not the card url.
-    expect(rules.find((r: any) => r.ingress[0] === 'acme/research-a2a').config.allow).toEqual(['nobody']);
+    expect(rules.find((r: any) => r.ingress[0] === 'acme/research-a2a').config.allow).toEqual([NO_CALLER]);
     expect(rules.find((r: any) => r.ingress[0] === 'acme/research-a2a-web').config.allow).toEqual(['beta/orchestrator']);
   });
 
@@ -119,7 +119,7 @@ describe('X-A2A-Skill is the gateway\'s: a caller allowed on one skill cannot re
         kinds.add(ing.metadata.annotations['higress.io/canary'] ? 'canary skill' : 'skill');
       } else {
         expect({ at, set: h.update[skill], removed: h.remove.includes(skill) }).toEqual({ at, set: undefined, removed: true });
-        kinds.add(ing.metadata.name.replace(/^.*?-(chat|card|kagent-a2a|a2a)$/, '$1') + (ing.metadata.annotations['higress.io/canary'] ? ' canary' : ''));
+        kinds.add(ing.metadata.name.replace(/-(by-weight|by-header|by-cookie|pinned)$/, '').replace(/^.*?-(chat|card|kagent-a2a|a2a)$/, '$1') + (ing.metadata.annotations['higress.io/canary'] ? ' canary' : ''));
       }
     }
     // Chat routes mark their requests so agents refuse A2A on them (agent/serve-agent.ts).

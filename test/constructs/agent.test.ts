@@ -1,3 +1,4 @@
+import { CALLER_HEADER, INTERNAL_AUDIENCE, NO_CALLER } from '../../constructs/contracts';
 import { AGENT_CARD_KEY, ANNOTATION, LABEL } from '../../constructs/labels';
 import { findAll, findOne } from '../support/manifest';
 import { validateAll } from '../support/schema-validator';
@@ -135,7 +136,8 @@ describe('Agent', () => {
         'higress.io/match-method': 'POST',
         'higress.io/rewrite-path': '/',
         'higress.io/timeout': '60',
-        'higress.io/proxy-next-upstream-tries': '2',
+        'higress.io/proxy-next-upstream-tries': '0',
+        'higress.io/proxy-next-upstream': 'off',
         'higress.io/route-limit-rpm': '60',
         'higress.io/request-header-control-remove': 'X-A2A-Trace-ID,X-A2A-Parent-Agent,X-A2A-Parent-Request-ID,X-A2A-Skill,X-A2A-Fallback-Skill',
         'higress.io/request-header-control-update': 'X-A2A-Route chat',
@@ -156,22 +158,40 @@ describe('Agent', () => {
       expect(allow).toEqual({
         'beta/billing-chat': ['public'],
         'beta/billing-a2a-refund': ['beta/orchestrator'],
-        'beta/billing-a2a-invoice': ['nobody'],
+        'beta/billing-a2a-invoice': [NO_CALLER],
         // orchestrator declared refund only: the agent route (skill chosen by the message) is not its.
-        'beta/billing-a2a': ['nobody'],
+        'beta/billing-a2a': [NO_CALLER],
         'beta/orchestrator-chat': ['public'],
-        'beta/orchestrator-a2a-plan': ['nobody'],
-        'beta/orchestrator-a2a': ['nobody'],
+        'beta/orchestrator-a2a-plan': [NO_CALLER],
+        'beta/orchestrator-a2a': [NO_CALLER],
       });
       const acme = findOne(objects, 'WasmPlugin', 'jwt-auth-acme', FACTS.gatewayNamespace);
       expect(acme.spec.matchRules.find((r: any) => r.ingress[0] === 'acme/research-a2a-web').config.allow).toEqual(['beta/orchestrator']);
       expect(acme.spec.defaultConfig.consumers.map((c: any) => [c.name, c.issuer])).toEqual([
         ['public', FACTS.jwt.publicIssuer],
         ['beta/orchestrator', `${FACTS.jwt.internalIssuer}/beta/orchestrator`],
-        // jwt-auth refuses an empty allow list, so uncalled skills allow a consumer no token can match.
-        ['nobody', `${FACTS.jwt.internalIssuer}/nobody`],
       ]);
       expect(acme.spec.defaultConfig.consumers[1].jwks).toBe(FACTS.jwt.internalJwks);
+    });
+
+    test('closes routes no agent calls by construction: their allow list names no consumer of any plugin', () => {
+      const plugins = findAll(objects, 'WasmPlugin', FACTS.gatewayNamespace);
+      const consumers = new Set(plugins.flatMap((p) => p.spec.defaultConfig?.consumers ?? []).map((c: any) => c.name));
+      const closed = plugins.flatMap((p) => p.spec.matchRules ?? []).filter((r: any) => r.config.allow?.includes(NO_CALLER));
+      expect(closed.length).toBeGreaterThan(0);
+      expect(closed.every((r: any) => r.config.allow.length === 1)).toBe(true);
+      // Nothing anyone could sign for: no consumer (of any issuer) carries the closed routes' name.
+      expect(consumers.has(NO_CALLER)).toBe(false);
+      expect([...consumers].some((c) => /nobody/.test(c))).toBe(false);
+    });
+
+    test('writes the caller header from the verified token, never from the caller', () => {
+      const acme = findOne(objects, 'WasmPlugin', 'jwt-auth-acme', FACTS.gatewayNamespace);
+      const caller = acme.spec.defaultConfig.consumers.find((c: any) => c.name === 'beta/orchestrator');
+      // sub must be the caller and aud the platform's, else jwt-auth's claims check refuses the token;
+      // the header is then written from sub over any copy (claims_to_headers, override).
+      expect(caller.claims).toEqual({ aud: INTERNAL_AUDIENCE, sub: 'beta/orchestrator' });
+      expect(caller.claims_to_headers).toEqual([{ claim: 'sub', header: CALLER_HEADER, override: true }]);
     });
   });
 

@@ -76,6 +76,59 @@ describe('CanaryRelease', () => {
     expect(ann['higress.io/canary-weight']).toBeUndefined();
   });
 
+  describe('a weight with a header or cookie: header or cookie -> canary, otherwise the weight', () => {
+    // Higress' Ingress.CanaryKind() makes any Ingress with a header or cookie a header canary and
+    // drops its weight; canary Ingresses of one path compose, each selector in its own Ingress.
+    const { objects } = synth({ ...PROPS, traffic: { weight: 10, header: 'x-user-group', headerValue: 'beta', cookie: 'beta_tester' } });
+    const canaryOf = (base: string) => findAll(objects, 'Ingress', 'acme').filter((i) => new RegExp(`^${base}(-by-weight|-by-header|-by-cookie|-pinned)?$`).test(i.metadata.name) && i.metadata.annotations['higress.io/canary']);
+    const selectors = (i: any) => Object.keys(i.metadata.annotations).filter((k) => /^higress\.io\/canary-(weight|by-)/.test(k)).sort();
+
+    test.each(['chat-canary-chat', 'chat-canary-a2a-answer', 'chat-canary-a2a'])('%s: no canary Ingress carries a weight next to a header or cookie', (base) => {
+      const ingresses = canaryOf(base);
+      for (const i of ingresses) {
+        const kinds = selectors(i);
+        expect(kinds.includes('higress.io/canary-weight') && kinds.length > 1).toBe(false);
+        expect(kinds.filter((k) => k !== 'higress.io/canary-by-header-value').length).toBe(1);
+      }
+      const weight = ingresses.find((i) => i.metadata.annotations['higress.io/canary-weight']);
+      expect(weight.metadata.name).toBe(base);
+      expect(weight.metadata.annotations['higress.io/canary-weight']).toBe('10');
+      const header = ingresses.find((i) => i.metadata.annotations['higress.io/canary-by-header'] === 'x-user-group');
+      expect(header.metadata.annotations['higress.io/canary-by-header-value']).toBe('beta');
+      expect(ingresses.find((i) => i.metadata.annotations['higress.io/canary-by-cookie'] === 'beta_tester')).toBeDefined();
+      // All on the stable route's host and path, so Higress finds the same base route for each.
+      const stable = findOne(objects, 'Ingress', base.replace('chat-canary', 'chat'), 'acme');
+      for (const i of ingresses) {
+        expect(i.spec.rules[0].host).toBe(stable.spec.rules[0].host);
+        expect(i.spec.rules[0].http.paths[0]).toEqual({ ...stable.spec.rules[0].http.paths[0], backend: { service: { name: 'chat-canary', port: { number: 8080 } } } });
+        expect(i.metadata.annotations['higress.io/match-method']).toBe(stable.metadata.annotations['higress.io/match-method']);
+      }
+    });
+
+    test('A2A routes keep answering calls pinned to the canary version, in an Ingress of their own', () => {
+      for (const base of ['chat-canary-a2a-answer', 'chat-canary-a2a']) {
+        const pinned = canaryOf(base).find((i) => i.metadata.annotations['higress.io/canary-by-header'] === 'X-A2A-Skill-Version');
+        expect(pinned.metadata.annotations['higress.io/canary-by-header-value']).toBe('1.1.0');
+      }
+      expect(canaryOf('chat-canary-chat').some((i) => i.metadata.annotations['higress.io/canary-by-header'] === 'X-A2A-Skill-Version')).toBe(false);
+    });
+
+    test('every canary Ingress is under the routes\' JWT rules', () => {
+      const plugin = findOne(objects, 'WasmPlugin', 'jwt-auth-acme', FACTS.gatewayNamespace);
+      const ruled = new Set(plugin.spec.matchRules.flatMap((r: any) => r.ingress));
+      for (const i of findAll(objects, 'Ingress', 'acme')) expect(ruled.has(`acme/${i.metadata.name}`)).toBe(true);
+    });
+  });
+
+  test('a weight alone is a weight Ingress (no header that would make Higress drop it)', () => {
+    const { objects } = synth();
+    for (const base of ['chat-canary-chat', 'chat-canary-a2a-answer']) {
+      const a = findOne(objects, 'Ingress', base, 'acme').metadata.annotations;
+      expect(a['higress.io/canary-weight']).toBe('10');
+      expect(a['higress.io/canary-by-header']).toBeUndefined();
+    }
+  });
+
   test('rolls back with weight 0', () => {
     const { objects } = synth(CanaryRelease.rollback(PROPS));
     expect(findOne(objects, 'Ingress', 'chat-canary-chat', 'acme').metadata.annotations['higress.io/canary-weight']).toBe('0');

@@ -32,6 +32,8 @@ describe('object names', () => {
       'Ingress acme/chat-a2a-chat',
       'Ingress acme/chat-canary-a2a',
       'Ingress acme/chat-canary-a2a-chat',
+      'Ingress acme/chat-canary-a2a-chat-pinned',
+      'Ingress acme/chat-canary-a2a-pinned',
       'Ingress acme/chat-canary-card',
       'Ingress acme/chat-canary-chat',
       'Ingress acme/chat-chat',

@@ -2,7 +2,9 @@ import { Testing } from 'cdk8s';
 import { AgentRuntimePlatform, AgentRuntimePlatformProps } from '../../constructs/agent-runtime-platform';
 import { findAll, findOne } from '../support/manifest';
 import { validateAll } from '../support/schema-validator';
+import { CALLER_HEADER, GATEWAY_OWNED_HEADERS, INTERNAL_AUDIENCE } from '../../constructs/contracts';
 import { PLATFORM_PROPS } from '../support/fixtures';
+import { PUBLISHED_EXAMPLE_PUBLIC_KEYS } from '../support/published-example-public-keys';
 
 function synth(props: Partial<AgentRuntimePlatformProps> = {}): any[] {
   const chart = Testing.chart();
@@ -89,10 +91,39 @@ describe('AgentRuntimePlatform', () => {
   test('configures JWT issuers, WAF, prompt masking and AI statistics as WasmPlugins in higress-system', () => {
     const plugins = findAll(synth(), 'WasmPlugin');
     expect(plugins.every((p) => p.metadata.namespace === 'higress-system')).toBe(true);
-    expect(plugins.map((p) => p.metadata.name).sort()).toEqual(['ai-data-masking', 'ai-statistics', 'jwt-auth', 'waf']);
+    expect(plugins.map((p) => p.metadata.name).sort()).toEqual(['ai-data-masking', 'ai-statistics', 'jwt-auth', 'strip-gateway-headers', 'waf']);
     const jwt = plugins.find((p) => p.metadata.name === 'jwt-auth');
     expect(jwt.spec.defaultConfig.consumers.map((c: any) => c.issuer)).toEqual(['https://login.example.com/', 'https://a2a.internal.example.com']);
     expect(plugins.find((p) => p.metadata.name === 'waf').spec.defaultConfig.useCRS).toBe(true);
+  });
+
+  test('removes callers\' copies of the gateway\'s headers on every route, before jwt-auth adds its own', () => {
+    const plugins = findAll(synth(), 'WasmPlugin');
+    const strip = plugins.find((p) => p.metadata.name === 'strip-gateway-headers');
+    const jwt = plugins.find((p) => p.metadata.name === 'jwt-auth');
+    // No matchRules: the default config applies to every route and domain.
+    expect(strip.spec.matchRules).toBeUndefined();
+    expect(strip.spec.url).toMatch(/\/transformer:/);
+    // Same phase, higher priority: Higress runs it first (AUTHN, 410 > 340).
+    expect(strip.spec.phase).toBe(jwt.spec.phase);
+    expect(strip.spec.priority).toBeGreaterThan(jwt.spec.priority);
+    const removed = strip.spec.defaultConfig.reqRules.flatMap((r: any) => (r.operate === 'remove' ? r.headers.map((h: any) => h.key) : []));
+    expect(removed).toEqual(GATEWAY_OWNED_HEADERS.map((h) => h.toLowerCase()));
+    expect(removed).toEqual(expect.arrayContaining(['x-mse-consumer', 'x-a2a-route', CALLER_HEADER.toLowerCase()]));
+    expect(strip.spec.defaultConfig.reroute).toBe(false);
+  });
+
+  test('requires the internal audience of internal tokens, and the public one when set', () => {
+    const plugins = findAll(synth({ gateway: { ...PLATFORM_PROPS.gateway, jwt: { ...PLATFORM_PROPS.gateway.jwt, public: { ...PLATFORM_PROPS.gateway.jwt.public, audience: 'agents-web' } } } }), 'WasmPlugin');
+    const consumers = plugins.find((p) => p.metadata.name === 'jwt-auth').spec.defaultConfig.consumers;
+    expect(consumers.map((c: any) => c.claims)).toEqual([{ aud: 'agents-web' }, { aud: INTERNAL_AUDIENCE }]);
+  });
+
+  test('refuses a JWKS with a published example key or private key material, naming the key', () => {
+    const rsa = PUBLISHED_EXAMPLE_PUBLIC_KEYS.find((k) => k.source.startsWith('RFC 7516 A.2'))!.jwk;
+    const withKey = (jwk: Record<string, unknown>) => ({ gateway: { ...PLATFORM_PROPS.gateway, jwt: { ...PLATFORM_PROPS.gateway.jwt, internal: { issuer: 'https://a2a.internal.example.com', jwks: JSON.stringify({ keys: [jwk] }) } } } });
+    expect(() => synth(withKey({ ...rsa, kid: 'dev-1', alg: 'RS256' }))).toThrow(/gateway\.jwt\.internal\.jwks: key "dev-1" is the example key of RFC 7516 A\.2/);
+    expect(() => synth(withKey({ kty: 'oct', kid: 'k', k: 'c2VjcmV0' }))).toThrow(/secret key material/);
   });
 
   test('creates the gvisor RuntimeClass with the runsc handler', () => {

@@ -1,7 +1,8 @@
 import Ajv from 'ajv';
 import { AgentDirectory } from '../../constructs/agent-directory';
 import { PlatformFacts } from '../../constructs/platform-facts';
-import { A2A_CACHE_EXTRACTION, AI_CACHE_PLUGIN_URL, parseSkillCall } from '../../constructs/skill-resilience';
+import { _retryAnnotations, A2A_CACHE_EXTRACTION, AI_CACHE_PLUGIN_URL, parseSkillCall } from '../../constructs/skill-resilience';
+import { LABEL } from '../../constructs/labels';
 import { findAll, findOne } from '../support/manifest';
 import { validateAll } from '../support/schema-validator';
 import { byoAgent, FACTS, tenantChart } from './_example';
@@ -107,7 +108,8 @@ describe('skill resilience', () => {
       const a = findOne(objects, 'Ingress', 'search-a2a-web', 'acme').metadata.annotations;
       expect(a['higress.io/timeout']).toBe('20');
       expect(a['higress.io/proxy-next-upstream-tries']).toBe('2');
-      expect(a['higress.io/proxy-next-upstream']).toBe('error,timeout,http_503');
+      // A2A calls are POSTs: Envoy retries them only with non_idempotent, added where the skill declares retries.
+      expect(a['higress.io/proxy-next-upstream']).toBe('error,timeout,http_503,non_idempotent');
     });
 
     test('zero retries turn retrying off', () => {
@@ -116,11 +118,23 @@ describe('skill resilience', () => {
       expect(a['higress.io/proxy-next-upstream']).toBe('off');
     });
 
-    test('skills without settings keep the tenant defaults', () => {
+    test('skills without settings keep the tenant timeout and are not retried (a POST may not be sent twice unless the skill says so)', () => {
       const a = findOne(objects, 'Ingress', 'backup-a2a-web', 'acme').metadata.annotations;
       expect(a['higress.io/timeout']).toBe('60');
-      expect(a['higress.io/proxy-next-upstream-tries']).toBe('2');
-      expect(a['higress.io/proxy-next-upstream']).toBeUndefined();
+      expect(a['higress.io/proxy-next-upstream-tries']).toBe('0');
+      expect(a['higress.io/proxy-next-upstream']).toBe('off');
+    });
+
+    test('no route carries non_idempotent unless its skill declares gateway retries', () => {
+      for (const i of findAll(objects, 'Ingress')) {
+        const on = i.metadata.annotations['higress.io/proxy-next-upstream'] ?? '';
+        if (!on.includes('non_idempotent')) continue;
+        expect(i.metadata.labels[LABEL.skill]).toBeDefined();
+        expect(Number(i.metadata.annotations['higress.io/proxy-next-upstream-tries'])).toBeGreaterThan(0);
+      }
+      expect(_retryAnnotations({ retryOn: ['http_503'] }, 2)).toEqual({ 'higress.io/proxy-next-upstream-tries': '2', 'higress.io/proxy-next-upstream': 'http_503,non_idempotent' });
+      expect(_retryAnnotations({ retries: 2, retryOn: ['off'] }, 2)['higress.io/proxy-next-upstream']).toBe('off');
+      expect(_retryAnnotations(undefined, 2)).toEqual({ 'higress.io/proxy-next-upstream-tries': '0', 'higress.io/proxy-next-upstream': 'off' });
     });
 
     test('fails when a skill retries more often than the configured maximum', () => {
@@ -255,11 +269,15 @@ describe('skill resilience', () => {
     });
 
     test('canary skill routes answer calls pinned to the canary version (canary-by-header X-A2A-Skill-Version)', () => {
-      const a = findOne(objects, 'Ingress', 'chat-canary-a2a-chat', 'acme').metadata.annotations;
+      // The pin and the weight are separate canary Ingresses: on one, Higress would drop the weight (CanaryKind).
+      const a = findOne(objects, 'Ingress', 'chat-canary-a2a-chat-pinned', 'acme').metadata.annotations;
       expect(a['higress.io/canary']).toBe('true');
       expect(a['higress.io/canary-by-header']).toBe('X-A2A-Skill-Version');
       expect(a['higress.io/canary-by-header-value']).toBe('1.1.0');
-      expect(a['higress.io/canary-weight']).toBe('10');
+      expect(a['higress.io/canary-weight']).toBeUndefined();
+      const w = findOne(objects, 'Ingress', 'chat-canary-a2a-chat', 'acme').metadata.annotations;
+      expect(w['higress.io/canary-weight']).toBe('10');
+      expect(w['higress.io/canary-by-header']).toBeUndefined();
     });
 
     test('hands the caller every declared call in A2A_CALLS: URL, skill, pin, timeout, retries, fallback, token file', () => {

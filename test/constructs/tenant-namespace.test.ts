@@ -113,7 +113,8 @@ describe('TenantNamespace', () => {
     const objects = chart.toJson();
     expect(validateAll(objects)).toEqual([]);
     expect(findOne(objects, 'Ingress', 'search-chat', 'acme').metadata.annotations).toMatchObject({
-      'higress.io/route-limit-rpm': '60', 'higress.io/timeout': '30', 'higress.io/proxy-next-upstream-tries': '1',
+      // A chat route declares no retries: the tenant's routeRetries applies to skills declaring retryOn only.
+      'higress.io/route-limit-rpm': '60', 'higress.io/timeout': '30', 'higress.io/proxy-next-upstream-tries': '0',
     });
   });
 });

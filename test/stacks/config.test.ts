@@ -152,8 +152,11 @@ describe('nothing in the configuration is silently ignored', () => {
 
 describe('policy profile', () => {
   test('a stack named after a profile uses it; any other name gets prod unless policyProfile says otherwise', () => {
-    expect(readPlatformConfig('staging', devValues()).policyProfile).toBe('staging');
-    expect(readPlatformConfig('qa', devValues()).policyProfile).toBe('prod');
+    // staging and prod need real issuers' JWKS and audience; the dev file has none (throwaway keys).
+    const staging = yaml.load(fs.readFileSync(path.join(ROOT, 'Pulumi.staging.yaml'), 'utf8')) as any;
+    const issued = () => { const v = devValues(); v.gateway.jwt = staging.config['agent-runtime:gateway'].jwt; return v; };
+    expect(readPlatformConfig('staging', issued()).policyProfile).toBe('staging');
+    expect(readPlatformConfig('qa', issued()).policyProfile).toBe('prod');
     expect(readPlatformConfig('qa', { ...devValues(), policyProfile: 'dev' }).policyProfile).toBe('dev');
   });
 });
@@ -168,11 +171,14 @@ describe('skill resilience and traces from configuration', () => {
     const globex = out.charts.find((c) => c.name === 'tenant-globex')!.objects;
     const web = findObject(globex, 'Ingress', 'researcher-canary-a2a-web-search', 'globex').metadata.annotations;
     expect(web).toMatchObject({
-      'higress.io/timeout': '30', 'higress.io/proxy-next-upstream-tries': '2', 'higress.io/proxy-next-upstream': 'error,timeout,http_503',
+      'higress.io/timeout': '30', 'higress.io/proxy-next-upstream-tries': '2', 'higress.io/proxy-next-upstream': 'error,timeout,http_503,non_idempotent',
       'higress.io/default-backend': 'researcher', 'higress.io/custom-http-errors': '502,503,504',
     });
     const cache = findObject(globex, 'WasmPlugin', 'ai-cache-globex-researcher', 'higress-system');
     expect(cache.spec.matchRules[0].config.cache).toMatchObject({ serviceName: 'redis.dns', cacheTTL: 600 });
+    // The canary's skill route is one Ingress per selector (weight, header, pin): each is cached.
+    const canaryCache = findObject(globex, 'WasmPlugin', 'ai-cache-globex-researcher-canary', 'higress-system');
+    expect(canaryCache.spec.matchRules[0].ingress).toEqual(['globex/researcher-canary-a2a-summarize', 'globex/researcher-canary-a2a-summarize-by-header', 'globex/researcher-canary-a2a-summarize-pinned']);
   });
 
   test('agents get the OTEL environment of the configured collector and sampling', () => {

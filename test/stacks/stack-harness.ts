@@ -3,6 +3,7 @@
  * engine receives it: type, name, parent, dependencies and the serialized inputs (where
  * secrets are still marked as secrets).
  */
+import { generateKeyPairSync } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
@@ -27,6 +28,9 @@ export const TEST_SECRETS: Record<string, string> = {
   }),
 };
 
+/** The internal issuer key of staging and prod runs, generated per run (dev signs with its throwaway key). */
+export const TEST_ISSUER_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
 /** The stack's config as `setAllConfig` takes it, optionally changed by `mutate`. */
 export function stackConfig(env: string, mutate?: (values: Record<string, any>) => void): Record<string, string> {
   const doc = yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${env}.yaml`), 'utf8')) as any;
@@ -35,7 +39,8 @@ export function stackConfig(env: string, mutate?: (values: Record<string, any>) 
   values.registration = { endpoint: 'http://127.0.0.1:8848' };
   mutate?.(values);
   const config: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...values, ...TEST_SECRETS })) {
+  const secrets = env === 'dev' ? TEST_SECRETS : { ...TEST_SECRETS, internalIssuerKey: TEST_ISSUER_KEY };
+  for (const [k, v] of Object.entries({ ...values, ...secrets })) {
     config[`agent-runtime:${k}`] = typeof v === 'string' ? v : JSON.stringify(v);
   }
   return config;
@@ -51,7 +56,7 @@ export async function runStackWithMocks(
     newResource: (args: any) => ({ id: `${args.name}-id`, state: args.inputs }),
     call: (args: any) => args.inputs,
   }, 'agent-runtime', env, false);
-  pulumi.runtime.setAllConfig(config, Object.keys(TEST_SECRETS).map((k) => `agent-runtime:${k}`));
+  pulumi.runtime.setAllConfig(config, [...Object.keys(TEST_SECRETS), 'internalIssuerKey'].map((k) => `agent-runtime:${k}`));
   const { runStack } = require('../../stacks/program');
   const outputs = runStack();
   const resolved = await new Promise<Record<string, unknown>>((resolve) => pulumi.output(outputs).apply(resolve));

@@ -5,9 +5,13 @@
  * which `nacos-backend.ts` reads. Nothing happens in the default emulator mode, or when
  * `NACOS_BACKEND_URL` is already set (a server you started yourself).
  */
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { startRealNacos } from './real-nacos';
 
 export default async function globalSetup(): Promise<void> {
+  // dev stacks' throwaway issuer keys (stacks/dev-issuer-keys.ts): the run's own, not the user's.
+  process.env.AGENT_RUNTIME_DEV_KEYS ??= path.join(os.tmpdir(), `agent-runtime-test-dev-keys-${process.pid}`);
   if (process.env.NACOS_BACKEND !== 'real' || process.env.NACOS_BACKEND_URL) return;
   const nacos = await startRealNacos({ log: (line) => process.stderr.write(`\n${line}`) });
   process.env.NACOS_BACKEND_URL = nacos.url;
