@@ -14,6 +14,7 @@ import { _agentMeta } from './_agent-meta';
 import { _emitTyped } from './_typed-manifest';
 import type { IAgentTrack } from './contracts';
 import { _modelProblems, type ModelSpec } from './model-config';
+import { MEMORY_ENV, MEMORY_KEY_DIR, MEMORY_KEY_FILE } from './memory-contract';
 import { _secretRefsAnnotation, type SecretKeyRef } from './secret-refs';
 
 /** A Pinecone index (kagent `Memory`). */
@@ -48,20 +49,7 @@ export interface AgentMemorySpec {
   readonly ttlDays?: number;
 }
 
-/** Where the SDK finds the memory settings of a BYO agent. */
-export const MEMORY_ENV = {
-  provider: 'AGENT_MEMORY_PROVIDER',
-  indexHost: 'AGENT_MEMORY_INDEX_HOST',
-  namespace: 'AGENT_MEMORY_NAMESPACE',
-  topK: 'AGENT_MEMORY_TOP_K',
-  scoreThreshold: 'AGENT_MEMORY_SCORE_THRESHOLD',
-  recordFields: 'AGENT_MEMORY_RECORD_FIELDS',
-  ttlDays: 'AGENT_MEMORY_TTL_DAYS',
-  apiKeyFile: 'AGENT_MEMORY_API_KEY_FILE',
-} as const;
-/** The store's API key, mounted (never in env). */
-export const MEMORY_KEY_DIR = '/var/run/agentruntime/memory';
-export const MEMORY_KEY_FILE = 'api-key';
+export { MEMORY_ENV, MEMORY_KEY_DIR, MEMORY_KEY_FILE } from './memory-contract';
 
 /** Every problem of an agent's memory, naming `field.<key>`. */
 export function _memoryProblems(m: AgentMemorySpec, kind: 'declarative' | 'byo', field: string): string[] {

@@ -93,6 +93,11 @@ export interface ByoAgentSpec {
    * @default - no registry access (findAgents is not configured)
    */
   readonly registryReaderSecret?: string;
+  /**
+   * Tools whose calls wait for a person's approval, given to the agent SDK's `ToolApprovals` as
+   * `AGENT_TOOLS_REQUIRE_APPROVAL` (what `requireApproval` is for declarative agents). @default - none
+   */
+  readonly requireApproval?: readonly string[];
 }
 
 /** Per-replica resources. */

@@ -21,6 +21,7 @@ import { _emitMemoryStore, _memoryByoContract, _memoryProblems, _memorySecretRef
 import type { AgentResources, AgentSkillSpec, ByoAgentSpec, DeclarativeAgentSpec } from './agent-props';
 import { _modelConfigSpec, _modelProblems, _modelSecretKeys, type ModelSpec } from './model-config';
 import { _secretRefsAnnotation, type SecretKeyRef } from './secret-refs';
+import { TOOLS_REQUIRE_APPROVAL_ENV } from './memory-contract';
 import { _a2aCalls } from './a2a-calls';
 import { A2A_PORT, a2aTokenContract, AGENT_CARD_DIR, AGENT_CARD_PATH, AGENT_ENV, IAgentTrack, NACOS_READER_DIR, NACOS_READER_KEYS } from './contracts';
 import { AGENT_CARD_KEY, ANNOTATION } from './labels';
@@ -186,6 +187,7 @@ export class AgentWorkload extends Construct {
     const env: Record<string, string> = { [AGENT_ENV.agent]: a.key, [AGENT_ENV.cardFile]: AGENT_CARD_PATH };
     // The agent SDK listens on A2A_PORT (8080 unless set).
     if (byo.port !== undefined) env[AGENT_ENV.a2aPort] = String(a.port);
+    if (byo.requireApproval?.length) env[TOOLS_REQUIRE_APPROVAL_ENV] = byo.requireApproval.join(',');
     const volumes: k8s.Volume[] = [{ name: 'agent-card', configMap: { name: `${a.workloadName}-agent-card`, items: [{ key: AGENT_CARD_KEY, path: AGENT_CARD_KEY }] } }];
     const mounts: k8s.VolumeMount[] = [{ name: 'agent-card', mountPath: AGENT_CARD_DIR, readOnly: true }];
     const secretEnv: k8s.EnvVar[] = [];

@@ -195,3 +195,9 @@ describe('ServiceAccount: one writer', () => {
       .toThrow('agent "acme/helper" (declarative) runs as ServiceAccount "helper-agent", which is also the name of agent "acme/helper-agent" and its ServiceAccount; rename one of them');
   });
 });
+
+test('a BYO agent\'s tools to approve reach the SDK as AGENT_TOOLS_REQUIRE_APPROVAL', () => {
+  const objs = synth([{ name: 'ops', byo: { image: 'ghcr.io/acme/ops:1.0.0', requireApproval: ['refund', 'delete_page'] }, skills: SKILLS }]);
+  const env = find(objs, 'Deployment', 'ops').spec.template.spec.containers[0].env;
+  expect(env).toContainEqual({ name: 'AGENT_TOOLS_REQUIRE_APPROVAL', value: 'refund,delete_page' });
+});
