@@ -227,10 +227,8 @@ export class AgentWorkload extends Construct {
     const contract = this._byoContract(byo);
     const mem = memory?.store ? _memoryByoContract(memory) : { env: {}, volumes: [], mounts: [] };
     const platformEnv = { ...this._platformEnv(), ...contract.env, ...mem.env };
-    const secretRefs: SecretKeyRef[] = [
-      ..._memorySecretRefs(memory),
-      ...(byo.registryReaderSecret !== undefined ? [NACOS_READER_KEYS.username, NACOS_READER_KEYS.password].map((key) => ({ name: byo.registryReaderSecret!, key })) : []),
-    ];
+    // The registry reader Secret is the user's (see ByoAgentSpec.registryReaderSecret): not listed, so the stack never writes it.
+    const secretRefs: SecretKeyRef[] = _memorySecretRefs(memory);
     const a2aToken = this._tokenVolume();
     const spread = this._topologySpread();
     for (const name of Object.keys(byo.env ?? {})) {
