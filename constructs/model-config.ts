@@ -161,6 +161,8 @@ export function _modelProblems(m: ModelSpec, field: string): string[] {
   if (s) {
     if (typeof s.name !== 'string' || !_SECRET_NAME.test(s.name) || s.name.length > 253) errors.push(`${field}.apiKeySecret.name "${s.name}" is not a Secret name; use lowercase letters, digits, '-' and '.', e.g. "${_EXAMPLE_SECRET[provider]}"`);
     if (needsKey && !s.key) errors.push(`${field}.apiKeySecret.key is required for provider ${provider}; name the key holding the API key, e.g. key: "api-key"`);
+    // kagent's CEL rule: apiKeySecret needs apiKeySecretKey except for Bedrock and SAPAICore.
+    if (provider.endsWith('VertexAI') && !s.key) errors.push(`${field}.apiKeySecret.key is required for provider ${provider}; name the key holding the service-account JSON, e.g. key: "credentials.json" (or remove apiKeySecret to use workload identity)`);
     if ((provider === 'Bedrock' || provider === 'SAPAICore') && s.key) {
       errors.push(`${field}.apiKeySecret.key "${s.key}" is not used by ${provider}: kagent reads the keys ${_modelSecretKeys({ ...m, apiKeySecret: { name: s.name } }).map((k) => `"${k.key}"`).join(' and ')} of the Secret; remove key`);
     }

@@ -95,6 +95,9 @@ describe('model providers', () => {
       'declarative.model.apiKeySecret is required for provider OpenAI; name the tenant Secret holding the credentials, e.g. apiKeySecret: { name: "acme-openai", key: "api-key" }',
       'declarative.model.headers.Authorization carries a credential in plain text; put it in apiKeySecret instead',
     ]],
+    ['Vertex with a credentials Secret but no key (kagent\'s CEL rule)', { provider: 'AnthropicVertexAI', model: 'c', projectId: 'acme-prod', location: 'us-east5', apiKeySecret: { name: 'gcp' } }, [
+      'declarative.model.apiKeySecret.key is required for provider AnthropicVertexAI; name the key holding the service-account JSON, e.g. key: "credentials.json" (or remove apiKeySecret to use workload identity)',
+    ]],
     ['an unknown provider', { provider: 'Mistral' as any, model: 'x' }, ['declarative.model.provider "Mistral" is not a kagent v0.9.12 provider; use one of OpenAI, Anthropic, AzureOpenAI, Ollama, Gemini, GeminiVertexAI, AnthropicVertexAI, Bedrock, SAPAICore']],
     ['Vertex with a bad location and project', { provider: 'GeminiVertexAI', model: 'g', projectId: 'X', location: 'mars' }, [
       'declarative.model.location "mars" is not a Google Cloud region; use e.g. "us-central1" or "global"',
