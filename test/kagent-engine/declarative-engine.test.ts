@@ -13,7 +13,8 @@
  * Run with `npm run test:kagent-engine` (installs the engine into ~/.cache first); without the
  * engine installed the suite fails, saying how to install it.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { Testing } from 'cdk8s';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -24,6 +25,8 @@ import { startKagentControllerStandIn, type KagentControllerStandIn } from '../s
 import { translateAgent, type SecretData } from '../support/kagent-translate';
 import { startOpenAiStandIn, type OpenAiStandIn } from '../support/openai-stand-in';
 import { startRecordingProxy, type RecordingProxy } from '../support/recording-proxy';
+import { PROVIDERS } from '../support/model-providers';
+import { tenantChart } from '../constructs/_example';
 
 jest.setTimeout(240_000);
 
@@ -206,4 +209,44 @@ test('a declarative caller calls the other agent\'s skill on its route, with its
   const onRoute = route.requests.filter((r) => r.method === 'POST');
   expect(onRoute.length).toBeGreaterThan(0);
   expect(onRoute.every((r) => r.headers.authorization === 'Bearer triage-engine-run-token')).toBe(true);
+});
+
+/** Secret values for every provider's credentials (what tenantSecrets would hold). */
+const PROVIDER_SECRETS: SecretData = {
+  'acme-openai': { 'api-key': 'sk-x' }, 'acme-anthropic': { key: 'ak-x' }, 'acme-azure': { key: 'az-x' }, 'acme-gemini': { key: 'g-x' },
+  'acme-gcp': { 'sa.json': '{}' }, 'acme-aws': { AWS_ACCESS_KEY_ID: 'AKIAX', AWS_SECRET_ACCESS_KEY: 'x' }, 'acme-sap': { client_id: 'c', client_secret: 's' },
+};
+
+test('the engine takes the model config of every provider (kagent-adk\'s AgentConfig and model factory)', () => {
+  const configs = PROVIDERS.map(([spec]) => {
+    const { chart, tenant } = tenantChart({ name: 'acme' });
+    tenant.addAgent({ name: 'helper', skills: [{ id: 'a', name: 'A', description: 'A', tags: ['a'] }], declarative: { model: spec, systemMessage: 'Help.' } });
+    const objs = Testing.synth(chart) as any[];
+    const t = translateAgent(objs.find((o) => o.kind === 'Agent'), objs, PROVIDER_SECRETS);
+    return { provider: spec.provider, config: t.config, env: t.env };
+  });
+  // Builds each engine model client from its config as `kagent-adk static` does (with its env), without calling it; one process for all.
+  const script = [
+    'import json, os, sys',
+    'from kagent.adk.types import AgentConfig, _create_llm_from_model_config',
+    'out = {}',
+    'for c in json.loads(sys.stdin.read()):',
+    '    os.environ.update(c["env"])',
+    '    try:',
+    '        cfg = AgentConfig.model_validate(c["config"])',
+    '        out[c["provider"]] = [type(cfg.model).__name__, type(_create_llm_from_model_config(cfg.model)).__name__]',
+    '    except Exception as e:',
+    '        out[c["provider"]] = ["error", repr(e)[:500]]',
+    'print(json.dumps(out))',
+  ].join('\n');
+  const r = spawnSync(path.join(VENV, 'bin', 'python'), ['-c', script], {
+    input: JSON.stringify(configs), encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir() }, timeout: 180_000,
+  });
+  expect({ status: r.status, stderr: r.status === 0 ? '' : r.stderr.slice(-2000) }).toEqual({ status: 0, stderr: '' });
+  const built: Record<string, [string, string]> = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  expect(Object.entries(built).filter(([, [kind]]) => kind === 'error')).toEqual([]);
+  expect(Object.fromEntries(Object.entries(built).map(([p, [model]]) => [p, model]))).toEqual({
+    OpenAI: 'OpenAI', Anthropic: 'Anthropic', AzureOpenAI: 'AzureOpenAI', Ollama: 'Ollama', Gemini: 'Gemini',
+    GeminiVertexAI: 'GeminiVertexAI', AnthropicVertexAI: 'GeminiAnthropic', Bedrock: 'Bedrock', SAPAICore: 'SAPAICore',
+  });
 });
