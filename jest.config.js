@@ -3,7 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/test/e2e/', '/test/package/'], // test/package: `npm run test:package`
+  // test/package: `npm run test:package`; test/kagent-engine runs kagent's Python engine: `npm run test:kagent-engine` (installs it first).
+  testPathIgnorePatterns: ['/node_modules/', '/test/e2e/', '/test/package/', '/test/kagent-engine/'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
   testTimeout: 120000,
   // NACOS_BACKEND=real: one real Nacos 3.1 for the run (test/support/nacos-backend.ts), shared, so in band

@@ -18,3 +18,7 @@ export { currentLineage, SKILL_HEADER, TRACE_ID_HEADER, PARENT_AGENT_HEADER, PAR
 export type { Lineage } from './lineage';
 export { readPlatformSettings, parseCallTable } from './settings';
 export type { CallSetting, PlatformSettings } from './settings';
+export { readMemorySettings } from './memory-settings';
+export type { MemorySettings } from './memory-settings';
+export { ToolApprovals, ToolCallNotApproved, TOOLS_REQUIRE_APPROVAL_ENV } from './tool-approval';
+export type { ApprovalDecision, ApprovalRequest, ToolApprovalOptions, ToolCall } from './tool-approval';

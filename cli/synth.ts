@@ -41,9 +41,18 @@ export async function synthCommand(argv: string[]): Promise<number> {
     return io ? 2 : 1;
   }
   console.log(`synthesized stack "${env}" into ${path.relative(process.cwd(), out) || '.'}: ${summarize(written)}`);
+  const { loadManifests } = await import('../policies/load-manifests');
+  const { previousOutput } = await import('../stacks/chart-writer');
+  {
+    // Which Secrets the agents read that the stack still lacks (names only; synth never sees a value).
+    const { describeTenantSecrets, tenantSecretKeysOfStackFile } = await import('../stacks/tenant-secrets');
+    const yaml = await import('js-yaml');
+    const fs = await import('fs');
+    const tenantFiles = previousOutput(out).filter((f) => /^tenant-.*\.yaml$/.test(path.basename(f))).map((f) => path.join(out, f));
+    const stackFile = yaml.load(fs.readFileSync(path.join(root, `Pulumi.${env}.yaml`), 'utf8')) as Record<string, unknown>;
+    console.log(describeTenantSecrets(loadManifests(tenantFiles).objects, tenantSecretKeysOfStackFile(stackFile)));
+  }
   if (flags.review) {
-    const { loadManifests } = await import('../policies/load-manifests');
-    const { previousOutput } = await import('../stacks/chart-writer');
     const { reviewObjects } = await import('./review');
     // Only what synth wrote: user files next to it are not part of the platform.
     const files = previousOutput(out).filter((f) => f.endsWith('.yaml') && !f.startsWith('values')).map((f) => path.join(out, f));

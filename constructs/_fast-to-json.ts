@@ -12,6 +12,7 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import * as agent from '../generated/imports/agent-kagent.dev';
 import * as mcpbridge from '../generated/imports/mcpbridge-networking.higress.io';
+import * as memory from '../generated/imports/memory-kagent.dev';
 import * as modelconfig from '../generated/imports/modelconfig-kagent.dev';
 import * as podmonitor from '../generated/imports/podmonitor-monitoring.coreos.com';
 import * as prometheusrule from '../generated/imports/prometheusrule-monitoring.coreos.com';
@@ -57,7 +58,7 @@ const MAX_PLANS = 8;
 
 /** The modules whose converters are read (everything `_emitTyped` is given). */
 const MODULES: readonly Record<string, unknown>[] = [
-  k8s, agent, mcpbridge, modelconfig, podmonitor, prometheusrule, remotemcpserver, sandboxtemplate, sandboxwarmpool, scaledobject, servicemonitor, wasmplugin,
+  k8s, agent, mcpbridge, memory, modelconfig, podmonitor, prometheusrule, remotemcpserver, sandboxtemplate, sandboxwarmpool, scaledobject, servicemonitor, wasmplugin,
 ];
 
 let moduleOf: Map<_Converter, Record<string, unknown>> | undefined;

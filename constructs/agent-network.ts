@@ -2,9 +2,10 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { _agentMeta } from './_agent-meta';
 import { _cidrEgressRules, _podsIn, _tcp, EgressCidr } from './_network-peers';
+import { _endpointEgress, type _Endpoint } from './endpoint-egress';
 import { _emitTyped } from './_typed-manifest';
 import type { IAgentTrack, ISandboxPool } from './contracts';
-import { LABEL } from './labels';
+import { ANNOTATION, LABEL } from './labels';
 
 /** API server endpoints of sandbox users when the platform names none: private addresses, API port only. */
 export const DEFAULT_KUBERNETES_API = { cidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'], port: 6443 } as const;
@@ -15,23 +16,27 @@ export const DEFAULT_KUBERNETES_API = { cidrs: ['10.0.0.0/8', '172.16.0.0/12', '
  * it claims sandboxes, its external CIDRs (egress NetworkPolicy); and the RBAC to claim sandboxes.
  */
 export class AgentNetwork extends Construct {
-  constructor(private readonly agent: Construct & IAgentTrack, id: string, egress: readonly EgressCidr[], where: string) {
+  constructor(private readonly agent: Construct & IAgentTrack, id: string, egress: readonly EgressCidr[], where: string, endpoints: readonly _Endpoint[] = []) {
     super(agent, id);
-    this._egress(egress, where);
+    this._egress(egress, where, endpoints);
     if (agent.sandboxPool) this._sandboxClaimsRbac(agent.sandboxPool);
   }
 
-  private _egress(cidrs: readonly EgressCidr[], where: string): void {
+  private _egress(cidrs: readonly EgressCidr[], where: string, endpoints: readonly _Endpoint[]): void {
     const a = this.agent;
     const cidrRules = _cidrEgressRules(cidrs, `${where}: egress`);
-    if (a.calls.length === 0 && !a.sandboxPool && cidrRules.length === 0) return;
+    // Every endpoint the configuration names (model, MCP servers, memory) is reachable, or synth says which is not.
+    const ends = _endpointEgress(endpoints, cidrs, a.tenant.platform.clusterDomain);
+    if (ends.errors.length) throw new Error(`${where}: ${ends.errors.join('; ')}`);
+    if (a.calls.length === 0 && !a.sandboxPool && cidrRules.length === 0 && ends.rules.length === 0) return;
+    const annotations = ends.external.length ? { annotations: { [ANNOTATION.egressEndpoints]: ends.external.join(',') } } : {};
     // The platform's gateway and the pool's tenant are read at synth time: the spec is produced then.
     _emitTyped(this, 'egress-policy', k8s.KubeNetworkPolicy.GVK, k8s.toJson_KubeNetworkPolicyProps, {
-      metadata: _agentMeta(a, `${a.workloadName}-egress`),
+      metadata: _agentMeta(a, `${a.workloadName}-egress`, annotations),
     }, a.labels, { spec: () => ({
       podSelector: { matchLabels: { ...a.podLabels } },
       policyTypes: ['Egress'],
-      egress: [...this._platformEgress(), ...cidrRules],
+      egress: [...this._platformEgress(), ...cidrRules, ...ends.rules],
     }) });
   }
 

@@ -3,6 +3,11 @@ import type { SkillRef } from './agent-directory';
 import type { AgentMetrics, AgentVisibility, CanaryTraffic, ISandboxPool, ITenantNamespace, KedaTrigger } from './contracts';
 import type { EgressCidr } from './_network-peers';
 import type { SkillCallSpec, SkillResilienceSpec } from './skill-resilience';
+import type { AgentMemorySpec } from './agent-memory';
+import type { ModelSpec } from './model-config';
+
+export type { ModelSpec } from './model-config';
+export type { AgentMemorySpec, MemoryStoreSpec } from './agent-memory';
 
 /** A skill the agent offers (published in its AgentCard and routed on the gateway), with its resilience. */
 export interface AgentSkillSpec extends SkillResilienceSpec {
@@ -14,27 +19,6 @@ export interface AgentSkillSpec extends SkillResilienceSpec {
   readonly tags: readonly string[];
   /** @default - none */
   readonly examples?: readonly string[];
-}
-
-/** Model of a declarative agent (kagent `ModelConfig`). */
-export interface ModelSpec {
-  /** @default 'OpenAI' */
-  readonly provider?: 'OpenAI' | 'Anthropic';
-  readonly model: string;
-  /** Secret (same namespace) and key holding the API key. */
-  readonly apiKeySecret: { readonly name: string; readonly key: string };
-  /** @default - the provider's public endpoint */
-  readonly baseUrl?: string;
-  /** @default - provider default */
-  readonly temperature?: number;
-  /** @default - provider default */
-  readonly topP?: number;
-  /** @default - provider default */
-  readonly maxTokens?: number;
-  /** Request timeout in seconds (OpenAI-compatible providers only). @default - provider default */
-  readonly timeoutSeconds?: number;
-  /** Extra headers sent to the provider. @default - none */
-  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** A remote MCP server a declarative agent uses (kagent `RemoteMCPServer`). */
@@ -52,6 +36,12 @@ export interface McpServerSpec {
   readonly headersFromSecret?: ReadonlyArray<{ readonly header: string; readonly secretName: string; readonly key: string }>;
   /** Tools the agent may use. @default - all tools of the server */
   readonly toolNames?: readonly string[];
+  /**
+   * Tools whose calls wait for a person's approval (each also in `toolNames`): kagent's engine
+   * pauses the task in A2A state `input-required` until the user approves or rejects the call.
+   * @default - none
+   */
+  readonly requireApproval?: readonly string[];
 }
 
 /** A declarative agent: kagent runs it from a model, a prompt and tools. */
@@ -103,6 +93,11 @@ export interface ByoAgentSpec {
    * @default - no registry access (findAgents is not configured)
    */
   readonly registryReaderSecret?: string;
+  /**
+   * Tools whose calls wait for a person's approval, given to the agent SDK's `ToolApprovals` as
+   * `AGENT_TOOLS_REQUIRE_APPROVAL` (what `requireApproval` is for declarative agents). @default - none
+   */
+  readonly requireApproval?: readonly string[];
 }
 
 /** Per-replica resources. */
@@ -180,6 +175,11 @@ export interface AgentProps {
   readonly scaling?: AgentScaling;
   /** @default - see {@link AgentResources} */
   readonly resources?: AgentResources;
+  /**
+   * Long-term memory: a vector store (kagent `Memory`, read by BYO agents through the SDK) and, for
+   * declarative agents, kagent's engine memory (an embedding model). @default - none
+   */
+  readonly memory?: AgentMemorySpec;
   /** Sandbox pool of the same tenant the agent may claim sandboxes from. @default - none */
   readonly sandboxPool?: ISandboxPool;
   /** Destinations outside the cluster (LLM APIs, MCP servers) by CIDR. @default - none */

@@ -7,7 +7,7 @@ import {
   AgentV1Alpha2SpecDeclarativeToolsHeadersFromValueFromType, AgentV1Alpha2SpecDeclarativeToolsType, AgentV1Alpha2SpecType,
   toJson_AgentV1Alpha2Props,
 } from '../generated/imports/agent-kagent.dev';
-import { ModelConfigV1Alpha2, ModelConfigV1Alpha2SpecProvider, toJson_ModelConfigV1Alpha2Props } from '../generated/imports/modelconfig-kagent.dev';
+import { ModelConfigV1Alpha2, toJson_ModelConfigV1Alpha2Props } from '../generated/imports/modelconfig-kagent.dev';
 import {
   RemoteMcpServer, RemoteMcpServerSpecHeadersFromValueFromType, RemoteMcpServerSpecProtocol, toJson_RemoteMcpServerProps,
 } from '../generated/imports/remotemcpserver-kagent.dev';
@@ -17,7 +17,11 @@ import { _emitTyped } from './_typed-manifest';
 import { _parseQuantity } from './_quantity';
 import { _isDnsLabel, _restrictedContainerSecurityContext, _restrictedPodSecurityContext, _restrictedPodSpecHeader } from './_security';
 import { formatSkillRef } from './agent-directory';
-import type { AgentResources, AgentSkillSpec, ByoAgentSpec, DeclarativeAgentSpec, ModelSpec } from './agent-props';
+import { _emitMemoryStore, _memoryByoContract, _memoryProblems, _memorySecretRefs, type AgentMemorySpec } from './agent-memory';
+import type { AgentResources, AgentSkillSpec, ByoAgentSpec, DeclarativeAgentSpec } from './agent-props';
+import { _modelConfigSpec, _modelProblems, _modelSecretKeys, type ModelSpec } from './model-config';
+import { _secretRefsAnnotation, type SecretKeyRef } from './secret-refs';
+import { TOOLS_REQUIRE_APPROVAL_ENV } from './memory-contract';
 import { _a2aCalls } from './a2a-calls';
 import { A2A_PORT, a2aTokenContract, AGENT_CARD_DIR, AGENT_CARD_PATH, AGENT_ENV, IAgentTrack, NACOS_READER_DIR, NACOS_READER_KEYS } from './contracts';
 import { AGENT_CARD_KEY, ANNOTATION } from './labels';
@@ -62,6 +66,8 @@ export interface AgentWorkloadProps {
   readonly skills: readonly AgentSkillSpec[];
   readonly declarative?: DeclarativeAgentSpec;
   readonly byo?: ByoAgentSpec;
+  /** @default - none */
+  readonly memory?: AgentMemorySpec;
   /** Error prefix (`agent <path>`). */
   readonly where: string;
 }
@@ -75,10 +81,15 @@ export class AgentWorkload extends Construct {
     super(agent, id);
     // The stable track owns the shared ServiceAccount.
     if (agent.track !== 'canary') this._serviceAccount();
+    if (props.memory) {
+      const problems = _memoryProblems(props.memory, props.declarative ? 'declarative' : 'byo', 'memory');
+      if (problems.length) throw new Error(`${props.where}: ${problems.join('; ')}`);
+      if (props.memory.store) _emitMemoryStore(this, agent, props.memory.store);
+    }
     if (props.declarative) {
-      this._declarative(props.declarative, props.resources, props.podLabels, props.description, props.skills, props.where);
+      this._declarative(props.declarative, props.resources, props.podLabels, props.description, props.skills, props.where, props.memory);
     } else {
-      this._byo(props.byo!, props.resources, props.podLabels);
+      this._byo(props.byo!, props.resources, props.podLabels, props.memory);
     }
   }
 
@@ -91,6 +102,12 @@ export class AgentWorkload extends Construct {
       ...(this.agent.calls.length ? { [ANNOTATION.calls]: this.agent.calls.map(formatSkillRef).join(',') } : {}),
       ...(this.agent.sandboxPool ? { [ANNOTATION.needsKubernetesApi]: `claims sandboxes of pool ${this.agent.sandboxPool.name}` } : {}),
     };
+    return Object.keys(annotations).length ? { annotations } : {};
+  }
+
+  /** `meta` with the annotation naming the Secret keys the object reads (see secret-refs.ts). */
+  private _withSecretRefs(meta: { annotations?: Record<string, string> }, refs: readonly SecretKeyRef[]): { annotations?: Record<string, string> } {
+    const annotations = { ...meta.annotations, ..._secretRefsAnnotation(refs) };
     return Object.keys(annotations).length ? { annotations } : {};
   }
 
@@ -170,6 +187,7 @@ export class AgentWorkload extends Construct {
     const env: Record<string, string> = { [AGENT_ENV.agent]: a.key, [AGENT_ENV.cardFile]: AGENT_CARD_PATH };
     // The agent SDK listens on A2A_PORT (8080 unless set).
     if (byo.port !== undefined) env[AGENT_ENV.a2aPort] = String(a.port);
+    if (byo.requireApproval?.length) env[TOOLS_REQUIRE_APPROVAL_ENV] = byo.requireApproval.join(',');
     const volumes: k8s.Volume[] = [{ name: 'agent-card', configMap: { name: `${a.workloadName}-agent-card`, items: [{ key: AGENT_CARD_KEY, path: AGENT_CARD_KEY }] } }];
     const mounts: k8s.VolumeMount[] = [{ name: 'agent-card', mountPath: AGENT_CARD_DIR, readOnly: true }];
     const secretEnv: k8s.EnvVar[] = [];
@@ -201,13 +219,16 @@ export class AgentWorkload extends Construct {
     return { 'agentruntime.io/metrics-path': this.agent.metrics.path };
   }
 
-  private _byo(byo: ByoAgentSpec, resources: _ResolvedResources, podLabels: Record<string, string>): void {
+  private _byo(byo: ByoAgentSpec, resources: _ResolvedResources, podLabels: Record<string, string>, memory?: AgentMemorySpec): void {
     const pool = this.agent.sandboxPool;
     // Only agents that claim sandboxes get an API token, short-lived and projected explicitly.
     const tokenVolume = pool ? [{ name: 'api-token', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600 } }] } }] : [];
     const tokenMount = pool ? [{ name: 'api-token', mountPath: '/var/run/secrets/agentruntime', readOnly: true }] : [];
     const contract = this._byoContract(byo);
-    const platformEnv = { ...this._platformEnv(), ...contract.env };
+    const mem = memory?.store ? _memoryByoContract(memory) : { env: {}, volumes: [], mounts: [] };
+    const platformEnv = { ...this._platformEnv(), ...contract.env, ...mem.env };
+    // The registry reader Secret is the user's (see ByoAgentSpec.registryReaderSecret): not listed, so the stack never writes it.
+    const secretRefs: SecretKeyRef[] = _memorySecretRefs(memory);
     const a2aToken = this._tokenVolume();
     const spread = this._topologySpread();
     for (const name of Object.keys(byo.env ?? {})) {
@@ -217,7 +238,7 @@ export class AgentWorkload extends Construct {
     }
     const env = { ...byo.env, ...(pool ? { SANDBOX_WARM_POOL: pool.warmPoolName, SANDBOX_NAMESPACE: this.agent.tenant.namespace } : {}), ...platformEnv };
     _emitTyped(this, 'deployment', k8s.KubeDeployment.GVK, k8s.toJson_KubeDeploymentProps, {
-      metadata: _agentMeta(this.agent, this.agent.workloadName, this._callsAnnotation()),
+      metadata: _agentMeta(this.agent, this.agent.workloadName, this._withSecretRefs(this._callsAnnotation(), secretRefs)),
       spec: {
         selector: { matchLabels: { ...this.agent.podLabels } },
         template: {
@@ -240,9 +261,9 @@ export class AgentWorkload extends Construct {
               securityContext: _restrictedContainerSecurityContext(),
               readinessProbe: { httpGet: { path: byo.readinessPath ?? '/.well-known/agent-card.json', port: _port('a2a') }, periodSeconds: 10 },
               livenessProbe: { tcpSocket: { port: _port('a2a') }, initialDelaySeconds: 10, periodSeconds: 20 },
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...tokenMount, ...a2aToken.mounts, ...contract.mounts],
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...tokenMount, ...a2aToken.mounts, ...contract.mounts, ...mem.mounts],
             }],
-            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }, ...tokenVolume, ...a2aToken.volumes, ...contract.volumes],
+            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }, ...tokenVolume, ...a2aToken.volumes, ...contract.volumes, ...mem.volumes],
             ...(spread.length ? { topologySpreadConstraints: spread } : {}),
           },
         },
@@ -259,31 +280,27 @@ export class AgentWorkload extends Construct {
   }
 
   private _declarative(d: DeclarativeAgentSpec, resources: _ResolvedResources, podLabels: Record<string, string>,
-    description: string, skills: readonly AgentSkillSpec[], where: string): void {
-    if (!!d.systemMessage === !!d.systemMessageFrom) {
-      throw new Error(`${where}: set exactly one of declarative.systemMessage (inline) and declarative.systemMessageFrom ({ configMap, key }); got ${d.systemMessage ? 'both' : 'neither'}`);
-    }
+    description: string, skills: readonly AgentSkillSpec[], where: string, memory?: AgentMemorySpec): void {
+    const errors = _declarativeProblems(d, memory);
+    if (errors.length) throw new Error(`${where}: ${errors.join('; ')}`);
     const modelName = `${this.agent.workloadName}-model`;
+    const embeddingName = `${this.agent.workloadName}-embedding`;
     const a2aToken = this._tokenVolume();
     const spread = this._topologySpread();
-    this._modelConfig(modelName, d.model, where);
-    const tools = (d.mcpServers ?? []).map((m, i) => {
-      if (!_isDnsLabel(m.name)) {
-        throw new Error(`${where}: declarative.mcpServers[${i}].name "${m.name}" is not a DNS label; use e.g. "github"`);
-      }
-      if (!/^https?:\/\/[^/\s]+/.test(m.url)) {
-        throw new Error(`${where}: declarative.mcpServers[${i}].url "${m.url}" is not an http(s) URL`);
-      }
+    this._modelConfig('model-config', modelName, d.model);
+    if (memory?.embedding) this._modelConfig('embedding-model-config', embeddingName, memory.embedding);
+    const tools = (d.mcpServers ?? []).map((m) => {
       const name = `${this.agent.workloadName}-${m.name}`;
+      const headers = m.headersFromSecret ?? [];
       _emitTyped(this, `mcp-${m.name}`, RemoteMcpServer.GVK, toJson_RemoteMcpServerProps, {
-        metadata: _agentMeta(this.agent, name),
+        metadata: _agentMeta(this.agent, name, this._withSecretRefs({}, headers.map((h) => ({ name: h.secretName, key: h.key })))),
         spec: {
           description: m.description ?? `${m.name} MCP server`,
           url: m.url,
           protocol: m.protocol === 'SSE' ? RemoteMcpServerSpecProtocol.SSE : RemoteMcpServerSpecProtocol.STREAMABLE_UNDERSCORE_HTTP,
           timeout: m.timeout ?? '30s',
-          ...(m.headersFromSecret?.length ? {
-            headersFrom: m.headersFromSecret.map((h) => ({
+          ...(headers.length ? {
+            headersFrom: headers.map((h) => ({
               name: h.header, valueFrom: { type: RemoteMcpServerSpecHeadersFromValueFromType.SECRET, name: h.secretName, key: h.key },
             })),
           } : {}),
@@ -291,7 +308,11 @@ export class AgentWorkload extends Construct {
       }, this.agent.labels);
       return {
         type: AgentV1Alpha2SpecDeclarativeToolsType.MCP_SERVER,
-        mcpServer: { name, kind: 'RemoteMCPServer', apiGroup: 'kagent.dev', ...(m.toolNames ? { toolNames: [...m.toolNames] } : {}) },
+        mcpServer: {
+          name, kind: 'RemoteMCPServer', apiGroup: 'kagent.dev',
+          ...(m.toolNames ? { toolNames: [...m.toolNames] } : {}),
+          ...(m.requireApproval?.length ? { requireApproval: [...m.requireApproval] } : {}),
+        },
       };
     });
     // allowedNamespaces lists the callers' namespaces, known once every agent is added: the spec is produced at synth time.
@@ -303,6 +324,7 @@ export class AgentWorkload extends Construct {
       declarative: {
         runtime: d.runtime === 'go' ? AgentV1Alpha2SpecDeclarativeRuntime.GO : AgentV1Alpha2SpecDeclarativeRuntime.PYTHON,
         modelConfig: modelName,
+        ...(memory?.embedding ? { memory: { modelConfig: embeddingName, ...(memory.ttlDays !== undefined ? { ttlDays: memory.ttlDays } : {}) } } : {}),
         ...(d.systemMessage
           ? { systemMessage: d.systemMessage }
           : { systemMessageFrom: { type: AgentV1Alpha2SpecDeclarativeSystemMessageFromType.CONFIG_MAP, name: d.systemMessageFrom!.configMap, key: d.systemMessageFrom!.key } }),
@@ -344,39 +366,51 @@ export class AgentWorkload extends Construct {
       : undefined;
   }
 
-  private _modelConfig(name: string, m: ModelSpec, where: string): void {
-    const provider = m.provider ?? 'OpenAI';
-    const num = (field: string, v: number | undefined, min: number, max: number) => {
-      if (v !== undefined && !(v >= min && v <= max)) {
-        throw new Error(`${where}: declarative.model.${field} ${v} is out of range; use ${min}..${max}`);
-      }
-    };
-    num('temperature', m.temperature, 0, 2);
-    num('topP', m.topP, 0, 1);
-    if (m.maxTokens !== undefined && (!Number.isInteger(m.maxTokens) || m.maxTokens < 1)) {
-      throw new Error(`${where}: declarative.model.maxTokens ${m.maxTokens} is not allowed; use a positive integer`);
-    }
-    if (m.timeoutSeconds !== undefined && provider !== 'OpenAI') {
-      throw new Error(`${where}: declarative.model.timeoutSeconds is only supported by OpenAI-compatible providers in kagent; remove it for ${provider}`);
-    }
-    // kagent takes temperature and topP as strings, token counts as integers.
-    const block = {
-      ...(m.baseUrl ? { baseUrl: m.baseUrl } : {}),
-      ...(m.temperature !== undefined ? { temperature: String(m.temperature) } : {}),
-      ...(m.topP !== undefined ? { topP: String(m.topP) } : {}),
-      ...(m.maxTokens !== undefined ? { maxTokens: m.maxTokens } : {}),
-      ...(m.timeoutSeconds !== undefined ? { timeout: m.timeoutSeconds } : {}),
-    };
-    _emitTyped(this, 'model-config', ModelConfigV1Alpha2.GVK, toJson_ModelConfigV1Alpha2Props, {
-      metadata: _agentMeta(this.agent, name),
-      spec: {
-        provider: provider === 'OpenAI' ? ModelConfigV1Alpha2SpecProvider.OPEN_AI : ModelConfigV1Alpha2SpecProvider.ANTHROPIC,
-        model: m.model,
-        apiKeySecret: m.apiKeySecret.name,
-        apiKeySecretKey: m.apiKeySecret.key,
-        ...(m.headers ? { defaultHeaders: { ...m.headers } } : {}),
-        ...(provider === 'OpenAI' ? { openAi: block } : { anthropic: block }),
-      },
+  private _modelConfig(id: string, name: string, m: ModelSpec): void {
+    _emitTyped(this, id, ModelConfigV1Alpha2.GVK, toJson_ModelConfigV1Alpha2Props, {
+      metadata: _agentMeta(this.agent, name, this._withSecretRefs({}, _modelSecretKeys(m))),
+      spec: _modelConfigSpec(m),
     }, this.agent.labels);
   }
+}
+
+/** Every problem of a declarative agent's model, MCP servers and memory, each naming its key. */
+function _declarativeProblems(d: DeclarativeAgentSpec, memory?: AgentMemorySpec): string[] {
+  const errors: string[] = [];
+  if (!!d.systemMessage === !!d.systemMessageFrom) {
+    errors.push(`set exactly one of declarative.systemMessage (inline) and declarative.systemMessageFrom ({ configMap, key }); got ${d.systemMessage ? 'both' : 'neither'}`);
+  }
+  if (!d.model) errors.push('declarative.model is required; set e.g. model: { provider: "OpenAI", model: "gpt-4o-mini", apiKeySecret: { name: "acme-openai", key: "api-key" } }');
+  else errors.push(..._modelProblems(d.model, 'declarative.model'));
+  const e = memory?.embedding;
+  if (d.model && e && _sameEnvDifferentKey(d.model, e)) {
+    // kagent merges the two ModelConfigs' env first-wins by name: the embedding's key would be dropped.
+    errors.push(`memory.embedding.apiKeySecret (${e.apiKeySecret?.name}/${e.apiKeySecret?.key}) differs from declarative.model.apiKeySecret (${d.model.apiKeySecret?.name}/${d.model.apiKeySecret?.key}) for the same key variable; kagent keeps only the model's key, so use the same Secret and key for both`);
+  }
+  const names = new Set<string>();
+  (d.mcpServers ?? []).forEach((m, i) => {
+    const f = `declarative.mcpServers[${i}]`;
+    if (!_isDnsLabel(m.name)) errors.push(`${f}.name "${m.name}" is not a DNS label; use e.g. "github"`);
+    else if (names.has(m.name)) errors.push(`${f}.name "${m.name}" is declared twice; MCP server names must be unique within an agent`);
+    names.add(m.name);
+    if (!/^https?:\/\/[^/\s]+/.test(m.url ?? '')) errors.push(`${f}.url "${m.url}" is not an http(s) URL`);
+    const tools = m.toolNames ?? [];
+    (m.requireApproval ?? []).forEach((t, j) => {
+      if (!tools.includes(t)) {
+        errors.push(`${f}.requireApproval[${j}] "${t}" is not in ${f}.toolNames; kagent approves only listed tools: add "${t}" to toolNames${tools.length ? '' : ' (an empty toolNames means every tool, which approval cannot name)'}`);
+      }
+    });
+    if ((m.requireApproval?.length ?? 0) > 50) errors.push(`${f}.requireApproval has ${m.requireApproval!.length} tools; kagent allows at most 50`);
+    (m.headersFromSecret ?? []).forEach((h, j) => {
+      if (!h.secretName || !h.key || !h.header) errors.push(`${f}.headersFromSecret[${j}] needs header, secretName and key, e.g. { header: "Authorization", secretName: "acme-kb-token", key: "token" }`);
+    });
+  });
+  return errors;
+}
+
+/** Two models whose key lands in the same env variable of the engine, from different Secret keys. */
+function _sameEnvDifferentKey(a: ModelSpec, b: ModelSpec): boolean {
+  const family = (m: ModelSpec) => (m.provider ?? 'OpenAI');
+  if (family(a) !== family(b) || !a.apiKeySecret || !b.apiKeySecret) return false;
+  return a.apiKeySecret.name !== b.apiKeySecret.name || (a.apiKeySecret.key ?? '') !== (b.apiKeySecret.key ?? '');
 }

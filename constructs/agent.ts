@@ -5,6 +5,8 @@ import { _emitAgentCardConfigMap, AgentCard, agentCard } from './agent-card';
 import { agentKey, formatSkillRef, SkillRef } from './agent-directory';
 import { agentDirectoryEntry } from './agent-directory-entry';
 import { AgentNetwork } from './agent-network';
+import type { _Endpoint } from './endpoint-egress';
+import { _modelEndpoints } from './model-config';
 import type { AgentProps, AgentSkillSpec } from './agent-props';
 import { AgentResilience } from './agent-resilience';
 import { _agentA2aPath, _chatPath, _skillPath, _versionA2aPath, AgentRoutes } from './agent-routes';
@@ -24,7 +26,7 @@ import {
 export { A2A_PORT, BYO_COMPONENT, DECLARATIVE_COMPONENT } from './contracts';
 export type { AgentMetrics, KedaTrigger } from './contracts';
 export type {
-  AgentProps, AgentResources, AgentScaling, AgentSkillSpec, ByoAgentSpec, DeclarativeAgentSpec, McpServerSpec, ModelSpec,
+  AgentMemorySpec, AgentProps, AgentResources, AgentScaling, AgentSkillSpec, ByoAgentSpec, DeclarativeAgentSpec, McpServerSpec, MemoryStoreSpec, ModelSpec,
 } from './agent-props';
 
 /** Largest replica count Kubernetes stores (int32). */
@@ -54,7 +56,11 @@ export class Agent extends Construct implements IAgentTrack {
   public readonly kind: 'declarative' | 'byo';
   /** Name of the workload, Service and scaler (`<name>`, or `<name>-canary`). */
   public readonly workloadName: string;
-  /** ServiceAccount of both tracks (`<name>`): a canary must run with the stable track's identity. */
+  /**
+   * ServiceAccount of both tracks (a canary must run with the stable track's identity): `<name>`
+   * for BYO agents, `<name>-agent` for declarative ones, which kagent is told to use: kagent creates
+   * (and would take over) a ServiceAccount named like the Agent only when it is the one the pods use.
+   */
   public readonly serviceAccountName: string;
   /** Labels selecting this track's pods. */
   public readonly podLabels: Readonly<Record<string, string>>;
@@ -132,7 +138,7 @@ export class Agent extends Construct implements IAgentTrack {
     this.sensitive = props.sensitive ?? false;
     this.canaryTraffic = props.canaryTraffic;
     this.workloadName = this.track === 'canary' ? `${props.name}-canary` : props.name;
-    this.serviceAccountName = props.name;
+    this.serviceAccountName = this.kind === 'declarative' ? declarativeServiceAccountName(props.name) : props.name;
     this.skillIds = this._checkSkills(props.skills, where);
     this.callSpecs = (props.calls ?? []).map((c, i) => this._checkCall(parseSkillCall(c, `${where}: calls[${i}]`), i, where));
     this.calls = this.callSpecs.map((c) => ({ tenant: c.tenant, agent: c.agent, skill: c.skill }));
@@ -205,11 +211,11 @@ export class Agent extends Construct implements IAgentTrack {
     else _assertPinnedImage(props.byo!.image, `${where}: byo.image`, t.platform.allowedRegistries);
     this.workload = new AgentWorkload(this, 'workload', {
       resources, podLabels, description: props.description ?? `${props.name} agent`, skills: props.skills,
-      declarative: props.declarative, byo: props.byo, where,
+      declarative: props.declarative, byo: props.byo, memory: props.memory, where,
     });
     this.scaler = new AgentScaler(this, 'scaling', scaling);
     this.routes = new AgentRoutes(this, 'routes', { skills: props.skills, fallbacks: this.fallbacks, canaryTraffic: this.canaryTraffic });
-    this.network = new AgentNetwork(this, 'network', props.egress ?? [], where);
+    this.network = new AgentNetwork(this, 'network', props.egress ?? [], where, _configuredEndpoints(props));
     this.sandboxPool?._addUser(this);
 
     _emitAgentCardConfigMap(this, 'agent-card', {
@@ -329,6 +335,9 @@ export class Agent extends Construct implements IAgentTrack {
         if (why) errors.push(`agent "${caller}" calls "${this.key}" without its consent: ${why}`);
       }
     }
+    if (this.kind === 'declarative' && this.track === 'stable' && d.get(agentKey(this.tenant.name, this.serviceAccountName))) {
+      errors.push(`agent "${this.key}" (declarative) runs as ServiceAccount "${this.serviceAccountName}", which is also the name of agent "${agentKey(this.tenant.name, this.serviceAccountName)}" and its ServiceAccount; rename one of them`);
+    }
     if (this.kind === 'declarative') {
       for (const c of this.calls) {
         const callee = d.get(agentKey(c.tenant, c.agent));
@@ -368,6 +377,23 @@ export class Agent extends Construct implements IAgentTrack {
     }
     return errors;
   }
+}
+
+/** ServiceAccount of a declarative agent: not the Agent's name, so kagent creates none (kagent spec §3). */
+export function declarativeServiceAccountName(agent: string): string {
+  return `${agent}-agent`;
+}
+
+/** The endpoints outside the pod an agent's configuration names, with their config keys. */
+function _configuredEndpoints(props: AgentProps): _Endpoint[] {
+  const d = props.declarative;
+  const out: _Endpoint[] = [];
+  if (d?.model) out.push(..._modelEndpoints(d.model).map((url) => ({ url, field: 'declarative.model' })));
+  if (d && props.memory?.embedding) out.push(..._modelEndpoints(props.memory.embedding).map((url) => ({ url, field: 'memory.embedding' })));
+  (d?.mcpServers ?? []).forEach((m, i) => out.push({ url: m.url, field: `declarative.mcpServers[${i}].url` }));
+  // Only a BYO agent reads the store (through the SDK); kagent's engine keeps memories through its controller.
+  if (props.byo && props.memory?.store) out.push({ url: props.memory.store.indexHost, field: 'memory.store.indexHost' });
+  return out;
 }
 
 /**

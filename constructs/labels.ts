@@ -34,6 +34,10 @@ export const ANNOTATION = {
   calls: 'agentruntime.io/a2a-calls',
   /** Why a workload needs the Kubernetes API (and so a service-account token), e.g. `sandbox claims`. */
   needsKubernetesApi: 'agentruntime.io/needs-kubernetes-api',
+  /** Secret keys an object reads (`<secret>/<key>,...`): the stack creates them from `tenantSecrets`. */
+  secretRefs: 'agentruntime.io/secret-refs',
+  /** Endpoints outside the cluster an agent's egress admits (`host:port,...`), for reviews. */
+  egressEndpoints: 'agentruntime.io/egress-endpoints',
 } as const;
 
 /** Value of `app.kubernetes.io/managed-by` on everything we emit. */

@@ -20,6 +20,7 @@ const CRD_IMPORTS = {
   agent: 'kagent/kagent.dev_agents.yaml',
   modelconfig: 'kagent/kagent.dev_modelconfigs.yaml',
   remotemcpserver: 'kagent/kagent.dev_remotemcpservers.yaml',
+  memory: 'kagent/kagent.dev_memories.yaml',
   scaledobject: 'keda/keda.sh_scaledobjects.yaml',
   sandboxtemplate: 'agent-sandbox/extensions.agents.x-k8s.io_sandboxtemplates.yaml',
   sandboxwarmpool: 'agent-sandbox/extensions.agents.x-k8s.io_sandboxwarmpools.yaml',

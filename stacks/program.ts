@@ -14,6 +14,7 @@ import { jwksOf } from '../runtime/controller/internal-jwt';
 import { NacosAdmin } from '../runtime/nacos-admin-resource';
 import { NACOS_ADMIN_USER, registerTenant } from './registrations';
 import { readStackSecrets, secret } from './secrets';
+import { isKagentObject, lackingSecretKeys, setSecretCommands } from './tenant-secrets';
 import { installThirdParty } from './third-party';
 
 /** Reads every non-secret `agent-runtime:*` config value, parsing structured ones. */
@@ -42,6 +43,11 @@ export function runStack() {
   }
   const secrets = readStackSecrets(new pulumi.Config(PROJECT), config.platform.nacos?.storage?.mode === 'mysql');
   const synthesized = synthesizePlatform(config);
+  const tenantObjects = synthesized.charts.filter((c) => c.name.startsWith('tenant-')).flatMap((c) => c.objects);
+  const lacking = lackingSecretKeys(tenantObjects, secrets.tenantSecretKeys);
+  if (lacking.length) {
+    throw new ConfigError(`${PROJECT}:tenantSecrets lacks ${lacking.length} key(s) the agents read (kagent would reject them): ${lacking.join(', ')}; set each with\n  ${setSecretCommands(lacking).join('\n  ')}`);
+  }
   // ---- nothing above this line creates a resource ----
 
   const chart = (name: string) => synthesized.charts.find((c) => c.name === name)!;
@@ -83,16 +89,21 @@ export function runStack() {
   const credentials = admin?.credentials as pulumi.Output<{ username: string; password: string }>;
   const tenants = config.tenants.map((t) => {
     const objects = chart(`tenant-${t.name}`).objects;
-    const release = new ChartRelease(`tenant-${t.name}`, { objects }, { dependsOn: [platform, ...installed.crds] });
-    // `<tenant>/<secret>/<key>` entries: one Secret per name, with all of its keys.
+    // kagent's objects go last: its translator reads their Secrets once, at reconcile (kagent spec §2).
+    const release = new ChartRelease(`tenant-${t.name}`, { objects: objects.filter((o) => !isKagentObject(o)) }, { dependsOn: [platform, ...installed.crds] });
+    // `<tenant>/<secret>/<key>` entries: one Secret per name, with all of its keys (every key an agent reads is there, checked above).
     const byName = new Map<string, Record<string, pulumi.Output<string>>>();
     for (const k of secrets.tenantSecretKeys.filter((k) => k.startsWith(`${t.name}/`))) {
       const [, name, key] = k.split('/');
       byName.set(name, { ...byName.get(name), [key]: secrets.tenantSecrets.apply((m) => m[k]) });
     }
     const tenantSecrets = [...byName].map(([name, data]) => secret(name, t.name, data, { dependsOn: [release] }));
+    const kagentObjects = objects.filter(isKagentObject);
+    const kagent = kagentObjects.length
+      ? [new ChartRelease(`tenant-${t.name}-kagent`, { objects: kagentObjects }, { dependsOn: [release, ...tenantSecrets, ...installed.crds] })]
+      : [];
     const registered = admin
-      ? registerTenant(t.name, objects, registration, credentials, [platform, release, ...tenantSecrets])
+      ? registerTenant(t.name, objects, registration, credentials, [platform, release, ...tenantSecrets, ...kagent])
       : undefined;
     return { name: t.name, objects, registered };
   });

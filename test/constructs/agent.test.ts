@@ -31,7 +31,7 @@ describe('Agent', () => {
       expect(d.deployment.replicas).toBeUndefined();
       expect(d.deployment.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
       expect(d.deployment.labels).toMatchObject({ [LABEL.tenant]: 'acme', [LABEL.agent]: 'research', [LABEL.role]: 'agent', [LABEL.component]: 'declarative-agent' });
-      expect(d.deployment.serviceAccountName).toBe('research');
+      expect(d.deployment.serviceAccountName).toBe('research-agent');
     });
 
     test('gives the ModelConfig string sampling values, integer token counts, a secret API key and headers', () => {

@@ -93,7 +93,7 @@ describe('object names', () => {
       'ServiceAccount acme/chat',
       'ServiceAccount acme/coder',
       'ServiceAccount acme/default',
-      'ServiceAccount acme/research',
+      'ServiceAccount acme/research-agent',
       'ServiceAccount beta/billing',
       'ServiceAccount beta/default',
       'ServiceAccount beta/orchestrator',

@@ -38,7 +38,7 @@ describe('typed manifests: the field-table converter equals the generated toJson
   });
 
   test('reads a field table for every kind the constructs emit', () => {
-    const modules = [k8s, ...['agent-kagent.dev', 'modelconfig-kagent.dev', 'remotemcpserver-kagent.dev', 'mcpbridge-networking.higress.io',
+    const modules = [k8s, ...['agent-kagent.dev', 'modelconfig-kagent.dev', 'memory-kagent.dev', 'remotemcpserver-kagent.dev', 'mcpbridge-networking.higress.io',
       'wasmplugin-extensions.higress.io', 'podmonitor-monitoring.coreos.com', 'servicemonitor-monitoring.coreos.com', 'prometheusrule-monitoring.coreos.com',
       'sandboxtemplate-extensions.agents.x-k8s.io', 'sandboxwarmpool-extensions.agents.x-k8s.io', 'scaledobject-keda.sh'].map((m) => require(`../../generated/imports/${m}`))];
     const used = constructsSource();

@@ -185,6 +185,10 @@ if (cmd === 'apply-crds') {
       for (const s of (a.declarative?.mcpServers ?? []).flatMap((m) => m.headersFromSecret ?? [])) {
         if (s?.secretName) out[`${t.name}/${s.secretName}/${s.key ?? 'token'}`] = `e2e-${crypto.randomBytes(18).toString('hex')}`;
       }
+      // Memory keys (the store's, the embedding model's): every key an agent reads must be set, or pulumi up refuses.
+      for (const ref of [a.memory?.store?.apiKeySecret, a.memory?.embedding?.apiKeySecret]) {
+        if (ref?.name && ref.key) out[`${t.name}/${ref.name}/${ref.key}`] = `e2e-${crypto.randomBytes(18).toString('hex')}`;
+      }
     }
   }
   process.stdout.write(JSON.stringify(out));

@@ -17,7 +17,7 @@ const dependsOn = (r: Registration, other: Registration) => r.dependencies.some(
 
 test('registers a release per chart, the third-party parts and the registrations', () => {
   const releases = registrations.filter((r) => r.type === 'agentruntime:k8s:ChartRelease').map((r) => r.name).sort();
-  expect(releases).toEqual(['platform', 'platform-base', 'tenant-acme', 'tenant-globex']);
+  expect(releases).toEqual(['platform', 'platform-base', 'tenant-acme', 'tenant-acme-kagent', 'tenant-globex']);
   for (const chart of ['higress', 'kagent-crds', 'kagent', 'keda']) find('kubernetes:helm.sh/v4:Chart', chart);
   find('pulumi-nodejs:dynamic/agentruntime/registry:NacosAdmin', 'nacos-admin');
   find('kubernetes:yaml/v2:ConfigFile', 'agent-sandbox');
@@ -26,13 +26,31 @@ test('registers a release per chart, the third-party parts and the registrations
   expect(registrations.filter((r) => r.name.startsWith('card-')).length).toBe(4);
 });
 
-test('each release deploys its synthesized chart through one ConfigGroup', () => {
+test('each release deploys its synthesized chart through one ConfigGroup (a tenant\'s kagent objects through a second one)', () => {
   const synthesized = synthesizePlatform(loadStackConfig(ENV, path.resolve(__dirname, '..', '..')));
+  const objs = (name: string) => {
+    const group = registrations.find((r) => r.type === 'kubernetes:yaml/v2:ConfigGroup' && r.name === name);
+    if (group) expect(group.parent).toContain(`agentruntime:k8s:ChartRelease::${name}`);
+    return (group?.wire.objs ?? []) as any[];
+  };
   for (const chart of synthesized.charts) {
-    const group = find('kubernetes:yaml/v2:ConfigGroup', chart.name);
-    expect(group.parent).toContain(`agentruntime:k8s:ChartRelease::${chart.name}`);
-    expect(group.wire.objs).toEqual(chart.objects);
+    const kagent = objs(`${chart.name}-kagent`);
+    expect(kagent.every((o) => o.apiVersion.startsWith('kagent.dev/'))).toBe(true);
+    expect([...objs(chart.name), ...kagent].sort(byRef)).toEqual([...chart.objects].sort(byRef));
   }
+});
+
+const byRef = (a: any, b: any) => `${a.kind}/${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.namespace}/${b.metadata.name}`);
+
+test('creates every Secret an agent reads before the kagent objects that read it, after their namespace', () => {
+  const kagent = find('agentruntime:k8s:ChartRelease', 'tenant-acme-kagent');
+  for (const name of ['acme-acme-openai', 'acme-acme-kb-token']) {
+    const s = find('kubernetes:core/v1:Secret', name);
+    expect(dependsOn(kagent, s)).toBe(true);
+    expect(dependsOn(s, find('agentruntime:k8s:ChartRelease', 'tenant-acme'))).toBe(true);
+  }
+  const namespaces = (find('kubernetes:yaml/v2:ConfigGroup', 'tenant-acme').wire.objs as any[]).filter((o) => o.kind === 'Namespace');
+  expect(namespaces.map((o) => o.metadata.name)).toEqual(['acme']);
 });
 
 test('installs CRDs before custom resources and the platform before tenants', () => {
