@@ -34,6 +34,11 @@ export const ANNOTATION = {
   calls: 'agentruntime.io/a2a-calls',
   /** Why a workload needs the Kubernetes API (and so a service-account token), e.g. `sandbox claims`. */
   needsKubernetesApi: 'agentruntime.io/needs-kubernetes-api',
+  /**
+   * `"true"` on an object another controller creates and deletes (the namespace's `default`
+   * ServiceAccount): deployers apply the fields shown as a server-side-apply patch and never own it.
+   */
+  applyAsPatch: 'agentruntime.io/apply-as-patch',
 } as const;
 
 /** Value of `app.kubernetes.io/managed-by` on everything we emit. */
