@@ -63,7 +63,9 @@ export function planDeploy(env: string, entries: EnvConfig): DeployPlan & { conf
     : undefined;
   const platformHash = inputsHash({
     charts: synthesized.charts.filter((c) => !c.name.startsWith('tenant-')), higressValues: synthesized.higressValues,
-    thirdParty: config.thirdParty, registration: config.registration, protectRegistry: config.protectRegistry, secrets, issuerSecret,
+    thirdParty: config.thirdParty, registration: config.registration, protectRegistry: config.protectRegistry,
+    // Tenants' secrets are their stacks' inputs, not the platform's.
+    secrets: { ...secrets, tenantSecrets: undefined }, issuerSecret,
   });
   const host = config.platform.gatewayHost;
 
