@@ -18,6 +18,8 @@ export interface AutomationEngineOptions {
   readonly env: string;
   /** Environment of the CLI (e.g. `PULUMI_CONFIG_PASSPHRASE`); the process' own by default. */
   readonly envVars?: Record<string, string>;
+  /** A Pulumi installation whose `bin/pulumi` to use; the `pulumi` on PATH by default. */
+  readonly pulumiRoot?: string;
   /** Lines the engine prints (off by default: the runner prints a line per stack). */
   readonly onOutput?: (stack: string, line: string) => void;
 }
@@ -68,7 +70,7 @@ export class AutomationEngine implements StackEngine {
 
   private cli(): Promise<PulumiCommand> {
     // One version check for the whole run (`PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK` skips it).
-    this.command ??= PulumiCommand.get({ skipVersionCheck: process.env.PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK === 'true' });
+    this.command ??= PulumiCommand.get({ root: this.opts.pulumiRoot, skipVersionCheck: process.env.PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK === 'true' });
     return this.command;
   }
 
