@@ -6,7 +6,7 @@
  */
 import { mapLimit } from '../../runtime/register';
 import { INPUTS_HASH_OUTPUT, type ResourceChanges, type StackEngine, type StackProgram } from './stack-engine';
-import { platformStack, tenantOfStack, tenantStack } from './stack-names';
+import { tenantOfStack, tenantStack } from './stack-names';
 
 /** One stack deploy would run: its inputs' hash and its program. */
 export interface PlannedStack {
@@ -154,6 +154,3 @@ export function formatSummary(outcomes: readonly StackOutcome[]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (i === 4 ? 0 : r[i].length))));
   return rows.map((r) => r.map((c, i) => (i === 4 ? c : c.padEnd(widths[i]))).join('  ')).join('\n');
 }
-
-/** `platformStack`/`tenantStack` for callers of this module. */
-export { platformStack, tenantStack };
