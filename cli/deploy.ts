@@ -48,10 +48,17 @@ export async function deployCommand(argv: string[]): Promise<number> {
     console.error(`agent-runtime deploy: invalid configuration for stack "${env}" (Pulumi.${env}.yaml and its secrets); no stack was touched:\n  ${(e as Error).message.replace(/\n/g, '\n  ')}`);
     return 1;
   }
-  const outcomes = await runDeploy(plan, engine, {
-    preview: flags.preview === true, refresh: flags.refresh === true, prune: flags.prune === true,
-    tenant: flags.tenant as string | undefined, parallel,
-  }, (line) => console.log(line));
+  let outcomes;
+  try {
+    outcomes = await runDeploy(plan, engine, {
+      preview: flags.preview === true, refresh: flags.refresh === true, prune: flags.prune === true,
+      tenant: flags.tenant as string | undefined, parallel,
+    }, (line) => console.log(line));
+  } catch (e) {
+    // Refusals before any stack ran (an unknown --tenant, an environment deployed with `pulumi up`).
+    console.error(`agent-runtime deploy: ${(e as Error).message}; no stack was touched`);
+    return 1;
+  }
   console.log(`\n${formatSummary(outcomes)}`);
   const failed = outcomes.filter((o) => o.error);
   if (failed.length) console.error(`agent-runtime deploy: ${failed.length} stack(s) failed: ${failed.map((o) => o.stack).join(', ')}; the others are deployed; run deploy again to retry them`);

@@ -35,8 +35,8 @@ export class AutomationEngine implements StackEngine {
     return ws.getAllConfig(this.opts.env);
   }
 
-  public async listStacks(): Promise<string[]> {
-    return this.withWorkspace(undefined, async (ws) => (await ws.listStacks()).map((s) => s.name));
+  public async listStacks(): Promise<{ name: string; resourceCount?: number }[]> {
+    return this.withWorkspace(undefined, async (ws) => (await ws.listStacks()).map((s) => ({ name: s.name, resourceCount: s.resourceCount })));
   }
 
   public async outputs(stack: string): Promise<Record<string, unknown>> {

@@ -46,7 +46,13 @@ export interface StackOutcome {
 /** Runs `plan` and reports every stack it considered; never throws for a failed stack (see `error`). */
 export async function runDeploy(plan: DeployPlan, engine: StackEngine, opts: DeployOptions, progress: (line: string) => void = () => undefined): Promise<StackOutcome[]> {
   if (!Number.isInteger(opts.parallel) || opts.parallel < 1) throw new Error(`--parallel: ${opts.parallel} is not a whole number >= 1; e.g. --parallel 4`);
-  const existing = new Set((await engine.listStacks()).map((s) => s.split('/').pop()!));
+  const stacks = (await engine.listStacks()).map((s) => ({ ...s, name: s.name.split('/').pop()! }));
+  // One writer per object: an environment `pulumi up` deployed holds the same objects deploy would write.
+  const single = stacks.find((s) => s.name === plan.env && (s.resourceCount ?? 0) > 0);
+  if (single) {
+    throw new Error(`stack "${plan.env}" holds ${single.resourceCount} resources deployed with \`pulumi up\`; deploy would write the same objects from ${plan.env}.platform and ${plan.env}.tenant-* (two writers). Keep using \`pulumi up\` for it, or \`pulumi destroy\` it (or move its resources, docs/deploy.md) first`);
+  }
+  const existing = new Set(stacks.map((s) => s.name));
   const configured = new Set(plan.tenants.map((t) => t.stack));
   const removed = [...existing].filter((s) => tenantOfStack(plan.env, s) !== undefined && !configured.has(s)).sort();
   if (opts.tenant !== undefined && !plan.tenants.some((t) => t.tenant === opts.tenant) && !removed.includes(tenantStack(plan.env, opts.tenant))) {

@@ -22,8 +22,8 @@ export interface StackRun {
 
 /** The Pulumi operations deploy uses, on the stacks of one project in one backend. */
 export interface StackEngine {
-  /** Names of the project's stacks that exist in the backend. */
-  listStacks(): Promise<string[]>;
+  /** The project's stacks that exist in the backend, with their resource counts when the backend knows them. */
+  listStacks(): Promise<{ name: string; resourceCount?: number }[]>;
   /** Outputs of an existing stack (secrets in plain text, in memory only). */
   outputs(stack: string): Promise<Record<string, unknown>>;
   /** `pulumi up` (or `preview`) of an inline program, creating the stack when it does not exist. */

@@ -15,7 +15,8 @@ class MemoryEngine implements StackEngine {
   public maxInFlight = 0;
   public failing = new Set<string>();
 
-  public async listStacks() { return [...this.stacks.keys()]; }
+  public readonly resourceCounts = new Map<string, number>();
+  public async listStacks() { return [...this.stacks.keys()].map((name) => ({ name, resourceCount: this.resourceCounts.get(name) })); }
   public async outputs(stack: string) {
     this.outputReads.push(stack);
     return this.stacks.get(stack) ?? {};
@@ -179,4 +180,16 @@ test('a tenant program gets the platform stack\'s outputs and reads no other sta
   });
   // Reads: each stack's own recorded hash, and the platform's outputs once.
   expect(engine.outputReads.sort()).toEqual(['dev.platform', 'dev.platform', 'dev.tenant-acme', 'dev.tenant-globex']);
+});
+
+test('refuses, touching nothing, when the environment stack itself was deployed with pulumi up (two writers)', async () => {
+  const engine = new MemoryEngine();
+  engine.stacks.set('dev', {});
+  engine.resourceCounts.set('dev', 120);
+  await expect(runDeploy(plan({ acme: 'a1' }), engine, OPTS)).rejects.toThrow('stack "dev" holds 120 resources deployed with `pulumi up`; deploy would write the same objects');
+  expect(engine.calls).toEqual([]);
+  // The configuration holder alone (no resources) is what deploy expects.
+  engine.resourceCounts.set('dev', 0);
+  await runDeploy(plan({ acme: 'a1' }), engine, OPTS);
+  expect(engine.calls[0]).toBe('up dev.platform');
 });
