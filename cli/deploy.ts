@@ -61,6 +61,9 @@ export async function deployCommand(argv: string[]): Promise<number> {
   }
   console.log(`\n${formatSummary(outcomes)}`);
   const failed = outcomes.filter((o) => o.error);
-  if (failed.length) console.error(`agent-runtime deploy: ${failed.length} stack(s) failed: ${failed.map((o) => o.stack).join(', ')}; the others are deployed; run deploy again to retry them`);
+  const notRun = outcomes.filter((o) => o.action === 'not-run');
+  if (failed.length) {
+    console.error(`agent-runtime deploy: ${failed.length} stack(s) failed: ${failed.map((o) => o.stack).join(', ')}${notRun.length ? `; ${notRun.length} not run after it` : '; the others succeeded'}; run deploy again to retry them`);
+  }
   return failed.length ? 1 : 0;
 }
