@@ -10,6 +10,7 @@ interface Command {
 
 export const COMMANDS: Record<string, () => Promise<Command>> = {
   synth: async () => { const m = await import('./synth'); return { run: m.synthCommand, usage: m.USAGE }; },
+  deploy: async () => { const m = await import('./deploy'); return { run: m.deployCommand, usage: m.USAGE }; },
   review: async () => { const m = await import('./review'); return { run: m.reviewCommand, usage: m.USAGE }; },
   cards: async () => { const m = await import('./cards'); return { run: m.cardsCommand, usage: m.USAGE }; },
   register: async () => { const m = await import('./register'); return { run: m.registerCommand, usage: m.USAGE }; },
@@ -18,7 +19,8 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 const USAGE = `usage:
-  agent-runtime synth      --stack <name> [--out dist/<name>] [--root <dir>] [--review]
+  agent-runtime synth      --stack <name> [--out dist/<name>] [--root <dir>] [--review] [--gitops argocd [--gitops-repo <url>]]
+  agent-runtime deploy     --stack <name> [--preview] [--tenant <name>] [--parallel N] [--refresh] [--prune]
   agent-runtime review     <file|dir>... [--env dev|staging|prod] [--format text|json|markdown] [--config <policy-config.yaml>] [--allow-empty]
   agent-runtime cards      <dir|file>
   agent-runtime register   <dir> --nacos <url> [--namespace <id>] [--prune] [--dry-run] [--no-create-namespaces] [--concurrency <n>]   (NACOS_USERNAME, NACOS_PASSWORD)

@@ -38,6 +38,11 @@ export const ANNOTATION = {
   secretRefs: 'agentruntime.io/secret-refs',
   /** Endpoints outside the cluster an agent's egress admits (`host:port,...`), for reviews. */
   egressEndpoints: 'agentruntime.io/egress-endpoints',
+  /**
+   * `"true"` on an object another controller creates and deletes (the namespace's `default`
+   * ServiceAccount): deployers apply the fields shown as a server-side-apply patch and never own it.
+   */
+  applyAsPatch: 'agentruntime.io/apply-as-patch',
 } as const;
 
 /** Value of `app.kubernetes.io/managed-by` on everything we emit. */

@@ -16,7 +16,7 @@ import {
   _Footprint, _RouteAuth, _TenantWorkload, A2A_PORT, a2aConsumer, a2aIssuer, AGENT_METRICS_PORT, DECLARATIVE_COMPONENT, INTERNAL_AUDIENCE, ITenantNamespace, NO_CALLER, CALLER_HEADER,
   PUBLIC_CONSUMER,
 } from './contracts';
-import { LABEL, MANAGED_BY } from './labels';
+import { ANNOTATION, LABEL, MANAGED_BY } from './labels';
 import { PlatformFacts } from './platform-facts';
 import { _checkMaxRetries, MAX_RETRIES } from './retry-bounds';
 import { _emitControllerTenantAccess } from './runtime-controller';
@@ -283,11 +283,12 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
         },
       },
     }, this.labelsFor('tenant', this.name));
-    // The namespace's `default` ServiceAccount must not hand out API tokens either.
-    // The ServiceAccount controller recreates `default` as soon as it is deleted, so a deployer
-    // that waits for its deletion would wait forever: Pulumi is told not to wait.
+    // The namespace's `default` ServiceAccount must not hand out API tokens either. It is
+    // kube-controller-manager's (created with the namespace, recreated as soon as it is deleted):
+    // deployers only patch `automountServiceAccountToken` and never delete it (the Pulumi stacks apply
+    // it as a ServiceAccountPatch; Argo CD and Flux are told not to prune it).
     _emitTyped(this, 'default-service-account', k8s.KubeServiceAccount.GVK, k8s.toJson_KubeServiceAccountProps, {
-      metadata: { name: 'default', namespace: this.namespace, annotations: { 'pulumi.com/skipAwait': 'true' } },
+      metadata: { name: 'default', namespace: this.namespace, annotations: CONTROLLER_OWNED_ANNOTATIONS },
       automountServiceAccountToken: false,
     }, this.labelsFor('tenant', 'default'));
   }
@@ -496,3 +497,13 @@ export function _callerConsumer(caller: string, internalIssuer: string, jwks: st
     claims_to_headers: [{ claim: 'sub', header: CALLER_HEADER, override: true }],
   };
 }
+
+/**
+ * Annotations of an object kube-controller-manager creates and deletes: applied as a patch, never
+ * pruned or deleted by Argo CD (`Delete=false`) or Flux (`prune: disabled`).
+ */
+const CONTROLLER_OWNED_ANNOTATIONS = {
+  [ANNOTATION.applyAsPatch]: 'true',
+  'argocd.argoproj.io/sync-options': 'Delete=false',
+  'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+};

@@ -21,7 +21,8 @@ export interface PlainProps {
 export function kindOfType(type: string): { apiVersion: string; kind: string } | undefined {
   const m = /^kubernetes:([^:]+)\/([^/:]+):([A-Za-z0-9]+)$/.exec(type);
   if (!m || _NOT_OBJECTS.test(type)) return undefined;
-  return { apiVersion: m[1] === 'core' ? m[2] : `${m[1]}/${m[2]}`, kind: m[3] };
+  // A `<Kind>Patch` (server-side-apply patch, e.g. the namespace's default ServiceAccount) sets fields of a `<Kind>`.
+  return { apiVersion: m[1] === 'core' ? m[2] : `${m[1]}/${m[2]}`, kind: m[3].replace(/Patch$/, '') };
 }
 
 /**

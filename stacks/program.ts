@@ -5,17 +5,13 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { ChartRelease } from './chart-release';
-import { synthesizePlatform } from './charts';
-import { ConfigError, defaultPolicyProfile, PROJECT, readPlatformConfig, SECRET_KEYS } from './config';
-import type { PolicyProfile } from './config-types';
-import { devIssuerKey } from './dev-issuer-keys';
-import { jwksOf } from '../runtime/controller/internal-jwt';
-import { NacosAdmin } from '../runtime/nacos-admin-resource';
-import { NACOS_ADMIN_USER, registerTenant } from './registrations';
-import { readStackSecrets, secret } from './secrets';
-import { isKagentObject, lackingSecretKeys, setSecretCommands } from './tenant-secrets';
-import { installThirdParty } from './third-party';
+import { synthesizePlatform, type SynthesizedPlatform } from './charts';
+import { ConfigError, PROJECT, readPlatformConfig, SECRET_KEYS, type PlatformConfig } from './config';
+import { internalIssuerKeys, setInternalJwks } from './internal-issuer-keys';
+import { deployPlatform } from './platform-release';
+import { readStackSecrets } from './secrets';
+import { deployTenant, tenantSecretsOf } from './tenant-release';
+import { lackingSecretKeys, setSecretCommands } from './tenant-secrets';
 
 /** Reads every non-secret `agent-runtime:*` config value, parsing structured ones. */
 export function readConfigValues(): Record<string, unknown> {
@@ -37,75 +33,23 @@ export function runStack() {
   const values = readConfigValues();
   const issuer = withInternalIssuerKey(values);
   const config = readPlatformConfig(pulumi.getStack(), values);
-  const { thirdParty, registration } = config;
-  if (registration.enabled && !registration.endpoint) {
-    throw new ConfigError(`${PROJECT}:registration.endpoint is required while registration is enabled; give the Nacos HTTP address, e.g. http://127.0.0.1:8848 (kubectl port-forward -n nacos svc/nacos 8848), or set ${PROJECT}:registration.enabled: false`);
-  }
+  const { registration } = config;
+  checkRegistration(config);
   const secrets = readStackSecrets(new pulumi.Config(PROJECT), config.platform.nacos?.storage?.mode === 'mysql');
   const synthesized = synthesizePlatform(config);
-  const tenantObjects = synthesized.charts.filter((c) => c.name.startsWith('tenant-')).flatMap((c) => c.objects);
-  const lacking = lackingSecretKeys(tenantObjects, secrets.tenantSecretKeys);
-  if (lacking.length) {
-    throw new ConfigError(`${PROJECT}:tenantSecrets lacks ${lacking.length} key(s) the agents read (kagent would reject them): ${lacking.join(', ')}; set each with\n  ${setSecretCommands(lacking).join('\n  ')}`);
-  }
+  checkTenantSecrets(synthesized, secrets.tenantSecretKeys);
   // ---- nothing above this line creates a resource ----
 
-  const chart = (name: string) => synthesized.charts.find((c) => c.name === name)!;
-  const base = new ChartRelease('platform-base', { objects: chart('platform-base').objects });
-  const installed = installThirdParty(thirdParty, synthesized.higressValues, { dependsOn: [base] });
-
-  const nacosAuth = config.platform.nacos?.authSecretName ?? 'nacos-auth';
-  const platformSecrets = [
-    secret(nacosAuth, 'nacos', {
-      token: secrets.nacosAuthToken, identityKey: secrets.nacosIdentityKey, identityValue: secrets.nacosIdentityValue,
-    }, { dependsOn: [base] }),
-    secret(config.platform.gateway.registryAuthSecretName ?? 'higress-nacos-auth', 'higress-system', {
-      nacosUsername: NACOS_ADMIN_USER, nacosPassword: secrets.nacosAdminPassword,
-    }, { dependsOn: [base] }),
-  ];
-  const controller = config.platform.runtimeController;
-  if (controller?.enabled !== false) {
-    // The controller logs in to Nacos as the admin the stack creates, and signs with the issuer key.
-    platformSecrets.push(secret(controller?.nacosAuthSecretName ?? 'agent-runtime-controller-nacos', 'agent-runtime', {
-      username: NACOS_ADMIN_USER, password: secrets.nacosAdminPassword,
-    }, { dependsOn: [base] }));
-    platformSecrets.push(secret(controller?.issuerKeySecretName ?? 'agent-runtime-internal-issuer', 'agent-runtime', issuer, { dependsOn: [base] }));
-  }
-  const storage = config.platform.nacos?.storage;
-  if (storage?.mode === 'mysql' && secrets.mysql) {
-    platformSecrets.push(secret(storage.secretName, 'nacos', { username: secrets.mysql.username, password: secrets.mysql.password }, { dependsOn: [base] }));
-  }
-  // Protected environments keep the registry (its StatefulSet and volumes) through a destroy.
-  const keep = config.protectRegistry ? { protect: true, retainOnDelete: true } : {};
-  const platform = new ChartRelease('platform', { objects: chart('platform').objects }, {
-    dependsOn: [base, ...installed.crds, ...platformSecrets], ...keep,
-  });
-
-  // Nacos 3 ships no user: the first admin is created from the secret config, and every
-  // registration logs in with its credentials (so it comes after it).
-  const admin = registration.enabled
-    ? new NacosAdmin('nacos-admin', { endpoint: registration.endpoint, password: secrets.nacosAdminPassword }, { dependsOn: [platform] })
-    : undefined;
-  const credentials = admin?.credentials as pulumi.Output<{ username: string; password: string }>;
+  const { platform, installed, admin } = deployPlatform(config, synthesized, secrets, issuer);
+  const credentials = admin?.credentials as pulumi.Output<{ username: string; password: string }> | undefined;
   const tenants = config.tenants.map((t) => {
-    const objects = chart(`tenant-${t.name}`).objects;
-    // kagent's objects go last: its translator reads their Secrets once, at reconcile (kagent spec §2).
-    const release = new ChartRelease(`tenant-${t.name}`, { objects: objects.filter((o) => !isKagentObject(o)) }, { dependsOn: [platform, ...installed.crds] });
-    // `<tenant>/<secret>/<key>` entries: one Secret per name, with all of its keys (every key an agent reads is there, checked above).
-    const byName = new Map<string, Record<string, pulumi.Output<string>>>();
-    for (const k of secrets.tenantSecretKeys.filter((k) => k.startsWith(`${t.name}/`))) {
-      const [, name, key] = k.split('/');
-      byName.set(name, { ...byName.get(name), [key]: secrets.tenantSecrets.apply((m) => m[k]) });
-    }
-    const tenantSecrets = [...byName].map(([name, data]) => secret(name, t.name, data, { dependsOn: [release] }));
-    const kagentObjects = objects.filter(isKagentObject);
-    const kagent = kagentObjects.length
-      ? [new ChartRelease(`tenant-${t.name}-kagent`, { objects: kagentObjects }, { dependsOn: [release, ...tenantSecrets, ...installed.crds] })]
-      : [];
-    const registered = admin
-      ? registerTenant(t.name, objects, registration, credentials, [platform, release, ...tenantSecrets, ...kagent])
-      : undefined;
-    return { name: t.name, objects, registered };
+    const objects = synthesized.charts.find((c) => c.name === `tenant-${t.name}`)!.objects;
+    const released = deployTenant({
+      tenant: t.name, objects, registration,
+      secrets: tenantSecretsOf(t.name, secrets.tenantSecretKeys, (k) => secrets.tenantSecrets.apply((m) => m[k])),
+      credentials,
+    }, [platform, ...installed.crds]);
+    return { name: t.name, objects, cards: released.cards };
   });
 
   const host = config.platform.gatewayHost;
@@ -114,50 +58,50 @@ export function runStack() {
     gatewayAddress: installed.higress ? gatewayAddress(installed.higress) : 'managed outside this stack',
     tenants: tenants.map((t) => t.name),
     routes: Object.fromEntries(tenants.flatMap((t) => routesOf(t.objects, host))),
-    cards: tenants.flatMap((t) => (t.registered?.cards ?? []).map((c) => c.registered)),
+    cards: tenants.flatMap((t) => t.cards),
   };
 }
 
+/** Every Secret key a tenant's agents read is in `tenantSecrets` (kagent rejects an Agent whose Secret is missing). */
+export function checkTenantSecrets(synthesized: SynthesizedPlatform, present: readonly string[]): void {
+  const tenantObjects = synthesized.charts.filter((c) => c.name.startsWith('tenant-')).flatMap((c) => c.objects);
+  const lacking = lackingSecretKeys(tenantObjects, present);
+  if (lacking.length) {
+    throw new ConfigError(`${PROJECT}:tenantSecrets lacks ${lacking.length} key(s) the agents read (kagent would reject them): ${lacking.join(', ')}; set each with\n  ${setSecretCommands(lacking).join('\n  ')}`);
+  }
+}
+
+/** Registration needs the Nacos endpoint while it is enabled. */
+export function checkRegistration(config: PlatformConfig): void {
+  if (config.registration.enabled && !config.registration.endpoint) {
+    throw new ConfigError(`${PROJECT}:registration.endpoint is required while registration is enabled; give the Nacos HTTP address, e.g. http://127.0.0.1:8848 (kubectl port-forward -n nacos svc/nacos 8848), or set ${PROJECT}:registration.enabled: false`);
+  }
+}
+
 /**
- * The gateway's internal JWKS is derived from the `internalIssuerKey` secret (and from
- * `internalIssuerPreviousKey` during a key rotation): public halves only, so `pulumi up` and the
- * controller's `kid`s always match, whatever `gateway.jwt.internal.jwks` says (synth and review
- * read that, never seeing secrets). staging and prod require the key; a dev stack without it
- * signs with its throwaway key (dev-issuer-keys.ts), kept outside the repository.
- * Returns the key Secret's data (Pulumi secrets).
+ * Resolves the internal issuer's keys (internal-issuer-keys.ts), sets the gateway's internal JWKS
+ * from them in `values` (synth and review read `gateway.jwt.internal.jwks`, never seeing secrets) and
+ * returns the controller's key Secret data as Pulumi secrets.
  */
 function withInternalIssuerKey(values: Record<string, unknown>): Record<string, pulumi.Output<string>> {
-  const stack = pulumi.getStack();
-  const profile = (values.policyProfile as PolicyProfile | undefined) ?? defaultPolicyProfile(stack);
   const config = new pulumi.Config(PROJECT);
-  let current = pulumi.runtime.getConfig(`${PROJECT}:internalIssuerKey`);
-  let currentSecret: pulumi.Output<string>;
-  if (current) {
-    currentSecret = config.requireSecret('internalIssuerKey');
-  } else if (profile === 'dev') {
-    current = devIssuerKey(stack, 'internal');
-    currentSecret = pulumi.secret(current);
-  } else {
-    throw new ConfigError(`${PROJECT}:internalIssuerKey is not set; in ${profile} the gateway's internal JWKS is derived from it. Generate a key and set it as a secret: openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt > key.pem && pulumi config set --secret ${PROJECT}:internalIssuerKey < key.pem`);
-  }
-  const previous = pulumi.runtime.getConfig(`${PROJECT}:internalIssuerPreviousKey`);
-  const gateway = (values.gateway ?? {}) as Record<string, any>;
-  const jwt = gateway.jwt ?? {};
-  values.gateway = { ...gateway, jwt: { ...jwt, internal: { ...jwt.internal, jwks: JSON.stringify(jwksOf(current, previous ?? '')) } } };
+  const keys = internalIssuerKeys(pulumi.getStack(), values,
+    pulumi.runtime.getConfig(`${PROJECT}:internalIssuerKey`), pulumi.runtime.getConfig(`${PROJECT}:internalIssuerPreviousKey`));
+  setInternalJwks(values, keys);
   return {
-    'private-key.pem': currentSecret,
-    ...(previous ? { 'previous-private-key.pem': config.requireSecret('internalIssuerPreviousKey') } : {}),
+    'private-key.pem': keys.throwaway ? pulumi.secret(keys.current) : config.requireSecret('internalIssuerKey'),
+    ...(keys.previous ? { 'previous-private-key.pem': config.requireSecret('internalIssuerPreviousKey') } : {}),
   };
 }
 
 /** The load-balancer address of the Higress gateway Service. */
-function gatewayAddress(higress: pulumi.Resource): pulumi.Output<string> {
+export function gatewayAddress(higress: pulumi.Resource): pulumi.Output<string> {
   const svc = k8s.core.v1.Service.get('higress-gateway', 'higress-system/higress-gateway', { dependsOn: [higress] });
   return svc.status.loadBalancer.ingress.apply((ingress) => ingress?.[0]?.ip ?? ingress?.[0]?.hostname ?? 'pending');
 }
 
 /** `tenant/agent` -> the gateway routes of that agent, from the Ingresses. */
-function routesOf(objects: any[], host: string): [string, string[]][] {
+export function routesOf(objects: any[], host: string): [string, string[]][] {
   const byAgent = new Map<string, string[]>();
   for (const o of objects) {
     const agent = o.metadata?.labels?.['agentruntime.io/agent'];

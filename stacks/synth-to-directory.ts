@@ -51,14 +51,16 @@ export async function synthesizeToDirectory(
   /**
    * `workers`: threads in all, the main one included. @default one per core from 3,000 agents, else 1
    * `_workersOnly`: the main thread writes no tenant (so tests see the workers' output). @default false
+   * `alsoWrite`: writes more files into the staged folder once the charts are written (the GitOps set).
    */
-  opts: { workers?: number; _workersOnly?: boolean } = {},
+  opts: { workers?: number; _workersOnly?: boolean; alsoWrite?: (staged: string, written: WrittenChart[]) => void } = {},
 ): Promise<WrittenChart[]> {
   // Workers load (and, from TypeScript, compile) the constructs while this thread builds the platform.
   const workers = Array.from({ length: _workerCount(config, opts.workers) }, () => new SynthWorker());
   const staged = stagingDir(dir);
   try {
     const written = await _writeAll(config, staged, opts, workers);
+    opts.alsoWrite?.(staged, written);
     swapInOutput(staged, dir);
     return written;
   } catch (e) {

@@ -67,7 +67,10 @@ test('the Pulumi program runs as printed: one release of the chart and one Agent
   const cards = registrations.filter((r) => r.type.endsWith(':AgentCard'));
   expect(release).toBeDefined();
   expect(cards.map((c) => c.name)).toEqual(['acme-search-agent-card']);
-  expect(cards[0].dependencies.length).toBe(1);
+  // dependsOn the release: every resource of it (its ConfigGroup and the default ServiceAccount's patch).
+  expect(cards[0].dependencies.map((d) => d.split('::').slice(-2).join('::')).sort()).toEqual([
+    'agentruntime:k8s:ChartRelease$kubernetes:core/v1:ServiceAccountPatch::acme-default-patch', 'agentruntime:k8s:ChartRelease$kubernetes:yaml/v2:ConfigGroup::agents',
+  ]);
   expect(cards[0].wire.card.name).toBe('search');
 });
 

@@ -72,9 +72,13 @@ describe('TenantNamespace', () => {
     expect(sas.every((s) => s.automountServiceAccountToken === false)).toBe(true);
   });
 
-  test('tells Pulumi not to wait for the default ServiceAccount, which Kubernetes recreates on delete', () => {
+  test('marks the default ServiceAccount, which Kubernetes creates and recreates on delete, as patched and never pruned', () => {
     const sa = findOne(synth().objects, 'ServiceAccount', 'default', 'acme');
-    expect(sa.metadata.annotations).toEqual({ 'pulumi.com/skipAwait': 'true' });
+    expect(sa.metadata.annotations).toEqual({
+      'agentruntime.io/apply-as-patch': 'true',
+      'argocd.argoproj.io/sync-options': 'Delete=false',
+      'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+    });
   });
 
   test('exposes the Nacos namespace id of the tenant', () => {

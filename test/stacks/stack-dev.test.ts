@@ -36,7 +36,23 @@ test('each release deploys its synthesized chart through one ConfigGroup (a tena
   for (const chart of synthesized.charts) {
     const kagent = objs(`${chart.name}-kagent`);
     expect(kagent.every((o) => o.apiVersion.startsWith('kagent.dev/'))).toBe(true);
-    expect([...objs(chart.name), ...kagent].sort(byRef)).toEqual([...chart.objects].sort(byRef));
+    const patched = (o: any) => o.metadata.annotations?.['agentruntime.io/apply-as-patch'] === 'true';
+    expect([...objs(chart.name), ...kagent].sort(byRef)).toEqual(chart.objects.filter((o) => !patched(o)).sort(byRef));
+  }
+});
+
+test('patches each tenant namespace\'s default ServiceAccount (kube-controller-manager\'s) instead of owning it', () => {
+  const groups = registrations.filter((r) => r.type === 'kubernetes:yaml/v2:ConfigGroup');
+  const owned = groups.flatMap((g) => g.wire.objs).filter((o: any) => o.kind === 'ServiceAccount' && o.metadata.name === 'default');
+  expect(owned).toEqual([]);
+  for (const tenant of ['acme', 'globex']) {
+    const patch = find('kubernetes:core/v1:ServiceAccountPatch', `${tenant}-default-patch`);
+    expect(patch.wire.metadata).toMatchObject({ name: 'default', namespace: tenant });
+    expect(patch.wire.metadata.annotations).toBeUndefined();
+    expect(patch.wire.automountServiceAccountToken).toBe(false);
+    expect(patch.parent).toContain(`agentruntime:k8s:ChartRelease::tenant-${tenant}`);
+    // After the group that creates the Namespace the ServiceAccount controller makes it in.
+    expect(dependsOn(patch, find('kubernetes:yaml/v2:ConfigGroup', `tenant-${tenant}`))).toBe(true);
   }
 });
 
