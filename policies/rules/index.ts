@@ -12,7 +12,9 @@ import { noDeprecatedApis } from './no-deprecated-apis';
 import { noPublicControlPlane } from './no-public-control-plane';
 import { noSaTokenAutomount } from './no-sa-token-automount';
 import { probesRequired } from './probes-required';
+import { networkReachability } from './network-reachability';
 import { pssRestricted } from './pss-restricted';
+import { rbacEffectiveAccess } from './rbac-effective-access';
 import { rbacLeastPrivilege } from './rbac-least-privilege';
 import { registryHa } from './registry-ha';
 import { requestsLimits } from './requests-limits';
@@ -29,6 +31,8 @@ export const RULES: readonly Rule[] = [
   pssRestricted,
   noSaTokenAutomount,
   rbacLeastPrivilege,
+  rbacEffectiveAccess,
+  networkReachability,
   noPublicControlPlane,
   gatewayAuthnRequired,
   secretsNotPlaintext,
