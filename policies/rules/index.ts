@@ -1,8 +1,11 @@
 /** Every rule of the pack, in the spec's rank order. */
 import type { Rule } from '../types';
+import { admissionScheduling } from './admission-scheduling';
 import { agentcardHygiene } from './agentcard-hygiene';
 import { canarySanity } from './canary-sanity';
+import { duplicateObjects } from './duplicate-objects';
 import { gatewayAuthnRequired } from './gateway-authn-required';
+import { gatewayRouteTable } from './gateway-route-table';
 import { hpaSane } from './hpa-sane';
 import { imageProvenance } from './image-provenance';
 import { labelsRequired } from './labels-required';
@@ -33,6 +36,9 @@ export const RULES: readonly Rule[] = [
   rbacLeastPrivilege,
   rbacEffectiveAccess,
   networkReachability,
+  admissionScheduling,
+  duplicateObjects,
+  gatewayRouteTable,
   noPublicControlPlane,
   gatewayAuthnRequired,
   secretsNotPlaintext,
