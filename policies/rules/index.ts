@@ -3,6 +3,7 @@ import type { Rule } from '../types';
 import { admissionScheduling } from './admission-scheduling';
 import { agentcardHygiene } from './agentcard-hygiene';
 import { canarySanity } from './canary-sanity';
+import { credentialsOwnership } from './credentials-ownership';
 import { duplicateObjects } from './duplicate-objects';
 import { gatewayAuthnRequired } from './gateway-authn-required';
 import { gatewayRouteTable } from './gateway-route-table';
@@ -15,6 +16,7 @@ import { noDeprecatedApis } from './no-deprecated-apis';
 import { noPublicControlPlane } from './no-public-control-plane';
 import { noSaTokenAutomount } from './no-sa-token-automount';
 import { probesRequired } from './probes-required';
+import { nacosAuthEffective } from './nacos-auth-effective';
 import { networkReachability } from './network-reachability';
 import { pssRestricted } from './pss-restricted';
 import { rbacEffectiveAccess } from './rbac-effective-access';
@@ -25,6 +27,7 @@ import { reviewContext } from './review-context';
 import { sandboxRuntimeclassAllowlist } from './sandbox-runtimeclass-allowlist';
 import { secretsNotPlaintext } from './secrets-not-plaintext';
 import { tenantDefaultDenyNetpol } from './tenant-default-deny-netpol';
+import { tenantQuotaEffective } from './tenant-quota-effective';
 import { tenantQuotaLimitrange } from './tenant-quota-limitrange';
 
 /** The rule set shared by `agent-runtime review`, `checkManifests` and the CrossGuard pack. */
@@ -39,6 +42,9 @@ export const RULES: readonly Rule[] = [
   admissionScheduling,
   duplicateObjects,
   gatewayRouteTable,
+  nacosAuthEffective,
+  credentialsOwnership,
+  tenantQuotaEffective,
   noPublicControlPlane,
   gatewayAuthnRequired,
   secretsNotPlaintext,
