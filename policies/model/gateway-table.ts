@@ -64,7 +64,6 @@ function _consumer(plugin: K8sObject, path: string, c: any): Consumer {
   try {
     const doc = typeof c?.jwks === 'string' ? JSON.parse(c.jwks) : c?.jwks;
     keys = Array.isArray(doc?.keys) ? doc.keys.filter((k: unknown) => k && typeof k === 'object') : [];
-    if (!keys.length) jwksError = 'holds no keys';
   } catch (e) {
     jwksError = `does not parse (${(e as Error).message})`;
   }

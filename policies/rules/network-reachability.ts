@@ -74,6 +74,7 @@ const _tenantSide = (e: Endpoint): boolean => e.cls === 'agent' || e.cls === 'te
 function _forbidden(e: Edge, apiClients: Set<string>): string | undefined {
   const s = e.src;
   const d = e.dst;
+  if (s.cls === 'nacos' && !(!_isExternal(d) && (d.cls === 'nacos' || (d.probe === 'kube-dns' && e.port === 53)))) return 'Nacos talks only to its peers and DNS';
   if (_isExternal(d)) {
     if (API_SERVER.includes(d)) {
       if (s.cls === 'sandbox') return 'sandboxes never reach the Kubernetes API';

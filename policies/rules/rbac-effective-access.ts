@@ -121,6 +121,9 @@ function _controllerProblem(g: Grant, escalation: string | undefined): string | 
   const writes = rule.verbs.filter((v) => !READ_VERBS.has(v));
   if (g.scope === '*' && writes.length) return `(the controller) may ${writes.join(',')} ${(rule.resources ?? []).join(', ')} in every namespace`;
   if (g.scope === '*' && (rule.resources ?? []).includes('secrets')) return '(the controller) reads Secrets in every namespace';
+  // In a tenant the controller handles the agents' A2A tokens, nothing else of theirs (model keys stay the agents').
+  const others = (rule.resources ?? []).includes('secrets') && g.scope !== CONTROLLER.namespace ? (rule.resourceNames ?? []).filter((n) => !n.endsWith('-a2a-token')) : [];
+  if (others.length) return `(the controller) may ${rule.verbs.join(',')} tenant Secrets ${others.join(', ')}, which are not A2A tokens`;
   return undefined;
 }
 
