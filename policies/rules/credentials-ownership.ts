@@ -158,10 +158,13 @@ function _outsideEgress(url: string, pods: readonly Workload[], ctx: RuleContext
   return undefined;
 }
 
-/** Egress rules of the NetworkPolicies selecting a workload's pods. */
+/**
+ * The agent's declared egress: egress rules of the NetworkPolicies that select this agent by name
+ * (its `egress` config), not the platform-wide allows every agent has (the registry, DNS, tracing).
+ */
 function _egressRules(w: Workload, ctx: RuleContext): any[] {
   return ctx.index.inNamespace(w.pod.namespace, 'NetworkPolicy')
-    .filter((p) => (p.spec?.policyTypes ?? []).includes('Egress') && _selects(p.spec?.podSelector, w.pod.labels))
+    .filter((p) => (p.spec?.policyTypes ?? []).includes('Egress') && p.spec?.podSelector?.matchLabels?.[LABEL.agent] !== undefined && _selects(p.spec?.podSelector, w.pod.labels))
     .flatMap((p) => (Array.isArray(p.spec?.egress) ? p.spec.egress : []));
 }
 
