@@ -66,8 +66,10 @@ export function networkEdges(index: ObjectIndex, config: PolicyConfig): { edges:
     const model = new NetworkModel(index.all);
     const real: Endpoint[] = workloadsOf(index, config).map((w) => ({ pod: w.pod, cls: w.cls, workload: w }));
     const extra = probes();
-    if (!real.some((e) => e.cls === 'nacos')) extra.push(_probe(REGISTRY_NS, 'nacos', { 'app.kubernetes.io/name': 'nacos', 'app.kubernetes.io/component': 'registry' }, [[8848], [9848], [9849], [7848]], '10.245.0.8'));
-    if (!real.some((e) => e.cls === 'controller')) extra.push(_probe(CONTROLLER.namespace, CONTROLLER.name, { 'app.kubernetes.io/name': CONTROLLER.name, 'app.kubernetes.io/component': 'controller' }, [[8080]], '10.245.0.9'));
+    // Stand-ins for the registry and the controller only where their namespace's policies are reviewed (else their isolation is unknown).
+    const reviewed = (ns: string): boolean => index.inNamespace(ns, 'NetworkPolicy').length > 0;
+    if (!real.some((e) => e.cls === 'nacos') && reviewed(REGISTRY_NS)) extra.push(_probe(REGISTRY_NS, 'nacos', { 'app.kubernetes.io/name': 'nacos', 'app.kubernetes.io/component': 'registry' }, [[8848], [9848], [9849], [7848]], '10.245.0.8'));
+    if (!real.some((e) => e.cls === 'controller') && reviewed(CONTROLLER.namespace)) extra.push(_probe(CONTROLLER.namespace, CONTROLLER.name, { 'app.kubernetes.io/name': CONTROLLER.name, 'app.kubernetes.io/component': 'controller' }, [[8080]], '10.245.0.9'));
     const all = [...real, ...extra];
     const byNs = new Map<string, Endpoint[]>();
     for (const e of all) byNs.set(e.pod.namespace, [...(byNs.get(e.pod.namespace) ?? []), e]);

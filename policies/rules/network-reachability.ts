@@ -47,14 +47,19 @@ function _findings(ctx: RuleContext): Map<K8sObject, Violation[]> {
   for (const w of workloads) for (const [path, msg] of _identityProblems(w)) add(w.obj, path, msg, 'label pods only with their own workload\'s identity (tenant, agent, role, sandbox pool)');
   const apiClients = _apiClients(ctx);
   const { edges, fromOutside } = networkEdges(ctx.index, ctx.config);
+  const open = new Map<Workload, Set<string>>();
   for (const e of edges) {
     const why = _forbidden(e, apiClients);
-    if (why) _attribute(e, `${_name(e.src)} reaches ${_name(e.dst)} on ${e.port}/${e.protocol}: ${why}`, add);
+    if (why) _attribute(e, `${_name(e.src)} reaches ${_name(e.dst)} on ${e.port}/${e.protocol}: ${why}`, add, ctx, open);
   }
   for (const e of fromOutside) {
     const d = e.dst as Endpoint;
     if (d.cls === 'gateway' && (e.port === 80 || e.port === 443)) continue;
-    _attribute(e, `the internet reaches ${_name(d)} on ${e.port}/${e.protocol}: only the gateway's 80/443 face the internet`, add);
+    _attribute(e, `the internet reaches ${_name(d)} on ${e.port}/${e.protocol}: only the gateway's 80/443 face the internet`, add, ctx, open);
+  }
+  for (const [w, found] of open) {
+    const list = [...found];
+    add(w.obj, w.view.labelsPath, `no NetworkPolicy isolates these pods, so: ${list.slice(0, 3).join('; ')}${list.length > 3 ? `; and ${list.length - 3} more` : ''}`, 'add a default-deny NetworkPolicy (both directions) to its namespace and allow only the declared paths');
   }
   for (const p of ctx.index.ofKind('NetworkPolicy')) for (const [path, msg] of _policyProblems(p, ctx)) add(p, path, msg, 'allow named peers on named ports only');
   for (const kind of ['Service', 'EndpointSlice', 'Endpoints']) for (const o of ctx.index.ofKind(kind)) for (const [path, msg] of _serviceProblems(o, ctx)) add(o, path, msg, 'let Services select their own pods; never hand-write endpoints or point a Service at in-cluster names or addresses');
@@ -88,7 +93,7 @@ function _forbidden(e: Edge, apiClients: Set<string>): string | undefined {
   if (nacos) {
     if (s.cls === 'nacos') return undefined;
     if (!_NACOS_CLIENT_PORTS.has(e.port)) return 'Nacos raft and console ports are for Nacos peers only';
-    if (s.cls === 'controller' || s.cls === 'gateway' || s.cls === 'agent' || s.probe === 'higress-gateway' || s.probe === 'higress-controller') return undefined;
+    if (s.cls === 'controller' || s.cls === 'gateway' || s.cls === 'platform' || s.cls === 'agent' || s.probe === 'higress-gateway' || s.probe === 'higress-controller') return undefined;
     if (s.probe === 'prometheus' && e.port === 8848) return undefined;
     return `only agents, the gateway and the controller are Nacos clients, not ${s.cls === 'probe' ? s.probe : s.cls}`;
   }
@@ -110,8 +115,12 @@ function _forbidden(e: Edge, apiClients: Set<string>): string | undefined {
   return d.cls === 'outside' || d.probe === 'outsider' ? 'tenant pods never reach pods outside tenancy' : 'tenant pods reach the platform only on its published ports';
 }
 
-/** Reports a forbidden connection on every rule that allows it, or on the workload whose side is not isolated. */
-function _attribute(e: Edge, message: string, add: (o: K8sObject, path: string, message: string, fix: string) => void): void {
+/**
+ * Reports a forbidden connection on every rule that allows it. A side that no policy isolates is
+ * reported once per workload (on its pod labels, listing what it reaches); in a tenant namespace that
+ * is tenant-default-deny-netpol's finding (the tenant lacks its default deny), so it is not repeated.
+ */
+function _attribute(e: Edge, message: string, add: Add, ctx: RuleContext, open: Map<Workload, Set<string>>): void {
   let any = false;
   for (const r of [...(e.egress ?? []), ...(e.ingress ?? [])]) {
     add(r.policy, r.path, message, 'narrow this rule to the declared peers and ports');
@@ -119,16 +128,16 @@ function _attribute(e: Edge, message: string, add: (o: K8sObject, path: string, 
   }
   const src = e.src.workload;
   const dst = _isExternal(e.dst) ? undefined : e.dst.workload;
-  if (e.egress === undefined && src) {
-    add(src.obj, src.view.labelsPath, `${message} (no NetworkPolicy isolates its egress)`, 'add a default-deny NetworkPolicy to its namespace');
-    any = true;
-  }
-  if (e.ingress === undefined && dst) {
-    add(dst.obj, dst.view.labelsPath, `${message} (no NetworkPolicy isolates its ingress)`, 'add a default-deny NetworkPolicy to its namespace');
-    any = true;
-  }
-  if (!any && src) add(src.obj, src.view.labelsPath, message, 'isolate this workload with a default-deny NetworkPolicy');
+  const note = (w: Workload, side: string): void => {
+    if (isTenantNs(ctx, w.pod.namespace)) return;
+    open.set(w, (open.get(w) ?? new Set()).add(`${side}: ${message}`));
+  };
+  if (e.egress === undefined && src) note(src, 'egress');
+  if (e.ingress === undefined && dst) note(dst, 'ingress');
+  if (!any && src && e.egress !== undefined && e.ingress !== undefined) add(src.obj, src.view.labelsPath, message, 'isolate this workload with a default-deny NetworkPolicy');
 }
+
+type Add = (o: K8sObject, path: string, message: string, fix: string) => void;
 
 /** Labels a pod wears that belong to another workload. */
 function _identityProblems(w: Workload): [string, string][] {
@@ -145,7 +154,7 @@ function _identityProblems(w: Workload): [string, string][] {
   if (!['agent', 'tenant-workload', 'sandbox'].includes(w.cls)) return out;
   if (l[LABEL.tenant] !== undefined && l[LABEL.tenant] !== ns) out.push([`${path}["${LABEL.tenant}"]`, `pods in ${ns} claim tenant "${l[LABEL.tenant]}"`]);
   if (w.cls === 'sandbox') {
-    if (l[LABEL.role] !== 'sandbox') out.push([`${path}["${LABEL.role}"]`, `sandbox pods wear role "${l[LABEL.role]}" instead of "sandbox" and inherit that role's allows`]);
+    if (l[LABEL.role] !== undefined && l[LABEL.role] !== 'sandbox') out.push([`${path}["${LABEL.role}"]`, `sandbox pods wear role "${l[LABEL.role]}" instead of "sandbox" and inherit that role's allows`]);
     if (l[LABEL.agent] !== undefined) out.push([`${path}["${LABEL.agent}"]`, `sandbox pods wear the agent label "${l[LABEL.agent]}" and inherit that agent's allows`]);
     if (w.obj.kind === 'SandboxTemplate' && l[LABEL.sandboxPool] !== undefined && l[LABEL.sandboxPool] !== w.self) out.push([`${path}["${LABEL.sandboxPool}"]`, `sandbox pods of pool ${w.self} claim pool "${l[LABEL.sandboxPool]}"`]);
     return out;
