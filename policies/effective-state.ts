@@ -5,13 +5,16 @@
  * and each apply replaces the fields it sets. Review judges that last copy and reports the
  * duplicate itself (rule `duplicate-objects`), so neither copy is judged alone.
  */
+import { CLUSTER_SCOPED_KINDS } from './roles';
 import type { K8sObject } from './types';
 
 /** The identity the API server keys an object by. */
 export function identityOf(obj: K8sObject): string {
   const api = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
   const group = api.includes('/') ? api.slice(0, api.indexOf('/')) : '';
-  return `${group}\0${obj.kind ?? ''}\0${obj.metadata?.namespace ?? ''}\0${obj.metadata?.name ?? ''}`;
+  // kubectl puts a namespaced object without a namespace into the context's, `default` unless set.
+  const ns = obj.metadata?.namespace ?? (CLUSTER_SCOPED_KINDS.has(obj.kind ?? '') ? '' : 'default');
+  return `${group}\0${obj.kind ?? ''}\0${ns}\0${obj.metadata?.name ?? ''}`;
 }
 
 /** The effective objects and, for each kept object that was written more than once, the earlier copies. */

@@ -42,7 +42,7 @@ export const admissionScheduling: Rule = {
         return [violation(ID, obj, 'spec', `${obj.kind} in the platform's manifests changes what the API server admits (it can deny the platform's writes or, through its binding's matchResources and validationActions, stop denying)`,
           'install admission policies with their own release, reviewed on their own')];
       case 'PriorityClass':
-        return _priorityClass(obj);
+        return [..._priorityClass(obj), ..._tenantClassBelowPlatform(obj, ctx)];
       case 'IngressClass':
         return _ingressClass(obj);
       case 'Namespace':
@@ -72,6 +72,17 @@ function _priorityClass(obj: K8sObject): Violation[] {
   const out: Violation[] = [];
   if (obj.globalDefault === true) out.push(violation(ID, obj, 'globalDefault', 'globalDefault: every pod without a class (every tenant\'s) gets this priority and can preempt others', 'set globalDefault: false'));
   if (typeof obj.value === 'number' && obj.value > 1_000_000_000) out.push(violation(ID, obj, 'value', `value ${obj.value} is in the system range (above 1e9): pods preempt cluster-critical ones`, 'use a value below 1000000000'));
+  return out;
+}
+
+/** Tenant PriorityClasses stay below the platform's, and sandboxes never preempt. */
+function _tenantClassBelowPlatform(obj: K8sObject, ctx: RuleContext): Violation[] {
+  const name = obj.metadata?.name ?? '';
+  if (!_TENANT_PRIORITY.has(name)) return [];
+  const out: Violation[] = [];
+  const platform = ctx.index.get('PriorityClass', '', 'agent-runtime-platform');
+  if (platform && typeof obj.value === 'number' && typeof platform.value === 'number' && obj.value >= platform.value) out.push(violation(ID, obj, 'value', `tenant PriorityClass ${name} (${obj.value}) is not below the platform's (${platform.value}): tenant pods preempt Nacos and the controller`, `set value below ${platform.value}`));
+  if (name === 'agent-runtime-sandbox' && obj.preemptionPolicy !== 'Never') out.push(violation(ID, obj, 'preemptionPolicy', 'sandboxes may preempt other pods', 'set preemptionPolicy: Never'));
   return out;
 }
 
@@ -109,6 +120,7 @@ function _pods(obj: K8sObject, ctx: RuleContext): Violation[] {
     const spec = view.spec ?? {};
     const pc = spec.priorityClassName;
     if (typeof pc === 'string' && !_TENANT_PRIORITY.has(pc)) out.push(violation(ID, obj, `${view.path}.priorityClassName`, `tenant pods run at PriorityClass "${pc}", reserved for the platform or the system; they preempt platform pods`, `use one of ${[..._TENANT_PRIORITY].join(', ')}`));
+    if (typeof spec.schedulerName === 'string' && spec.schedulerName !== 'default-scheduler') out.push(violation(ID, obj, `${view.path}.schedulerName`, `tenant pods are placed by scheduler "${spec.schedulerName}", past the default scheduler's taints and quotas`, 'remove schedulerName'));
     if (spec.priority !== undefined) out.push(violation(ID, obj, `${view.path}.priority`, 'tenant pods set their priority directly', 'remove priority; use priorityClassName'));
     if (typeof spec.nodeName === 'string' && spec.nodeName) out.push(violation(ID, obj, `${view.path}.nodeName`, `tenant pods are pinned to node ${spec.nodeName}, past the scheduler and its taints`, 'remove nodeName'));
     (Array.isArray(spec.tolerations) ? spec.tolerations : []).forEach((t: any, i: number) => {

@@ -61,6 +61,12 @@ function _workload(w: Workload, ctx: RuleContext): Violation[] {
       if (e?.secretRef?.name) refs.push([e.secretRef.name, `${c.path}.envFrom[${i}].secretRef.name`]);
     });
   }
+  const saName = w.serviceAccount.split('/')[1];
+  const saPath = w.obj.kind === 'Agent' ? `${w.view.path}.serviceAccountName` : `${w.view.path}.serviceAccountName`;
+  if (sandbox && saName !== 'default') out.push(violation(ID, w.obj, saPath, `a sandbox runs as ServiceAccount ${w.serviceAccount}: untrusted code gets that account's identity`, 'let sandboxes run as the namespace\'s default ServiceAccount with no token'));
+  if (w.cls === 'agent' && saName !== w.self && saName !== 'default' && ctx.index.get('ServiceAccount', ns, saName)?.metadata?.labels?.[LABEL.agent] !== undefined && ctx.index.get('ServiceAccount', ns, saName)?.metadata?.labels?.[LABEL.agent] !== w.self) {
+    out.push(violation(ID, w.obj, saPath, `agent ${w.self} runs as agent ${saName}'s ServiceAccount and gets its permissions`, `run as the agent's own ServiceAccount ${w.self}`));
+  }
   for (const [name, at] of refs) {
     const secret = ctx.index.get('Secret', ns, name);
     const owner = _ownerOf(secret, name);
@@ -96,6 +102,8 @@ function _modelConfig(obj: K8sObject, ctx: RuleContext): Violation[] {
   const users = ctx.index.inNamespace(ns, 'Agent').filter((a) => a.spec?.declarative?.modelConfig === obj.metadata?.name);
   const agentPods = workloadsOf(ctx.index, ctx.config).filter((w) => users.includes(w.obj) || (users.length === 0 && w.pod.namespace === ns && w.pod.labels[LABEL.agent] === obj.metadata?.labels?.[LABEL.agent]));
   const out: Violation[] = [];
+  const keyOwner = _ownerOf(ctx.index.get('Secret', ns, spec.apiKeySecret ?? spec.apiKeySecretRef), String(spec.apiKeySecret ?? spec.apiKeySecretRef));
+  if (keyOwner) out.push(violation(ID, obj, 'apiKeySecret', `the model's API key is Secret ${spec.apiKeySecret ?? spec.apiKeySecretRef} (${keyOwner.what}): the agent would send that credential to the model provider`, 'reference the tenant\'s model key Secret'));
   for (const [provider, block] of Object.entries(spec)) {
     if (!block || typeof block !== 'object' || Array.isArray(block)) continue;
     for (const field of ['baseUrl', 'baseURL', 'azureEndpoint', 'host', 'endpoint']) {

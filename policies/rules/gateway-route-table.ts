@@ -135,6 +135,10 @@ function _consumerFindings(ctx: RuleContext): Map<K8sObject, Violation[]> {
     if (trusted.length && !trusted.includes(c.issuer) && !(internal && c.issuer.startsWith(`${internal}/`) && trusted.includes(table.internalIssuer!))) {
       add(c, `${c.path}.issuer`, `issuer "${c.issuer}" is not one of the configured issuers (${trusted.join(', ')})`, 'trust only the configured issuers');
     }
+    const platformIssuers = new Set(table.consumers.filter((x) => x.plugin.metadata?.name === 'jwt-auth' && (x.name === 'public-users' || x.name === 'internal-services')).map((x) => x.issuer));
+    if (!trusted.length && platformIssuers.size && !platformIssuers.has(c.issuer) && !(internal && c.issuer.startsWith(`${internal}/`))) {
+      add(c, `${c.path}.issuer`, `issuer "${c.issuer}" is neither the platform's public issuer nor its internal one (${[...platformIssuers].join(', ')})`, 'trust only the issuers of the gateway configuration');
+    }
     if (internal && c.name.includes('/') && c.issuer !== `${internal}/${c.name}`) add(c, `${c.path}.issuer`, `internal identity "${c.name}" trusts issuer "${c.issuer}" instead of the controller's ${internal}/${c.name}`, `set issuer: ${internal}/${c.name}`);
     const same = byIssuer.get(c.issuer) ?? [];
     const mine = [...c.thumbprints].sort().join(',');

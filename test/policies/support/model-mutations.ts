@@ -82,6 +82,8 @@ export const CASES: Case[] = [
   ['rbac', 'the controller may proxy to nodes', (o) => { one(o, 'ClusterRole', 'agent-runtime-controller').rules.push({ apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] }); }, { object: 'ClusterRole/agent-runtime-controller', path: 'rules[3]' }],
   ['rbac', 'the controller reads a tenant\'s model key', (o) => { one(o, 'Role', 'agent-runtime-controller', 'acme').rules[0].resourceNames.push('acme-openai'); }, { object: 'Role/acme/agent-runtime-controller', path: 'rules[0]' }],
   ['rbac', 'tenant developers may escalate and bind roles', (o) => { one(o, 'Role', 'tenant-developer', 'acme').rules.push({ apiGroups: [RBAC], resources: ['roles'], verbs: ['escalate', 'bind'] }); }, { object: 'Role/acme/tenant-developer', path: 'rules[10]' }],
+  ['rbac', 'tenant developers read one named Secret (an agent\'s token)', (o) => { one(o, 'Role', 'tenant-developer', 'acme').rules.push({ apiGroups: [''], resources: ['secrets'], resourceNames: ['orchestrator-a2a-token'], verbs: ['get'] }); }, { object: 'Role/acme/tenant-developer', path: 'rules[10]' }],
+  ['rbac', 'the controller\'s ClusterRole aggregates every bootstrap role (cluster-admin included)', (o) => { one(o, 'ClusterRole', 'agent-runtime-controller').aggregationRule = { clusterRoleSelectors: [{ matchLabels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' } }] }; }, { object: 'ClusterRole/agent-runtime-controller', path: 'aggregationRule' }],
   ['rbac', 'a tenant\'s group bound in another tenant', (o) => { o.push(binding('RoleBinding', 'globex', 'Role', 'tenant-developer', group('acme-developers'))); }, { object: 'RoleBinding/globex/x-tenant-developer', path: 'subjects[0]' }],
 
   // Admission and scheduling.
@@ -95,6 +97,8 @@ export const CASES: Case[] = [
   ['admission', 'a sandbox selecting control-plane nodes', (o) => { sandboxPod(o).spec.nodeSelector = { 'node-role.kubernetes.io/control-plane': '' }; }, { object: 'SandboxTemplate/acme/code-runner', path: 'spec.podTemplate.spec.nodeSelector' }],
   ['admission', 'a tenant pod steered to control-plane nodes by affinity', (o) => { one(o, 'Deployment', 'researcher', 'globex').spec.template.spec.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists' }] }] } } }; }, { object: 'Deployment/globex/researcher', path: 'spec.template.spec.affinity' }],
   ['admission', 'the higress IngressClass re-pointed at another controller', (o) => { o.push({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: meta('higress'), spec: { controller: 'k8s.io/ingress-nginx' } }); }, { object: 'IngressClass/higress', path: 'spec.controller' }],
+  ['admission', 'a tenant pod placed by another scheduler', (o) => { orchestrator(o).spec.schedulerName = 'bypass-scheduler'; }, { object: 'Deployment/acme/orchestrator', path: 'spec.template.spec.schedulerName' }],
+  ['admission', 'the agents\' PriorityClass raised above the platform\'s', (o) => { one(o, 'PriorityClass', 'agent-runtime-agent').value = 200000; }, { object: 'PriorityClass/agent-runtime-agent', path: 'value' }],
   ['admission', 'a tenant namespace lowered to Pod Security baseline', (o) => { one(o, 'Namespace', 'acme').metadata.labels['pod-security.kubernetes.io/enforce'] = 'baseline'; }, { object: 'Namespace/acme', path: 'metadata.labels["pod-security.kubernetes.io/enforce"]' }],
 
   // Network: reachability over every namespace.
@@ -140,6 +144,7 @@ export const CASES: Case[] = [
     p.spec.defaultConfig.consumers.push({ name: 'acme/support', issuer: `${INTERNAL}/acme/support`, jwks: jwks(INTERNAL_KEY) });
     rule(p, 'globex/researcher-a2a-summarize').config.allow.push('acme/support');
   }, { object: 'WasmPlugin/higress-system/jwt-auth-globex', path: 'spec.matchRules' }],
+  ['gateway', 'an attacker issuer added to the gateway-wide jwt-auth', (o) => { plugin(o, 'jwt-auth').spec.defaultConfig.consumers.push({ name: 'partner-users', issuer: 'https://login.attacker.example/', jwks: jwks(ATTACKER_KEY) }); }, { object: 'WasmPlugin/higress-system/jwt-auth', path: 'spec.defaultConfig.consumers[2].issuer' }],
   ['gateway', 'a plugin image from another registry with the same name', (o) => { plugin(o, 'jwt-auth').spec.url = 'oci://ghcr.io.attacker.example/plugins/jwt-auth:2.0.0'; }, { object: 'WasmPlugin/higress-system/jwt-auth', path: 'spec.url' }],
   ['gateway', 'a plugin fetched over https', (o) => { plugin(o, 'ip-restriction').spec.url = 'https://plugins.attacker.example/ip-restriction.wasm'; }, { object: 'WasmPlugin/higress-system/ip-restriction', path: 'spec.url' }],
   ['gateway', 'a later same-name jwt-auth WasmPlugin without match rules', (o) => { const p = JSON.parse(JSON.stringify(plugin(o, 'jwt-auth-acme'))); delete p.spec.matchRules; o.push(p); }, { object: 'WasmPlugin/higress-system/jwt-auth-acme', path: 'metadata.name' }],
@@ -174,6 +179,9 @@ export const CASES: Case[] = [
   ['credentials', 'a sandbox gets a projected ServiceAccount token', (o) => { sandboxPod(o).spec.volumes.push({ name: 'api', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600 } }] } }); }, { object: 'SandboxTemplate/acme/code-runner', path: 'spec.podTemplate.spec.volumes[2].projected.sources[0].serviceAccountToken' }],
   ['credentials', 'a model baseUrl over http to another host', (o) => { one(o, 'ModelConfig', 'support-model', 'acme').spec.openAI.baseUrl = 'http://llm.attacker.example:8080/v1'; }, { object: 'ModelConfig/acme/support-model', path: 'spec.openAI.baseUrl' }],
   ['credentials', 'a model baseUrl inside the cluster, outside the declared egress', (o) => { one(o, 'ModelConfig', 'support-model', 'acme').spec.openAI.baseUrl = 'https://nacos.nacos.svc.cluster.local:8848/v1'; }, { object: 'ModelConfig/acme/support-model', path: 'spec.openAI.baseUrl' }],
+  ['credentials', 'an agent runs as another agent\'s ServiceAccount', (o) => { one(o, 'Agent', 'support', 'acme').spec.declarative.deployment.serviceAccountName = 'orchestrator'; }, { object: 'Agent/acme/support', path: 'spec.declarative.deployment.serviceAccountName' }],
+  ['credentials', 'a ModelConfig sends another agent\'s A2A token as its API key', (o) => { one(o, 'ModelConfig', 'support-model', 'acme').spec.apiKeySecret = 'orchestrator-a2a-token'; }, { object: 'ModelConfig/acme/support-model', path: 'apiKeySecret' }],
+  ['credentials', 'a sandbox runs as an agent\'s ServiceAccount', (o) => { sandboxPod(o).spec.serviceAccountName = 'orchestrator'; }, { object: 'SandboxTemplate/acme/code-runner', path: 'spec.podTemplate.spec.serviceAccountName' }],
   ['credentials', 'a long-lived ServiceAccount token Secret', (o) => { o.push({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/service-account-token', metadata: { ...meta('controller-token', 'agent-runtime'), annotations: { 'kubernetes.io/service-account.name': 'agent-runtime-controller' } } }); }, { object: 'Secret/agent-runtime/controller-token', path: 'type' }],
 
   // Quotas.
