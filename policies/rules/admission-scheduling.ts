@@ -42,7 +42,7 @@ export const admissionScheduling: Rule = {
         return [violation(ID, obj, 'spec', `${obj.kind} in the platform's manifests changes what the API server admits (it can deny the platform's writes or, through its binding's matchResources and validationActions, stop denying)`,
           'install admission policies with their own release, reviewed on their own')];
       case 'PriorityClass':
-        return [..._priorityClass(obj), ..._tenantClassBelowPlatform(obj, ctx)];
+        return _priorityClass(obj);
       case 'IngressClass':
         return _ingressClass(obj);
       case 'Namespace':
@@ -51,6 +51,8 @@ export const admissionScheduling: Rule = {
         return _pods(obj, ctx);
     }
   },
+  // Needs the platform's PriorityClass beside the tenant's.
+  checkSet: (obj, ctx) => (obj.kind === 'PriorityClass' ? _tenantClassBelowPlatform(obj, ctx) : []),
 };
 
 function _webhooks(obj: K8sObject, ctx: RuleContext): Violation[] {

@@ -105,8 +105,9 @@ function _tenantProblem(g: Grant, home: string, escalation: string | undefined, 
   if (g.scope !== home) return `(${who}) is granted ${_what(rule)} outside its namespace ${home}`;
   if (escalation) return `(${who}) is granted ${escalation}`;
   if (builtin && g.binding.roleRef?.name !== 'view') return `(${who}) is bound to the built-in ClusterRole ${g.binding.roleRef?.name}`;
-  // Even by name: a tenant's Secrets are its agents' tokens and model keys, which the platform hands out.
-  if ((rule.resources ?? []).includes('secrets')) return `(${who}) may ${rule.verbs.join(',')} secrets${rule.resourceNames?.length ? ` ${rule.resourceNames.join(', ')}` : ''}; tenants never read the agents' credentials through the API`;
+  // By name a tenant may read its own Secrets (a model key), never an agent's A2A token or a ServiceAccount token.
+  const tokens = (rule.resources ?? []).includes('secrets') ? (rule.resourceNames ?? []).filter((n) => n.endsWith('-a2a-token') || n.endsWith('-token')) : [];
+  if (tokens.length) return `(${who}) may ${rule.verbs.join(',')} secrets ${tokens.join(', ')}: an agent's or ServiceAccount's token, which lets it act as that identity`;
   const policyWrite = policyObjectWrite(rule);
   if (policyWrite) return `(${who}) may ${policyWrite}, which the platform owns`;
   const writes = (rule.verbs ?? []).filter((v) => !READ_VERBS.has(v));
