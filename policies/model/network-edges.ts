@@ -40,7 +40,7 @@ const _probe = (namespace: string, name: string, labels: Record<string, string>,
 /** Pods the manifests do not hold but every platform has. */
 export function probes(): Endpoint[] {
   return [
-    _probe('kube-system', 'kube-dns', { 'k8s-app': 'kube-dns' }, [[53, 'UDP'], [53, 'TCP']], '10.245.0.1'),
+    _probe('kube-system', 'kube-dns', { 'k8s-app': 'kube-dns' }, [[53, 'UDP'], [53, 'TCP'], [9153], [8080], [8181]], '10.245.0.1'),
     _probe('monitoring', 'prometheus', { 'app.kubernetes.io/name': 'prometheus' }, [[9090]], '10.245.0.2'),
     _probe('observability', 'otel-collector', { 'app.kubernetes.io/name': 'otel-collector' }, [[4317]], '10.245.0.3'),
     _probe('kagent', 'kagent-controller', { app: 'kagent-controller' }, [[8083]], '10.245.0.4'),

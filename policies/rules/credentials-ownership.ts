@@ -109,11 +109,32 @@ function _modelConfig(obj: K8sObject, ctx: RuleContext): Violation[] {
     for (const field of ['baseUrl', 'baseURL', 'azureEndpoint', 'host', 'endpoint']) {
       const url = (block as any)[field];
       if (typeof url !== 'string') continue;
-      const problem = _outsideEgress(url, agentPods, ctx);
+      const problem = _outsideEgress(url, agentPods, ctx) ?? _notProvider(provider, url);
       if (problem) out.push(violation(ID, obj, `spec.${provider}.${field}`, `sends the API key of Secret ${ns}/${spec.apiKeySecret ?? spec.apiKeySecretRef} to ${url}: ${problem}`, 'point the model at the provider the agent\'s egress declares, over https'));
     }
   }
   return out;
+}
+
+/** The providers' own API hosts (an address-range egress cannot tell hosts apart, so the host is checked here). */
+const _PROVIDER_HOSTS: Readonly<Record<string, RegExp>> = {
+  openAI: /^api\.openai\.com$/,
+  anthropic: /^api\.anthropic\.com$/,
+  azureOpenAI: /\.openai\.azure\.com$/,
+  gemini: /^generativelanguage\.googleapis\.com$/,
+  geminiVertexAI: /(^|\.)aiplatform\.googleapis\.com$/,
+  anthropicVertexAI: /(^|\.)aiplatform\.googleapis\.com$/,
+};
+
+function _notProvider(provider: string, url: string): string | undefined {
+  const want = _PROVIDER_HOSTS[provider];
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return 'not a URL';
+  }
+  return want && !want.test(host) ? `${host} is not the ${provider} API; the agent's declared egress is an address range, so the key would go to whoever serves that host` : undefined;
 }
 
 /** BYO agents: a URL env var (`*_BASE_URL`, `*_API_BASE`, `*_ENDPOINT`) next to an API key from a Secret. */

@@ -176,7 +176,14 @@ function _bridge(obj: K8sObject, ctx: RuleContext): Violation[] {
   const out: Violation[] = [];
   if (obj.metadata?.namespace !== GATEWAY_NS) out.push(violation(ID, obj, 'metadata.namespace', `McpBridge in ${obj.metadata?.namespace}, outside ${GATEWAY_NS}`, `keep the McpBridge in ${GATEWAY_NS}`));
   const hosts = _nacosHosts(ctx);
+  const seen = new Map<string, string>();
   (Array.isArray(obj.spec?.registries) ? obj.spec.registries : []).forEach((r: any, i: number) => {
+    // A tenant's registry reads that tenant's Nacos namespace only (`nacos-<tenant>` → `<tenant>`), each namespace once.
+    const id = String(r?.nacosNamespaceId ?? 'public');
+    const own = /^nacos-(.+)$/.exec(String(r?.name ?? ''))?.[1];
+    if (own && id !== own) out.push(violation(ID, obj, `spec.registries[${i}].nacosNamespaceId`, `registry "${r?.name}" reads Nacos namespace "${id}", not its tenant's "${own}": the gateway serves one tenant's MCP servers under another's routes`, `set nacosNamespaceId: ${own}`));
+    if (seen.has(id)) out.push(violation(ID, obj, `spec.registries[${i}].nacosNamespaceId`, `Nacos namespace "${id}" is listed by registries "${seen.get(id)}" and "${r?.name}"`, 'list each Nacos namespace once'));
+    seen.set(id, String(r?.name));
     const type = String(r?.type ?? '');
     const domain = String(r?.domain ?? '');
     if (!type.startsWith('nacos')) out.push(violation(ID, obj, `spec.registries[${i}].type`, `registry "${r?.name}" of type ${type} at ${domain}: the gateway routes to whatever it lists, outside the platform's Nacos`, 'list only the platform\'s Nacos (type nacos3)'));
