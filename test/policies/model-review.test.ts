@@ -58,6 +58,14 @@ describe.each(CASES)('%s: %s', (_cat, _name, mutate, expected, needsConfig) => {
   });
 });
 
+// Gateway API CRDs are not in ../shared/crds, so this case cannot be schema-checked here; the object follows gateway.networking.k8s.io/v1.
+it('a Gateway API HTTPRoute to a tenant Service is a route past the jwt-auth matchRules', () => {
+  const o = fresh();
+  o.push({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'side-door', namespace: 'acme', labels: { 'app.kubernetes.io/name': 'side-door' } },
+    spec: { parentRefs: [{ name: 'higress-gateway', namespace: 'higress-system' }], rules: [{ backendRefs: [{ name: 'orchestrator', port: 8080 }] }] } });
+  expect(_mandatory(o, PROD).filter((v) => v.object === 'HTTPRoute/acme/side-door' && v.path === 'spec').map((v) => v.ruleId)).toEqual(['gateway-route-table']);
+});
+
 describe('baseline mode', () => {
   it('reports nothing on an unchanged copy', () => {
     const r = reviewAgainstBaseline(fresh(), BASE, 'prod');
