@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as yaml from 'js-yaml';
 import { parseArgs } from './args';
+import { reviewAgainstBaseline } from '../policies/baseline-review';
 import { checkManifests, type ReviewReport } from '../policies/check-manifests';
 import { resolveConfig, type PolicyConfig, type PolicyConfigFile } from '../policies/config';
 import { formatReport, REPORT_FORMATS, type ReportFormat } from '../policies/format-report';
@@ -9,10 +10,10 @@ import { loadAllKube } from '../policies/kube-yaml';
 import { loadManifests } from '../policies/load-manifests';
 import { ENVS, type Env, type K8sObject } from '../policies/types';
 
-export const USAGE = 'usage: agent-runtime review <file|dir>... [--env dev|staging|prod] [--format text|json|markdown] [--config <policy-config.yaml>] [--allow-empty]';
+export const USAGE = 'usage: agent-runtime review <file|dir>... [--env dev|staging|prod] [--format text|json|markdown] [--config <policy-config.yaml>] [--allow-empty] [--baseline <synth dir> | --stack <name> [--root <dir>]]';
 
 /** Flags that take one value: given twice, which one counts would be a guess. */
-const _SINGLE = ['env', 'format', 'config'];
+const _SINGLE = ['env', 'format', 'config', 'baseline', 'stack', 'root'];
 
 /** Result of reviewing objects in memory. */
 export interface ReviewOutput {
@@ -36,6 +37,7 @@ export function reviewObjects(objects: readonly K8sObject[], env: Env, format: R
 export async function reviewCommand(args: string[]): Promise<number> {
   try {
     const { positional, flags } = parseArgs(args, { values: _SINGLE, booleans: ['help', 'allow-empty'] });
+    if (flags.baseline !== undefined && flags.stack !== undefined) throw new Error('give --baseline <dir> or --stack <name>, not both');
     for (const name of _SINGLE) {
       const given = args.filter((a) => a === `--${name}` || a.startsWith(`--${name}=`)).length;
       if (given > 1) throw new Error(`--${name} is given ${given} times; give it once`);
@@ -55,6 +57,12 @@ export async function reviewCommand(args: string[]): Promise<number> {
     if (loaded.objects.length === 0 && !flags['allow-empty']) {
       throw new Error(`no Kubernetes objects found in ${positional.join(', ')} (${loaded.files.length} file(s) read${loaded.skipped ? `, ${loaded.skipped} document(s) skipped: ${loaded.skippedAt.slice(0, 3).join(', ')}` : ''}); give the folder of the manifests, or pass --allow-empty`);
     }
+    if (flags.baseline !== undefined || flags.stack !== undefined) {
+      const baseline = flags.baseline !== undefined ? loadManifests([String(flags.baseline)]).objects : await _synthesize(String(flags.stack), String(flags.root ?? process.cwd()));
+      const result = reviewAgainstBaseline(loaded.objects, baseline, env as Env, config);
+      console.log(format === 'json' ? JSON.stringify({ weakenings: result.weakenings, newViolations: result.newViolations, diff: result.diff }, null, 2) : result.markdown);
+      return result.weakenings > 0 ? 1 : 0;
+    }
     const out = reviewObjects(loaded.objects, env as Env, format as ReportFormat, config, loaded.sourceOf);
     if (loaded.skipped && format === 'text') console.log(`note: ${loaded.skipped} document(s) are not Kubernetes objects and were not reviewed: ${loaded.skippedAt.slice(0, 5).join(', ')}${loaded.skipped > 5 ? ', ...' : ''}`);
     console.log(out.text);
@@ -63,6 +71,13 @@ export async function reviewCommand(args: string[]): Promise<number> {
     console.error(`agent-runtime review: ${(e as Error).message}`);
     return 2;
   }
+}
+
+/** The objects the stack's configuration produces (what `synth --stack <name>` writes). */
+async function _synthesize(stack: string, root: string): Promise<K8sObject[]> {
+  const { synthesizePlatform } = await import('../stacks/charts');
+  const { loadStackConfig } = await import('../stacks/config');
+  return synthesizePlatform(loadStackConfig(stack, root)).charts.flatMap((c) => c.objects as K8sObject[]);
 }
 
 function _readConfig(file: string): PolicyConfigFile {

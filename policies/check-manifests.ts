@@ -60,7 +60,8 @@ export function checkManifests(objects: readonly K8sObject[], options: CheckOpti
   for (const [k, list] of byKind) byKind.set(k, [...list, ...anyKind]);
   const violations: ReportedViolation[] = [];
   let mandatory = 0;
-  for (const obj of objects) {
+  // The effective state: an object written twice is judged as kubectl apply leaves it (the last copy).
+  for (const obj of ctx.index.all) {
     const actives = byKind.get(obj.kind ?? '') ?? anyKind;
     for (const a of actives) {
       for (const v of _run(a.rule, obj, ctx)) {

@@ -32,6 +32,10 @@ export interface PolicyConfig {
   readonly sandboxRuntimeHandlers: readonly string[];
   /** Namespaces allowed to enforce the `privileged` Pod Security level. */
   readonly privilegedNamespaces: readonly string[];
+  /** Issuers the gateway's consumers may trust (e.g. from the stack config); empty = judged by consistency only. */
+  readonly trustedIssuers: readonly string[];
+  /** Per tenant (namespace): the quota (`spec.hard`) and LimitRange `Container` limits its configuration produces; empty = not compared. */
+  readonly tenantLimits: Readonly<Record<string, { readonly quota?: Readonly<Record<string, string>>; readonly limitRange?: Readonly<Record<string, Readonly<Record<string, string>>>> }>>;
   /** Per-rule level overrides. */
   readonly enforcement: Readonly<Record<string, EnforcementLevel>>;
 }
@@ -76,6 +80,8 @@ const _BASE: PolicyConfig = {
   tenants: {},
   sandboxRuntimeHandlers: ['runsc', 'kata'],
   privilegedNamespaces: ['kube-system'],
+  trustedIssuers: [],
+  tenantLimits: {},
   enforcement: {},
 };
 
@@ -106,6 +112,8 @@ export const CONFIG_SCHEMA: Readonly<Record<keyof PolicyConfig, Record<string, u
   tenants: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
   sandboxRuntimeHandlers: { type: 'array', items: { type: 'string' } },
   privilegedNamespaces: { type: 'array', items: { type: 'string' } },
+  trustedIssuers: { type: 'array', items: { type: 'string' } },
+  tenantLimits: { type: 'object', additionalProperties: { type: 'object' } },
   enforcement: { type: 'object', additionalProperties: { enum: ['advisory', 'mandatory', 'disabled'] } },
 };
 

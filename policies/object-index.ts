@@ -1,19 +1,27 @@
 /** One pass over the object set builds the lookups the cross-object rules need, so each rule stays O(objects). */
+import { effectiveState } from './effective-state';
 import type { K8sObject } from './types';
 
 const _EMPTY: readonly K8sObject[] = Object.freeze([]);
 
-/** Objects indexed by kind, by namespace and kind, and by kind/namespace/name; plus memoized derived indexes. */
+/**
+ * The effective objects (duplicates resolved as `kubectl apply` would: the last copy wins) indexed by
+ * kind, by namespace and kind, and by kind/namespace/name; plus memoized derived indexes.
+ */
 export class ObjectIndex {
-  /** Every object, in input order. */
+  /** Every effective object, in input order. */
   public readonly all: readonly K8sObject[];
+  /** Earlier copies of objects the input writes more than once (keyed by the kept, last copy). */
+  public readonly overridden: ReadonlyMap<K8sObject, readonly K8sObject[]>;
   private readonly _byKind = new Map<string, K8sObject[]>();
   private readonly _byNsKind = new Map<string, K8sObject[]>();
   private readonly _byName = new Map<string, K8sObject>();
   private readonly _memo = new Map<string, unknown>();
 
-  public constructor(objects: readonly K8sObject[]) {
+  public constructor(input: readonly K8sObject[]) {
+    const { objects, overridden } = effectiveState(input);
     this.all = objects;
+    this.overridden = overridden;
     for (const obj of objects) {
       const kind = obj.kind ?? '';
       const ns = obj.metadata?.namespace ?? '';

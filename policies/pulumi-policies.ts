@@ -40,7 +40,7 @@ export function buildPolicies(env: Env, rules: readonly Rule[] = RULES): (Resour
         validateStack: (args, report) => {
           const { objects, unknownPaths, urns } = _objects(args.resources);
           const ctx = { index: new ObjectIndex(objects), config: _config(defaults, args.getConfig()) };
-          for (const obj of objects) {
+          for (const obj of ctx.index.all) {
             if (rule.kinds && !rule.kinds.includes(obj.kind ?? '')) continue;
             _report(checkSet(obj, ctx), unknownPaths.get(obj) ?? [], report, urns.get(obj));
           }

@@ -1,8 +1,12 @@
 /** Every rule of the pack, in the spec's rank order. */
 import type { Rule } from '../types';
+import { admissionScheduling } from './admission-scheduling';
 import { agentcardHygiene } from './agentcard-hygiene';
 import { canarySanity } from './canary-sanity';
+import { credentialsOwnership } from './credentials-ownership';
+import { duplicateObjects } from './duplicate-objects';
 import { gatewayAuthnRequired } from './gateway-authn-required';
+import { gatewayRouteTable } from './gateway-route-table';
 import { hpaSane } from './hpa-sane';
 import { imageProvenance } from './image-provenance';
 import { labelsRequired } from './labels-required';
@@ -12,7 +16,10 @@ import { noDeprecatedApis } from './no-deprecated-apis';
 import { noPublicControlPlane } from './no-public-control-plane';
 import { noSaTokenAutomount } from './no-sa-token-automount';
 import { probesRequired } from './probes-required';
+import { nacosAuthEffective } from './nacos-auth-effective';
+import { networkReachability } from './network-reachability';
 import { pssRestricted } from './pss-restricted';
+import { rbacEffectiveAccess } from './rbac-effective-access';
 import { rbacLeastPrivilege } from './rbac-least-privilege';
 import { registryHa } from './registry-ha';
 import { requestsLimits } from './requests-limits';
@@ -20,6 +27,7 @@ import { reviewContext } from './review-context';
 import { sandboxRuntimeclassAllowlist } from './sandbox-runtimeclass-allowlist';
 import { secretsNotPlaintext } from './secrets-not-plaintext';
 import { tenantDefaultDenyNetpol } from './tenant-default-deny-netpol';
+import { tenantQuotaEffective } from './tenant-quota-effective';
 import { tenantQuotaLimitrange } from './tenant-quota-limitrange';
 
 /** The rule set shared by `agent-runtime review`, `checkManifests` and the CrossGuard pack. */
@@ -29,6 +37,14 @@ export const RULES: readonly Rule[] = [
   pssRestricted,
   noSaTokenAutomount,
   rbacLeastPrivilege,
+  rbacEffectiveAccess,
+  networkReachability,
+  admissionScheduling,
+  duplicateObjects,
+  gatewayRouteTable,
+  nacosAuthEffective,
+  credentialsOwnership,
+  tenantQuotaEffective,
   noPublicControlPlane,
   gatewayAuthnRequired,
   secretsNotPlaintext,

@@ -1,4 +1,5 @@
-import { ANNOTATION, LABEL } from '../../constructs/labels';
+import { LABEL } from '../../constructs/labels';
+import { declaredCalls } from '../model/gateway-table';
 import { cidrProblem, isBroad, parseCidr, reachesInternet } from '../../constructs/_cidr';
 import { isEmptySelector, matchesSelector } from '../label-selector';
 import { violation } from '../object-ref';
@@ -125,19 +126,8 @@ function _declaredCall(peer: any, field: 'ingress' | 'egress', spec: any, own: s
   const peerAgent = peer.podSelector?.matchLabels?.[LABEL.agent];
   const ownAgent = spec?.podSelector?.matchLabels?.[LABEL.agent];
   if (typeof peerAgent !== 'string' || typeof ownAgent !== 'string') return false;
-  const calls = ctx.index.memo('tenant-default-deny-netpol:calls', () => {
-    const map = new Map<string, Set<string>>();
-    for (const o of ctx.index.all) {
-      const declared = o.metadata?.annotations?.[ANNOTATION.calls];
-      const agent = o.metadata?.labels?.[LABEL.agent];
-      if (typeof declared !== 'string' || typeof agent !== 'string') continue;
-      const key = `${o.metadata?.namespace}/${agent}`;
-      const set = map.get(key) ?? new Set<string>();
-      for (const ref of declared.split(',')) set.add(ref.trim().split(/[#@]/, 1)[0]);
-      map.set(key, set);
-    }
-    return map;
-  });
+  // Only the caller's own workload declares its calls: a ConfigMap or Service with the annotation declares nothing.
+  const calls = declaredCalls(ctx.index);
   if (field === 'egress') return calls.get(`${own}/${ownAgent}`)?.has(`${other}/${peerAgent}`) ?? false;
   const reviewed = ctx.index.all.some((o) => o.metadata?.namespace === other);
   return !reviewed || (calls.get(`${other}/${peerAgent}`)?.has(`${own}/${ownAgent}`) ?? false);

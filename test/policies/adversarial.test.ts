@@ -12,10 +12,11 @@ import { resolveConfig } from '../../policies/config';
 import { loadManifests } from '../../policies/load-manifests';
 import { synthesizePlatform } from '../../stacks/charts';
 import { loadStackConfig } from '../../stacks/config';
+import { withOwnKeys } from './support/own-keys';
 import { review } from './support/run-review';
 
 const ROOT = path.join(__dirname, '..', '..');
-const CHARTS = synthesizePlatform(loadStackConfig('prod', ROOT)).charts;
+const CHARTS = synthesizePlatform(loadStackConfig('prod', ROOT)).charts.map((c) => ({ ...c, objects: withOwnKeys(c.objects as any[]) }));
 const PROD: any[] = CHARTS.flatMap((c) => c.objects);
 
 const fresh = (): any[] => JSON.parse(JSON.stringify(PROD));

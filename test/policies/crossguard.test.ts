@@ -1,6 +1,7 @@
 import { RULES } from '../../policies/rules';
 import { asResource, PackUnderTest } from './support/analyzer-client';
 import { baseline, findOne } from './support/baseline';
+import { BASE, CASES } from './support/model-mutations';
 
 /** Per resource-level rule: the baseline object that passes, and a mutation of it that fails. */
 const RESOURCE_CASES: Record<string, [kind: string, name: string, mutate: (o: any) => void]> = {
@@ -24,6 +25,7 @@ const RESOURCE_CASES: Record<string, [kind: string, name: string, mutate: (o: an
   'no-bare-pods': ['Pod', 'debug', () => undefined],
   'review-context': ['Service', 'billing', (o) => { delete o.metadata.namespace; }],
   'tenant-default-deny-netpol': ['Service', 'billing', (o) => { o.spec = { type: 'ExternalName', externalName: 'example.com' }; }],
+  'admission-scheduling': ['Deployment', 'billing', (o) => { o.spec.template.spec.priorityClassName = 'system-cluster-critical'; }],
 };
 
 /** A compliant bare Pod exists nowhere in the baseline; build one for no-bare-pods' object. */
@@ -105,4 +107,22 @@ describe('CrossGuard pack over Pulumi analyzer gRPC (prod levels)', () => {
     expect(d.urn).toBe('urn:pulumi:test::agent-runtime::kubernetes:core/v1:Namespace::-acme');
     expect(d.enforcementLevel).toBe('mandatory');
   });
+
+  // The model's rules judge the whole stack: the same mutations as review, through AnalyzeStack.
+  it('AnalyzeStack passes the synthesized prod platform (with its own keys)', async () => {
+    const diags = await pack.analyzeStack(BASE.map((o) => asResource(o, o.kind === 'StatefulSet' && o.metadata?.namespace === 'nacos')));
+    expect(diags.filter((d) => d.enforcementLevel === 'mandatory').map((d) => `${d.policyName}: ${d.message}`)).toEqual([]);
+  }, 60000);
+
+  // Cases judged against the tenant's configuration need it as policy config (`--stack` in review); the rest run as is.
+  it.each(CASES.filter((c) => !c[4]).map((c) => [c[0], c[1], c]))('preview catches %s: %s', async (_cat, _name, [, , mutate, expected]) => {
+    const objs = JSON.parse(JSON.stringify(BASE));
+    mutate(objs);
+    const before = new Set(BASE.map((o) => JSON.stringify(o)));
+    const resources = objs.map((o: any) => asResource(o, o.kind === 'StatefulSet' && o.metadata?.namespace === 'nacos'));
+    const changed = resources.filter((_r: unknown, i: number) => !before.has(JSON.stringify(objs[i])));
+    const diags = [...await pack.analyzeStack(resources), ...(await Promise.all(changed.map((r: any) => pack.analyze(r)))).flat()];
+    const hit = diags.filter((d) => d.enforcementLevel === 'mandatory' && d.message.includes(`${expected.object} at ${expected.path}`));
+    expect(hit.map((d) => d.message).slice(0, 1)).toEqual([expect.stringContaining(expected.object)]);
+  }, 60000);
 });

@@ -26,6 +26,39 @@ const remove = (o: any[], kind: string, name: string): void => {
 const C = 'spec.template.spec.containers[0]';
 
 const FAILING: Record<string, Case[]> = {
+  'rbac-effective-access': [
+    { name: 'tenant developers get pods/exec', mutate: (o) => { findOne(o, 'Role', 'developers').rules.push({ apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }); },
+      expected: [{ object: 'Role/acme/developers', path: 'rules[2]' }, { object: 'RoleBinding/acme/developers', path: 'subjects[0]' }] },
+  ],
+  'network-reachability': [
+    { name: 'an ExternalName Service in the gateway namespace points at the API server',
+      mutate: (o) => { o.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'kube', namespace: 'higress-system', labels: { 'app.kubernetes.io/name': 'kube' } }, spec: { type: 'ExternalName', externalName: 'kubernetes.default.svc' } }); },
+      expected: [{ object: 'Service/higress-system/kube', path: 'spec.externalName' }] },
+  ],
+  'admission-scheduling': [
+    { name: 'a globalDefault PriorityClass', mutate: (o) => { o.push({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'everyone', labels: { 'app.kubernetes.io/name': 'everyone' } }, value: 1000, globalDefault: true }); },
+      expected: [{ object: 'PriorityClass/everyone', path: 'globalDefault' }] },
+  ],
+  'duplicate-objects': [
+    { name: 'the nacos Service written twice', mutate: (o) => { o.push(JSON.parse(JSON.stringify(findOne(o, 'Service', 'nacos')))); },
+      expected: [{ object: 'Service/nacos/nacos', path: 'metadata.name' }] },
+  ],
+  'gateway-route-table': [
+    { name: 'higress.io/destination on a tenant Ingress', mutate: (o) => { findOne(o, 'Ingress', 'billing-chat').metadata.annotations = { 'higress.io/destination': 'nacos.nacos.svc.cluster.local:8848' }; },
+      expected: [{ object: 'Ingress/acme/billing-chat', path: 'metadata.annotations["higress.io/destination"]' }] },
+  ],
+  'nacos-auth-effective': [
+    { name: 'a later duplicate NACOS_AUTH_ENABLE=false', mutate: (o) => { nacos(o).spec.template.spec.containers[0].env.push({ name: 'NACOS_AUTH_ENABLE', value: 'false' }); },
+      expected: [{ object: 'StatefulSet/nacos/nacos', path: 'spec.template.spec.containers[0].env[5].value' }] },
+  ],
+  'credentials-ownership': [
+    { name: 'a long-lived ServiceAccount token Secret', mutate: (o) => { o.push({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/service-account-token', metadata: { name: 'tok', namespace: 'acme', labels: { 'app.kubernetes.io/name': 'tok' }, annotations: { 'kubernetes.io/service-account.name': 'billing' } } }); },
+      expected: [{ object: 'Secret/acme/tok', path: 'type' }] },
+  ],
+  'tenant-quota-effective': [
+    { name: 'the quota scoped to Terminating pods', mutate: (o) => { findOne(o, 'ResourceQuota', 'quota').spec.scopes = ['Terminating']; },
+      expected: [{ object: 'ResourceQuota/acme/quota', path: 'spec.scopes' }, { object: 'Namespace/acme', path: 'metadata.name' }] },
+  ],
   'tenant-default-deny-netpol': [
     { name: 'the only default-deny policy covers Ingress alone (egress wide open)',
       mutate: (o) => { findOne(o, 'NetworkPolicy', 'default-deny').spec.policyTypes = ['Ingress']; },
