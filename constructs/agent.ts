@@ -7,7 +7,7 @@ import { agentDirectoryEntry } from './agent-directory-entry';
 import { AgentNetwork } from './agent-network';
 import type { AgentProps, AgentSkillSpec } from './agent-props';
 import { AgentResilience } from './agent-resilience';
-import { _agentA2aPath, _chatPath, _skillPath, _versionA2aPath, AgentRoutes } from './agent-routes';
+import { _chatPath, _skillPath, agentCardUrl, AgentRoutes } from './agent-routes';
 import { _checkWakeTrigger, AgentScaler } from './agent-scaler';
 import { _agentResources, AgentWorkload } from './agent-workload';
 import {
@@ -188,13 +188,12 @@ export class Agent extends Construct implements IAgentTrack {
       ...(this.track === 'canary' ? { version: `${this.workloadName}-card` } : {}),
       ...(this.kind === 'declarative' && this.track === 'stable' ? { kagent: `${this.workloadName}-kagent-a2a` } : {}),
     };
-    const base = `https://${t.platform.gatewayHost}`;
     this.card = agentCard({
       name: props.name,
       description: props.description ?? `${props.name} agent`,
       version: this.version,
       // An A2A client calls the card's url with its internal token (chat is for end users).
-      url: `${base}${this.track === 'canary' ? _versionA2aPath(t.name, this.name, this.version) : _agentA2aPath(t.name, this.name)}`,
+      url: agentCardUrl(t.platform.gatewayHost, t.name, this.name, this.track, this.version),
       skills: props.skills.map((s) => ({ id: s.id, name: s.name, description: s.description, tags: s.tags, ...(s.examples ? { examples: s.examples } : {}) })),
       streaming: props.streaming,
       path: where,
