@@ -181,6 +181,7 @@ export class AgentRuntimePlatform extends Construct {
         nacosUrl: `http://${this.nacos.clientHost}:${NACOS_PORTS.http}`,
         registry: { namespace: ns.registry, podLabels: this.nacos.podLabels, port: NACOS_PORTS.http },
         internalIssuer: props.gateway.jwt.internal.issuer,
+        gatewayHost: props.gatewayHost,
         priorityClassName: PRIORITY_CLASSES.platform.name,
         prometheus: props.prometheus,
         kubernetesApi: props.kubernetesApi,
