@@ -219,7 +219,7 @@ export class AgentRuntimePlatform extends Construct {
       ...(props.gateway.istioApi ? { istioApi: true } : {}),
       ...(props.gateway.redis ? { redis: { ...props.gateway.redis } } : {}),
       ...(props.maxRetries !== undefined ? { maxRetries: props.maxRetries } : {}),
-      ...(this.controller ? { runtimeController: { namespace: ns.platform } } : {}),
+      ...(this.controller ? { runtimeController: { namespace: ns.platform, identity: props.runtimeController?.identity ?? true } } : {}),
     };
   }
 

@@ -15,7 +15,7 @@ import {
   DECLARATIVE_PORT_REFUSAL, IAgentTrack, ISandboxPool, ITenantNamespace,
 } from './contracts';
 import { LABEL } from './labels';
-import { _emitAgentTokenSecret } from './runtime-controller';
+import { _awaitsFirstToken, _emitAgentTokenSecret } from './runtime-controller';
 import {
   _checkSkillResilience, _describeVersions, _ResolvedFallback, _versionsOf, formatSkillCall, parseSkillCall,
   SkillCallSpec,
@@ -220,7 +220,9 @@ export class Agent extends Construct implements IAgentTrack {
       labels: this.labels,
     });
     // The Secret the agent-runtime controller writes the agent's identity token into (the stable track owns it).
-    if (t.platform.runtimeController && this.track === 'stable') _emitAgentTokenSecret(this, { namespace: t.namespace, agent: props.name, labels: this.labels });
+    if (t.platform.runtimeController && this.track === 'stable') {
+      _emitAgentTokenSecret(this, { namespace: t.namespace, agent: props.name, labels: this.labels, awaitToken: _awaitsFirstToken(this) });
+    }
 
     // Stable owns the directory entry and the callee side of A2A calls; canary shares both.
     if (this.track === 'stable') {

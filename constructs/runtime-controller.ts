@@ -6,7 +6,7 @@ import { _tcp } from './_network-peers';
 import { _assertPinnedImage, _restrictedContainerSecurityContext, _restrictedPodSecurityContext } from './_security';
 import { _emitTyped } from './_typed-manifest';
 import { DEFAULT_KUBERNETES_API } from './agent-network';
-import { a2aTokenContract, KubernetesApiEndpoint } from './contracts';
+import { a2aTokenContract, IAgentTrack, KubernetesApiEndpoint } from './contracts';
 import { AGENT_CARD_ROLE, LABEL, MANAGED_BY } from './labels';
 
 /** Settings of the agent-runtime controller (plain data: they are stack config keys). */
@@ -248,13 +248,34 @@ export const A2A_TOKEN_ROLE = 'a2a-token';
  * The token Secret of one agent (both tracks share it, see {@link a2aTokenContract}), empty: the
  * controller fills its data (fields these manifests never declare, so `pulumi up` and the
  * controller never fight over them). It exists up front so the controller needs no right to
- * create Secrets.
+ * create Secrets. `awaitToken`: Pulumi waits until the controller issued the first token
+ * ({@link _awaitTokenAnnotations}), so what depends on it is applied only then.
  */
-export function _emitAgentTokenSecret(scope: Construct, props: { namespace: string; agent: string; labels: Record<string, string> }): void {
+export function _emitAgentTokenSecret(scope: Construct, props: { namespace: string; agent: string; labels: Record<string, string>; awaitToken?: boolean }): void {
+  const c = a2aTokenContract(props.agent);
   _emitTyped(scope, 'a2a-token', k8s.KubeSecret.GVK, k8s.toJson_KubeSecretProps, {
-    metadata: { name: a2aTokenContract(props.agent).secretName, namespace: props.namespace },
+    metadata: { name: c.secretName, namespace: props.namespace, ...(props.awaitToken ? { annotations: { 'pulumi.com/waitFor': `jsonpath={.data.${c.authorizationKey}}` } } : {}) },
     type: 'Opaque',
   }, { ...props.labels, [LABEL.role]: A2A_TOKEN_ROLE });
+}
+
+/**
+ * A declarative caller's kagent Agent is applied only after its first token exists: kagent v0.9.12
+ * resolves `headersFrom` once per reconcile and, finding no key, marks the Agent not Accepted
+ * and does not come back on its own (it watches no Secret). Pulumi (yaml/v2 ConfigGroup) applies
+ * an object after the ones its `config.kubernetes.io/depends-on` names, once they are ready; the
+ * token Secret is ready when `pulumi.com/waitFor` holds, that is when the controller wrote the key.
+ * Applied another way (kubectl), the controller's token-fingerprint label makes kagent translate
+ * the Agent again as soon as the first token lands.
+ */
+export function _awaitTokenAnnotations(namespace: string, agent: string): Record<string, string> {
+  return { 'config.kubernetes.io/depends-on': `/namespaces/${namespace}/Secret/${a2aTokenContract(agent).secretName}` };
+}
+
+/** Whether an agent track's kagent Agent waits for its first token: a declarative caller, on a platform whose controller issues tokens. */
+export function _awaitsFirstToken(agent: IAgentTrack): boolean {
+  const controller = agent.tenant.platform.runtimeController;
+  return agent.kind === 'declarative' && agent.calls.length > 0 && controller !== undefined && controller.identity !== false;
 }
 
 /** Label selector of the card ConfigMaps the controller watches (documentation and tests). */
