@@ -178,7 +178,7 @@ function _world(tenants: number): { namespaces: NamespaceObject[]; configMaps: C
         data: { [AGENT_CARD_KEY]: JSON.stringify(card, null, 2) },
       });
       slices.push({
-        metadata: { name: `${agent}-x1`, namespace: tenant, labels: { ...labels, 'kubernetes.io/service-name': agent } },
+        metadata: { name: `${agent}-x1`, namespace: tenant, labels: { ...labels, 'kubernetes.io/service-name': agent, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' } },
         addressType: 'IPv4',
         endpoints: Array.from({ length: ENDPOINTS }, (_, e) => ({ addresses: [`10.${t >> 8}.${t & 255}.${a * ENDPOINTS + e + 1}`], conditions: { ready: true } })),
         ports: [{ name: 'a2a', port: 8080 }],

@@ -10,6 +10,18 @@ import type { TenantNamespaces } from './tenant-namespaces';
 /** Label the EndpointSlice controller sets to the owning Service's name. */
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
+/** Label and value of the slices kube-controller-manager's EndpointSlice controller keeps (from a Service's selector and its Ready pods). */
+const SLICE_MANAGER = { label: 'endpointslice.kubernetes.io/managed-by', value: 'endpointslice-controller.k8s.io' } as const;
+
+/**
+ * True for the slices instances come from: made by the EndpointSlice controller for an agent
+ * Service (its labels are the Service's). A hand-made slice (any address) is not one of them.
+ */
+export function isAgentServiceSlice(slice: EndpointSliceObject): boolean {
+  const labels = slice.metadata.labels ?? {};
+  return labels[SLICE_MANAGER.label] === SLICE_MANAGER.value && labels[LABEL.role] === 'agent' && !!labels[SERVICE_NAME_LABEL];
+}
+
 /** What the cluster says about one agent key. */
 export interface AgentView {
   /** Cards that parse and are bound to the key's tenant. */
@@ -58,7 +70,8 @@ export class AgentIndex {
   onSlice(slice: EndpointSliceObject, deleted: boolean): string | undefined {
     const key = agentKeyOf(slice);
     if (!key) return undefined;
-    _index(this._slices, key, slice, deleted);
+    // A slice that is not (or no longer) an agent Service's is dropped.
+    _index(this._slices, key, slice, deleted || !isAgentServiceSlice(slice));
     this._indexNamespace(slice.metadata.namespace, key);
     return key;
   }

@@ -259,7 +259,7 @@ async function forgedCardCheck() {
   } });
   const discovery = kc.makeApiClient(k8s.DiscoveryV1Api);
   await discovery.createNamespacedEndpointSlice({ namespace: 'acme', body: {
-    metadata: { name: 'forged-researcher', namespace: 'acme', labels: { [LABEL.agent]: 'researcher', [LABEL.tenant]: 'globex', 'kubernetes.io/service-name': 'researcher' } },
+    metadata: { name: 'forged-researcher', namespace: 'acme', labels: { [LABEL.agent]: 'researcher', [LABEL.tenant]: 'globex', [LABEL.role]: 'agent', 'kubernetes.io/service-name': 'researcher', 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' } },
     addressType: 'IPv4', endpoints: [{ addresses: ['10.9.9.9'], conditions: { ready: true } }], ports: [{ name: 'a2a', port: 8080, protocol: 'TCP' }],
   } });
   log('created a forged card ConfigMap and EndpointSlice in acme claiming globex/researcher');

@@ -129,6 +129,15 @@ describe('cards are bound to the tenant of their namespace', () => {
     ]);
   });
 
+  test('instances come only from the EndpointSlice controller\'s slices of agent Services, never from a hand-made slice', async () => {
+    const { bed, acme } = await twoTenants();
+    const real = sliceOf(acme.services[0], ['10.0.0.7']);
+    const { 'endpointslice.kubernetes.io/managed-by': _manager, ...labels } = real.metadata.labels!;
+    bed.slices.apply({ ...sliceOf(acme.services[0], ['10.6.6.6']), metadata: { ...real.metadata, name: 'orchestrator-by-hand', labels } });
+    await settle(bed.controller);
+    await expectEventually(() => instancesIn('acme', 'orchestrator'), ['10.0.0.7:8080']);
+  });
+
   test('a forged ConfigMap deleted again deletes nothing of globex', async () => {
     const { bed, globex, globexCard } = await twoTenants();
     // The very card globex has, claimed from acme (the old controller took it for its own write, then deleted it with the ConfigMap).
