@@ -12,8 +12,8 @@
  * token's lifetime to spare (tokens rotate at 2/3).
  *
  * One writer per field: the Agent is the deployer's (Pulumi), this label is the controller's.
- * It is written by server-side apply under its own field manager, so the deployer's applies, which
- * never set it, leave it alone (and the stacks tell Pulumi to ignore it). The apply carries the
+ * It is written by server-side apply under its own field manager, so the deployer's applies
+ * (server-side too, under Pulumi's manager), which never set it, leave it alone. The apply carries the
  * cached resourceVersion: it never creates an Agent that was deleted meanwhile, and a stale cache
  * gets a 409 and a retry.
  */
