@@ -72,6 +72,7 @@ export class RuntimeController {
   private _started = false;
   private _leading = false;
   private _stopped = false;
+  private _syncWait?: NodeJS.Timeout;
 
   constructor(
     private readonly _deps: RuntimeControllerDeps,
@@ -142,9 +143,9 @@ export class RuntimeController {
   lead(): void {
     if (!this._started || this._leading || this._stopped || !(this._deps.isLeader?.() ?? true)) return;
     if (!this.synced) {
-      const t = setTimeout(() => this.lead(), 1000);
-      t.unref();
-      this._timers.push(t);
+      clearTimeout(this._syncWait);
+      this._syncWait = setTimeout(() => this.lead(), 1000);
+      this._syncWait.unref();
       return;
     }
     this._leading = true;
@@ -174,6 +175,7 @@ export class RuntimeController {
   /** Graceful shutdown: no new work, in-flight reconciles finish, informers stop. */
   async stop(): Promise<void> {
     this._stopped = true;
+    clearTimeout(this._syncWait);
     for (const t of this._timers) clearInterval(t);
     await this._queue.stop();
     const d = this._deps;
