@@ -8,6 +8,7 @@
  */
 import * as path from 'node:path';
 import { agentCard } from '../constructs/agent-card';
+import { agentCardUrl } from '../constructs/agent-routes';
 import { AGENT_CARD_KEY, AGENT_CARD_ROLE, ANNOTATION, LABEL, MANAGED_BY } from '../constructs/labels';
 import { withManagedMarker } from '../runtime/agent-card';
 import { applyAgentCard } from '../runtime/apply-agent-card';
@@ -16,6 +17,7 @@ import { readyEndpoints } from '../runtime/controller/desired-state';
 import { ControllerMetrics } from '../runtime/controller/metrics';
 import { REGISTERED_BY_CONTROLLER } from '../runtime/controller/registry-reconciler';
 import { RuntimeController } from '../runtime/controller/runtime-controller';
+import type { NamespaceObject } from '../runtime/controller/tenant-namespaces';
 import { NacosClient } from '../runtime/nacos-client';
 import { NacosApiError } from '../runtime/nacos-errors';
 import { FakeInformer, FakeWriter } from '../test/support/fake-cluster';
@@ -28,6 +30,7 @@ const LATENCY_MS = 5;
 const NAIVE_TENANTS = Number(process.env.BENCH_CONTROLLER_NAIVE_TENANTS ?? 20);
 const USER = 'nacos';
 const PASSWORD = 'bench-password';
+const GATEWAY_HOST = 'agents.example.com';
 
 /** Runs the benchmark and returns its figures. */
 export async function benchController(): Promise<Record<string, unknown>> {
@@ -43,13 +46,15 @@ export async function benchController(): Promise<Record<string, unknown>> {
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
   try {
+    const namespaces = new FakeInformer<NamespaceObject>();
     const configMaps = new FakeInformer<ConfigMapObject>();
     const slices = new FakeInformer<EndpointSliceObject>();
+    for (const ns of world.namespaces) namespaces.apply(ns);
     for (const cm of world.configMaps) configMaps.apply(cm);
     for (const s of world.slices) slices.apply(s);
     const metrics = new ControllerMetrics();
     const client = new NacosClient({ endpoint: emu.url, username: USER, password: PASSWORD, observe: (op, ms) => metrics.observeNacos(op, ms) });
-    const controller = new RuntimeController({ configMaps, endpointSlices: slices, writer: new FakeWriter(), nacos: client, metrics }, { resyncMs: 3_600_000, auditMs: 3_600_000 });
+    const controller = new RuntimeController({ namespaces, configMaps, endpointSlices: slices, writer: new FakeWriter(), nacos: client, metrics }, { gatewayHost: GATEWAY_HOST, resyncMs: 3_600_000, auditMs: 3_600_000 });
     const start = performance.now();
     await controller.start();
     await controller.idle();
@@ -153,16 +158,18 @@ async function _naive(world: ReturnType<typeof _world>): Promise<{ ms: number; r
 }
 
 /** Card ConfigMaps and EndpointSlices shaped as the constructs and the EndpointSlice controller make them. */
-function _world(tenants: number): { configMaps: ConfigMapObject[]; slices: EndpointSliceObject[] } {
+function _world(tenants: number): { namespaces: NamespaceObject[]; configMaps: ConfigMapObject[]; slices: EndpointSliceObject[] } {
+  const namespaces: NamespaceObject[] = [];
   const configMaps: ConfigMapObject[] = [];
   const slices: EndpointSliceObject[] = [];
   for (let t = 0; t < tenants; t++) {
     const tenant = `tenant-${t}`;
+    namespaces.push({ metadata: { name: tenant, namespace: '', labels: { [LABEL.managedBy]: MANAGED_BY, [LABEL.tenant]: tenant, [LABEL.role]: 'tenant', [LABEL.name]: tenant } } });
     for (let a = 0; a < AGENTS; a++) {
       const agent = `agent-${a}`;
       const labels = { [LABEL.managedBy]: MANAGED_BY, [LABEL.tenant]: tenant, [LABEL.role]: 'agent', [LABEL.name]: agent, [LABEL.agent]: agent, [LABEL.version]: '1.0.0', [LABEL.track]: 'stable' };
       const card = agentCard({
-        name: agent, description: `${agent} of ${tenant}`, version: '1.0.0', url: `https://agents.example.com/api/v1/agents/${tenant}/${agent}/chat`, path: `${tenant}/${agent}`,
+        name: agent, description: `${agent} of ${tenant}`, version: '1.0.0', url: agentCardUrl(GATEWAY_HOST, tenant, agent, 'stable', '1.0.0'), path: `${tenant}/${agent}`,
         skills: [{ id: 'answer', name: 'answer', description: 'answers', tags: ['qa'] }],
       });
       configMaps.push({
@@ -171,14 +178,14 @@ function _world(tenants: number): { configMaps: ConfigMapObject[]; slices: Endpo
         data: { [AGENT_CARD_KEY]: JSON.stringify(card, null, 2) },
       });
       slices.push({
-        metadata: { name: `${agent}-x1`, namespace: tenant, labels: { ...labels, 'kubernetes.io/service-name': agent } },
+        metadata: { name: `${agent}-x1`, namespace: tenant, labels: { ...labels, 'kubernetes.io/service-name': agent, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' } },
         addressType: 'IPv4',
         endpoints: Array.from({ length: ENDPOINTS }, (_, e) => ({ addresses: [`10.${t >> 8}.${t & 255}.${a * ENDPOINTS + e + 1}`], conditions: { ready: true } })),
         ports: [{ name: 'a2a', port: 8080 }],
       });
     }
   }
-  return { configMaps, slices };
+  return { namespaces, configMaps, slices };
 }
 
 function _round(x: number, digits = 2): number {

@@ -7,7 +7,7 @@ import { parseArgs } from './args';
 import { requirePeers } from '../runtime/peer-dependencies';
 
 /** Usage text of `agent-runtime controller`. */
-export const USAGE = `usage: agent-runtime controller [--kubeconfig FILE] [--nacos URL]
+export const USAGE = `usage: agent-runtime controller --gateway-host HOST [--kubeconfig FILE] [--nacos URL]
     [--namespace <platform namespace>] [--internal-issuer URL] [--signing-keys-from NAME] [--audience AUD] [--token-ttl SECONDS]
     [--listen HOST:PORT] [--resync SECONDS] [--renew SECONDS] [--no-leader-election] [--no-identity]
   env: NACOS_USERNAME, NACOS_PASSWORD (required when Nacos auth is on), POD_NAME (leader identity)`;
@@ -27,7 +27,7 @@ const DEFAULTS = {
 /** Runs the controller; resolves to the exit code when it stops. */
 export async function controllerCommand(args: string[]): Promise<number> {
   const { positional, flags: raw } = parseArgs(args, {
-    values: ['kubeconfig', 'nacos', 'namespace', 'internal-issuer', 'signing-keys-from', 'audience', 'token-ttl', 'listen', 'resync', 'renew'],
+    values: ['gateway-host', 'kubeconfig', 'nacos', 'namespace', 'internal-issuer', 'signing-keys-from', 'audience', 'token-ttl', 'listen', 'resync', 'renew'],
     booleans: ['no-leader-election', 'no-identity'],
   });
   if (positional.length) {
@@ -43,6 +43,11 @@ export async function controllerCommand(args: string[]): Promise<number> {
   const identityOn = flags['no-identity'] !== true;
   if (identityOn && typeof flags['internal-issuer'] !== 'string') {
     console.error(`agent-runtime controller: --internal-issuer <url> is required (the gateway's gateway.jwt.internal.issuer), or pass --no-identity\n${USAGE}`);
+    return 2;
+  }
+  const gatewayHost = flags['gateway-host'];
+  if (typeof gatewayHost !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(gatewayHost)) {
+    console.error(`agent-runtime controller: --gateway-host <host> is required (the platform's gatewayHost, e.g. agents.example.com): every card's url must be its route there\n${USAGE}`);
     return 2;
   }
   const [host, portText] = String(flags.listen).split(/:(?=\d+$)/);
@@ -61,6 +66,7 @@ export async function controllerCommand(args: string[]): Promise<number> {
   const { loadSigningKeys } = await import('../runtime/controller/internal-jwt');
   const { throttledLog } = await import('../runtime/controller/throttled-log');
   const { LABEL, AGENT_CARD_ROLE } = await import('../constructs/labels');
+  const { TENANT_NAMESPACE_SELECTOR } = await import('../runtime/controller/tenant-namespaces');
 
   const metrics = new ControllerMetrics();
   const kube = await KubeCluster.connect({ kubeconfig: typeof flags.kubeconfig === 'string' ? flags.kubeconfig : undefined, identity: podName, log });
@@ -92,7 +98,12 @@ export async function controllerCommand(args: string[]): Promise<number> {
 
   const leaderElection = flags['no-leader-election'] !== true;
   let leading = !leaderElection;
+  // kagent's Agents, when its CRDs are installed: declarative callers' tokens reach kagent through them.
+  const kagentInstalled = (await kube.request('GET', '/apis/kagent.dev/v1alpha2')).status === 200;
+  if (!kagentInstalled) log('kagent.dev/v1alpha2 is not served: no declarative agents to re-translate after token rotations');
   const controller = new RuntimeController({
+    namespaces: kube.informer('/api/v1/namespaces', TENANT_NAMESPACE_SELECTOR),
+    kagent: kagentInstalled ? { agents: kube.informer('/apis/kagent.dev/v1alpha2/agents', LABEL.agent), writer: kube } : undefined,
     configMaps: kube.informer('/api/v1/configmaps', `${LABEL.role}=${AGENT_CARD_ROLE}`),
     endpointSlices: kube.informer('/apis/discovery.k8s.io/v1/endpointslices', LABEL.agent),
     workloads: kube.informer('/apis/apps/v1/deployments', LABEL.agent),
@@ -102,7 +113,7 @@ export async function controllerCommand(args: string[]): Promise<number> {
     isLeader: () => leading,
     metrics,
     log,
-  }, { resyncMs: seconds('resync', 10) * 1000, registry: { renewIntervalMs: seconds('renew', 1) * 1000 } });
+  }, { gatewayHost, resyncMs: seconds('resync', 10) * 1000, registry: { renewIntervalMs: seconds('renew', 1) * 1000 } });
 
   const server = await serveMetrics(metrics, { host, port: Number(portText), ready: () => controller.synced });
   log(`agent-runtime controller ${podName}: metrics and health on ${host}:${server.port}, Nacos ${nacos.baseUrl}`);
@@ -116,7 +127,7 @@ export async function controllerCommand(args: string[]): Promise<number> {
         onStartedLeading: () => {
           leading = true;
           metrics.leader = 1;
-          controller.resync();
+          controller.lead();
         },
         // A replica that lost the Lease may hold stale assumptions: restart clean.
         onStoppedLeading: () => {

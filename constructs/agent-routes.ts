@@ -23,6 +23,14 @@ export function _versionA2aPath(tenant: string, agent: string, version: string):
   return `/api/v1/internal/a2a/${tenant}/${agent}/versions/${version}`;
 }
 
+/**
+ * The `url` of an agent track's AgentCard: its internal A2A route on the gateway (a canary's
+ * is its version's route). The controller checks cards against this very function.
+ */
+export function agentCardUrl(gatewayHost: string, tenant: string, agent: string, track: string, version: string): string {
+  return `https://${gatewayHost}${track === 'canary' ? _versionA2aPath(tenant, agent, version) : _agentA2aPath(tenant, agent)}`;
+}
+
 /** Header kagent's `proxy.url` adds with the original `<agent>.<namespace>` host of an agent tool. */
 export const KAGENT_PROXY_HOST_HEADER = 'x-kagent-host';
 

@@ -181,6 +181,7 @@ export class AgentRuntimePlatform extends Construct {
         nacosUrl: `http://${this.nacos.clientHost}:${NACOS_PORTS.http}`,
         registry: { namespace: ns.registry, podLabels: this.nacos.podLabels, port: NACOS_PORTS.http },
         internalIssuer: props.gateway.jwt.internal.issuer,
+        gatewayHost: props.gatewayHost,
         priorityClassName: PRIORITY_CLASSES.platform.name,
         prometheus: props.prometheus,
         kubernetesApi: props.kubernetesApi,
@@ -219,7 +220,7 @@ export class AgentRuntimePlatform extends Construct {
       ...(props.gateway.istioApi ? { istioApi: true } : {}),
       ...(props.gateway.redis ? { redis: { ...props.gateway.redis } } : {}),
       ...(props.maxRetries !== undefined ? { maxRetries: props.maxRetries } : {}),
-      ...(this.controller ? { runtimeController: { namespace: ns.platform } } : {}),
+      ...(this.controller ? { runtimeController: { namespace: ns.platform, identity: props.runtimeController?.identity ?? true } } : {}),
     };
   }
 

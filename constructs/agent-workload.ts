@@ -23,6 +23,7 @@ import { _modelConfigSpec, _modelProblems, _modelSecretKeys, type ModelSpec } fr
 import { _secretRefsAnnotation, type SecretKeyRef } from './secret-refs';
 import { TOOLS_REQUIRE_APPROVAL_ENV } from './memory-contract';
 import { _a2aCalls } from './a2a-calls';
+import { _awaitsFirstToken, _awaitTokenAnnotations } from './runtime-controller';
 import { A2A_PORT, a2aTokenContract, AGENT_CARD_DIR, AGENT_CARD_PATH, AGENT_ENV, IAgentTrack, NACOS_READER_DIR, NACOS_READER_KEYS } from './contracts';
 import { AGENT_CARD_KEY, ANNOTATION } from './labels';
 import { NACOS_PORTS } from './nacos-cluster';
@@ -316,8 +317,11 @@ export class AgentWorkload extends Construct {
       };
     });
     // allowedNamespaces lists the callers' namespaces, known once every agent is added: the spec is produced at synth time.
+    const calls = this._callsAnnotation().annotations ?? {};
+    const awaitToken = _awaitsFirstToken(this.agent) ? _awaitTokenAnnotations(this.agent.tenant.namespace, this.agent.name) : {};
+    const annotations = { ...calls, ...awaitToken };
     _emitTyped(this, 'kagent-agent', AgentV1Alpha2.GVK, toJson_AgentV1Alpha2Props, {
-      metadata: _agentMeta(this.agent, this.agent.workloadName, this._callsAnnotation()),
+      metadata: _agentMeta(this.agent, this.agent.workloadName, Object.keys(annotations).length ? { annotations } : {}),
     }, this.agent.labels, { spec: () => ({
       type: AgentV1Alpha2SpecType.DECLARATIVE,
       description,

@@ -9,7 +9,7 @@ import type { _Endpoint } from './endpoint-egress';
 import { _modelEndpoints } from './model-config';
 import type { AgentProps, AgentSkillSpec } from './agent-props';
 import { AgentResilience } from './agent-resilience';
-import { _agentA2aPath, _chatPath, _skillPath, _versionA2aPath, AgentRoutes } from './agent-routes';
+import { _chatPath, _skillPath, agentCardUrl, AgentRoutes } from './agent-routes';
 import { _checkWakeTrigger, AgentScaler } from './agent-scaler';
 import { _agentResources, AgentWorkload } from './agent-workload';
 import {
@@ -17,7 +17,7 @@ import {
   DECLARATIVE_PORT_REFUSAL, IAgentTrack, ISandboxPool, ITenantNamespace,
 } from './contracts';
 import { LABEL } from './labels';
-import { _emitAgentTokenSecret } from './runtime-controller';
+import { _awaitsFirstToken, _emitAgentTokenSecret } from './runtime-controller';
 import {
   _checkSkillResilience, _describeVersions, _ResolvedFallback, _versionsOf, formatSkillCall, parseSkillCall,
   SkillCallSpec,
@@ -194,13 +194,12 @@ export class Agent extends Construct implements IAgentTrack {
       ...(this.track === 'canary' ? { version: `${this.workloadName}-card` } : {}),
       ...(this.kind === 'declarative' && this.track === 'stable' ? { kagent: `${this.workloadName}-kagent-a2a` } : {}),
     };
-    const base = `https://${t.platform.gatewayHost}`;
     this.card = agentCard({
       name: props.name,
       description: props.description ?? `${props.name} agent`,
       version: this.version,
       // An A2A client calls the card's url with its internal token (chat is for end users).
-      url: `${base}${this.track === 'canary' ? _versionA2aPath(t.name, this.name, this.version) : _agentA2aPath(t.name, this.name)}`,
+      url: agentCardUrl(t.platform.gatewayHost, t.name, this.name, this.track, this.version),
       skills: props.skills.map((s) => ({ id: s.id, name: s.name, description: s.description, tags: s.tags, ...(s.examples ? { examples: s.examples } : {}) })),
       streaming: props.streaming,
       path: where,
@@ -227,7 +226,9 @@ export class Agent extends Construct implements IAgentTrack {
       labels: this.labels,
     });
     // The Secret the agent-runtime controller writes the agent's identity token into (the stable track owns it).
-    if (t.platform.runtimeController && this.track === 'stable') _emitAgentTokenSecret(this, { namespace: t.namespace, agent: props.name, labels: this.labels });
+    if (t.platform.runtimeController && this.track === 'stable') {
+      _emitAgentTokenSecret(this, { namespace: t.namespace, agent: props.name, labels: this.labels, awaitToken: _awaitsFirstToken(this) });
+    }
 
     // Stable owns the directory entry and the callee side of A2A calls; canary shares both.
     if (this.track === 'stable') {

@@ -62,7 +62,7 @@ export interface PlatformFacts {
   /** Maximum upstream retries a skill or call may declare. @default 3 */
   readonly maxRetries?: number;
   /** The agent-runtime controller; tenants grant it token Secrets and Events. @default - not deployed */
-  readonly runtimeController?: { readonly namespace: string };
+  readonly runtimeController?: { readonly namespace: string; /** It issues agent tokens. @default true */ readonly identity?: boolean };
 }
 
 /** Where agents send traces. */

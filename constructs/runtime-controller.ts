@@ -6,7 +6,7 @@ import { _tcp } from './_network-peers';
 import { _assertPinnedImage, _restrictedContainerSecurityContext, _restrictedPodSecurityContext } from './_security';
 import { _emitTyped } from './_typed-manifest';
 import { DEFAULT_KUBERNETES_API } from './agent-network';
-import { a2aTokenContract, KubernetesApiEndpoint } from './contracts';
+import { a2aTokenContract, IAgentTrack, KubernetesApiEndpoint } from './contracts';
 import { AGENT_CARD_ROLE, LABEL, MANAGED_BY } from './labels';
 
 /** Settings of the agent-runtime controller (plain data: they are stack config keys). */
@@ -39,6 +39,8 @@ export interface RuntimeControllerProps extends RuntimeControllerSettings {
   readonly registry: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>>; readonly port: number };
   /** The gateway's internal issuer (tokens carry `<issuer>/<tenant>/<agent>`). */
   readonly internalIssuer: string;
+  /** The platform's `gatewayHost`: the controller accepts a card only with its tenant's route there as `url`. */
+  readonly gatewayHost: string;
   /** @default - none */
   readonly priorityClassName?: string;
   /** The API server endpoints, for the egress NetworkPolicy (the platform's `kubernetesApi`). @default - any private address, port 6443 (as agents) */
@@ -89,8 +91,11 @@ export class RuntimeController extends Construct {
     _emitTyped(this, 'service-account', k8s.KubeServiceAccount.GVK, k8s.toJson_KubeServiceAccountProps, { metadata: { name, namespace: ns }, automountServiceAccountToken: false }, labels);
     _emitTyped(this, 'cluster-role', k8s.KubeClusterRole.GVK, k8s.toJson_KubeClusterRoleProps, {
       metadata: { name },
-      // Read only what the informers watch; writes go through the per-tenant Roles.
+      // Read only what the informers watch; writes go through the per-tenant Roles. Namespaces:
+      // their labels say which are tenant namespaces (the trust root of every card).
       rules: [
+        { apiGroups: [''], resources: ['namespaces'], verbs: read },
+        { apiGroups: ['kagent.dev'], resources: ['agents'], verbs: read },
         { apiGroups: [''], resources: ['configmaps'], verbs: read },
         { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: read },
         { apiGroups: ['apps'], resources: ['deployments'], verbs: read },
@@ -118,6 +123,7 @@ export class RuntimeController extends Construct {
 
     const args = [
       'controller',
+      '--gateway-host', props.gatewayHost,
       '--nacos', props.nacosUrl,
       '--namespace', ns,
       '--listen', `0.0.0.0:${RUNTIME_CONTROLLER.metricsPort}`,
@@ -202,7 +208,9 @@ export class RuntimeController extends Construct {
 /**
  * The Role and RoleBinding a tenant grants the controller in its namespace: get and update the
  * agents' token Secrets by name (never create, list or any other Secret: creating Secrets could
- * mint ServiceAccount tokens), record Events on card ConfigMaps. Nothing else, nowhere else.
+ * mint ServiceAccount tokens), record Events on card ConfigMaps, and patch the tenant's kagent
+ * Agents by name (the token-fingerprint label only, by server-side apply, so kagent re-translates
+ * a rotated token). Nothing else, nowhere else.
  */
 export function _emitControllerTenantAccess(scope: Construct, tenantNamespace: string, controller: { readonly namespace: string }, labels: Record<string, string>): void {
   const name = RUNTIME_CONTROLLER.name;
@@ -210,12 +218,18 @@ export function _emitControllerTenantAccess(scope: Construct, tenantNamespace: s
     .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Secret' && c.metadata.namespace === tenantNamespace && c.metadata.getLabel(LABEL.role) === A2A_TOKEN_ROLE)
     .map((o) => o.name)
     .sort();
+  const kagentAgents = () => Chart.of(scope).node.findAll()
+    .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Agent' && c.apiVersion.startsWith('kagent.dev/') && c.metadata.namespace === tenantNamespace)
+    .map((o) => o.name)
+    .sort();
   _emitTyped(scope, 'runtime-controller-role', k8s.KubeRole.GVK, k8s.toJson_KubeRoleProps, { metadata: { name, namespace: tenantNamespace } }, labels, {
     rules: () => {
       const secrets = tokenSecrets();
+      const agents = kagentAgents();
       return [
         // An empty resourceNames would mean every Secret: no agents, no Secret rule.
         ...(secrets.length ? [{ apiGroups: [''], resources: ['secrets'], resourceNames: secrets, verbs: ['get', 'update', 'patch'] }] : []),
+        ...(agents.length ? [{ apiGroups: ['kagent.dev'], resources: ['agents'], resourceNames: agents, verbs: ['patch'] }] : []),
         { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
       ];
     },
@@ -234,13 +248,34 @@ export const A2A_TOKEN_ROLE = 'a2a-token';
  * The token Secret of one agent (both tracks share it, see {@link a2aTokenContract}), empty: the
  * controller fills its data (fields these manifests never declare, so `pulumi up` and the
  * controller never fight over them). It exists up front so the controller needs no right to
- * create Secrets.
+ * create Secrets. `awaitToken`: Pulumi waits until the controller issued the first token
+ * ({@link _awaitTokenAnnotations}), so what depends on it is applied only then.
  */
-export function _emitAgentTokenSecret(scope: Construct, props: { namespace: string; agent: string; labels: Record<string, string> }): void {
+export function _emitAgentTokenSecret(scope: Construct, props: { namespace: string; agent: string; labels: Record<string, string>; awaitToken?: boolean }): void {
+  const c = a2aTokenContract(props.agent);
   _emitTyped(scope, 'a2a-token', k8s.KubeSecret.GVK, k8s.toJson_KubeSecretProps, {
-    metadata: { name: a2aTokenContract(props.agent).secretName, namespace: props.namespace },
+    metadata: { name: c.secretName, namespace: props.namespace, ...(props.awaitToken ? { annotations: { 'pulumi.com/waitFor': `jsonpath={.data.${c.authorizationKey}}` } } : {}) },
     type: 'Opaque',
   }, { ...props.labels, [LABEL.role]: A2A_TOKEN_ROLE });
+}
+
+/**
+ * A declarative caller's kagent Agent is applied only after its first token exists: kagent v0.9.12
+ * resolves `headersFrom` once per reconcile and, finding no key, marks the Agent not Accepted
+ * and does not come back on its own (it watches no Secret). Pulumi (yaml/v2 ConfigGroup) applies
+ * an object after the ones its `config.kubernetes.io/depends-on` names, once they are ready; the
+ * token Secret is ready when `pulumi.com/waitFor` holds, that is when the controller wrote the key.
+ * Applied another way (kubectl), the controller's token-fingerprint label makes kagent translate
+ * the Agent again as soon as the first token lands.
+ */
+export function _awaitTokenAnnotations(namespace: string, agent: string): Record<string, string> {
+  return { 'config.kubernetes.io/depends-on': `/namespaces/${namespace}/Secret/${a2aTokenContract(agent).secretName}` };
+}
+
+/** Whether an agent track's kagent Agent waits for its first token: a declarative caller, on a platform whose controller issues tokens. */
+export function _awaitsFirstToken(agent: IAgentTrack): boolean {
+  const controller = agent.tenant.platform.runtimeController;
+  return agent.kind === 'declarative' && agent.calls.length > 0 && controller !== undefined && controller.identity !== false;
 }
 
 /** Label selector of the card ConfigMaps the controller watches (documentation and tests). */

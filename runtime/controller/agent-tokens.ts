@@ -5,7 +5,7 @@
  * (the raw JWT and `Bearer <jwt>`) and rotated at 2/3 of its lifetime.
  * The manifests declare that Secret empty; the controller only patches its data and annotations.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { a2aIssuer, a2aTokenContract } from '../../constructs/contracts';
 import { LABEL } from '../../constructs/labels';
 import { A2A_TOKEN_ROLE } from '../../constructs/runtime-controller';
@@ -59,11 +59,20 @@ export class AgentTokens {
 
   /** Ensures a fresh token for the agent of `t`; resolves to the ms until it must be rotated. */
   async reconcile(t: AgentTrack): Promise<number> {
+    return (await this.ensure(t)).rotateInMs;
+  }
+
+  /**
+   * Ensures a fresh token for the agent of `t`: the ms until it must be rotated, and a fingerprint
+   * of the token the Secret holds now (a SHA-256 prefix: it identifies the token, reveals nothing
+   * of it), `undefined` while none can be issued.
+   */
+  async ensure(t: AgentTrack): Promise<{ rotateInMs: number; fingerprint?: string }> {
     const contract = a2aTokenContract(t.agent);
     const name = contract.secretName;
     const keys = this._options.keys();
     // No issuer key yet: nothing to sign with; look again in a minute.
-    if (!keys) return 60_000;
+    if (!keys) return { rotateInMs: 60_000 };
     const iss = a2aIssuer(this._options.internalIssuer, `${t.tenant}/${t.agent}`);
     const existing = await this._writer.getSecret(t.namespace, name);
     if (!existing) {
@@ -78,7 +87,7 @@ export class AgentTokens {
     const now = this._now();
     const fresh = existing?.data?.[contract.tokenKey] && a[TOKEN_ANNOTATION.issuer] === iss && a[TOKEN_ANNOTATION.audience] === this.audience &&
       a[TOKEN_ANNOTATION.kid] === keys.current.kid && Number.isFinite(issuedAt) && now < rotateAt && issuedAt <= now;
-    if (fresh) return rotateAt - now;
+    if (fresh) return { rotateInMs: rotateAt - now, fingerprint: tokenFingerprint(Buffer.from(existing.data![contract.tokenKey], 'base64').toString('utf8')) };
 
     const iat = Math.floor(now / 1000);
     const exp = iat + this.ttlSeconds;
@@ -95,6 +104,11 @@ export class AgentTokens {
       [contract.authorizationKey]: Buffer.from(`Bearer ${token}`, 'utf8').toString('base64'),
     } });
     this._options.log?.(`${existing.data?.[contract.tokenKey] ? 'rotated' : 'issued'} token ${t.namespace}/${name} (kid ${keys.current.kid}, expires ${new Date(exp * 1000).toISOString()})`);
-    return (this.ttlSeconds * 1000 * 2) / 3;
+    return { rotateInMs: (this.ttlSeconds * 1000 * 2) / 3, fingerprint: tokenFingerprint(token) };
   }
+}
+
+/** A label-sized fingerprint of a token: the first 32 hex digits of its SHA-256. */
+export function tokenFingerprint(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex').slice(0, 32);
 }

@@ -3,7 +3,8 @@
  * cache: one {@link AgentTrack} per agent-card ConfigMap (the constructs emit one per agent and
  * track) and the Ready endpoints of that track's EndpointSlices.
  */
-import { AGENT_CARD_ROLE, LABEL } from '../../constructs/labels';
+import { agentCardUrl } from '../../constructs/agent-routes';
+import { AGENT_CARD_ROLE, ANNOTATION, LABEL } from '../../constructs/labels';
 import { AgentCard, validateAgentCard } from '../agent-card';
 import { cardFromConfigMap } from '../manifest-cards';
 
@@ -54,11 +55,26 @@ export interface AgentTrack {
   readonly configMap: ConfigMapObject;
 }
 
+/**
+ * Why a card ConfigMap is not used (the reason of its Warning Event): it does not parse or
+ * validate; it claims another tenant; it lives in no tenant namespace of this platform.
+ */
+export type CardProblemReason = 'InvalidAgentCard' | 'CrossTenantAgentCard' | 'NotInTenantNamespace';
+
 /** A card ConfigMap that cannot be used: which object, which field, why. */
 export interface CardProblem {
   readonly configMap: ConfigMapObject;
   readonly field: string;
   readonly message: string;
+  readonly reason: CardProblemReason;
+}
+
+/** What a card ConfigMap is bound to: the tenant of the namespace it lives in, and the platform's gateway. */
+export interface CardBinding {
+  /** Tenant of the ConfigMap's namespace ({@link TenantNamespaces}); `undefined`: no tenant namespace. */
+  readonly tenant: string | undefined;
+  /** The platform's `gatewayHost`: cards' urls are routes on it. */
+  readonly gatewayHost: string;
 }
 
 /** Port name of the A2A endpoint on agent Services. */
@@ -75,10 +91,28 @@ export function isCardConfigMap(cm: ConfigMapObject): boolean {
   return cm.metadata.labels?.[LABEL.role] === AGENT_CARD_ROLE;
 }
 
-/** Reads one card ConfigMap; every failure names the field. */
-export function agentTrackOf(cm: ConfigMapObject): AgentTrack | CardProblem {
+/**
+ * Reads one card ConfigMap, bound to the tenant its namespace belongs to: the card registers in
+ * that tenant's Nacos namespace only (an annotation or label naming another tenant is refused,
+ * never followed), under the agent the ConfigMap is labelled with, and its `url` must be the route
+ * the constructs emit for that tenant, agent and track ({@link agentCardUrl}). Every failure names the field.
+ */
+export function agentTrackOf(cm: ConfigMapObject, binding: CardBinding): AgentTrack | CardProblem {
   const m = cm.metadata;
-  const problem = (field: string, message: string): CardProblem => ({ configMap: cm, field, message });
+  const problem = (field: string, message: string, reason: CardProblemReason = 'InvalidAgentCard'): CardProblem => ({ configMap: cm, field, message, reason });
+  const tenant = binding.tenant;
+  if (!tenant) {
+    return problem('metadata.namespace', `"${m.namespace}" is no tenant namespace of this platform (its Namespace lacks the labels ${LABEL.role}: tenant and ${LABEL.tenant}: ${m.namespace} that TenantNamespace sets); cards register only from their tenant's namespace: move the ConfigMap there`, 'NotInTenantNamespace');
+  }
+  const claims: [string, string | undefined][] = [
+    [`metadata.annotations["${ANNOTATION.nacosNamespace}"]`, m.annotations?.[ANNOTATION.nacosNamespace]],
+    [`metadata.labels["${LABEL.tenant}"]`, m.labels?.[LABEL.tenant]],
+  ];
+  for (const [field, value] of claims) {
+    if (value !== undefined && value !== tenant) {
+      return problem(field, `names tenant ${JSON.stringify(value)}, but the ConfigMap lives in namespace "${m.namespace}" of tenant "${tenant}"; a card registers only in its own tenant's Nacos namespace: set it to "${tenant}" or remove it`, 'CrossTenantAgentCard');
+    }
+  }
   const agent = m.labels?.[LABEL.agent];
   if (!agent) return problem(`metadata.labels["${LABEL.agent}"]`, 'is missing; card ConfigMaps carry the agent name (the constructs set it)');
   const found = cardFromConfigMap({ kind: 'ConfigMap', ...cm }, 'cluster');
@@ -96,15 +130,20 @@ export function agentTrackOf(cm: ConfigMapObject): AgentTrack | CardProblem {
   }
   const track = m.labels?.[LABEL.track] ?? 'stable';
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(track)) return problem(`metadata.labels["${LABEL.track}"]`, `${JSON.stringify(track)} is not a DNS label`);
+  const url = agentCardUrl(binding.gatewayHost, tenant, agent, track, found.card.version);
+  if (found.card.url !== url) {
+    return problem('data["agent-card.json"].url', `is ${JSON.stringify(found.card.url)}, but the route of ${tenant}/${agent} (${track}) is ${JSON.stringify(url)}; a card's url is the gateway route the platform emits for its tenant and agent: use that one`);
+  }
   return {
     key: `${m.namespace}/${agent}`,
-    tenant: m.labels?.[LABEL.tenant] ?? found.namespace,
+    tenant,
     namespace: m.namespace,
     agent,
     track,
     workload: track === 'stable' ? agent : `${agent}-${track}`,
     card: found.card,
-    nacosNamespace: found.namespace,
+    // TenantNamespace's Nacos namespace is the tenant's name.
+    nacosNamespace: tenant,
     setAsLatest: found.setAsLatest,
     configMap: cm,
   };

@@ -9,6 +9,7 @@ import * as http from 'node:http';
 import { backoffDelay } from '../retry';
 import type { ClusterWriter, EventSubject, Informer, SecretObject } from './cluster';
 import type { ObjectMeta } from './desired-state';
+import { CONTROLLER_FIELD_MANAGER, KagentAgentWriter } from './kagent-token-refresh';
 
 type K8s = typeof import('@kubernetes/client-node');
 
@@ -19,7 +20,7 @@ export interface KubeResponse {
 }
 
 /** A connection to one API server. */
-export class KubeCluster implements ClusterWriter {
+export class KubeCluster implements ClusterWriter, KagentAgentWriter {
   private constructor(
     private readonly _k8s: K8s,
     readonly config: InstanceType<K8s['KubeConfig']>,
@@ -145,6 +146,18 @@ export class KubeCluster implements ClusterWriter {
     const res = await this.request('PATCH', `/api/v1/namespaces/${namespace}/secrets/${name}`, { metadata: { annotations: patch.annotations }, data: patch.data }, 'application/merge-patch+json');
     // The message of a refusal never holds the Secret's data.
     if (res.status >= 300) throw new Error(`patch Secret ${namespace}/${name}: HTTP ${res.status} ${_reason(res.body)}`);
+  }
+
+  /**
+   * Server-side apply of one label on a kagent Agent under the controller's own field manager
+   * (forced: the label is the controller's by contract). The cached resourceVersion makes it
+   * conditional: a deleted Agent is not re-created, a changed one answers 409 and is retried.
+   */
+  async applyAgentLabel(agent: { namespace: string; name: string; resourceVersion?: string }, label: string, value: string): Promise<void> {
+    const path = `/apis/kagent.dev/v1alpha2/namespaces/${agent.namespace}/agents/${agent.name}?fieldManager=${CONTROLLER_FIELD_MANAGER}&force=true`;
+    const body = { apiVersion: 'kagent.dev/v1alpha2', kind: 'Agent', metadata: { name: agent.name, namespace: agent.namespace, ...(agent.resourceVersion ? { resourceVersion: agent.resourceVersion } : {}), labels: { [label]: value } } };
+    const res = await this.request('PATCH', path, body, 'application/apply-patch+yaml');
+    if (res.status >= 300) throw new Error(`apply label ${label} on kagent Agent ${agent.namespace}/${agent.name}: HTTP ${res.status} ${_reason(res.body)}`);
   }
 }
 

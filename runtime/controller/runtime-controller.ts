@@ -1,23 +1,31 @@
 /**
- * The agent-runtime controller: informers over the card ConfigMaps, agent workloads and
- * EndpointSlices of tenant namespaces feed a keyed work queue (one key per agent); each key is
- * reconciled into Nacos (cards, instances) and into the agent's token Secrets. Only the leader
- * writes. Malformed card ConfigMaps get a Warning Event and a log line, and block nobody else.
+ * The agent-runtime controller: informers over tenant Namespaces, card ConfigMaps, agent workloads,
+ * EndpointSlices and kagent Agents feed a keyed work queue (one key per agent); each key is
+ * reconciled ({@link AgentReconciler}) into Nacos (cards, instances), the agent's token Secret and
+ * kagent's re-translation of declarative callers. Cards are bound to the tenant of the namespace
+ * they live in ({@link TenantNamespaces}). The workers start only once every cache has synced and
+ * this replica leads; then every write is the leader's. Malformed or refused card ConfigMaps get a
+ * Warning Event and a log line, and block nobody else.
  */
-import { LABEL } from '../../constructs/labels';
+import { agentKeyOf, ConfigMapObject, EndpointSliceObject, ObjectMeta } from './desired-state';
 import type { NacosClient } from '../nacos-client';
+import { AgentIndex } from './agent-index';
+import { AgentReconciler } from './agent-reconciler';
 import type { AgentTokens } from './agent-tokens';
+import { CardProblemReporter } from './card-problems';
 import type { ClusterWriter, Informer } from './cluster';
-import { AgentTrack, CardProblem, ConfigMapObject, EndpointSliceObject, ObjectMeta, agentKeyOf, agentTrackOf, isCardConfigMap, readyEndpoints } from './desired-state';
+import { InstanceRenewal } from './instance-renewal';
+import { KagentAgentObject, KagentAgentWriter, KagentTokenRefresh } from './kagent-token-refresh';
 import { ControllerMetrics } from './metrics';
+import { OrphanSweep, SWEEP_KEY } from './orphan-sweep';
 import { RegistryReconciler, RegistryReconcilerOptions } from './registry-reconciler';
+import { NamespaceObject, TenantNamespaces } from './tenant-namespaces';
 import { WorkQueue } from './work-queue';
-
-/** Label the EndpointSlice controller sets to the owning Service's name. */
-const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
 /** Options of {@link RuntimeController}. */
 export interface RuntimeControllerOptions {
+  /** The platform's `gatewayHost`: every card's `url` must be its route there. */
+  readonly gatewayHost: string;
   /** Every key is reconciled again this often (served from memory: no Nacos call when nothing changed). @default 300000 */
   readonly resyncMs?: number;
   /** Re-reads Nacos and sweeps orphaned cards this often. @default 1800000 */
@@ -30,15 +38,19 @@ export interface RuntimeControllerOptions {
 
 /** What the controller is wired to. */
 export interface RuntimeControllerDeps {
+  /** Tenant Namespaces (the trust root of every card: see {@link TenantNamespaces}). */
+  readonly namespaces: Informer<NamespaceObject>;
   readonly configMaps: Informer<ConfigMapObject>;
   readonly endpointSlices: Informer<EndpointSliceObject>;
   /** Agent Deployments: a change (scale, rollout) triggers the agent's reconcile. @default - none */
   readonly workloads?: Informer<{ metadata: ObjectMeta }>;
+  /** kagent Agents and the label write on them; declarative callers' tokens are not re-translated without. @default - none */
+  readonly kagent?: { readonly agents: Informer<KagentAgentObject>; readonly writer: KagentAgentWriter };
   readonly writer: ClusterWriter;
   readonly nacos: NacosClient;
   /** Token issuance; off when undefined. */
   readonly tokens?: AgentTokens;
-  /** Whether this replica may write. @default always */
+  /** Whether this replica leads; asked at start and by {@link RuntimeController.resync} until it does. @default always */
   readonly isLeader?: () => boolean;
   readonly metrics?: ControllerMetrics;
   readonly log?: (line: string) => void;
@@ -48,95 +60,126 @@ export interface RuntimeControllerDeps {
 export class RuntimeController {
   readonly metrics: ControllerMetrics;
   readonly registry: RegistryReconciler;
+  readonly reconciler: AgentReconciler;
+  private readonly _tenants: TenantNamespaces;
+  private readonly _index: AgentIndex;
+  private readonly _sweep: OrphanSweep;
+  private readonly _renewal: InstanceRenewal;
   private readonly _queue: WorkQueue;
-  private readonly _cards = new Map<string, Map<string, ConfigMapObject>>();
-  private readonly _slices = new Map<string, Map<string, EndpointSliceObject>>();
-  /** Agent name -> keys with card ConfigMaps. */
-  private readonly _byName = new Map<string, Set<string>>();
   private readonly _failing = new Set<string>();
-  private readonly _reported = new Set<string>();
   private readonly _timers: NodeJS.Timeout[] = [];
   private readonly _log: (line: string) => void;
-  private readonly _parsed = new WeakMap<ConfigMapObject, AgentTrack | CardProblem>();
-  private _sweepDone = false;
-  private _renewing = false;
+  private _started = false;
+  private _leading = false;
+  private _stopped = false;
+  private _syncWait?: NodeJS.Timeout;
 
   constructor(
     private readonly _deps: RuntimeControllerDeps,
-    private readonly _options: RuntimeControllerOptions = {},
+    private readonly _options: RuntimeControllerOptions,
   ) {
     this.metrics = _deps.metrics ?? new ControllerMetrics();
     this._log = _deps.log ?? (() => undefined);
     this.registry = new RegistryReconciler(_deps.nacos, { log: this._log, ..._options.registry });
-    this._queue = new WorkQueue((key) => this._reconcile(key), { concurrency: _options.concurrency ?? 32 }, (key, err, retry) => {
-      this._failing.add(key);
-      this.metrics.reconciled('registry', 'error');
-      this._log(`reconcile ${key} failed (retry in ${retry} ms): ${(err as Error).message}`);
+    this._tenants = new TenantNamespaces(_deps.namespaces, (ns) => this._index.keysIn(ns).forEach((k) => this._queue.add(k)));
+    this._index = new AgentIndex(this._tenants, _options.gatewayHost);
+    const kagent = _deps.kagent ? new KagentTokenRefresh(_deps.kagent.agents, _deps.kagent.writer, this._log) : undefined;
+    this.reconciler = new AgentReconciler({
+      index: this._index, registry: this.registry, problems: new CardProblemReporter(_deps.writer, this._log), metrics: this.metrics, tokens: _deps.tokens, kagent,
     });
+    this._sweep = new OrphanSweep(this._index, this.registry, this.metrics);
+    this._renewal = new InstanceRenewal(this.registry, this.metrics, this._log, () => this._queue.depth > 0);
+    this._queue = new WorkQueue(
+      (key) => (key === SWEEP_KEY ? this._sweep.reconcile() : this.reconciler.reconcile(key)),
+      { concurrency: _options.concurrency ?? 32 },
+      (key, err, retry) => {
+        this._failing.add(key);
+        this.metrics.reconciled(key === SWEEP_KEY ? 'sweep' : 'registry', 'error');
+        this._log(`reconcile ${key} failed (retry in ${retry} ms): ${(err as Error).message}`);
+      },
+      (key) => {
+        this._failing.delete(key);
+        if (this._failing.size === 0) this.metrics.lastSuccessfulSync = Date.now();
+      },
+    );
   }
 
   /** True once every informer has listed. */
   get synced(): boolean {
-    return this._deps.configMaps.synced && this._deps.endpointSlices.synced && (this._deps.workloads?.synced ?? true);
+    const d = this._deps;
+    return d.namespaces.synced && d.configMaps.synced && d.endpointSlices.synced && (d.workloads?.synced ?? true) && (d.kagent?.agents.synced ?? true);
   }
 
-  /** Starts the informers, then the workers, the orphan sweep, resync, audit and renewal timers. */
+  /** True once the workers run (caches synced, this replica leads). */
+  get leading(): boolean {
+    return this._leading;
+  }
+
+  /**
+   * Starts the informers; once they have all synced and this replica leads, the workers, the
+   * orphan sweep and the resync, audit and renewal timers. Events before that only queue keys.
+   */
   async start(): Promise<void> {
-    const { configMaps, endpointSlices, workloads } = this._deps;
-    configMaps.onChange((cm, deleted) => {
-      if (!isCardConfigMap(cm)) return;
-      const key = agentKeyOf(cm);
-      if (!key) return;
-      this._index(this._cards, key, cm, deleted);
-      const name = cm.metadata.labels![LABEL.agent];
-      const keys = this._byName.get(name) ?? new Set<string>();
-      if (this._cards.has(key)) keys.add(key);
-      else keys.delete(key);
-      if (keys.size) this._byName.set(name, keys);
-      else this._byName.delete(name);
-      this._queue.add(key);
+    const { namespaces, configMaps, endpointSlices, workloads, kagent } = this._deps;
+    const queue = (key: string | undefined) => key && this._queue.add(key);
+    configMaps.onChange((cm, deleted) => queue(this._index.onConfigMap(cm, deleted)));
+    endpointSlices.onChange((slice, deleted) => queue(this._index.onSlice(slice, deleted)));
+    workloads?.onChange((w) => queue(agentKeyOf(w)));
+    kagent?.agents.onChange((a) => queue(agentKeyOf(a)));
+    // Namespaces first: the cards' binding is known before their first reconcile.
+    await namespaces.start();
+    await Promise.all([configMaps.start(), endpointSlices.start(), workloads?.start(), kagent?.agents.start()]);
+    this._started = true;
+    this._every(5_000, () => {
+      this.metrics.queueDepth = this._queue.depth;
     });
-    endpointSlices.onChange((slice, deleted) => {
-      const key = agentKeyOf(slice);
-      if (key) this._index(this._slices, key, slice, deleted);
-      if (key) this._queue.add(key);
-    });
-    workloads?.onChange((w) => {
-      const key = agentKeyOf(w);
-      if (key) this._queue.add(key);
-    });
-    await Promise.all([configMaps.start(), endpointSlices.start(), workloads?.start()]);
+    this.lead();
+  }
+
+  /**
+   * Starts the workers if the caches have synced and this replica leads (the leader elector calls
+   * it when it takes the Lease); until the caches have synced it looks again every second.
+   */
+  lead(): void {
+    if (!this._started || this._leading || this._stopped || !(this._deps.isLeader?.() ?? true)) return;
+    if (!this.synced) {
+      clearTimeout(this._syncWait);
+      this._syncWait = setTimeout(() => this.lead(), 1000);
+      this._syncWait.unref();
+      return;
+    }
+    this._leading = true;
     this._queue.start();
     this._every(this._options.resyncMs ?? 300_000, () => this.resync());
     this._every(this._options.auditMs ?? 1_800_000, () => {
       this.registry.forget();
-      this._sweepDone = false;
+      this._sweep.again();
       this.resync();
     });
-    // Renewal ticks four times per interval, each renewing only what is due: an even load.
-    this._every(this.registry.renewIntervalMs / 4, () => void this._renew());
-    this._every(5_000, () => {
-      this.metrics.queueDepth = this._queue.depth;
-    });
+    this._every(this._renewal.tickMs, () => void this._renewal.tick());
     this.resync();
   }
 
-  /** Queues every known agent (and the orphan sweep while it has not succeeded). */
+  /** Queues every known agent (and the orphan sweep while it has not succeeded); starts the workers when they can. */
   resync(): void {
-    for (const key of new Set([...this._cards.keys(), ...this._slices.keys()])) this._queue.add(key);
-    if (!this._sweepDone) this._queue.add(SWEEP_KEY);
+    if (!this._leading) return this.lead();
+    for (const key of this._index.keys()) this._queue.add(key);
+    if (this._sweep.due) this._queue.add(SWEEP_KEY);
   }
 
-  /** Resolves when the queue is empty and nothing is in flight. */
+  /** Resolves when the queue is empty and nothing is in flight; at once while the workers do not run (nothing will be). */
   idle(): Promise<void> {
-    return this._queue.idle();
+    return this._leading ? this._queue.idle() : Promise.resolve();
   }
 
   /** Graceful shutdown: no new work, in-flight reconciles finish, informers stop. */
   async stop(): Promise<void> {
+    this._stopped = true;
+    clearTimeout(this._syncWait);
     for (const t of this._timers) clearInterval(t);
     await this._queue.stop();
-    await Promise.all([this._deps.configMaps.stop(), this._deps.endpointSlices.stop(), this._deps.workloads?.stop()]);
+    const d = this._deps;
+    await Promise.all([d.namespaces.stop(), d.configMaps.stop(), d.endpointSlices.stop(), d.workloads?.stop(), d.kagent?.agents.stop()]);
   }
 
   private _every(ms: number, fn: () => void): void {
@@ -144,110 +187,4 @@ export class RuntimeController {
     t.unref();
     this._timers.push(t);
   }
-
-  private _index<T extends { metadata: ObjectMeta }>(index: Map<string, Map<string, T>>, key: string, obj: T, deleted: boolean): void {
-    let m = index.get(key);
-    if (deleted) {
-      m?.delete(obj.metadata.name);
-      if (m?.size === 0) index.delete(key);
-      return;
-    }
-    if (!m) index.set(key, (m = new Map()));
-    m.set(obj.metadata.name, obj);
-  }
-
-  private async _reconcile(key: string): Promise<void> {
-    if (!(this._deps.isLeader?.() ?? true)) return;
-    if (!this.synced) return void this._queue.addAfter(key, 1000);
-    if (key === SWEEP_KEY) return this._sweep();
-    const tracks: AgentTrack[] = [];
-    const cms = [...(this._cards.get(key)?.values() ?? [])];
-    for (const cm of cms) {
-      const t = this._trackOf(cm);
-      if ('card' in t) tracks.push(t);
-      else await this._report(t);
-    }
-    const endpoints = new Map<string, { ip: string; port: number }[]>();
-    const byService = new Map<string, EndpointSliceObject[]>();
-    for (const s of this._slices.get(key)?.values() ?? []) {
-      const service = s.metadata.labels?.[SERVICE_NAME_LABEL];
-      if (service) byService.set(service, [...(byService.get(service) ?? []), s]);
-    }
-    for (const [service, slices] of byService) endpoints.set(service, readyEndpoints(slices));
-    await this.registry.reconcile(key, { tracks, endpoints, present: cms.length > 0 });
-    this.metrics.reconciled('registry', 'success');
-    if (this._deps.tokens) {
-      let next = Infinity;
-      // One identity per agent: the stable track's Secret, shared by a canary.
-      for (const t of tracks.filter((x) => x.track === 'stable')) next = Math.min(next, await this._deps.tokens.reconcile(t));
-      this.metrics.reconciled('identity', 'success');
-      if (Number.isFinite(next)) this._queue.addAfter(key, next);
-    }
-    this._succeeded(key);
-  }
-
-  private async _sweep(): Promise<void> {
-    await this.registry.sweep((ns, agent) => this._agentExists(ns, agent));
-    this.metrics.reconciled('sweep', 'success');
-    this._sweepDone = true;
-    this._succeeded(SWEEP_KEY);
-  }
-
-  /** Whether a card ConfigMap of `agent` for Nacos namespace `ns` is cached; a malformed one counts everywhere. */
-  private _agentExists(ns: string, agent: string): boolean {
-    for (const key of this._byName.get(agent) ?? []) {
-      for (const cm of this._cards.get(key)?.values() ?? []) {
-        const t = this._trackOf(cm);
-        if (!('card' in t) || t.nacosNamespace === ns) return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * The parsed card of a ConfigMap, once per object version (informers replace the object on
-   * every change): the sweep asks about every agent name in every namespace, and parsing each
-   * card again made a start of 1,000 tenants quadratic.
-   */
-  private _trackOf(cm: ConfigMapObject): AgentTrack | CardProblem {
-    let t = this._parsed.get(cm);
-    if (!t) this._parsed.set(cm, (t = agentTrackOf(cm)));
-    return t;
-  }
-
-  private _succeeded(key: string): void {
-    this._failing.delete(key);
-    if (this._failing.size === 0) this.metrics.lastSuccessfulSync = Date.now();
-  }
-
-  private async _renew(): Promise<void> {
-    // A round still running (slow Nacos) is not joined by another: rounds would pile up.
-    if (!(this._deps.isLeader?.() ?? true) || this._renewing) return;
-    this._renewing = true;
-    try {
-      await this.registry.renew({ busy: this._queue.depth > 0 });
-    } catch (err) {
-      this.metrics.errors++;
-      this._log(`instance renewal failed (next try in one interval): ${(err as Error).message}`);
-    } finally {
-      this._renewing = false;
-    }
-  }
-
-  /** One Warning Event and one log line per problem and object version. */
-  private async _report(p: CardProblem): Promise<void> {
-    const m = p.configMap.metadata;
-    const id = `${m.namespace}/${m.name}@${m.resourceVersion ?? ''}:${p.field}`;
-    if (this._reported.has(id)) return;
-    this._reported.add(id);
-    this._log(`ConfigMap ${m.namespace}/${m.name}: ${p.field}: ${p.message}`);
-    try {
-      await this._deps.writer.recordEvent({ apiVersion: 'v1', kind: 'ConfigMap', metadata: m }, 'Warning', 'InvalidAgentCard', `${p.field}: ${p.message}`.slice(0, 1000));
-    } catch (err) {
-      this._log(`could not record an Event on ConfigMap ${m.namespace}/${m.name}: ${(err as Error).message}`);
-    }
-  }
 }
-
-/** The work-queue key of the orphan sweep (not a valid `<namespace>/<agent>`). */
-const SWEEP_KEY = '::sweep';

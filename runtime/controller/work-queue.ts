@@ -1,7 +1,9 @@
 /**
- * A keyed work queue in the style of client-go's rate-limited queue: a key is queued at most once,
- * never processed by two workers at once (a change during processing queues it again), failed keys
- * come back after a per-key exponential backoff, and keys can be scheduled for later.
+ * A keyed work queue in the style of client-go's rate-limited queue, driving a controller-runtime
+ * shaped reconciler: a key is queued at most once, never processed by two workers at once (a
+ * change during processing queues it again), a reconcile that throws comes back after a per-key
+ * exponential backoff, one that returns `{ requeueAfter }` comes back then. The queue owns every
+ * requeue: reconcilers never schedule themselves.
  */
 import { backoffDelay } from '../retry';
 
@@ -15,8 +17,13 @@ export interface WorkQueueOptions {
   readonly maxDelayMs?: number;
 }
 
-/** Processes one key; a throw schedules a retry with backoff. */
-export type KeyHandler = (key: string) => Promise<void>;
+/** What a reconcile asks of the queue (controller-runtime's `Result`): come back after this many ms, or not at all. */
+export interface ReconcileResult {
+  readonly requeueAfter?: number;
+}
+
+/** Reconciles one key; a throw schedules a retry with backoff. */
+export type KeyHandler = (key: string) => Promise<ReconcileResult | void>;
 
 /** The queue; `start()` begins processing, `stop()` waits for keys in flight. */
 export class WorkQueue {
@@ -34,6 +41,7 @@ export class WorkQueue {
     private readonly _handler: KeyHandler,
     private readonly _options: WorkQueueOptions = {},
     private readonly _onError: (key: string, err: unknown, retryInMs: number) => void = () => undefined,
+    private readonly _onSuccess: (key: string) => void = () => undefined,
   ) {
     this._concurrency = _options.concurrency ?? 16;
   }
@@ -100,8 +108,10 @@ export class WorkQueue {
 
   private async _run(key: string): Promise<void> {
     try {
-      await this._handler(key);
+      const result = await this._handler(key);
       this._failures.delete(key);
+      this._onSuccess(key);
+      if (this._running && result?.requeueAfter !== undefined) this.addAfter(key, result.requeueAfter);
     } catch (err) {
       const n = this._failures.get(key) ?? 0;
       this._failures.set(key, n + 1);

@@ -36,6 +36,8 @@ describe('RuntimeController', () => {
     expect(pod.containers[0].livenessProbe.httpGet.path).toBe('/healthz');
     expect(pod.containers[0].readinessProbe.httpGet.path).toBe('/readyz');
     expect(pod.containers[0].args).toEqual(expect.arrayContaining(['controller', '--internal-issuer', PLATFORM_PROPS.gateway.jwt.internal.issuer]));
+    // Cards are checked against the gateway routes the constructs emit.
+    expect(pod.containers[0].args.join(' ')).toContain(`--gateway-host ${PLATFORM_PROPS.gatewayHost}`);
     expect(pod.containers[0].env.find((e: any) => e.name === 'NACOS_PASSWORD').valueFrom.secretKeyRef).toEqual({ name: 'agent-runtime-controller-nacos', key: 'password' });
   });
 
@@ -43,7 +45,8 @@ describe('RuntimeController', () => {
     const { objects } = platform();
     const rules = findOne(objects, 'ClusterRole', 'agent-runtime-controller').rules;
     expect(rules.flatMap((r: any) => r.verbs)).not.toEqual(expect.arrayContaining(['create']));
-    expect(rules.map((r: any) => r.resources[0]).sort()).toEqual(['configmaps', 'deployments', 'endpointslices']);
+    expect(rules.map((r: any) => r.resources[0]).sort()).toEqual(['agents', 'configmaps', 'deployments', 'endpointslices', 'namespaces']);
+    expect(rules.flatMap((r: any) => r.verbs)).not.toEqual(expect.arrayContaining(['patch']));
     const role = findOne(objects, 'Role', 'agent-runtime-controller', 'agent-runtime');
     expect(role.rules).toContainEqual({ apiGroups: [''], resources: ['secrets'], resourceNames: ['agent-runtime-internal-issuer'], verbs: ['get'] });
   });
@@ -65,6 +68,19 @@ describe('RuntimeController', () => {
     const secret = findOne(objects, 'Secret', 'search-a2a-token', 'acme');
     expect(secret.data).toBeUndefined();
     expect(checkManifests(objects, { env: 'prod' }).violations.filter((v) => v.level === 'mandatory')).toEqual([]);
+  });
+
+  test('tenants grant it a patch of their kagent Agents by name (the token-fingerprint label), nothing more of kagent', () => {
+    const { chart, tenant } = tenantChart({ name: 'acme' }, undefined, platform().facts);
+    tenant.addAgent({
+      name: 'helper', description: 'helper', skills: byoAgent('helper').skills,
+      declarative: { model: { provider: 'OpenAI', model: 'gpt-4o-mini', apiKeySecret: { name: 'openai', key: 'api-key' } }, systemMessage: 'Help.' },
+    });
+    tenant.addAgent(byoAgent('chat'));
+    const role = findOne(chart.toJson(), 'Role', 'agent-runtime-controller', 'acme');
+    expect(role.rules.filter((r: any) => r.apiGroups.includes('kagent.dev'))).toEqual([{ apiGroups: ['kagent.dev'], resources: ['agents'], resourceNames: ['helper'], verbs: ['patch'] }]);
+    // Without declarative agents: no kagent rule at all (an empty resourceNames would mean every Agent).
+    expect(findOne(tenantWith(platform().facts), 'Role', 'agent-runtime-controller', 'acme').rules.some((r: any) => r.apiGroups.includes('kagent.dev'))).toBe(false);
   });
 
   test('can be turned off: no controller, no tenant grants, no token Secrets', () => {

@@ -25,12 +25,14 @@ const require = createRequire(path.join(ROOT, 'package.json'));
 const yaml = require('js-yaml');
 
 const [run, adminKubeconfig, stackConfig] = process.argv.slice(2);
-const internalIssuer = yaml.load(fs.readFileSync(stackConfig, 'utf8')).config['agent-runtime:gateway'].jwt.internal.issuer;
+const stackCfg = yaml.load(fs.readFileSync(stackConfig, 'utf8')).config;
+const internalIssuer = stackCfg['agent-runtime:gateway'].jwt.internal.issuer;
+const gatewayHost = stackCfg['agent-runtime:gatewayHost'];
 const PLATFORM_NS = 'agent-runtime';
 const SA = 'agent-runtime-controller';
 const AUDIENCE = 'agent-runtime-gateway';
 const LISTEN = '127.0.0.1:18093';
-const LABEL = { role: 'agentruntime.io/role', agent: 'agentruntime.io/agent', track: 'agentruntime.io/track' };
+const LABEL = { role: 'agentruntime.io/role', agent: 'agentruntime.io/agent', track: 'agentruntime.io/track', tenant: 'agentruntime.io/tenant' };
 const ANN_NACOS_NS = 'agentruntime.io/nacos-namespace';
 const PROBE = 'e2e-probe';
 
@@ -138,7 +140,7 @@ const logFile = path.join(run, 'logs', 'agent-runtime-controller.log');
 function startController(kubeconfigFile) {
   const out = fs.openSync(logFile, 'a');
   child = spawn(process.execPath, [path.join(ROOT, 'bin', 'agent-runtime.js'), 'controller',
-    '--kubeconfig', kubeconfigFile, '--nacos', NACOS.replace(/\/nacos$/, ''), '--namespace', PLATFORM_NS,
+    '--gateway-host', gatewayHost, '--kubeconfig', kubeconfigFile, '--nacos', NACOS.replace(/\/nacos$/, ''), '--namespace', PLATFORM_NS,
     '--internal-issuer', internalIssuer, '--audience', AUDIENCE, '--token-ttl', '60', '--listen', LISTEN, '--renew', '5',
   ], { detached: true, stdio: ['ignore', out, out], env: { ...process.env, KUBECONFIG: '', POD_NAME: 'e2e-lane-controller' } });
   fs.writeFileSync(path.join(run, 'pids', 'agent-runtime-controller.pid'), String(child.pid));
@@ -202,7 +204,9 @@ async function createProbe(version) {
   const clean = (m) => ({ name: m.name.replace('researcher', PROBE), namespace: ns, labels: rename(m.labels ?? {}), annotations: Object.fromEntries(Object.entries(m.annotations ?? {}).filter(([k]) => !k.startsWith('pulumi') && !k.startsWith('kubectl'))) });
   const cms = await core.listNamespacedConfigMap({ namespace: ns, labelSelector: `${LABEL.role}=agent-card,${LABEL.agent}=researcher` });
   const cm = cms.items.find((c) => (c.metadata.labels[LABEL.track] ?? 'stable') === 'stable');
-  const card = { ...JSON.parse(cm.data['agent-card.json']), name: PROBE, version };
+  // Its url is the probe's own route: the controller accepts no other.
+  const researcher = JSON.parse(cm.data['agent-card.json']);
+  const card = { ...researcher, name: PROBE, version, url: researcher.url.replace(/\/researcher$/, `/${PROBE}`) };
   const probeCm = { metadata: clean(cm.metadata), data: { ...cm.data, 'agent-card.json': JSON.stringify(card) } };
   try { await core.replaceNamespacedConfigMap({ name: probeCm.metadata.name, namespace: ns, body: probeCm }); } catch (e) {
     if (e.code !== 404) throw e;
@@ -228,6 +232,66 @@ async function createProbe(version) {
   rule.resourceNames = [...rule.resourceNames, `${PROBE}-a2a-token`];
   await rbac.replaceNamespacedRole({ name: role.metadata.name, namespace: ns, body: role });
   return probeCm.metadata.name;
+}
+
+
+// ---------------------------------------------------------------- a forged card in another tenant
+/**
+ * A card ConfigMap in acme claiming globex/researcher (annotation and label naming globex, a new
+ * latest version, a foreign url) and an EndpointSlice in acme under researcher's names: globex's
+ * cards and instances stay exactly as they were, and the ConfigMap gets a CrossTenantAgentCard Event.
+ */
+async function registryReconciles() {
+  const text = await (await fetch(`http://${LISTEN}/metrics`)).text();
+  return Number(/agent_runtime_controller_reconciles_total\{kind="registry",result="success"\} (\d+)/.exec(text)?.[1] ?? 0);
+}
+async function forgedCardCheck() {
+  const reconcilesBefore = await registryReconciles();
+  const globexCards = await storedCards(['globex']);
+  const globexInstances = (await instancesOf('globex', 'researcher')).map((i) => `${i.ip}:${i.port}`).sort();
+  const cms = await core.listNamespacedConfigMap({ namespace: 'globex', labelSelector: `${LABEL.role}=agent-card,${LABEL.agent}=researcher` });
+  const original = cms.items.find((c) => (c.metadata.labels[LABEL.track] ?? 'stable') === 'stable');
+  const name = 'forged-researcher-agent-card';
+  const card = { ...JSON.parse(original.data['agent-card.json']), version: '9.9.9', url: 'http://10.9.9.9:8080/' };
+  await core.createNamespacedConfigMap({ namespace: 'acme', body: {
+    metadata: { name, namespace: 'acme', labels: { ...original.metadata.labels, [LABEL.tenant]: 'globex' }, annotations: { [ANN_NACOS_NS]: 'globex', 'agentruntime.io/set-as-latest': 'true' } },
+    data: { 'agent-card.json': JSON.stringify(card) },
+  } });
+  const discovery = kc.makeApiClient(k8s.DiscoveryV1Api);
+  await discovery.createNamespacedEndpointSlice({ namespace: 'acme', body: {
+    metadata: { name: 'forged-researcher', namespace: 'acme', labels: { [LABEL.agent]: 'researcher', [LABEL.tenant]: 'globex', [LABEL.role]: 'agent', 'kubernetes.io/service-name': 'researcher', 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' } },
+    addressType: 'IPv4', endpoints: [{ addresses: ['10.9.9.9'], conditions: { ready: true } }], ports: [{ name: 'a2a', port: 8080, protocol: 'TCP' }],
+  } });
+  log('created a forged card ConfigMap and EndpointSlice in acme claiming globex/researcher');
+  await eventually('the forged card ConfigMap gets a CrossTenantAgentCard Event naming both tenants', 60, async () => {
+    const events = await core.listNamespacedEvent({ namespace: 'acme', fieldSelector: `involvedObject.kind=ConfigMap,involvedObject.name=${name}` });
+    const e = events.items.find((x) => x.reason === 'CrossTenantAgentCard');
+    if (!e) return [`no CrossTenantAgentCard Event yet (${events.items.map((x) => x.reason).join(', ') || 'none'})`];
+    return /"globex"/.test(e.message) && /"acme"/.test(e.message) ? [] : [`Event message does not name both tenants: ${e.message}`];
+  });
+  // The reconcile that recorded the Event went on to Nacos: wait until it (and the slice's) completed, then compare.
+  await eventually('the reconciles of acme/researcher after the forged objects completed', 60, async () => {
+    const n = await registryReconciles();
+    return n >= reconcilesBefore + 1 ? [] : [`${n - reconcilesBefore} registry reconciles completed since`];
+  });
+  const problems = [];
+  const cardsNow = await storedCards(['globex']);
+  for (const l of missingFrom(globexCards, cardsNow)) problems.push(`globex lost or changed: ${l}`);
+  for (const l of missingFrom(cardsNow, globexCards)) problems.push(`globex gained: ${l}`);
+  const instancesNow = (await instancesOf('globex', 'researcher')).map((i) => `${i.ip}:${i.port}`).sort();
+  if (JSON.stringify(instancesNow) !== JSON.stringify(globexInstances)) problems.push(`globex/researcher instances ${JSON.stringify(globexInstances)} -> ${JSON.stringify(instancesNow)}`);
+  if (problems.length) fail(`a forged card in acme changed globex:\n  ${problems.join('\n  ')}`);
+  log('ok: globex\'s cards and instances untouched by the forged card');
+  const beforeDelete = await registryReconciles();
+  await core.deleteNamespacedConfigMap({ name, namespace: 'acme' });
+  await discovery.deleteNamespacedEndpointSlice({ name: 'forged-researcher', namespace: 'acme' });
+  await eventually('the reconciles after deleting the forged objects completed', 60, async () => {
+    const n = await registryReconciles();
+    return n >= beforeDelete + 1 ? [] : ['not yet'];
+  });
+  const afterDelete = await storedCards(['globex']);
+  if (missingFrom(globexCards, afterDelete).length) fail(`deleting the forged card removed globex cards: ${missingFrom(globexCards, afterDelete).join('; ')}`);
+  log('ok: deleting the forged card removes nothing of globex');
 }
 
 // ---------------------------------------------------------------- the check
@@ -287,6 +351,9 @@ try {
     for (const [ref, jwt] of before) if (now.get(ref) === jwt) problems.push(`${ref}: not rotated yet`);
     return problems;
   });
+
+  // 4b. a forged card in acme leaves globex untouched, and gets an Event
+  await forgedCardCheck();
 
   // 5. a deleted agent: its cards and instances are gone
   await core.deleteNamespacedConfigMap({ name: cmName, namespace: 'globex' });

@@ -9,6 +9,8 @@ import type { ConfigMapObject, EndpointSliceObject } from '../../../runtime/cont
 import { ControllerMetrics } from '../../../runtime/controller/metrics';
 import { RuntimeController, RuntimeControllerOptions } from '../../../runtime/controller/runtime-controller';
 import type { AgentTokens } from '../../../runtime/controller/agent-tokens';
+import type { KagentAgentObject, KagentAgentWriter } from '../../../runtime/controller/kagent-token-refresh';
+import type { NamespaceObject } from '../../../runtime/controller/tenant-namespaces';
 import { FakeInformer, FakeWriter } from '../../support/fake-cluster';
 import { startNacosEmulator, NacosEmulator } from '../../nacos-emulator/nacos-emulator';
 import { NacosClient } from '../../../runtime/nacos-client';
@@ -39,6 +41,22 @@ export function synthTenant(tenant: string, agents: { name: string; version?: st
   };
 }
 
+/** The Namespace object TenantNamespace emits for `tenant` (what marks it a tenant namespace). */
+export function tenantNamespaceObject(tenant: string): NamespaceObject {
+  const { chart } = tenantChart({ name: tenant }, undefined, FACTS);
+  return chart.toJson().find((o: any) => o.kind === 'Namespace');
+}
+
+/** A Namespace informer holding the tenant namespaces of `tenants`. */
+export function tenantNamespaces(tenants: string[] = DEFAULT_TENANTS): FakeInformer<NamespaceObject> {
+  const informer = new FakeInformer<NamespaceObject>();
+  for (const t of tenants) informer.apply(tenantNamespaceObject(t));
+  return informer;
+}
+
+/** Tenants the test bed's platform has unless a test says otherwise. */
+export const DEFAULT_TENANTS = ['acme', 'globex', 'fresh'];
+
 /** The EndpointSlice of `service` with `ips` (ready unless listed in `notReady`). */
 export function sliceOf(service: any, ips: string[], notReady: string[] = []): EndpointSliceObject {
   return {
@@ -65,7 +83,12 @@ export function clientOf(nacos: NacosBackend | NacosEmulator, observe?: (op: str
 }
 
 /** A controller bound to `emu` and fresh fake informers. */
-export function controllerFor(emu: NacosBackend | NacosEmulator, opts: { options?: RuntimeControllerOptions; tokens?: AgentTokens; isLeader?: () => boolean; configMaps?: FakeInformer<ConfigMapObject>; slices?: FakeInformer<EndpointSliceObject>; writer?: FakeWriter } = {}) {
+export function controllerFor(emu: NacosBackend | NacosEmulator, opts: {
+  options?: Partial<RuntimeControllerOptions>; tokens?: AgentTokens; isLeader?: () => boolean; configMaps?: FakeInformer<ConfigMapObject>;
+  slices?: FakeInformer<EndpointSliceObject>; writer?: FakeWriter; namespaces?: FakeInformer<NamespaceObject>;
+  kagent?: { agents: FakeInformer<KagentAgentObject>; writer: KagentAgentWriter };
+} = {}) {
+  const namespaces = opts.namespaces ?? tenantNamespaces();
   const configMaps = opts.configMaps ?? new FakeInformer<ConfigMapObject>();
   const slices = opts.slices ?? new FakeInformer<EndpointSliceObject>();
   const writer = opts.writer ?? new FakeWriter();
@@ -73,10 +96,10 @@ export function controllerFor(emu: NacosBackend | NacosEmulator, opts: { options
   const logs: string[] = [];
   const client = clientOf(emu, (op, ms) => metrics.observeNacos(op, ms));
   const controller = new RuntimeController(
-    { configMaps, endpointSlices: slices, writer, nacos: client, tokens: opts.tokens, isLeader: opts.isLeader, metrics, log: (l) => logs.push(l) },
-    { resyncMs: 3_600_000, auditMs: 3_600_000, ...opts.options },
+    { namespaces, configMaps, endpointSlices: slices, kagent: opts.kagent, writer, nacos: client, tokens: opts.tokens, isLeader: opts.isLeader, metrics, log: (l) => logs.push(l) },
+    { gatewayHost: FACTS.gatewayHost, resyncMs: 3_600_000, auditMs: 3_600_000, ...opts.options },
   );
-  return { controller, configMaps, slices, writer, logs, metrics, client };
+  return { controller, namespaces, configMaps, slices, writer, logs, metrics, client };
 }
 
 /** Instances of one service in the emulator, as `ip:port` sorted. */

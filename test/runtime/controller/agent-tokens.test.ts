@@ -4,6 +4,7 @@ import { AgentTokens, TOKEN_ANNOTATION } from '../../../runtime/controller/agent
 import { agentTrackOf, AgentTrack } from '../../../runtime/controller/desired-state';
 import { jwksOf, loadSigningKeys, verifyJwt } from '../../../runtime/controller/internal-jwt';
 import { FakeWriter } from '../../support/fake-cluster';
+import { FACTS } from '../../constructs/_example';
 import { synthTenant } from './_cluster';
 
 const pem = (type: 'ec' | 'rsa') =>
@@ -15,7 +16,7 @@ const pem = (type: 'ec' | 'rsa') =>
 const ISSUER = 'https://a2a.internal.example.com';
 
 function tracks(): AgentTrack[] {
-  return synthTenant('acme', [{ name: 'chat', canary: '1.1.0' }]).configMaps.map((cm) => agentTrackOf({ ...cm, metadata: { ...cm.metadata, uid: 'u1' } }) as AgentTrack);
+  return synthTenant('acme', [{ name: 'chat', canary: '1.1.0' }]).configMaps.map((cm) => agentTrackOf({ ...cm, metadata: { ...cm.metadata, uid: 'u1' } }, { tenant: 'acme', gatewayHost: FACTS.gatewayHost }) as AgentTrack);
 }
 
 function bed(keyPem: string, previous?: string) {
