@@ -4,7 +4,12 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+    // jose (used by @a2a-js/sdk 1.x for card signatures) ships ES modules only; Node 20 requires them, jest needs them as CommonJS.
+    '/node_modules/jose/.+\\.js$': ['ts-jest', { isolatedModules: true, diagnostics: false, tsconfig: { allowJs: true, module: 'commonjs' } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   testTimeout: 120000,
   // NACOS_BACKEND=real: one real Nacos 3.1 for the run (test/support/nacos-backend.ts), shared, so in band
   globalSetup: '<rootDir>/test/support/nacos-global-setup.ts',

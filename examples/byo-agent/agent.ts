@@ -14,9 +14,14 @@ serveAgent({
     // Answers at once: one A2A message.
     echo: async ({ text }, ctx) => `echo: ${text} (trace ${ctx.traceId})`,
     // Streams: each piece is an artifact update of the task, then the task completes.
-    count: async function* ({ text }) {
-      const n = Math.min(Number(text) || 3, 100);
-      for (let i = 1; i <= n; i++) yield `${i}`;
+    // Text "n", or data {n, intervalMs} to pause between pieces (a task long enough to cancel).
+    count: async function* ({ text, data }, ctx) {
+      const n = Math.min(Number(data?.n ?? text) || 3, 100);
+      const pause = Math.min(Number(data?.intervalMs) || 0, 1000);
+      for (let i = 1; i <= n && !ctx.signal.aborted; i++) {
+        if (pause) await new Promise((r) => setTimeout(r, pause));
+        yield `${i}`;
+      }
     },
     // Calls another agent's skill through the gateway and answers with its reply.
     lookup: async ({ text }) => `found: ${(await callSkill(RELAY_TO, text)).text}`,
