@@ -42,10 +42,10 @@ serveAgent({
     description: 'Reference agent of agent-runtime/agent',
     version: '0.1.0',
     skills: [
-      { id: 'echo', name: 'Echo', description: 'Repeats the input', tags: ['example'] },
-      { id: 'count', name: 'Count', description: 'Streams 1..n', tags: ['example', 'streaming'] },
-      { id: 'lookup', name: 'Lookup', description: `Answers with the reply of ${RELAY_TO}`, tags: ['example'] },
-      { id: 'relay', name: 'Relay', description: `Streams the answer of ${RELAY_TO}`, tags: ['example'] },
+      { id: 'echo', name: 'Echo', description: 'Repeats the input', tags: ['example'], examples: ['hello'] },
+      { id: 'count', name: 'Count', description: 'Streams 1..n', tags: ['example', 'streaming'], examples: ['3'] },
+      { id: 'lookup', name: 'Lookup', description: `Answers with the reply of ${RELAY_TO}`, tags: ['example'], examples: ['nacos a2a registry'] },
+      { id: 'relay', name: 'Relay', description: `Streams the answer of ${RELAY_TO}`, tags: ['example'], examples: ['an intro paragraph'] },
     ],
   },
 }).then((agent) => {
