@@ -47,7 +47,7 @@ export async function startExampleAgent(env: Record<string, string> = {}): Promi
 }
 
 /** A request seen by a {@link startGateway}. */
-export interface SeenRequest { readonly path: string; readonly headers: http.IncomingHttpHeaders }
+export interface SeenRequest { readonly path: string; readonly headers: http.IncomingHttpHeaders; readonly body?: string }
 
 /**
  * A stand-in for the gateway's internal A2A route: records every request and answers with
@@ -71,7 +71,7 @@ export async function startGateway(respond: (req: http.IncomingMessage, res: htt
         }
         return;
       }
-      seen.push({ path: req.url ?? '/', headers: req.headers });
+      seen.push({ path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
       respond(req, res, Buffer.concat(chunks).toString('utf8'), seen.length);
     });
   });
