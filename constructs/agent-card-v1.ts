@@ -7,7 +7,7 @@
  * - {@link cardV1FromLegacy}: a 0.3 card read as 1.0 (what a2a-js and a2a-python do).
  * Only interfaces whose `protocolVersion` is empty or in [0.3, 1.0) are 0.3 endpoints.
  */
-import type { AgentCard, AgentCardSkill, AgentExtension } from './agent-card';
+import type { AgentCard, AgentCardSkill, AgentExtension } from './agent-card-03';
 
 /** A2A protocol bindings. */
 export type ProtocolBinding = 'JSONRPC' | 'HTTP+JSON' | 'GRPC';

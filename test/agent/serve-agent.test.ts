@@ -75,9 +75,9 @@ describe('what the platform mounts on a BYO agent is what the SDK reads', () => 
     expect(readPlatformSettings(env)).toMatchObject({ self: { tenant: 'acme', agent: 'search' }, cardFile: path.join(tmp.dir, DEFAULT_CARD_FILE), nacos: undefined });
     const running = await startAgent({ env, skills: { lookup: async () => 'x', index: async () => 'y' } });
     try {
-      // The mounted card, to a 0.3 reader: its 0.3 fields (minus what 1.0 removed) with the 1.0 interfaces embedded.
-      const { stateTransitionHistory: _gone, ...caps } = agent.card.capabilities;
-      expect(await (await fetch(`${running.url}/.well-known/agent-card.json`)).json()).toEqual({ ...JSON.parse(JSON.stringify(agent.card)), capabilities: caps, supportedInterfaces: expect.anything() });
+      // The mounted 1.0 card as is to a 1.0 reader; its 0.3 projection (with the interfaces embedded) to a 0.3 reader.
+      expect(await (await fetch(`${running.url}/.well-known/agent-card.json`, { headers: { 'A2A-Version': '1.0' } })).json()).toEqual(JSON.parse(JSON.stringify(agent.card)));
+      expect(await (await fetch(`${running.url}/.well-known/agent-card.json`)).json()).toMatchObject({ protocolVersion: '0.3.0', url: agent.card.supportedInterfaces[0].url, preferredTransport: 'JSONRPC', security: [{ bearer: [] }] });
     } finally {
       await running.close();
     }
