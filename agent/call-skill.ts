@@ -1,6 +1,7 @@
 /**
  * `callSkill`: one agent calls another agent's skill through the gateway's internal A2A route,
- * with the official `@a2a-js/sdk` JSON-RPC transport. URL, version pin, timeout, retries and
+ * with the official `@a2a-js/sdk` JSON-RPC transport: A2A 1.0 to agents whose card offers it, 0.3
+ * (the SDK's compatibility transport) to the others. URL, version pin, timeout, retries and
  * fallback come from the platform's call settings (`settings.ts`); the internal token is read
  * from its file before every call, so a rotated Secret is used without a restart.
  *
@@ -12,15 +13,23 @@
  *   (default 502, 503, 504), the fallback (another version or URL) gets the same treatment.
  * - A JSON-RPC error or a `failed` task is the callee's answer: never retried.
  * - A stream that has yielded an event is never retried (its events cannot be unsent).
+ *
+ * Bounds: a reply body over `maxReplyBytes` (default 16 MiB) fails the call without being
+ * buffered; a whole stream has `streamTimeoutSeconds` (default 300) from its start; redirects to
+ * another origin are refused (the body, token and lineage headers never leave the origin).
  */
 import { randomUUID } from 'node:crypto';
-import type { Message, Part, Task } from '@a2a-js/sdk';
-import { JsonRpcTransport } from '@a2a-js/sdk/client';
+import { AgentCard as SdkCard, Message, Part, Role, StreamResponse, Task, TaskState } from '@a2a-js/sdk';
+import { JsonRpcTransportFactory, Transport } from '@a2a-js/sdk/client';
+import { A2A_V1 } from '../constructs/agent-card-v1';
 import { DEFAULT_FALLBACK_STATUS, DEFAULT_RETRY_ON, SKILL_VERSION_HEADER } from '../constructs/skill-resilience';
+import { A2A_VERSION_HEADER } from './a2a-version';
+import { boundedFetch, CrossOriginRedirectError, ReplyTooLargeError } from './bounded-fetch';
+import { A2aVersion, CalleeVersions } from './callee-version';
 import { FreshFile } from './fresh-file';
 import { outgoingLineageHeaders, SKILL_HEADER } from './lineage';
 import { CallSetting, DEFAULT_TIMEOUT_SECONDS, parseRef, PlatformSettings, readPlatformSettings } from './settings';
-import { toParts } from './skill-executor';
+import { partsData, partsText, textPart, toParts } from './skill-executor';
 
 /** What to send: text, a data object, or A2A parts. */
 export type SkillCallInput = string | { readonly text?: string; readonly data?: Record<string, unknown>; readonly parts?: readonly Part[] };
@@ -36,7 +45,15 @@ export interface CallOptions {
   readonly retries?: number;
   /** Extra headers. @default {} */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Largest reply body, bytes (a stream: all its events together). @default - the setting's, else 16 MiB */
+  readonly maxReplyBytes?: number;
+  /** Whole-stream deadline, seconds from the request. @default - the setting's, else 300 */
+  readonly streamTimeoutSeconds?: number;
 }
+
+export const DEFAULT_MAX_REPLY_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_STREAM_TIMEOUT_SECONDS = 300;
+const TERMINAL = new Set([TaskState.TASK_STATE_COMPLETED, TaskState.TASK_STATE_FAILED, TaskState.TASK_STATE_CANCELED, TaskState.TASK_STATE_REJECTED, TaskState.TASK_STATE_INPUT_REQUIRED, TaskState.TASK_STATE_AUTH_REQUIRED]);
 
 /** The answer of a non-streaming call. */
 export interface SkillReply {
@@ -45,7 +62,7 @@ export interface SkillReply {
   /** The first data part. */
   readonly data?: Record<string, unknown>;
   readonly parts: readonly Part[];
-  /** The A2A result as received. */
+  /** The A2A result as received (A2A 1.0 types, whichever version was spoken). */
   readonly result: Message | Task;
 }
 
@@ -53,13 +70,14 @@ export interface SkillReply {
 export interface SkillEvent {
   readonly parts: readonly Part[];
   readonly text: string;
-  /** The last event (final status). */
+  /** The last event (a message, or a terminal or interrupted status). */
   readonly final: boolean;
-  readonly event: Message | Task | { readonly kind: 'status-update' | 'artifact-update'; readonly [k: string]: unknown };
+  /** The A2A 1.0 stream event (`payload.$case`: `task`, `message`, `statusUpdate`, `artifactUpdate`). */
+  readonly event: StreamResponse;
 }
 
 /** Why a call failed. */
-export type CallFailure = 'timeout' | 'connection' | 'http' | 'a2a_error' | 'failed' | 'cancelled' | 'config';
+export type CallFailure = 'timeout' | 'connection' | 'http' | 'a2a_error' | 'failed' | 'cancelled' | 'config' | 'too_large';
 
 /** A failed call; `attempts` counts every try, fallback included. */
 export class SkillCallError extends Error {
@@ -81,6 +99,7 @@ interface Target { readonly url: string; readonly headers: Record<string, string
 export class SkillClient {
   private readonly settings: PlatformSettings;
   private readonly tokens = new Map<string, FreshFile<string>>();
+  private readonly versions = new CalleeVersions();
 
   constructor(env: NodeJS.ProcessEnv = process.env, private readonly backoffMs = 50) {
     this.settings = readPlatformSettings(env);
@@ -93,9 +112,9 @@ export class SkillClient {
   call(ref: string, input: SkillCallInput, opts: CallOptions = {}): Promise<SkillReply> | AsyncIterable<SkillEvent> {
     const plan = this._plan(ref, opts);
     const message: Message = {
-      kind: 'message', role: 'user', messageId: randomUUID(),
-      parts: typeof input === 'string' ? [{ kind: 'text', text: input }] : toParts(input),
-      metadata: { skillId: plan.skill },
+      role: Role.ROLE_USER, messageId: randomUUID(), contextId: '', taskId: '',
+      parts: typeof input === 'string' ? [textPart(input)] : toParts(input),
+      metadata: { skillId: plan.skill }, extensions: [], referenceTaskIds: [],
     };
     return opts.stream ? this._stream(plan, message, opts) : this._send(plan, message, opts);
   }
@@ -122,6 +141,9 @@ export class SkillClient {
       retryOn,
       fallbackOn: new Set<number>(fb?.onStatus ?? DEFAULT_FALLBACK_STATUS),
       tokenFile: s.tokenFile ?? table.tokenFile,
+      protocolVersion: s.protocolVersion,
+      maxReplyBytes: opts.maxReplyBytes ?? s.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES,
+      streamTimeoutMs: 1000 * (opts.streamTimeoutSeconds ?? s.streamTimeoutSeconds ?? DEFAULT_STREAM_TIMEOUT_SECONDS),
     };
   }
 
@@ -149,6 +171,15 @@ export class SkillClient {
     };
   }
 
+  /** The JSON-RPC transport for the callee's version (from its card unless the setting names it), and the version header. */
+  private async _transport(plan: ReturnType<SkillClient['_plan']>, t: Target, a: _Attempt, opts: CallOptions): Promise<{ transport: Transport; headers: Record<string, string> }> {
+    const headers = this._headers(plan, t, opts);
+    const version: A2aVersion = plan.protocolVersion ?? await this.versions.of(t.url, headers, a.signal);
+    const card = SdkCard.fromJSON({ name: plan.ref, supportedInterfaces: [{ url: t.url, protocolBinding: 'JSONRPC', protocolVersion: version }] });
+    const transport = await new JsonRpcTransportFactory({ fetchImpl: a.fetchWith(plan.maxReplyBytes), legacyCompat: { enabled: true } }).create(t.url, card);
+    return { transport, headers: version === A2A_V1 ? { ...headers, [A2A_VERSION_HEADER]: A2A_V1 } : headers };
+  }
+
   /** Runs `attempt` over the targets with the retry and fallback rules; returns its value. */
   private async _resilient<T>(plan: ReturnType<SkillClient['_plan']>, opts: CallOptions, attempt: (t: Target, a: _Attempt) => Promise<T>): Promise<T> {
     let tries = 0;
@@ -163,7 +194,7 @@ export class SkillClient {
           return await attempt(t, a);
         } catch (e) {
           last = a.classify(plan.ref, e, tries, t.label);
-          if (last.reason === 'a2a_error' || last.reason === 'failed' || last.reason === 'cancelled' || last.reason === 'config') throw last;
+          if (last.reason === 'a2a_error' || last.reason === 'failed' || last.reason === 'cancelled' || last.reason === 'config' || last.reason === 'too_large') throw last;
           const word = last.reason === 'timeout' ? 'timeout' : last.reason === 'connection' ? 'error' : `http_${last.status}`;
           if (!plan.retryOn.has(word)) break;
         } finally {
@@ -176,10 +207,10 @@ export class SkillClient {
 
   private async _send(plan: ReturnType<SkillClient['_plan']>, message: Message, opts: CallOptions): Promise<SkillReply> {
     return this._resilient(plan, opts, async (t, a) => {
-      const transport = new JsonRpcTransport({ endpoint: t.url, fetchImpl: a.fetch });
-      const result = await transport.sendMessage({ message }, { signal: a.signal, serviceParameters: this._headers(plan, t, opts) });
+      const { transport, headers } = await this._transport(plan, t, a, opts);
+      const result = await transport.sendMessage(_request(message), { signal: a.signal, serviceParameters: headers });
       const reply = _reply(result);
-      if (result.kind === 'task' && result.status.state === 'failed') {
+      if ('status' in result && result.status?.state === TaskState.TASK_STATE_FAILED) {
         throw new _Failed(`the callee's task failed: ${_text(result.status.message?.parts ?? []) || 'no message'}`);
       }
       return reply;
@@ -194,8 +225,9 @@ export class SkillClient {
     let held: _Attempt | undefined;
     // Retries and fallback cover the wait for the first event; then the stream is passed through.
     const { it, first } = await this._resilient(plan, opts, async (t, a) => {
-      const transport = new JsonRpcTransport({ endpoint: t.url, fetchImpl: a.fetch });
-      const iter = transport.sendMessageStream({ message }, { signal: a.signal, serviceParameters: this._headers(plan, t, opts) })[Symbol.asyncIterator]();
+      a.streamDeadline(plan.streamTimeoutMs);
+      const { transport, headers } = await this._transport(plan, t, a, opts);
+      const iter = transport.sendMessageStream(_request(message), { signal: a.signal, serviceParameters: headers })[Symbol.asyncIterator]();
       const r = await iter.next();
       a.keep();
       held = a;
@@ -203,10 +235,14 @@ export class SkillClient {
     });
     try {
       for (let r = first; !r.done; r = await it.next()) {
-        const ev = r.value as any;
-        const parts: Part[] = ev.kind === 'artifact-update' ? ev.artifact.parts : ev.kind === 'message' ? ev.parts : ev.status?.message?.parts ?? [];
-        const final = ev.kind === 'message' || (ev.kind === 'status-update' && ev.final === true);
-        if (ev.kind === 'status-update' && ev.status?.state === 'failed') {
+        const ev = r.value;
+        const p = ev.payload;
+        const parts: Part[] = p?.$case === 'artifactUpdate' ? p.value.artifact?.parts ?? []
+          : p?.$case === 'message' ? p.value.parts
+            : p?.$case === 'statusUpdate' || p?.$case === 'task' ? p.value.status?.message?.parts ?? [] : [];
+        const state = p?.$case === 'statusUpdate' || p?.$case === 'task' ? p.value.status?.state : undefined;
+        const final = p?.$case === 'message' || (p?.$case === 'statusUpdate' && state !== undefined && TERMINAL.has(state));
+        if (state === TaskState.TASK_STATE_FAILED) {
           throw new SkillCallError(plan.ref, 'failed', `the callee's task failed: ${_text(parts) || 'no message'}`, 1);
         }
         yield { parts, text: _text(parts), final, event: ev };
@@ -230,7 +266,8 @@ class _Attempt {
   private readonly ac = new AbortController();
   private timer?: NodeJS.Timeout;
   private timedOut = false;
-  readonly fetch: typeof fetch;
+  private streamTimer?: NodeJS.Timeout;
+  private streamTimedOut = false;
 
   private readonly onOuterAbort = () => this.ac.abort();
 
@@ -238,11 +275,16 @@ class _Attempt {
     this.signal = this.ac.signal;
     this.timer = setTimeout(() => { this.timedOut = true; this.ac.abort(); }, timeoutMs);
     outer?.addEventListener('abort', this.onOuterAbort, { once: true });
-    this.fetch = async (input, init) => {
-      const res = await fetch(input, init);
-      this.status = res.status;
-      return res;
-    };
+  }
+
+  /** This attempt's fetch: bounded reply, same-origin redirects only, the status recorded. */
+  fetchWith(maxReplyBytes: number): typeof fetch {
+    return boundedFetch(maxReplyBytes, (s) => { this.status = s; });
+  }
+
+  /** The whole stream must end within `ms` of now. */
+  streamDeadline(ms: number): void {
+    this.streamTimer = setTimeout(() => { this.streamTimedOut = true; this.ac.abort(); }, ms);
   }
 
   private kept = false;
@@ -255,6 +297,7 @@ class _Attempt {
 
   done(streamEnded = false): void {
     clearTimeout(this.timer);
+    if (!this.kept || streamEnded) clearTimeout(this.streamTimer);
     if (!this.kept || streamEnded) this.outer?.removeEventListener('abort', this.onOuterAbort);
   }
 
@@ -262,6 +305,10 @@ class _Attempt {
     if (e instanceof SkillCallError) return e;
     const msg = (e as Error)?.message ?? String(e);
     if (this.timedOut) return new SkillCallError(ref, 'timeout', `${label}: no answer within the timeout`, tries);
+    if (this.streamTimedOut) return new SkillCallError(ref, 'timeout', `${label}: the stream did not end within streamTimeoutSeconds`, tries);
+    const cause = _causeOf(e, ReplyTooLargeError) ?? _causeOf(e, CrossOriginRedirectError);
+    if (cause instanceof ReplyTooLargeError) return new SkillCallError(ref, 'too_large', `${label}: ${cause.message}`, tries);
+    if (cause instanceof CrossOriginRedirectError) return new SkillCallError(ref, 'http', `${label}: ${cause.message}`, tries, cause.status);
     if (this.signal.aborted) return new SkillCallError(ref, 'cancelled', `${label}: cancelled by the caller`, tries);
     if (e instanceof _Failed) return new SkillCallError(ref, 'failed', msg, tries);
     if (this.status !== undefined && (this.status < 200 || this.status > 299)) return new SkillCallError(ref, 'http', `${label}: HTTP ${this.status}: ${msg.slice(0, 300)}`, tries, this.status);
@@ -280,13 +327,22 @@ function _sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 function _text(parts: readonly Part[]): string {
-  return parts.filter((p) => p.kind === 'text').map((p) => (p as { text: string }).text).join('');
+  return partsText(parts);
+}
+
+function _request(message: Message) {
+  return { tenant: '', message, configuration: undefined, metadata: undefined };
 }
 
 function _reply(result: Message | Task): SkillReply {
-  const parts: Part[] = result.kind === 'message' ? result.parts : (result.artifacts ?? []).flatMap((a) => a.parts);
-  const data = (parts.find((p) => p.kind === 'data') as { data?: Record<string, unknown> } | undefined)?.data;
-  return { text: _text(parts), data, parts, result };
+  const parts: Part[] = 'role' in result ? result.parts : (result.artifacts ?? []).flatMap((a) => a.parts);
+  return { text: _text(parts), data: partsData(parts), parts, result };
+}
+
+/** `e` or one of its causes that is a `type`. */
+function _causeOf<T>(e: unknown, type: new (...a: any[]) => T): T | undefined {
+  for (let c: any = e, n = 0; c && n < 5; c = c.cause, n++) if (c instanceof type) return c;
+  return undefined;
 }
 
 let _default: SkillClient | undefined;

@@ -1,24 +1,57 @@
 /**
- * `serveAgent`: an agent process on the platform contract. Port `a2a` serves A2A 0.3 JSON-RPC
- * (the `@a2a-js/sdk` request handler: `message/send`, `message/stream`, `tasks/*`), the card,
- * the chat SSE route and health; port `metrics` serves the catalog's metrics.
+ * `serveAgent`: an agent process on the platform contract. Port `a2a` serves A2A 1.0 and 0.3 on
+ * both the JSON-RPC binding (POST `/`: `SendMessage`, `SendStreamingMessage`, `GetTask`,
+ * `CancelTask`, ... and `message/send`, `tasks/get`, ...) and the HTTP+JSON binding
+ * (`/message:send`, `/tasks/{id}`, ...; 0.3 under `/v1/...`), with the `@a2a-js/sdk` request
+ * handler and its 0.3 compatibility layer; plus the card, the chat SSE route and health. Port
+ * `metrics` serves the catalog's metrics.
+ *
+ * Bounded by default (each configurable): tasks kept, body size and time, header/request/idle
+ * times. Every A2A error is a JSON-RPC error with the request's id; a stream is always
+ * `text/event-stream`.
  */
+import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AgentCard as A2aCard } from '@a2a-js/sdk';
-import { DefaultRequestHandler, InMemoryTaskStore, JsonRpcTransportHandler, ServerCallContext } from '@a2a-js/sdk/server';
+import { AgentCard as SdkCard } from '@a2a-js/sdk';
+import { DefaultRequestHandler, JsonRpcTransportHandler, ServerCallContext, TaskStore } from '@a2a-js/sdk/server';
+import { LegacyJsonRpcTransportHandler } from '@a2a-js/sdk/compat/v0_3/server';
+import { restHandler, UserBuilder } from '@a2a-js/sdk/server/express';
+import express from 'express';
 import { A2A_ROUTE_HEADER } from '../constructs/contracts';
+import type { AgentCardV1 } from '../constructs/agent-card-v1';
+import { negotiate, requestedVersion, supportedVersions } from './a2a-version';
 import { CardDefaults, loadCard } from './card';
-import { ChatHandler, parseChatBody, serveChat, sseEvent } from './chat';
-import { FALLBACK_SKILL_HEADER, SKILL_HEADER, withIncomingLineage } from './lineage';
+import { CardEndpoint } from './card-endpoint';
+import { ChatHandler, parseChatBody, serveChat } from './chat';
+import { BodyLimitError, readBody } from './http-body';
+import { FALLBACK_SKILL_HEADER, Lineage, SKILL_HEADER, withIncomingLineage } from './lineage';
 import { AgentMetrics, FailureReason } from './metrics';
 import { readPlatformSettings } from './settings';
-import { CallState, callStore, SkillExecutor, SkillHandler } from './skill-executor';
+import { CallState, callStore, SkillExecutor, SkillHandler, skillErrorLog } from './skill-executor';
+import { BoundedTaskStore, TaskStoreLimits } from './task-store';
+
+/** Server time limits, ms. */
+export interface ServerTimeouts {
+  /** Until the request headers are in. @default 10000 */
+  readonly headersMs?: number;
+  /** Until the whole body is in, from the first byte read (slow bodies are cut off). @default 30000 */
+  readonly bodyMs?: number;
+  /** A connection with no traffic either way is closed (also bounds a silent stream). @default 120000 */
+  readonly idleMs?: number;
+  /** A kept-alive connection waiting for its next request. @default 5000 */
+  readonly keepAliveMs?: number;
+}
 
 /** Options of {@link serveAgent}. */
 export interface ServeAgentOptions {
   /** Skill id -> handler; the ids must be the skills of the card. */
   readonly skills: Readonly<Record<string, SkillHandler>>;
+  /**
+   * The skill of a message that names none (no route, `X-A2A-Skill` or `metadata.skillId`);
+   * `null`: such a message gets -32602 naming the skills. @default - the first skill
+   */
+  readonly defaultSkill?: string | null;
   /** Chat handler of the public chat route. @default - chat answers 404 */
   readonly chat?: ChatHandler;
   /** Card fields used when the platform mounts no card (local runs). @default - derived */
@@ -35,8 +68,12 @@ export interface ServeAgentOptions {
   readonly shutdownGraceMs?: number;
   /** Close gracefully on SIGTERM/SIGINT. @default true */
   readonly handleSignals?: boolean;
-  /** Largest request body, bytes. @default 1048576 */
+  /** Largest request body, bytes; past it reading stops, 413 is answered and the connection closed. @default 1048576 */
   readonly maxBodyBytes?: number;
+  /** Server time limits. @default - see {@link ServerTimeouts} */
+  readonly timeouts?: ServerTimeouts;
+  /** Task store: bounds of the built-in one, or your own `TaskStore` (e.g. a database). @default { maxTasks: 1000, ttlMs: 3600000 } */
+  readonly taskStore?: TaskStoreLimits | TaskStore;
   /** Also export Node process metrics. @default true */
   readonly processMetrics?: boolean;
 }
@@ -46,15 +83,24 @@ export interface RunningAgent {
   /** `http://host:port` of the A2A port. */
   readonly url: string;
   readonly metricsUrl: string;
-  readonly card: A2aCard;
+  /** The A2A 1.0 card. */
+  readonly card: AgentCardV1;
   readonly metrics: AgentMetrics;
   /** Stops taking requests, lets in-flight ones finish (up to the grace), then closes. */
   close(): Promise<void>;
 }
 
 const CARD_PATHS = new Set(['/.well-known/agent-card.json', '/.well-known/agent.json']);
+const ROUTE_PREFIX = /^\/api\/v1\/internal\/a2a\/[^/]+\/[^/]+\/([a-z0-9-]+)(?=\/|$)/;
 const ROUTE_SKILL = /^\/api\/v1\/internal\/a2a\/[^/]+\/[^/]+\/([a-z0-9-]+)\/?$/;
 const CHAT_PATH = /^\/(api\/v1\/agents\/[^/]+\/[^/]+\/)?chat\/?$/;
+/** HTTP+JSON binding paths (1.0, 0.3 under /v1, optionally under a tenant). */
+const REST_PATH = /^(\/[^/]+)?\/(v1\/)?(message:(send|stream)|tasks(\/.*)?|extendedAgentCard|card)$/;
+const CALL_METHODS = new Set(['message/send', 'message/stream', 'SendMessage', 'SendStreamingMessage']);
+const STREAM_METHODS = new Set(['message/stream', 'tasks/resubscribe', 'SendStreamingMessage', 'SubscribeToTask']);
+const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
+
+type RpcId = string | number | null;
 
 /**
  * Starts an agent: A2A and chat on the `a2a` port, metrics on the `metrics` port.
@@ -71,55 +117,76 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<RunningAgent>
   const host = opts.host ?? (env.A2A_HOST || '0.0.0.0');
   const skillIds = Object.keys(opts.skills);
   if (skillIds.length === 0) throw new Error('serveAgent: skills is empty; give at least one handler, e.g. skills: { answer: async ({ text }) => text }');
+  const defaultSkill = opts.defaultSkill === undefined ? skillIds[0] : opts.defaultSkill;
+  if (defaultSkill !== null && !skillIds.includes(defaultSkill)) throw new Error(`serveAgent: defaultSkill "${defaultSkill}" is not one of the skills ${skillIds.map((s) => `"${s}"`).join(', ')}; name one of them, or null to require every message to name its skill`);
   const metrics = new AgentMetrics({ processMetrics: opts.processMetrics ?? true });
   const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
+  const t = { headersMs: 10_000, bodyMs: 30_000, idleMs: 120_000, keepAliveMs: 5_000, ...opts.timeouts };
   // Set once listening (a local card's url is the listening address).
-  const live: { card?: A2aCard; transport?: JsonRpcTransportHandler } = {};
+  const live: { card?: AgentCardV1; cardEndpoint?: CardEndpoint; v1?: JsonRpcTransportHandler; v03?: LegacyJsonRpcTransportHandler; rest?: express.Express; versions?: Set<string> } = {};
   let inFlight = 0;
   let draining = false;
   const idle: Array<() => void> = [];
   const shutdown = new AbortController();
 
-  const server = http.createServer((req, res) => {
+  const server = http.createServer({
+    headersTimeout: t.headersMs,
+    requestTimeout: t.bodyMs + t.headersMs,
+    keepAliveTimeout: t.keepAliveMs,
+    connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(t.headersMs / 2))),
+  }, (req, res) => {
     inFlight++;
     res.on('close', () => {
       if (--inFlight === 0) idle.splice(0).forEach((f) => f());
     });
-    _route(req, res).catch((e) => {
-      if (!res.headersSent) _json(res, 500, { error: (e as Error).message });
-      else res.end();
-    });
+    _route(req, res).catch((e) => _internalError(res, null, e));
   });
+  server.setTimeout(t.idleMs, (socket) => socket.destroy());
 
   const _route = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'GET') {
-      if (CARD_PATHS.has(path)) return _json(res, 200, live.card);
-      if (path === '/healthz') return _text(res, 200, 'ok');
-      if (path === '/readyz') return draining ? _text(res, 503, 'draining') : _text(res, 200, 'ready');
-      return _text(res, 404, 'not found');
-    }
-    if (req.method !== 'POST') return _text(res, 405, 'method not allowed');
+    const fullPath = (req.url ?? '/').split('?')[0];
+    const path = fullPath.replace(ROUTE_PREFIX, '') || '/';
+    if (req.method === 'GET' && CARD_PATHS.has(path)) return live.cardEndpoint!.serve(req, res);
+    if (req.method === 'GET' && path === '/healthz') return _text(res, 200, 'ok');
+    if (req.method === 'GET' && path === '/readyz') return draining ? _text(res, 503, 'draining') : _text(res, 200, 'ready');
+    const rest = REST_PATH.test(path);
+    if (req.method !== 'POST' && !rest) return req.method === 'GET' ? _text(res, 404, 'not found') : _text(res, 405, 'method not allowed');
     if (draining) {
       res.setHeader('connection', 'close');
       return _text(res, 503, 'agent is shutting down');
     }
+    let raw: Buffer;
+    try {
+      raw = req.method === 'GET' || req.method === 'DELETE' ? Buffer.alloc(0) : await readBody(req, maxBody, t.bodyMs);
+    } catch (e) {
+      if (!(e instanceof BodyLimitError)) throw e;
+      // Stop here: answer, then close, so the rest of the body is never read.
+      res.shouldKeepAlive = false;
+      const text = JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: e.message } });
+      res.writeHead(e.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), connection: 'close' });
+      res.end(text, () => req.socket.destroy());
+      return;
+    }
     let body: any;
     try {
-      body = JSON.parse(await _readBody(req, maxBody));
-    } catch (e) {
-      if ((e as Error).message.startsWith('body')) return _text(res, 413, (e as Error).message);
-      return _json(res, 200, { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: the body is not JSON' } });
+      body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+    } catch {
+      if (rest) return _json(res, 400, { error: { code: 400, status: 'INVALID_ARGUMENT', message: 'the body is not JSON' } });
+      return _rpcError(res, path, undefined, null, -32700, 'Parse error: the body is not JSON');
     }
-    // The gateway rewrites both routes to `/`: JSON-RPC bodies are A2A, anything else is chat.
-    const isRpc = body && body.jsonrpc === '2.0' && typeof body.method === 'string';
-    if (!isRpc && (CHAT_PATH.test(path) || path === '/')) return _chat(req, res, body);
-    if (!isRpc) return _json(res, 400, { error: 'not a JSON-RPC 2.0 request' });
+    if (rest) return _rest(req, res, fullPath, path, body);
+    const isRpc = Array.isArray(body) || (typeof body === 'object' && body !== null && ('jsonrpc' in body || 'method' in body));
+    if (!isRpc && (CHAT_PATH.test(path) || path === '/') && (opts.chat || _looksLikeChat(body))) return _chat(req, res, body);
+    const id = _idOf(body);
+    if (Array.isArray(body)) return _rpcError(res, path, undefined, null, -32600, 'Invalid Request: JSON-RPC batches are not supported by A2A; send one request per POST');
+    if (!isRpc || body.jsonrpc !== '2.0' || typeof body.method !== 'string') {
+      return _rpcError(res, path, body?.method, id, -32600, 'Invalid Request: send a JSON-RPC 2.0 request {"jsonrpc":"2.0","id":...,"method":"SendMessage","params":{...}}');
+    }
     // The public chat route marks its requests: end users get chat, never a skill.
     if (req.headers[A2A_ROUTE_HEADER.toLowerCase()] === 'chat') {
-      return _json(res, 403, { jsonrpc: '2.0', id: body.id ?? null, error: { code: -32600, message: 'A2A is not served on the public chat route; agents call the internal routes /api/v1/internal/a2a/...' } });
+      return _rpcError(res, path, body.method, id, -32600, 'A2A is not served on the public chat route; agents call the internal routes /api/v1/internal/a2a/...', 403);
     }
-    return _a2a(req, res, path, body);
+    return _jsonRpc(req, res, fullPath, body, id);
   };
 
   const _chat = async (req: http.IncomingMessage, res: http.ServerResponse, body: unknown): Promise<void> => {
@@ -130,63 +197,105 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<RunningAgent>
     } catch (e) {
       return _json(res, 400, { error: (e as Error).message });
     }
-    const gone = _abortOnClose(req, res);
+    const gone = _abortOnClose(res);
     await withIncomingLineage(req.headers, 'chat', (l) => serveChat(opts.chat!, input, res, { traceId: l.traceId, requestId: l.requestId, signal: gone }));
   };
 
-  const _a2a = async (req: http.IncomingMessage, res: http.ServerResponse, path: string, body: any): Promise<void> => {
-    const isCall = body.method === 'message/send' || body.method === 'message/stream';
-    const skill = isCall ? _resolveSkill(path, req.headers, body, skillIds) : { skill: '' };
-    if ('error' in skill) {
-      return _json(res, 200, { jsonrpc: '2.0', id: body.id ?? null, error: { code: -32602, message: skill.error } });
-    }
+  /** Runs `fn` for one A2A call in its lineage and call state, then records the call. */
+  const _served = async (req: http.IncomingMessage, res: http.ServerResponse, name: string, skill: string | undefined, stream: boolean, fn: () => Promise<FailureReason | undefined>): Promise<void> => {
     const started = performance.now();
-    const gone = _abortOnClose(req, res);
-    await withIncomingLineage(req.headers, `a2a ${body.method}`, async (l) => {
-      const state: CallState = { skill: skill.skill, caller: l.caller, traceId: l.traceId, requestId: l.requestId, signal: gone };
+    const gone = _abortOnClose(res);
+    await withIncomingLineage(req.headers, `a2a ${name}`, async (l) => {
+      const caller = _callerOf(l);
+      const state: CallState = { skill: skill ?? '', caller, traceId: l.traceId, requestId: l.requestId, signal: gone, stream };
       // The SDK runs the executor while the stream is read: the whole exchange runs in the call's store.
-      let failure = await callStore.run(state, () => _exchange(res, body));
-      if (isCall) {
+      let failure = await callStore.run(state, fn);
+      if (skill !== undefined) {
         if (gone.aborted && !res.writableFinished) failure = 'cancelled';
-        metrics.served(skill.skill, l.caller ?? 'unknown', performance.now() - started, state.failure ?? failure);
+        metrics.served(skill, caller ?? 'unknown', performance.now() - started, state.failure ?? failure);
       }
     });
   };
 
-  /** Runs one JSON-RPC request through the SDK's transport and writes the answer (JSON or SSE). */
-  const _exchange = async (res: http.ServerResponse, body: any): Promise<FailureReason | undefined> => {
-    const rpcError = (e: unknown) => ({ jsonrpc: '2.0', id: body.id ?? null, error: { code: -32603, message: (e as Error).message } });
+  const _jsonRpc = async (req: http.IncomingMessage, res: http.ServerResponse, path: string, body: any, id: RpcId): Promise<void> => {
+    const method: string = body.method;
+    const stream = STREAM_METHODS.has(method);
+    const v = negotiate(requestedVersion(req), method, live.versions!);
+    if ('error' in v) return _rpcError(res, path, method, id, v.error.code, v.error.message);
+    const isCall = CALL_METHODS.has(method);
+    const skill = isCall ? _resolveSkill(path, req.headers, body?.params?.message?.metadata, skillIds, defaultSkill) : undefined;
+    if (skill && 'error' in skill) return _rpcError(res, path, method, id, -32602, skill.error);
+    const context = new ServerCallContext({ requestedVersion: v.version });
+    const transport = v.version === '1.0' ? live.v1! : live.v03!;
+    await _served(req, res, method, skill?.skill, stream, () => _exchange(res, transport, body, id, stream, context));
+  };
+
+  /** Runs one JSON-RPC request through the SDK's transport and writes the answer (JSON, or SSE for stream methods). */
+  const _exchange = async (res: http.ServerResponse, transport: JsonRpcTransportHandler | LegacyJsonRpcTransportHandler, body: any, id: RpcId, stream: boolean, context: ServerCallContext): Promise<FailureReason | undefined> => {
     let failure: FailureReason | undefined;
+    let out: any;
     try {
-      const out = await live.transport!.handle(body, new ServerCallContext());
-      if (typeof (out as AsyncGenerator<unknown>)?.[Symbol.asyncIterator] !== 'function') {
-        const r = out as any;
-        if (r?.error) failure = 'a2a_error';
-        else if (r?.result?.kind === 'task' && r.result.status?.state === 'failed') failure = 'error';
+      out = await transport.handle(body, context);
+    } catch (e) {
+      _internalError(res, id, e, stream);
+      return 'error';
+    }
+    if (typeof out?.[Symbol.asyncIterator] !== 'function') {
+      const r = { ...out, id };
+      if (r.error) failure = 'a2a_error';
+      if (stream) {
+        res.writeHead(200, SSE_HEADERS);
+        res.end(r.error ? _sseError(r) : `data: ${JSON.stringify(r)}\n\n`);
+      } else {
         _json(res, 200, r);
-        return failure;
       }
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
-      try {
-        for await (const ev of out as AsyncGenerator<any>) {
-          if (ev?.error) failure = 'a2a_error';
-          if (ev?.result?.kind === 'status-update' && ev.result.status?.state === 'failed') failure ??= 'error';
-          res.write(`data: ${JSON.stringify(ev)}\n\n`);
+      return failure;
+    }
+    res.writeHead(200, SSE_HEADERS);
+    try {
+      for await (const ev of out as AsyncGenerator<any>) {
+        if (ev?.error) failure = 'a2a_error';
+        if (!res.write(ev?.error ? _sseError({ ...ev, id }) : `data: ${JSON.stringify({ ...ev, id })}\n\n`)) {
+          await new Promise<void>((r) => { res.once('drain', r); res.once('close', r); });
         }
-      } catch (e) {
-        failure = 'error';
-        res.write(sseEvent('error', rpcError(e)));
+        if (res.destroyed) break;
       }
-      res.end();
     } catch (e) {
       failure = 'error';
-      if (!res.headersSent) _json(res, 200, rpcError(e));
-      else res.end();
+      res.write(_sseError({ jsonrpc: '2.0', id, error: { code: -32603, message: _logInternal(e) } }));
     }
+    res.end();
     return failure;
   };
 
-  const _abortOnClose = (req: http.IncomingMessage, res: http.ServerResponse): AbortSignal => {
+  const _rest = async (req: http.IncomingMessage, res: http.ServerResponse, fullPath: string, path: string, body: any): Promise<void> => {
+    const isCall = req.method === 'POST' && /\/message:(send|stream)$/.test(path);
+    const skill = isCall ? _resolveSkill(fullPath, req.headers, body?.message?.metadata, skillIds, defaultSkill) : undefined;
+    if (skill && 'error' in skill) {
+      const message = skill.error;
+      // 0.3 REST errors are bare {code, message}; 1.0 ones google.rpc.Status.
+      return _json(res, 400, /^(\/[^/]+)?\/v1\//.test(path) ? { code: -32602, message } : { error: { code: 400, status: 'INVALID_ARGUMENT', message } });
+    }
+    (req as any).body = body ?? {};
+    req.url = path + ((req.url ?? '').includes('?') ? req.url!.slice(req.url!.indexOf('?')) : '');
+    await _served(req, res, `${req.method} ${path}`, skill?.skill, path.endsWith(':stream'), () => new Promise((resolve) => {
+      res.once('close', () => resolve(res.statusCode >= 400 ? 'a2a_error' : undefined));
+      live.rest!(req as express.Request, res as express.Response);
+    }));
+  };
+
+  /** A JSON-RPC error with the request's id: as SSE for stream methods, else JSON. */
+  const _rpcError = (res: http.ServerResponse, _path: string, method: unknown, id: RpcId, code: number, message: string, status = 200): void => {
+    const r = { jsonrpc: '2.0', id, error: { code, message } };
+    if (typeof method === 'string' && STREAM_METHODS.has(method)) {
+      res.writeHead(status, SSE_HEADERS);
+      res.end(_sseError(r));
+    } else {
+      _json(res, status, r);
+    }
+  };
+
+  const _abortOnClose = (res: http.ServerResponse): AbortSignal => {
     const ac = new AbortController();
     const stop = () => ac.abort();
     shutdown.signal.addEventListener('abort', stop, { once: true });
@@ -194,7 +303,6 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<RunningAgent>
       shutdown.signal.removeEventListener('abort', stop);
       if (!res.writableFinished) ac.abort();
     });
-    void req;
     return ac.signal;
   };
 
@@ -203,15 +311,22 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<RunningAgent>
   const addr = server.address() as AddressInfo;
   const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${addr.port}`;
   const self = settings.self;
-  let card: A2aCard;
+  let card: AgentCardV1;
   try {
     ({ card } = loadCard(settings.cardFile, opts.card ?? {}, skillIds, self?.agent ?? 'agent', `${url}/`));
   } catch (e) {
     server.close();
     throw e;
   }
+  const sdkCard = SdkCard.fromJSON(card);
+  const store = opts.taskStore && 'save' in opts.taskStore ? opts.taskStore : new BoundedTaskStore(opts.taskStore as TaskStoreLimits | undefined);
+  const handler = new DefaultRequestHandler(sdkCard, store, new SkillExecutor(opts.skills));
   live.card = card;
-  live.transport = new JsonRpcTransportHandler(new DefaultRequestHandler(card, new InMemoryTaskStore(), new SkillExecutor(opts.skills)));
+  live.cardEndpoint = new CardEndpoint(card);
+  live.versions = supportedVersions(card, 'JSONRPC');
+  live.v1 = new JsonRpcTransportHandler(handler);
+  live.v03 = new LegacyJsonRpcTransportHandler(handler);
+  live.rest = express().disable('x-powered-by').use(restHandler({ requestHandler: handler, userBuilder: UserBuilder.noAuthentication, legacyCompat: { enabled: true } }));
   let metricsServer: http.Server;
   try {
     metricsServer = await metrics.listen(opts.metricsPort ?? settings.metricsPort, settings.metricsPath, host);
@@ -228,9 +343,9 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<RunningAgent>
     server.closeIdleConnections();
     if (inFlight > 0) {
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, opts.shutdownGraceMs ?? 25000);
-        t.unref();
-        idle.push(() => { clearTimeout(t); resolve(); });
+        const timer = setTimeout(resolve, opts.shutdownGraceMs ?? 25000);
+        timer.unref();
+        idle.push(() => { clearTimeout(timer); resolve(); });
       });
     }
     shutdown.abort();
@@ -245,18 +360,23 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<RunningAgent>
   return { url, metricsUrl: `${url.replace(/:\d+$/, '')}:${mAddr.port}${settings.metricsPath}`, card, metrics, close };
 }
 
+/** Who calls: the one place the caller of a request is derived. */
+function _callerOf(l: Lineage): string | undefined {
+  return l.caller;
+}
+
 /**
  * The skill of an A2A call: the internal route's path, else the `X-A2A-Skill` header, else
- * `message.metadata.skillId` (set by `callSkill`), else the agent's only skill. Sources that
- * disagree are an error, so a caller cannot reach another skill than its route allows. A call the
- * gateway's fallback resent here names a skill this agent lacks and, in `X-A2A-Fallback-Skill`
- * (the gateway's too), the skill to serve instead.
+ * `message.metadata.skillId` (set by `callSkill`), else `defaultSkill` (by default the first).
+ * Sources that disagree are an error, so a caller cannot reach another skill than its route
+ * allows. A call the gateway's fallback resent here names a skill this agent lacks and, in
+ * `X-A2A-Fallback-Skill` (the gateway's too), the skill to serve instead.
  */
-export function _resolveSkill(path: string, headers: http.IncomingHttpHeaders, body: any, skillIds: readonly string[]): { skill: string } | { error: string } {
-  const fromPath = ROUTE_SKILL.exec(path)?.[1];
+export function _resolveSkill(path: string, headers: http.IncomingHttpHeaders, metadata: any, skillIds: readonly string[], defaultSkill: string | null = skillIds.length === 1 ? skillIds[0] : null): { skill: string } | { error: string } {
+  const fromPath = ROUTE_SKILL.exec(path)?.[1] ?? ROUTE_PREFIX.exec(path)?.[1];
   const h = headers[SKILL_HEADER.toLowerCase()];
   const fromHeader = Array.isArray(h) ? h[0] : h;
-  const meta = body?.params?.message?.metadata?.skillId;
+  const meta = metadata?.skillId;
   const fromMeta = typeof meta === 'string' ? meta : undefined;
   const named = [fromPath, fromHeader, fromMeta].filter((s): s is string => !!s);
   // The gateway's fallback resent a call for a skill this agent lacks: serve the skill it named as the fallback.
@@ -266,23 +386,41 @@ export function _resolveSkill(path: string, headers: http.IncomingHttpHeaders, b
     return { skill: fallback };
   }
   if (new Set(named).size > 1) return { error: `the request names different skills (${[...new Set(named)].map((s) => `"${s}"`).join(', ')}); send one` };
-  const skill = named[0] ?? (skillIds.length === 1 ? skillIds[0] : undefined);
+  const skill = named[0] ?? defaultSkill ?? undefined;
   if (!skill) return { error: `which skill? this agent has ${skillIds.map((s) => `"${s}"`).join(', ')}; call its route /api/v1/internal/a2a/<tenant>/<agent>/<skill>, or set message.metadata.skillId` };
   if (!skillIds.includes(skill)) return { error: `this agent has no skill "${skill}"; its skills are ${skillIds.map((s) => `"${s}"`).join(', ')}` };
   return { skill };
 }
 
-function _readBody(req: http.IncomingMessage, max: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= max) chunks.push(c); // past the limit the rest is read and dropped, so a 413 can still be sent
-    });
-    req.on('end', () => (size > max ? reject(new Error(`body over ${max} bytes; send less (maxBodyBytes)`)) : resolve(Buffer.concat(chunks).toString('utf8'))));
-    req.on('error', reject);
-  });
+function _idOf(body: any): RpcId {
+  const id = body?.id;
+  return typeof id === 'string' || typeof id === 'number' ? id : null;
+}
+
+function _looksLikeChat(body: any): boolean {
+  return typeof body === 'object' && body !== null && ('messages' in body || 'message' in body) && !('params' in body);
+}
+
+/** Logs an unexpected error with a correlation id; returns the generic message for the caller. */
+function _logInternal(e: unknown): string {
+  const correlationId = randomUUID();
+  skillErrorLog.write(JSON.stringify({ level: 'error', msg: 'internal error', correlationId, error: (e as Error)?.stack ?? String(e) }));
+  return `Internal error (correlation id ${correlationId})`;
+}
+
+function _internalError(res: http.ServerResponse, id: RpcId, e: unknown, stream = false): void {
+  const r = { jsonrpc: '2.0', id, error: { code: -32603, message: _logInternal(e) } };
+  if (res.headersSent) {
+    if (stream && !res.writableEnded) res.write(_sseError(r));
+    res.end();
+    return;
+  }
+  if (stream) res.writeHead(200, SSE_HEADERS).end(_sseError(r));
+  else _json(res, 500, r);
+}
+
+function _sseError(r: unknown): string {
+  return `event: error\ndata: ${JSON.stringify(r)}\n\n`;
 }
 
 function _json(res: http.ServerResponse, status: number, body: unknown): void {

@@ -45,6 +45,12 @@ export interface CallSetting {
   readonly fallback?: { readonly url?: string; readonly headers?: Readonly<Record<string, string>>; readonly version?: string; readonly onStatus?: readonly number[] } | null;
   /** Token file of this call. @default - `A2A_TOKEN_FILE` */
   readonly tokenFile?: string;
+  /** A2A version the callee speaks. @default - read from the callee's card (1.0 when it offers it, else 0.3) */
+  readonly protocolVersion?: '1.0' | '0.3';
+  /** Largest reply body, bytes. @default 16777216 */
+  readonly maxReplyBytes?: number;
+  /** Whole-stream deadline, seconds. @default 300 */
+  readonly streamTimeoutSeconds?: number;
 }
 
 /** What the platform provides, resolved once. */
@@ -132,6 +138,9 @@ export function parseCallTable(text: string, source: string): CallTable {
     };
     num('timeoutSeconds', 0.001);
     num('retries', 0);
+    num('maxReplyBytes', 1);
+    num('streamTimeoutSeconds', 0.001);
+    if (c.protocolVersion !== undefined && c.protocolVersion !== '1.0' && c.protocolVersion !== '0.3') throw new Error(`${at}.protocolVersion ${JSON.stringify(c.protocolVersion)} is not "1.0" or "0.3"; leave it out to read it from the callee's card`);
     if (c.url !== undefined && !/^https?:\/\//.test(c.url)) throw new Error(`${at}.url "${c.url}" is not an http(s) URL`);
     for (const w of c.retryOn ?? []) {
       if (!/^(error|timeout|off|http_[1-5]\d\d)$/.test(w)) throw new Error(`${at}.retryOn "${w}" is not one of error, timeout, off, http_NNN`);

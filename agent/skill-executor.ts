@@ -1,13 +1,17 @@
 /**
- * Skill handlers as an `@a2a-js/sdk` AgentExecutor. A handler that returns a value answers
- * with one A2A Message; a handler that returns an async iterable runs as a Task whose pieces
- * are artifact updates (so `message/stream` streams them and `message/send` returns the
- * finished Task), ending with a `completed` (or `failed`) final status.
+ * Skill handlers as an `@a2a-js/sdk` AgentExecutor (A2A 1.0 types; the SDK's compatibility
+ * layer turns them into 0.3 for 0.3 callers). A handler that returns a value answers
+ * `SendMessage` with one Message; a handler that returns an async iterable, or any call made
+ * with `SendStreamingMessage`, runs as a Task: `working`, one artifact update per piece, then a
+ * final `completed` (or `failed`/`canceled`) status update, so every stream ends with one.
+ * A handler's exception is logged with a correlation id; the caller gets a generic message
+ * carrying that id, never the exception's text.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { Message, Part, Task, TaskArtifactUpdateEvent, TaskStatusUpdateEvent } from '@a2a-js/sdk';
-import type { AgentExecutor, ExecutionEventBus, RequestContext } from '@a2a-js/sdk/server';
+import { Message, Part, Role, Task, TaskState } from '@a2a-js/sdk';
+import type { TaskStatusUpdateEvent } from '@a2a-js/sdk';
+import { AgentEvent, AgentExecutor, ExecutionEventBus, RequestContext } from '@a2a-js/sdk/server';
 import type { FailureReason } from './metrics';
 
 /** What a skill handler receives. */
@@ -16,6 +20,7 @@ export interface SkillInput {
   readonly text: string;
   /** The first data part, if any. */
   readonly data?: Record<string, unknown>;
+  /** A2A 1.0 parts (`content.$case` is `text`, `data`, `url` or `raw`). */
   readonly parts: readonly Part[];
   /** The whole A2A message. */
   readonly message: Message;
@@ -50,21 +55,47 @@ export interface CallState {
   readonly traceId: string;
   readonly requestId: string;
   readonly signal: AbortSignal;
+  /** The caller streams: answer as a task that ends with a final status update. */
+  readonly stream?: boolean;
   failure?: FailureReason;
 }
 
 /** The request being executed; set by the HTTP layer around the transport handler. */
 export const callStore = new AsyncLocalStorage<CallState>();
 
+/** A text part. */
+export function textPart(text: string): Part {
+  return { content: { $case: 'text', value: text }, metadata: undefined, filename: '', mediaType: '' };
+}
+
+/** A data part. */
+export function dataPart(data: Record<string, unknown>): Part {
+  return { content: { $case: 'data', value: data }, metadata: undefined, filename: '', mediaType: '' };
+}
+
+/** The text of parts, joined by `sep`. */
+export function partsText(parts: readonly Part[], sep = ''): string {
+  return parts.flatMap((p) => (p.content?.$case === 'text' ? [p.content.value] : [])).join(sep);
+}
+
+/** The first data part's object. */
+export function partsData(parts: readonly Part[]): Record<string, unknown> | undefined {
+  const p = parts.find((x) => x.content?.$case === 'data');
+  return p?.content?.$case === 'data' ? p.content.value : undefined;
+}
+
 /** Turns a result or piece into A2A parts. */
 export function toParts(r: SkillResult | SkillPiece): Part[] {
-  if (typeof r === 'string') return [{ kind: 'text', text: r }];
+  if (typeof r === 'string') return [textPart(r)];
   if ('parts' in r && r.parts) return [...r.parts];
   const parts: Part[] = [];
-  if ('text' in r && typeof r.text === 'string') parts.push({ kind: 'text', text: r.text });
-  if ('data' in r && r.data) parts.push({ kind: 'data', data: r.data });
+  if ('text' in r && typeof r.text === 'string') parts.push(textPart(r.text));
+  if ('data' in r && r.data) parts.push(dataPart(r.data));
   return parts;
 }
+
+/** Where a skill's exception goes: one JSON line per failure. @internal tests replace it */
+export const skillErrorLog = { write: (line: string): void => { process.stderr.write(`${line}\n`); } };
 
 /** Runs skill handlers for the SDK's request handler. */
 export class SkillExecutor implements AgentExecutor {
@@ -79,56 +110,58 @@ export class SkillExecutor implements AgentExecutor {
     this.running.set(taskId, abort);
     call?.signal.addEventListener('abort', () => abort.abort(), { once: true });
     const handler = call ? this.handlers[call.skill] : undefined;
-    let streaming = false;
-    const status = (state: 'completed' | 'failed' | 'canceled', text?: string): TaskStatusUpdateEvent => ({
-      kind: 'status-update', taskId, contextId, final: true,
-      status: {
-        state, timestamp: new Date().toISOString(),
-        ...(text ? { message: { kind: 'message', role: 'agent', messageId: randomUUID(), taskId, contextId, parts: [{ kind: 'text', text }] } } : {}),
-      },
+    let asTask = false;
+    const agentMessage = (parts: Part[]): Message => ({ messageId: randomUUID(), contextId, taskId, role: Role.ROLE_AGENT, parts, metadata: undefined, extensions: [], referenceTaskIds: [] });
+    const status = (state: TaskState, text?: string): TaskStatusUpdateEvent => ({
+      taskId, contextId, metadata: undefined,
+      status: { state, timestamp: new Date().toISOString(), message: text ? agentMessage([textPart(text)]) : undefined },
     });
+    const startTask = () => {
+      asTask = true;
+      const task: Task = { id: taskId, contextId, status: { state: TaskState.TASK_STATE_WORKING, timestamp: new Date().toISOString(), message: undefined }, artifacts: [], history: [userMessage], metadata: undefined };
+      bus.publish(AgentEvent.task(task));
+    };
+    let pieces = 0;
+    const artifact = (parts: Part[]) => {
+      bus.publish(AgentEvent.artifactUpdate({ taskId, contextId, append: pieces > 0, lastChunk: false, metadata: undefined, artifact: { artifactId: 'result', name: '', description: '', parts, metadata: undefined, extensions: [] } }));
+      pieces++;
+    };
     try {
       if (!handler) throw new Error('no skill resolved for this request');
       const parts = userMessage.parts ?? [];
-      const input: SkillInput = {
-        text: parts.filter((p) => p.kind === 'text').map((p) => (p as { text: string }).text).join('\n'),
-        data: (parts.find((p) => p.kind === 'data') as { data?: Record<string, unknown> } | undefined)?.data,
-        parts,
-        message: userMessage,
-      };
+      const input: SkillInput = { text: partsText(parts, '\n'), data: partsData(parts), parts, message: userMessage };
       const ctx: SkillContext = { skill: call!.skill, caller: call!.caller, traceId: call!.traceId, requestId: call!.requestId, taskId, contextId, signal: abort.signal };
       const out = handler(input, ctx);
       if (out && typeof (out as AsyncIterable<SkillPiece>)[Symbol.asyncIterator] === 'function') {
-        streaming = true;
-        const task: Task = { kind: 'task', id: taskId, contextId, status: { state: 'working', timestamp: new Date().toISOString() }, history: [userMessage] };
-        bus.publish(task);
-        let i = 0;
+        startTask();
         for await (const piece of out as AsyncIterable<SkillPiece>) {
           if (abort.signal.aborted) break;
-          const parts = toParts(piece);
-          if (parts.length === 0) continue; // e.g. a passed-through sub-agent's status event without a message
-          const ev: TaskArtifactUpdateEvent = { kind: 'artifact-update', taskId, contextId, append: i > 0, lastChunk: false, artifact: { artifactId: 'result', parts } };
-          bus.publish(ev);
-          i++;
+          const p = toParts(piece);
+          if (p.length) artifact(p); // e.g. a passed-through sub-agent's status event without a message has none
         }
-        bus.publish(abort.signal.aborted ? status('canceled') : status('completed'));
       } else {
+        if (call?.stream) startTask();
         const result = await (out as Promise<SkillResult> | SkillResult);
-        const msg: Message = { kind: 'message', role: 'agent', messageId: randomUUID(), taskId, contextId, parts: toParts(result ?? '') };
-        bus.publish(msg);
+        if (asTask) artifact(toParts(result ?? ''));
+        else bus.publish(AgentEvent.message(agentMessage(toParts(result ?? ''))));
       }
+      if (asTask) bus.publish(AgentEvent.statusUpdate(abort.signal.aborted ? status(TaskState.TASK_STATE_CANCELED) : status(TaskState.TASK_STATE_COMPLETED)));
     } catch (e) {
-      if (call) call.failure = abort.signal.aborted ? 'cancelled' : 'error';
-      const text = `skill "${call?.skill}" failed: ${(e as Error)?.message ?? e}`;
-      if (!streaming) bus.publish({ kind: 'task', id: taskId, contextId, status: { state: 'working' }, history: [userMessage] });
-      bus.publish(status('failed', text));
+      const cancelled = abort.signal.aborted;
+      if (call) call.failure = cancelled ? 'cancelled' : 'error';
+      const correlationId = randomUUID();
+      skillErrorLog.write(JSON.stringify({ level: 'error', msg: 'skill failed', skill: call?.skill, correlationId, traceId: call?.traceId, taskId, error: (e as Error)?.stack ?? String(e) }));
+      if (!asTask) startTask();
+      bus.publish(AgentEvent.statusUpdate(cancelled ? status(TaskState.TASK_STATE_CANCELED) : status(TaskState.TASK_STATE_FAILED, `skill "${call?.skill}" failed (correlation id ${correlationId})`)));
     } finally {
       this.running.delete(taskId);
       bus.finished();
     }
   }
 
-  async cancelTask(taskId: string, _bus: ExecutionEventBus): Promise<void> {
-    this.running.get(taskId)?.abort();
+  async cancelTask(taskId: string, bus: ExecutionEventBus): Promise<void> {
+    const running = this.running.get(taskId);
+    running?.abort();
+    void bus;
   }
 }

@@ -6,6 +6,8 @@
  * Latency is per sequential call (p50, p99); throughput is calls per second with 16 in flight.
  * Prints figures and never fails on time. Alone: `node bin/run-ts.js bench/sdk.ts`.
  */
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
@@ -13,6 +15,16 @@ import { serveAgent, SkillClient } from '../agent';
 
 const SEQUENTIAL = 2000;
 const CONCURRENT = 2000;
+const HEAP_CALLS = 10_000;
+
+/** Heap used after a full GC, MiB (GC exposed at run time when the process was not started with --expose-gc). */
+function _heapAfterGcMb(): number {
+  if (typeof (globalThis as { gc?: () => void }).gc !== 'function') v8.setFlagsFromString('--expose-gc');
+  const gc = (globalThis as { gc?: () => void }).gc ?? (vm.runInNewContext('gc') as () => void);
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 1024 / 1024;
+}
 const IN_FLIGHT = 16;
 
 type Caller = () => Promise<unknown>;
@@ -21,11 +33,12 @@ type Caller = () => Promise<unknown>;
 export async function benchSdk(): Promise<Record<string, unknown>> {
   const bare = await _bareServer();
   const agent = await serveAgent({
-    skills: { echo: async ({ text }) => text },
+    // `steps` answers as a task (kept in the task store), for the heap run.
+    skills: { echo: async ({ text }) => text, steps: async function* ({ text }) { yield text; } },
     host: '127.0.0.1', port: 0, metricsPort: 0, handleSignals: false, processMetrics: false,
     env: { A2A_AGENT_CARD_FILE: '/nonexistent', A2A_AGENT: 'bench/callee' },
   });
-  const client = (url: string) => new SkillClient({ A2A_AGENT: 'bench/caller', A2A_CALLS: JSON.stringify([{ ref: 'bench/callee#echo', url }]) });
+  const client = (url: string) => new SkillClient({ A2A_AGENT: 'bench/caller', A2A_CALLS: JSON.stringify([{ ref: 'bench/callee#echo', url }, { ref: 'bench/callee#steps', url: url.replace(/echo$/, 'steps') }]) });
   const sdkToBare = client(`${bare.url}/api/v1/internal/a2a/bench/callee/echo`);
   const sdkToSdk = client(`${agent.url}/api/v1/internal/a2a/bench/callee/echo`);
   const pairs: Record<string, Caller> = {
@@ -46,7 +59,16 @@ export async function benchSdk(): Promise<Record<string, unknown>> {
       const sorted = lat[name].sort((a, b) => a - b);
       out[name] = { p50Ms: _round(_pct(sorted, 0.5), 3), p99Ms: _round(_pct(sorted, 0.99), 3), callsPerSecond: Math.round(await _throughput(call)) };
     }
+    // Heap after GC as task-producing calls go on: flat once the task store is full (1000 tasks).
+    const heap: number[] = [];
+    for (let i = 0; i < HEAP_CALLS; i++) {
+      if (i % (HEAP_CALLS / 4) === 0) heap.push(_heapAfterGcMb());
+      await sdkToSdk.call('bench/callee#steps', `call ${i}`);
+    }
+    heap.push(_heapAfterGcMb());
     return {
+      heapAfterGcMbEvery2500TaskCalls: heap.map((h) => _round(h, 1)),
+      heapGrowthSecondHalfMb: _round(heap[heap.length - 1] - heap[2], 1),
       sequentialCalls: SEQUENTIAL,
       concurrentCalls: CONCURRENT,
       inFlight: IN_FLIGHT,

@@ -2,56 +2,14 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { _emitTyped } from './_typed-manifest';
 import { AGENT_CARD_KEY, AGENT_CARD_ROLE, ANNOTATION, LABEL } from './labels';
+import type { AgentCardSkill } from './agent-card-03';
+import type { AgentCardV1 } from './agent-card-v1';
+import { A2A_V03, A2A_V1 } from './agent-card-v1';
 
-/** An A2A 0.3 skill as published in an AgentCard. */
-export interface AgentCardSkill {
-  readonly id: string;
-  readonly name: string;
-  readonly description: string;
-  readonly tags: readonly string[];
-  readonly examples?: readonly string[];
-  readonly inputModes?: readonly string[];
-  readonly outputModes?: readonly string[];
-}
+export type { AgentCard, AgentCardSkill, AgentExtension } from './agent-card-03';
 
-/** `capabilities.extensions[]` entry of an AgentCard. */
-export interface AgentExtension {
-  readonly uri: string;
-  readonly description?: string;
-  readonly required?: boolean;
-  readonly params?: Record<string, unknown>;
-}
-
-/**
- * An A2A 0.3 AgentCard as Nacos 3.1 stores it (see specs/a2a-agentcard.md): the one card type
- * of the package. The constructs build it ({@link agentCard}), the runtime validates and
- * registers it, the stack reads it back from the card ConfigMaps.
- */
-export interface AgentCard {
-  readonly protocolVersion: string;
-  readonly name: string;
-  readonly description: string;
-  readonly version: string;
-  readonly url: string;
-  /** Nacos 3.1 requires it (A2A 0.3 makes it optional). */
-  readonly preferredTransport: string;
-  readonly capabilities: {
-    readonly streaming?: boolean;
-    readonly pushNotifications?: boolean;
-    readonly stateTransitionHistory?: boolean;
-    readonly extensions?: readonly AgentExtension[];
-  };
-  readonly defaultInputModes: readonly string[];
-  readonly defaultOutputModes: readonly string[];
-  readonly skills: readonly AgentCardSkill[];
-  readonly additionalInterfaces?: readonly { readonly url: string; readonly transport: string }[];
-  readonly provider?: { readonly organization: string; readonly url: string };
-  readonly documentationUrl?: string;
-  readonly iconUrl?: string;
-  readonly securitySchemes?: Readonly<Record<string, unknown>>;
-  readonly security?: ReadonlyArray<Readonly<Record<string, readonly string[]>>>;
-  readonly supportsAuthenticatedExtendedCard?: boolean;
-}
+/** The card the constructs build: A2A 1.0 (specs/a2a-1.0.md §1). */
+export type PlatformAgentCard = AgentCardV1;
 
 /** What an AgentCard is built from. */
 export interface AgentCardInput {
@@ -67,6 +25,11 @@ export interface AgentCardInput {
   readonly inputModes?: readonly string[];
   /** @default ['text/plain', 'application/json'] */
   readonly outputModes?: readonly string[];
+  /**
+   * A2A versions the agent serves on its JSON-RPC route; the card lists an interface for each.
+   * @default ['1.0', '0.3'] (the agent SDK serves both)
+   */
+  readonly protocolVersions?: ReadonlyArray<typeof A2A_V1 | typeof A2A_V03>;
   /** Construct path, for error messages. */
   readonly path: string;
 }
@@ -74,13 +37,17 @@ export interface AgentCardInput {
 const DEFAULT_MODES = ['text/plain', 'application/json'];
 
 /**
- * Builds the AgentCard of an agent version and checks what Nacos 3.1 and A2A 0.3 require:
+ * Builds the A2A 1.0 AgentCard of an agent version and checks what Nacos and A2A require:
  * name of at most 64 printable ASCII characters, a version, a gateway URL (never localhost or an
- * in-cluster name: callers outside the cluster could not use it), skills with tags.
+ * in-cluster name: callers outside the cluster could not use it), skills with tags. The card lists
+ * one JSON-RPC interface per served version at the gateway URL (1.0 first, preferred; the same URL
+ * at 0.3 for 0.3 callers and Nacos 3.1), and the internal JWT the gateway checks on every route.
+ * No HTTP+JSON interface: the gateway's internal routes are exact paths, so REST sub-paths would
+ * not reach the agent.
  *
  * @example agentCard({ name: 'search', description: 'Web search', version: '1.0.0', url, skills, path })
  */
-export function agentCard(input: AgentCardInput): AgentCard {
+export function agentCard(input: AgentCardInput): PlatformAgentCard {
   if (input.name.length === 0 || input.name.length > 64 || !/^[\x20-\x7e]+$/.test(input.name)) {
     throw new Error(`${input.path}: AgentCard name "${input.name}" is not allowed; Nacos 3.1 needs 1-64 printable ASCII characters`);
   }
@@ -92,26 +59,26 @@ export function agentCard(input: AgentCardInput): AgentCard {
   if (!host || host === 'localhost' || host === '0.0.0.0' || /\.svc(\.|$)/.test(host) || /^127\./.test(host)) {
     throw new Error(`${input.path}: AgentCard url "${input.url}" is not a public gateway URL; use https://<gateway host>/..., never localhost or *.svc`);
   }
+  const versions = input.protocolVersions ?? [A2A_V1, A2A_V03];
+  if (versions.length === 0) throw new Error(`${input.path}: protocolVersions is empty; list the A2A versions the agent serves, e.g. ["1.0", "0.3"]`);
   return {
-    protocolVersion: '0.3.0',
     name: input.name,
     description: input.description,
     version: input.version,
-    url: input.url,
-    preferredTransport: 'JSONRPC',
-    capabilities: { streaming: input.streaming ?? false, pushNotifications: false, stateTransitionHistory: false },
+    supportedInterfaces: [...versions].sort((a, b) => (a === A2A_V1 ? -1 : b === A2A_V1 ? 1 : 0)).map((v) => ({ url: input.url, protocolBinding: 'JSONRPC', protocolVersion: v })),
+    capabilities: { streaming: input.streaming ?? false, pushNotifications: false },
     defaultInputModes: [...(input.inputModes ?? DEFAULT_MODES)],
     defaultOutputModes: [...(input.outputModes ?? DEFAULT_MODES)],
     skills: input.skills.map((s) => ({ ...s, tags: [...s.tags] })),
     // The gateway checks a bearer JWT on every route (jwt-auth), so the card says so.
-    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'JWT issued by the platform identity provider' } },
-    security: [{ bearer: [] }],
+    securitySchemes: { bearer: { httpAuthSecurityScheme: { scheme: 'bearer', bearerFormat: 'JWT', description: 'JWT issued by the platform identity provider' } } },
+    securityRequirements: [{ schemes: { bearer: { list: [] } } }],
   };
 }
 
 /** Where and how a card ConfigMap is emitted. */
 export interface AgentCardConfigMapProps {
-  readonly card: AgentCard;
+  readonly card: PlatformAgentCard;
   readonly name: string;
   readonly namespace: string;
   readonly nacosNamespace: string;

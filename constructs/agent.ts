@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { _assertPinnedImage, _isDnsLabel } from './_security';
 import { _tenantInternals } from './_tenant-internals';
-import { _emitAgentCardConfigMap, AgentCard, agentCard } from './agent-card';
+import { _emitAgentCardConfigMap, agentCard, PlatformAgentCard } from './agent-card';
 import { agentKey, formatSkillRef, SkillRef } from './agent-directory';
 import { agentDirectoryEntry } from './agent-directory-entry';
 import { AgentNetwork } from './agent-network';
@@ -68,8 +68,8 @@ export class Agent extends Construct implements IAgentTrack {
   public readonly labels: Readonly<Record<string, string>>;
   public readonly minReplicas: number;
   public readonly maxReplicas: number;
-  /** The AgentCard of this version, as data. */
-  public readonly card: AgentCard;
+  /** The A2A 1.0 AgentCard of this version, as data. */
+  public readonly card: PlatformAgentCard;
   /** Declared calls. */
   public readonly calls: readonly SkillRef[];
   /** Declared calls with their pinned versions and client settings. */
@@ -202,6 +202,8 @@ export class Agent extends Construct implements IAgentTrack {
       url: agentCardUrl(t.platform.gatewayHost, t.name, this.name, this.track, this.version),
       skills: props.skills.map((s) => ({ id: s.id, name: s.name, description: s.description, tags: s.tags, ...(s.examples ? { examples: s.examples } : {}) })),
       streaming: props.streaming,
+      // kagent's runtime serves A2A 0.3; agents on the SDK serve 1.0 and 0.3.
+      ...(props.declarative ? { protocolVersions: ['0.3' as const] } : {}),
       path: where,
     });
 

@@ -5,7 +5,7 @@
  * canary-release and sandbox-pool depend on it and never on each other in a cycle.
  */
 import type { IConstruct } from 'constructs';
-import type { AgentCard } from './agent-card';
+import type { PlatformAgentCard } from './agent-card';
 import type { AgentDirectory, SkillRef } from './agent-directory';
 import type { PlatformFacts } from './platform-facts';
 import { AGENT_CARD_KEY } from './labels';
@@ -227,7 +227,7 @@ export interface IAgentTrack extends IConstruct {
   readonly labels: Readonly<Record<string, string>>;
   readonly minReplicas: number;
   readonly maxReplicas: number;
-  readonly card: AgentCard;
+  readonly card: PlatformAgentCard;
   readonly calls: readonly SkillRef[];
   readonly callSpecs: readonly SkillCallSpec[];
   readonly metrics: Required<AgentMetrics>;

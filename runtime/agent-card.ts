@@ -4,6 +4,8 @@
  * used to compare a desired card with the stored one.
  */
 import type { AgentCard, AgentCardSkill, AgentExtension } from '../constructs/agent-card';
+import { AgentCardV1, isCardV1 } from '../constructs/agent-card-v1';
+import { registryForm } from './registry-card-form';
 
 // One card type for the whole package, defined with the constructs that build it.
 export type { AgentCard, AgentExtension };
@@ -29,6 +31,9 @@ const CARD_FIELDS = [
   'preferredTransport', 'additionalInterfaces', 'provider', 'documentationUrl', 'securitySchemes',
   'security', 'supportsAuthenticatedExtendedCard', 'defaultInputModes', 'defaultOutputModes',
 ];
+/** What Nacos >= 3.2.1 stores too (A2A 1.0); a 3.1 server drops these. */
+const V1_CARD_FIELDS = [...CARD_FIELDS, 'supportedInterfaces', 'securityRequirements', 'signatures'];
+const INTERFACE_FIELDS = ['url', 'transport', 'protocolBinding', 'protocolVersion', 'tenant'];
 const SKILL_FIELDS = ['id', 'name', 'description', 'tags', 'examples', 'inputModes', 'outputModes'];
 
 /**
@@ -40,6 +45,7 @@ export function validateAgentCard(card: unknown): CardFailure[] {
   if (typeof card !== 'object' || card === null || Array.isArray(card)) {
     return [{ field: 'agentCard', message: `must be a JSON object, got ${_show(card)}` }];
   }
+  if (isCardV1(card)) return _validateV1(card);
   const c = card as Record<string, unknown>;
   const failures: CardFailure[] = [];
   const fail = (field: string, message: string) => failures.push({ field: `agentCard.${field}`, message });
@@ -80,6 +86,30 @@ export function validateAgentCard(card: unknown): CardFailure[] {
   return failures;
 }
 
+/**
+ * A 1.0 card: the same rules on the form Nacos stores (its first interface read as the legacy
+ * trio, as Nacos >= 3.2.1 does), named by the fields the user wrote, plus every interface complete
+ * and reachable.
+ */
+function _validateV1(card: AgentCardV1): CardFailure[] {
+  const ifaces = card.supportedInterfaces;
+  const failures: CardFailure[] = [];
+  if (ifaces.length === 0) failures.push({ field: 'agentCard.supportedInterfaces', message: 'must list at least one interface, e.g. [{"url":"https://gateway.example.com/a2a/billing-agent","protocolBinding":"JSONRPC","protocolVersion":"1.0"}]' });
+  const rename: Record<string, string> = { 'agentCard.url': 'agentCard.supportedInterfaces[0].url', 'agentCard.preferredTransport': 'agentCard.supportedInterfaces[0].protocolBinding', 'agentCard.protocolVersion': 'agentCard.supportedInterfaces[0].protocolVersion' };
+  for (const f of validateAgentCard(ifaces.length ? { ...registryForm(card, '1.0'), supportedInterfaces: undefined } : { ...card, supportedInterfaces: undefined, url: 'https://x.invalid/', preferredTransport: 'JSONRPC', protocolVersion: '1.0' })) {
+    if (ifaces.length || !rename[f.field]) failures.push({ ...f, field: rename[f.field] ?? f.field });
+  }
+  ifaces.forEach((i, n) => {
+    if (n === 0) return; // checked above as the trio
+    for (const k of ['url', 'protocolBinding', 'protocolVersion'] as const) {
+      if (typeof i?.[k] !== 'string' || !i[k]) failures.push({ field: `agentCard.supportedInterfaces[${n}].${k}`, message: `is required by A2A 1.0 and must be a non-empty string, got ${_show(i?.[k])}` });
+    }
+    const problem = typeof i?.url === 'string' && i.url ? _urlProblem(i.url) : undefined;
+    if (problem) failures.push({ field: `agentCard.supportedInterfaces[${n}].url`, message: problem });
+  });
+  return failures;
+}
+
 /** Throws one error listing every failure when the card is invalid. */
 export function assertValidAgentCard(card: unknown, where = 'AgentCard'): asserts card is AgentCard {
   const failures = validateAgentCard(card);
@@ -91,15 +121,18 @@ export function assertValidAgentCard(card: unknown, where = 'AgentCard'): assert
  * `skills[].security`), nulls omitted, defaults filled. Two cards are the same registration
  * exactly when their normal forms are equal.
  */
-export function normalizeAgentCard(card: AgentCard | Record<string, unknown>): Record<string, unknown> {
-  const c = card as Record<string, unknown>;
-  const out = _pick(c, CARD_FIELDS);
-  const caps = _pick((out.capabilities ?? {}) as Record<string, unknown>, ['streaming', 'pushNotifications', 'stateTransitionHistory', 'extensions']);
+export function normalizeAgentCard(card: AgentCard | AgentCardV1 | Record<string, unknown>): Record<string, unknown> {
+  // A 1.0 card compares in the form Nacos >= 3.2.1 stores it (a 3.1 server stores the 0.3 projection, see registry-card-form.ts).
+  const v1 = isCardV1(card);
+  const c = (v1 ? registryForm(card, '1.0') : card) as Record<string, unknown>;
+  const out = _pick(c, v1 ? V1_CARD_FIELDS : CARD_FIELDS);
+  const caps = _pick((out.capabilities ?? {}) as Record<string, unknown>, ['streaming', 'pushNotifications', 'stateTransitionHistory', 'extendedAgentCard', 'extensions']);
   if (Array.isArray(caps.extensions)) caps.extensions = caps.extensions.map((e) => _pick(e, ['uri', 'description', 'required', 'params']));
   out.capabilities = caps;
   out.skills = Array.isArray(out.skills) ? out.skills.map((s) => _pick(s, SKILL_FIELDS)) : [];
   if (out.provider) out.provider = _pick(out.provider as Record<string, unknown>, ['organization', 'url']);
-  if (Array.isArray(out.additionalInterfaces)) out.additionalInterfaces = out.additionalInterfaces.map((i) => _pick(i, ['url', 'transport']));
+  if (Array.isArray(out.additionalInterfaces)) out.additionalInterfaces = out.additionalInterfaces.map((i) => _pick(i, INTERFACE_FIELDS));
+  if (Array.isArray(out.supportedInterfaces)) out.supportedInterfaces = out.supportedInterfaces.map((i) => _pick(i, INTERFACE_FIELDS));
   out.description ??= '';
   out.defaultInputModes ??= [];
   out.defaultOutputModes ??= [];
@@ -111,12 +144,12 @@ export function normalizeAgentCard(card: AgentCard | Record<string, unknown>): R
  * marker is not content: the same card registered by `pulumi up`, `register` or the controller
  * is the same registration, so none of them rewrites (or reports drift on) what another wrote.
  */
-export function sameAgentCard(a: AgentCard | Record<string, unknown>, b: AgentCard | Record<string, unknown>): boolean {
+export function sameAgentCard(a: AgentCard | AgentCardV1 | Record<string, unknown>, b: AgentCard | AgentCardV1 | Record<string, unknown>): boolean {
   return canonicalJson(contentOf(a)) === canonicalJson(contentOf(b));
 }
 
 /** The normal form without the ownership marker: what {@link sameAgentCard} compares. */
-export function contentOf(card: AgentCard | Record<string, unknown>): Record<string, unknown> {
+export function contentOf(card: AgentCard | AgentCardV1 | Record<string, unknown>): Record<string, unknown> {
   const out = normalizeAgentCard(card);
   const caps = out.capabilities as { extensions?: AgentExtension[] };
   if (Array.isArray(caps.extensions)) {

@@ -5,6 +5,8 @@
  */
 import { AgentCard, canonicalJson, contentOf, managedBy, sameAgentCard, withManagedMarker } from './agent-card';
 import type { NacosClient } from './nacos-client';
+import { registryForm } from './registry-card-form';
+import type { AgentCardV1 } from '../constructs/agent-card-v1';
 import { NacosApiError, NacosTransportError, isNotFound } from './nacos-errors';
 import { backoffDelay } from './retry';
 
@@ -42,8 +44,10 @@ export class CardVersionConflictError extends Error {
  * Registers `card` so that Nacos holds exactly this content for `card.version`.
  * @example await applyAgentCard(client, card, { namespaceId: 'acme', setAsLatest: true })
  */
-export async function applyAgentCard(client: NacosClient, card: AgentCard, opts: ApplyOptions): Promise<ApplyOutcome> {
+export async function applyAgentCard(client: NacosClient, desired: AgentCard | AgentCardV1, opts: ApplyOptions): Promise<ApplyOutcome> {
   const { namespaceId, setAsLatest } = opts;
+  // Compared and written in the form the server stores (the 0.3 projection on Nacos 3.1).
+  const card = registryForm(desired, await client.cardModel());
   const rounds = opts.maxRounds ?? 5;
   let lastError: unknown;
   // Set when a write's answer was lost: if the next read shows it landed, it was ours.

@@ -6,6 +6,8 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AgentCard } from './agent-card';
+import { CardModel, cardModelOfVersion, registryForm } from './registry-card-form';
+import type { AgentCardV1 } from '../constructs/agent-card-v1';
 import { NacosAdminExistsError, NacosApiError, NacosAuthError, NacosTransportError } from './nacos-errors';
 import { RetryPolicy, withRetry } from './retry';
 
@@ -27,6 +29,13 @@ export interface NacosClientOptions {
   readonly now?: () => number;
   /** Told the duration of every answered request (metrics). @default - nothing */
   readonly observe?: (operation: string, ms: number, status: number) => void;
+  /**
+   * The AgentCard model the server stores: '0.3' (Nacos 3.1.x: cards are registered as their 0.3
+   * projection), '1.0' (Nacos >= 3.2.1: the 1.0 card), or 'auto' (asks `GET /v3/admin/core/state`
+   * for the server version once; 0.3 when it cannot say, which every server accepts).
+   * @default 'auto'
+   */
+  readonly cardModel?: CardModel | 'auto';
 }
 
 /** `GET` answer: the stored card plus Nacos' registry fields; `latestVersion` is `true` on the latest version, null on the others. */
@@ -115,6 +124,7 @@ type _Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 type _Params = Record<string, string | undefined>;
 
 const A2A = '/v3/admin/ai/a2a';
+const STATE = '/v3/admin/core/state';
 const NAMESPACE = '/v3/admin/core/namespace';
 const ADMIN = '/v3/auth/user/admin';
 const LOGIN = '/v3/auth/user/login';
@@ -137,6 +147,7 @@ export class NacosClient {
   private readonly _agent: http.Agent;
   private _token?: { value: string; renewAt: number };
   private _login?: Promise<string>;
+  private _cardModel?: Promise<CardModel>;
 
   constructor(private readonly _options: NacosClientOptions) {
     this.baseUrl = _baseUrl(_options.endpoint);
@@ -146,9 +157,20 @@ export class NacosClient {
     this._agent = this.baseUrl.startsWith('https:') ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
   }
 
-  /** POST: registers a new agent with `card.version` as its first (latest) version. */
-  async registerAgent(card: AgentCard, opts: { namespaceId: string; registrationType?: string }): Promise<void> {
-    await this._call('POST', A2A, { namespaceId: opts.namespaceId, agentCard: JSON.stringify(card), registrationType: opts.registrationType });
+  /** The card model of the server (see {@link NacosClientOptions.cardModel}), asked once. */
+  cardModel(): Promise<CardModel> {
+    const fixed = this._options.cardModel ?? 'auto';
+    if (fixed !== 'auto') return Promise.resolve(fixed);
+    return this._cardModel ??= this._call<Record<string, unknown>>('GET', STATE, {}).then(
+      (state) => (typeof state?.version === 'string' && cardModelOfVersion(state.version)) || '0.3',
+      () => '0.3' as const,
+    );
+  }
+
+  /** POST: registers a new agent with `card.version` as its first (latest) version (in the server's card form). */
+  async registerAgent(card: AgentCard | AgentCardV1, opts: { namespaceId: string; registrationType?: string }): Promise<void> {
+    const form = registryForm(card, await this.cardModel());
+    await this._call('POST', A2A, { namespaceId: opts.namespaceId, agentCard: JSON.stringify(form), registrationType: opts.registrationType });
   }
 
   /** GET: one version of an agent, or the latest when `version` is omitted. */
@@ -157,10 +179,11 @@ export class NacosClient {
   }
 
   /** PUT: adds (or overwrites) `card.version`; it becomes latest only with `setAsLatest`. */
-  async updateAgent(card: AgentCard, opts: { namespaceId: string; setAsLatest: boolean; registrationType?: string }): Promise<void> {
+  async updateAgent(card: AgentCard | AgentCardV1, opts: { namespaceId: string; setAsLatest: boolean; registrationType?: string }): Promise<void> {
+    const form = registryForm(card, await this.cardModel());
     await this._call('PUT', A2A, {
       namespaceId: opts.namespaceId,
-      agentCard: JSON.stringify(card),
+      agentCard: JSON.stringify(form),
       setAsLatest: String(opts.setAsLatest),
       registrationType: opts.registrationType,
     });

@@ -14,9 +14,14 @@ serveAgent({
     // Answers at once: one A2A message.
     echo: async ({ text }, ctx) => `echo: ${text} (trace ${ctx.traceId})`,
     // Streams: each piece is an artifact update of the task, then the task completes.
-    count: async function* ({ text }) {
-      const n = Math.min(Number(text) || 3, 100);
-      for (let i = 1; i <= n; i++) yield `${i}`;
+    // Text "n", or data {n, intervalMs} to pause between pieces (a task long enough to cancel).
+    count: async function* ({ text, data }, ctx) {
+      const n = Math.min(Number(data?.n ?? text) || 3, 100);
+      const pause = Math.min(Number(data?.intervalMs) || 0, 1000);
+      for (let i = 1; i <= n && !ctx.signal.aborted; i++) {
+        if (pause) await new Promise((r) => setTimeout(r, pause));
+        yield `${i}`;
+      }
     },
     // Calls another agent's skill through the gateway and answers with its reply.
     lookup: async ({ text }) => `found: ${(await callSkill(RELAY_TO, text)).text}`,
@@ -37,10 +42,10 @@ serveAgent({
     description: 'Reference agent of agent-runtime/agent',
     version: '0.1.0',
     skills: [
-      { id: 'echo', name: 'Echo', description: 'Repeats the input', tags: ['example'] },
-      { id: 'count', name: 'Count', description: 'Streams 1..n', tags: ['example', 'streaming'] },
-      { id: 'lookup', name: 'Lookup', description: `Answers with the reply of ${RELAY_TO}`, tags: ['example'] },
-      { id: 'relay', name: 'Relay', description: `Streams the answer of ${RELAY_TO}`, tags: ['example'] },
+      { id: 'echo', name: 'Echo', description: 'Repeats the input', tags: ['example'], examples: ['hello'] },
+      { id: 'count', name: 'Count', description: 'Streams 1..n', tags: ['example', 'streaming'], examples: ['3'] },
+      { id: 'lookup', name: 'Lookup', description: `Answers with the reply of ${RELAY_TO}`, tags: ['example'], examples: ['nacos a2a registry'] },
+      { id: 'relay', name: 'Relay', description: `Streams the answer of ${RELAY_TO}`, tags: ['example'], examples: ['an intro paragraph'] },
     ],
   },
 }).then((agent) => {

@@ -8,7 +8,7 @@ const _DATA_PATH = `data["${AGENT_CARD_KEY}"]`;
 /** AgentCards point at the gateway, pin the protocol, have a sane name and security, and are unique per Nacos namespace. */
 export const agentcardHygiene: Rule = {
   id: ID,
-  description: 'AgentCards: url is the gateway URL (not 0.0.0.0, localhost or *.svc), protocolVersion pinned, name <= 64 printable ASCII, securitySchemes for non-public agents, name+version unique per Nacos namespace with one latest.',
+  description: 'AgentCards: every interface url (A2A 1.0 supportedInterfaces, or the 0.3 url) is the gateway URL (not 0.0.0.0, localhost or *.svc), protocolVersion pinned, name <= 64 printable ASCII, securitySchemes for non-public agents, name+version unique per Nacos namespace with one latest.',
   severity: 'medium',
   remediation: 'Derive the card url from the gateway host, pin protocolVersion "0.3.0", declare securitySchemes matching the gateway JWT, and give each card version one owner.',
   enforcement: ADVISORY,
@@ -19,10 +19,23 @@ export const agentcardHygiene: Rule = {
     const card = _card(obj);
     if (card === undefined) return [violation(ID, obj, _DATA_PATH, `${AGENT_CARD_KEY} is missing or not a JSON object`, `put the card JSON under data["${AGENT_CARD_KEY}"]`)];
     const out: Violation[] = [];
-    const urlProblem = _urlProblem(card.url);
-    if (urlProblem) out.push(violation(ID, obj, `${_DATA_PATH}.url`, `card url ${JSON.stringify(card.url)} ${urlProblem}`, 'set url to the gateway URL, e.g. https://agents.example.com/api/v1/agents/<agent>'));
-    if (typeof card.protocolVersion !== 'string' || !/^\d+\.\d+\.\d+$/.test(card.protocolVersion)) {
-      out.push(violation(ID, obj, `${_DATA_PATH}.protocolVersion`, `protocolVersion ${JSON.stringify(card.protocolVersion)} is not a pinned version`, 'set protocolVersion: "0.3.0"'));
+    if (Array.isArray(card.supportedInterfaces)) {
+      // A2A 1.0: every interface has a gateway url and a Major.Minor protocolVersion.
+      if (card.supportedInterfaces.length === 0) out.push(violation(ID, obj, `${_DATA_PATH}.supportedInterfaces`, 'the card lists no interface', 'list the gateway route, e.g. [{"url":"https://agents.example.com/api/v1/internal/a2a/<tenant>/<agent>","protocolBinding":"JSONRPC","protocolVersion":"1.0"}]'));
+      card.supportedInterfaces.forEach((i: any, n: number) => {
+        const at = `${_DATA_PATH}.supportedInterfaces[${n}]`;
+        const problem = _urlProblem(i?.url);
+        if (problem) out.push(violation(ID, obj, `${at}.url`, `interface url ${JSON.stringify(i?.url)} ${problem}`, 'set url to the gateway URL, e.g. https://agents.example.com/api/v1/internal/a2a/<tenant>/<agent>'));
+        if (typeof i?.protocolVersion !== 'string' || !/^\d+\.\d+(\.\d+)?$/.test(i.protocolVersion)) {
+          out.push(violation(ID, obj, `${at}.protocolVersion`, `protocolVersion ${JSON.stringify(i?.protocolVersion)} is not a pinned version`, 'set protocolVersion: "1.0" (or "0.3")'));
+        }
+      });
+    } else {
+      const urlProblem = _urlProblem(card.url);
+      if (urlProblem) out.push(violation(ID, obj, `${_DATA_PATH}.url`, `card url ${JSON.stringify(card.url)} ${urlProblem}`, 'set url to the gateway URL, e.g. https://agents.example.com/api/v1/agents/<agent>'));
+      if (typeof card.protocolVersion !== 'string' || !/^\d+\.\d+\.\d+$/.test(card.protocolVersion)) {
+        out.push(violation(ID, obj, `${_DATA_PATH}.protocolVersion`, `protocolVersion ${JSON.stringify(card.protocolVersion)} is not a pinned version`, 'set protocolVersion: "0.3.0"'));
+      }
     }
     if (typeof card.name !== 'string' || !/^[\x20-\x7e]{1,64}$/.test(card.name)) {
       out.push(violation(ID, obj, `${_DATA_PATH}.name`, `card name ${JSON.stringify(card.name)} is not 1-64 printable ASCII characters`, 'use a short ASCII name such as the agent name'));

@@ -338,7 +338,7 @@ export class RegistryReconciler {
         version: t.card.version,
         track: t.track,
         skills: t.card.skills.map((s) => s.id).join(','),
-        cardUrl: t.card.url,
+        cardUrl: _cardUrl(t.card),
         [INSTANCE_OWNER_KEY]: REGISTERED_BY_CONTROLLER,
         'preserved.heart.beat.interval': String(this.renewIntervalMs),
         'preserved.heart.beat.timeout': String(this.heartbeatTimeoutMs),
@@ -427,4 +427,9 @@ function _held(serviceName: string, groupName: string, h: NacosInstanceInfo): Na
 /** Stored instances as held ones, keyed `ip:port`; their age is unknown, so they are due for renewal at once. */
 function _heldMap(serviceName: string, groupName: string, stored: readonly NacosInstanceInfo[]): Map<string, _Held> {
   return new Map(stored.map((h) => [`${h.ip}:${h.port}`, { instance: _held(serviceName, groupName, h), writtenAt: 0 }]));
+}
+
+/** The address callers use: a 1.0 card's preferred interface, a 0.3 card's `url`. */
+function _cardUrl(card: { url?: string; supportedInterfaces?: ReadonlyArray<{ url: string }> }): string {
+  return card.supportedInterfaces?.[0]?.url ?? card.url ?? '';
 }

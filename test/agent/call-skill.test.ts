@@ -29,7 +29,7 @@ beforeAll(async () => {
       },
     },
   });
-  gw = await startGateway(forward(b.url));
+  gw = await startGateway(forward(b.url), b.url);
   a = await startExampleAgent({
     A2A_AGENT: 'acme/byo-example',
     RELAY_TO: 'acme/writer#draft',

@@ -32,7 +32,7 @@ const drop = (req: http.IncomingMessage) => req.socket.destroy();
 
 /** A callee behind a recording route, and a client whose A2A_CALLS entry points at it. */
 async function setup(respond: Respond, setting: Record<string, unknown>, skill = 'draft') {
-  const gw = await startGateway(respond);
+  const gw = await startGateway(respond, b.url);
   gateways.push(gw);
   const ref = `acme/writer#${skill}`;
   const client = new SkillClient({ A2A_CALLS: JSON.stringify([{ ref, url: `${gw.url}/api/v1/internal/a2a/acme/writer/${skill}`, ...setting }]) }, 0);
@@ -127,7 +127,7 @@ test('a stream is retried until its first event, then passed through', async () 
 test('a stream dropped after its first event fails without a retry (events cannot be unsent)', async () => {
   const cut: Respond = (_q, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.write(`data: ${JSON.stringify({ jsonrpc: '2.0', id: 1, result: { kind: 'artifact-update', taskId: 't', contextId: 'c', artifact: { artifactId: 'r', parts: [{ kind: 'text', text: 'half' }] } } })}\n\n`);
+    res.write(`data: ${JSON.stringify({ jsonrpc: '2.0', id: 1, result: { artifactUpdate: { taskId: 't', contextId: 'c', artifact: { artifactId: 'r', parts: [{ text: 'half' }] } } } })}\n\n`);
     setImmediate(() => res.socket?.destroy());
   };
   const { gw, client, ref } = await setup(cut, { retries: 3 }, 'stream');

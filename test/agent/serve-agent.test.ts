@@ -75,7 +75,9 @@ describe('what the platform mounts on a BYO agent is what the SDK reads', () => 
     expect(readPlatformSettings(env)).toMatchObject({ self: { tenant: 'acme', agent: 'search' }, cardFile: path.join(tmp.dir, DEFAULT_CARD_FILE), nacos: undefined });
     const running = await startAgent({ env, skills: { lookup: async () => 'x', index: async () => 'y' } });
     try {
-      expect(await (await fetch(`${running.url}/.well-known/agent-card.json`)).json()).toEqual(JSON.parse(JSON.stringify(agent.card)));
+      // The mounted 1.0 card as is to a 1.0 reader; its 0.3 projection (with the interfaces embedded) to a 0.3 reader.
+      expect(await (await fetch(`${running.url}/.well-known/agent-card.json`, { headers: { 'A2A-Version': '1.0' } })).json()).toEqual(JSON.parse(JSON.stringify(agent.card)));
+      expect(await (await fetch(`${running.url}/.well-known/agent-card.json`)).json()).toMatchObject({ protocolVersion: '0.3.0', url: agent.card.supportedInterfaces[0].url, preferredTransport: 'JSONRPC', security: [{ bearer: [] }] });
     } finally {
       await running.close();
     }
@@ -109,7 +111,15 @@ describe('the card', () => {
     fs.writeFileSync(file, JSON.stringify(card));
     const agent = await startAgent({ env: { A2A_AGENT_CARD_FILE: file }, skills: { refund: async () => 'ok' } });
     try {
-      expect(await (await fetch(`${agent.url}/.well-known/agent-card.json`)).json()).toEqual(card);
+      // A 0.3 reader gets the mounted 0.3 card (minus what 1.0 removed) with the 1.0 interfaces embedded; a 1.0 reader the 1.0 card.
+      const { stateTransitionHistory: _gone, ...caps } = card.capabilities as Record<string, unknown>;
+      const legacy: any = await (await fetch(`${agent.url}/.well-known/agent-card.json`)).json();
+      expect(legacy).toEqual({ ...card, capabilities: caps, supportedInterfaces: [
+        { url: card.url, protocolBinding: 'JSONRPC', protocolVersion: '1.0' }, { url: card.url, protocolBinding: 'JSONRPC', protocolVersion: '0.3' },
+      ] });
+      const v1 = await (await fetch(`${agent.url}/.well-known/agent-card.json`, { headers: { 'A2A-Version': '1.0' } })).json();
+      expect(v1).toMatchObject({ name: card.name, version: card.version, supportedInterfaces: legacy.supportedInterfaces, securityRequirements: [{ schemes: { bearer: { list: [] } } }] });
+      expect(v1).not.toHaveProperty('url');
     } finally {
       await agent.close();
     }
@@ -130,11 +140,11 @@ describe('which skill a call is for', () => {
   test('the internal route path, the X-A2A-Skill header or message metadata; the only skill otherwise', () => {
     expect(_resolveSkill('/api/v1/internal/a2a/acme/writer/review', {}, {}, skills)).toEqual({ skill: 'review' });
     expect(_resolveSkill('/', { 'x-a2a-skill': 'draft' }, {}, skills)).toEqual({ skill: 'draft' });
-    expect(_resolveSkill('/', {}, { params: { message: { metadata: { skillId: 'review' } } } }, skills)).toEqual({ skill: 'review' });
+    expect(_resolveSkill('/', {}, { skillId: 'review' }, skills)).toEqual({ skill: 'review' });
     expect(_resolveSkill('/', {}, {}, ['only'])).toEqual({ skill: 'only' });
   });
   test('names that disagree are refused, so metadata cannot reach another skill than the route', () => {
-    expect(_resolveSkill('/api/v1/internal/a2a/acme/writer/review', {}, { params: { message: { metadata: { skillId: 'draft' } } } }, skills)).toEqual({ error: expect.stringMatching(/different skills/) });
+    expect(_resolveSkill('/api/v1/internal/a2a/acme/writer/review', {}, { skillId: 'draft' }, skills)).toEqual({ error: expect.stringMatching(/different skills/) });
     expect(_resolveSkill('/', {}, {}, skills)).toEqual({ error: expect.stringMatching(/which skill\?/) });
   });
   test('a call the gateway fell back to names a skill this agent lacks and the fallback skill to serve', () => {
@@ -144,7 +154,7 @@ describe('which skill a call is for', () => {
     // on the primary agent, which has the skill, the fallback header changes nothing
     expect(_resolveSkill('/', { ...fellBack, 'x-a2a-skill': 'draft' }, {}, skills)).toEqual({ skill: 'draft' });
     // it never overrides disagreeing names, nor names a skill this agent lacks
-    expect(_resolveSkill('/', fellBack, { params: { message: { metadata: { skillId: 'draft' } } } }, skills)).toEqual({ error: expect.stringMatching(/different skills/) });
+    expect(_resolveSkill('/', fellBack, { skillId: 'draft' }, skills)).toEqual({ error: expect.stringMatching(/different skills/) });
     expect(_resolveSkill('/', { ...fellBack, 'x-a2a-fallback-skill': 'other' }, {}, skills)).toEqual({ error: expect.stringMatching(/no skill "search"/) });
   });
   test('over HTTP: the X-A2A-Skill a skill route sets wins; metadata naming another skill is refused before any handler runs', async () => {

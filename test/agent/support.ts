@@ -47,26 +47,38 @@ export async function startExampleAgent(env: Record<string, string> = {}): Promi
 }
 
 /** A request seen by a {@link startGateway}. */
-export interface SeenRequest { readonly path: string; readonly headers: http.IncomingHttpHeaders }
+export interface SeenRequest { readonly path: string; readonly headers: http.IncomingHttpHeaders; readonly body?: string }
 
 /**
  * A stand-in for the gateway's internal A2A route: records every request and answers with
  * `respond` (by default it forwards to `upstream`, keeping method, path, headers and body).
  */
-export async function startGateway(respond: (req: http.IncomingMessage, res: http.ServerResponse, body: string, n: number) => void): Promise<{ url: string; seen: SeenRequest[]; close(): Promise<void> }> {
+export async function startGateway(respond: (req: http.IncomingMessage, res: http.ServerResponse, body: string, n: number) => void, cardUpstream?: string): Promise<{ url: string; seen: SeenRequest[]; cards: SeenRequest[]; close(): Promise<void> }> {
   const seen: SeenRequest[] = [];
+  // Card reads (callSkill learning the callee's A2A version) are not calls: kept apart, forwarded to the callee's card.
+  const cards: SeenRequest[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
-      seen.push({ path: req.url ?? '/', headers: req.headers });
+      if (req.method === 'GET' && (req.url ?? '').endsWith('/.well-known/agent-card.json')) {
+        cards.push({ path: req.url ?? '/', headers: req.headers });
+        if (cardUpstream) {
+          void fetch(`${cardUpstream}/.well-known/agent-card.json`, { headers: { 'a2a-version': String(req.headers['a2a-version'] ?? '') } })
+            .then(async (up) => res.writeHead(up.status, { 'content-type': 'application/json' }).end(await up.text()), () => res.destroy());
+        } else {
+          res.writeHead(404).end();
+        }
+        return;
+      }
+      seen.push({ path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
       respond(req, res, Buffer.concat(chunks).toString('utf8'), seen.length);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    seen,
+    seen, cards,
     close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
 }
@@ -109,7 +121,12 @@ export function rotateFile(file: string, content: string): void {
   fs.renameSync(tmp, file);
 }
 
-/** A JSON-RPC `message/send` body. */
-export function rpcSend(text: string, id = 1): Record<string, unknown> {
-  return { jsonrpc: '2.0', id, method: 'message/send', params: { message: { kind: 'message', role: 'user', messageId: `m-${id}`, parts: [{ kind: 'text', text }] } } };
+/** A JSON-RPC `message/send` body (A2A 0.3). */
+export function rpcSend(text: string, id: string | number = 1, metadata?: Record<string, unknown>): Record<string, unknown> {
+  return { jsonrpc: '2.0', id, method: 'message/send', params: { message: { kind: 'message', role: 'user', messageId: `m-${id}`, parts: [{ kind: 'text', text }], ...(metadata ? { metadata } : {}) } } };
+}
+
+/** A JSON-RPC `SendMessage` body (A2A 1.0; send it with `A2A-Version: 1.0`). */
+export function rpcSendV1(text: string, id: string | number = 1, metadata?: Record<string, unknown>): Record<string, unknown> {
+  return { jsonrpc: '2.0', id, method: 'SendMessage', params: { message: { role: 'ROLE_USER', messageId: `m-${id}`, parts: [{ text }], ...(metadata ? { metadata } : {}) } } };
 }

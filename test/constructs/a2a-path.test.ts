@@ -66,7 +66,7 @@ describe('every declared call has a working, exclusive path: card -> token -> ga
   });
 
   test('the card url of each agent is its internal route and admits only callers of every skill (the skill comes from the message there)', () => {
-    const research = ex.research.card.url;
+    const research = ex.research.card.supportedInterfaces[0].url;
     const route = findAll(objects, 'Ingress').find((i) => `https://${i.spec.rules[0].host}${i.spec.rules[0].http.paths[0].path}` === research)!;
     expect(route.metadata.name).toBe('research-a2a');
     const rules = findOne(objects, 'WasmPlugin', 'jwt-auth-acme', FACTS.gatewayNamespace).spec.matchRules;
@@ -76,11 +76,11 @@ describe('every declared call has a working, exclusive path: card -> token -> ga
   });
 
   test('a canary card names its own version\'s route, which always reaches the canary', () => {
-    expect(ex.chat.canary.card.url).toBe(`https://${FACTS.gatewayHost}/api/v1/internal/a2a/acme/chat/versions/${ex.chat.canary.version}`);
+    expect(ex.chat.canary.card.supportedInterfaces[0].url).toBe(`https://${FACTS.gatewayHost}/api/v1/internal/a2a/acme/chat/versions/${ex.chat.canary.version}`);
     const route = findOne(objects, 'Ingress', 'chat-canary-card', 'acme');
     expect(route.spec.rules[0].http.paths[0]).toMatchObject({ path: `/api/v1/internal/a2a/acme/chat/versions/${ex.chat.canary.version}`, backend: { service: { name: 'chat-canary' } } });
     expect(route.metadata.annotations['higress.io/canary']).toBeUndefined();
-    expect(ex.chat.stable.card.url).toBe(`https://${FACTS.gatewayHost}/api/v1/internal/a2a/acme/chat`);
+    expect(ex.chat.stable.card.supportedInterfaces[0].url).toBe(`https://${FACTS.gatewayHost}/api/v1/internal/a2a/acme/chat`);
   });
 });
 

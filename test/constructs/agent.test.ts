@@ -1,4 +1,6 @@
 import { CALLER_HEADER, INTERNAL_AUDIENCE, NO_CALLER } from '../../constructs/contracts';
+import { legacyCardOf } from '../../constructs/agent-card-v1';
+import { validateAgentCard } from '../../runtime/agent-card';
 import { AGENT_CARD_KEY, ANNOTATION, LABEL } from '../../constructs/labels';
 import { findAll, findOne } from '../support/manifest';
 import { validateAll } from '../support/schema-validator';
@@ -226,24 +228,39 @@ describe('Agent', () => {
   });
 
   describe('AgentCard', () => {
-    test('is A2A 0.3 data with everything Nacos 3.1 requires, its url the internal A2A route of the agent', () => {
-      expect(ex.research.card).toEqual({
-        protocolVersion: '0.3.0',
+    test('is A2A 1.0 data: one JSON-RPC interface per served version at the internal A2A route, the internal JWT; its 0.3 projection has everything Nacos 3.1 requires', () => {
+      const url = 'https://agents.example.com/api/v1/internal/a2a/acme/research';
+      const common = {
         name: 'research',
         description: 'Researches topics on the web and in GitHub',
         version: '2.1.0',
-        url: "https://agents.example.com/api/v1/internal/a2a/acme/research",
-        preferredTransport: 'JSONRPC',
-        capabilities: { streaming: true, pushNotifications: false, stateTransitionHistory: false },
         defaultInputModes: ['text/plain', 'application/json'],
         defaultOutputModes: ['text/plain', 'application/json'],
         skills: [
           { id: 'web', name: 'Web research', description: 'Researches a question on the web', tags: ['research', 'web'], examples: ['What is A2A?'] },
           { id: 'summarize', name: 'Summarize', description: 'Summarizes documents', tags: ['summarization'] },
         ],
+      };
+      // research is declarative: kagent serves A2A 0.3 only, so the card offers 0.3 only.
+      expect(ex.research.card).toEqual({
+        ...common,
+        supportedInterfaces: [{ url, protocolBinding: 'JSONRPC', protocolVersion: '0.3' }],
+        capabilities: { streaming: true, pushNotifications: false },
+        securitySchemes: { bearer: { httpAuthSecurityScheme: { scheme: 'bearer', bearerFormat: 'JWT', description: 'JWT issued by the platform identity provider' } } },
+        securityRequirements: [{ schemes: { bearer: { list: [] } } }],
+      });
+      expect(legacyCardOf(ex.research.card)).toEqual({
+        ...common,
+        protocolVersion: '0.3.0',
+        url,
+        preferredTransport: 'JSONRPC',
+        capabilities: { streaming: true, pushNotifications: false },
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'JWT issued by the platform identity provider' } },
         security: [{ bearer: [] }],
       });
+      // A BYO agent on the SDK serves both: 1.0 first (preferred), then 0.3 at the same URL.
+      expect(ex.orchestrator.card.supportedInterfaces.map((i) => i.protocolVersion)).toEqual(['1.0', '0.3']);
+      expect(validateAgentCard(ex.orchestrator.card)).toEqual([]);
     });
 
     test('is emitted as a ConfigMap the runtime reads, marked latest, in the tenant Nacos namespace', () => {
@@ -251,7 +268,7 @@ describe('Agent', () => {
       expect(cm.metadata.labels[LABEL.role]).toBe('agent-card');
       expect(cm.metadata.annotations).toEqual({ [ANNOTATION.nacosNamespace]: 'acme', [ANNOTATION.setAsLatest]: 'true' });
       expect(JSON.parse(cm.data[AGENT_CARD_KEY])).toEqual(ex.research.card);
-      expect(cm.data[AGENT_CARD_KEY]).toContain('\n  "protocolVersion"');
+      expect(cm.data[AGENT_CARD_KEY]).toContain('\n  "supportedInterfaces"');
     });
   });
 

@@ -53,8 +53,19 @@ const NESTED: Record<string, string[]> = {
   additionalInterface: ['url', 'transport'],
 };
 
-/** Parses and validates an `agentCard` form value the way A2aAdminController does (§7). */
-export function parseEmulatedCard(raw: string | undefined): Record<string, unknown> {
+/**
+ * Nacos 3.2.1's card model and validation (alibaba/nacos `api/.../a2a/AgentCard.java` and
+ * `ai/.../utils/AgentRequestUtil.java` at 03ec6660): the 3.1 fields plus `supportedInterfaces`,
+ * `securityRequirements` (typed `List<Map<String, List<String>>>`) and `signatures`
+ * (`List<Map<String, Object>>`), `capabilities.extendedAgentCard`, interfaces with
+ * `protocolBinding`/`protocolVersion`; name and version required, then the legacy trio or complete
+ * `supportedInterfaces`; normalized both ways.
+ */
+const V1_CARD_FIELDS = [...CARD_FIELDS, 'supportedInterfaces', 'securityRequirements', 'signatures'];
+const V1_INTERFACE = ['url', 'transport', 'protocolBinding', 'protocolVersion'];
+
+/** Parses and validates an `agentCard` form value the way A2aAdminController does (§7), for a 3.1 or 3.2.1 server. */
+export function parseEmulatedCard(raw: string | undefined, model: '3.1' | '3.2.1' = '3.1'): Record<string, unknown> {
   if (raw === undefined || raw === '') {
     throw new EmulatedApiError(400, 10000, 'parameter missing', 'Request parameter `agentCard` should not be `null` or empty.');
   }
@@ -65,6 +76,7 @@ export function parseEmulatedCard(raw: string | undefined): Record<string, unkno
     throw _unparseable();
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw _unparseable();
+  if (model === '3.2.1') return _parseV1(parsed as Record<string, unknown>);
   const card = _storeShape(parsed as Record<string, unknown>);
   for (const field of REQUIRED) {
     if (typeof card[field] !== 'string' || card[field] === '') {
@@ -79,19 +91,62 @@ export function parseEmulatedCard(raw: string | undefined): Record<string, unkno
   return card;
 }
 
+function _parseV1(input: Record<string, unknown>): Record<string, unknown> {
+  const card = _storeShape(input, V1_CARD_FIELDS, [...NESTED.capabilities, 'extendedAgentCard'], V1_INTERFACE);
+  const isList = (v: unknown) => v === null || Array.isArray(v);
+  if (!isList(card.supportedInterfaces) || !isList(card.securityRequirements) || !isList(card.signatures)) throw _unparseable();
+  if (card.supportedInterfaces) card.supportedInterfaces = (card.supportedInterfaces as unknown[]).map((i) => _pickObject(i, V1_INTERFACE));
+  for (const r of (card.securityRequirements as unknown[] | null) ?? []) {
+    // Map<String, List<String>>: a 1.0 `{schemes: {...}}` entry does not bind
+    if (typeof r !== 'object' || r === null || Array.isArray(r) || !Object.values(r).every((v) => Array.isArray(v) && v.every((x) => typeof x === 'string'))) throw _unparseable();
+  }
+  for (const g of (card.signatures as unknown[] | null) ?? []) if (typeof g !== 'object' || g === null || Array.isArray(g)) throw _unparseable();
+  for (const field of ['name', 'version']) {
+    if (typeof card[field] !== 'string' || card[field] === '') throw new EmulatedApiError(400, 10000, 'parameter missing', `Required parameter \`agentCard.${field}\` not present`);
+  }
+  const filled = (v: unknown) => typeof v === 'string' && v !== '';
+  const complete = (i: any) => i && filled(i.url) && filled(i.protocolBinding) && filled(i.protocolVersion);
+  const withTransport = (i: any) => ({ ...i, protocolBinding: filled(i.protocolBinding) ? i.protocolBinding : i.transport ?? null, transport: filled(i.transport) ? i.transport : i.protocolBinding ?? null });
+  let ifaces = ((card.supportedInterfaces as any[] | null) ?? []).map(withTransport).filter(complete);
+  const legacy = filled(card.protocolVersion) && filled(card.preferredTransport) && filled(card.url);
+  if (!ifaces.length && legacy) {
+    ifaces = [{ url: card.url, protocolBinding: card.preferredTransport, protocolVersion: card.protocolVersion, transport: card.preferredTransport },
+      ...((card.additionalInterfaces as any[] | null) ?? []).map(withTransport).map((i) => ({ ...i, protocolVersion: filled(i.protocolVersion) ? i.protocolVersion : card.protocolVersion, protocolBinding: filled(i.protocolBinding) ? i.protocolBinding : card.preferredTransport })).filter(complete)];
+  }
+  if (ifaces.length) {
+    card.supportedInterfaces = ifaces;
+    card.url = ifaces[0].url;
+    card.preferredTransport = ifaces[0].protocolBinding;
+    card.protocolVersion = ifaces[0].protocolVersion;
+    card.additionalInterfaces = ifaces.slice(1);
+  }
+  const caps = (card.capabilities ??= _pick({}, [...NESTED.capabilities, 'extendedAgentCard'])) as Record<string, unknown>;
+  if (caps.extendedAgentCard !== null && caps.extendedAgentCard !== undefined) card.supportsAuthenticatedExtendedCard = caps.extendedAgentCard;
+  else if (card.supportsAuthenticatedExtendedCard !== null) caps.extendedAgentCard = card.supportsAuthenticatedExtendedCard;
+  const v1Complete = Array.isArray(card.supportedInterfaces) && (card.supportedInterfaces as unknown[]).length > 0 && (card.supportedInterfaces as unknown[]).every(complete);
+  if (!legacy && !v1Complete) {
+    throw new EmulatedApiError(400, 10000, 'parameter missing', 'Required parameter `agentCard.supportedInterfaces` not present, and old protocol fields (`agentCard.protocolVersion`, `agentCard.preferredTransport`, `agentCard.url`) are incomplete. Please prefer `agentCard.supportedInterfaces` for A2A 1.0.0.');
+  }
+  card.description ??= '';
+  card.defaultInputModes ??= [];
+  card.defaultOutputModes ??= [];
+  card.skills ??= [];
+  return card;
+}
+
 function _unparseable(): EmulatedApiError {
   return new EmulatedApiError(400, 20002, 'parameter validate error', "agentCard is invalid. Can't be parsed.");
 }
 
 /** Every field the 3.1 model knows (null when unset), nothing else; wrong shapes fail like a Jackson bind error. */
-function _storeShape(input: Record<string, unknown>): Record<string, unknown> {
-  const out = _pick(input, CARD_FIELDS);
+function _storeShape(input: Record<string, unknown>, fields = CARD_FIELDS, capabilities = NESTED.capabilities, iface = NESTED.additionalInterface): Record<string, unknown> {
+  const out = _pick(input, fields);
   const expectObject = (v: unknown) => v === null || (typeof v === 'object' && !Array.isArray(v));
   const expectArray = (v: unknown) => v === null || Array.isArray(v);
   if (!expectObject(out.capabilities) || !expectObject(out.provider) || !expectObject(out.securitySchemes)) throw _unparseable();
   if (!expectArray(out.skills) || !expectArray(out.additionalInterfaces) || !expectArray(out.security)) throw _unparseable();
   if (out.capabilities) {
-    const caps = _pick(out.capabilities as Record<string, unknown>, NESTED.capabilities);
+    const caps = _pick(out.capabilities as Record<string, unknown>, capabilities);
     if (!expectArray(caps.extensions)) throw _unparseable();
     if (caps.extensions) caps.extensions = (caps.extensions as unknown[]).map((e) => _pickObject(e, NESTED.extension));
     out.capabilities = caps;
@@ -99,7 +154,7 @@ function _storeShape(input: Record<string, unknown>): Record<string, unknown> {
   if (out.skills) out.skills = (out.skills as unknown[]).map((s) => _pickObject(s, NESTED.skill));
   if (out.provider) out.provider = _pick(out.provider as Record<string, unknown>, NESTED.provider);
   if (out.additionalInterfaces) {
-    out.additionalInterfaces = (out.additionalInterfaces as unknown[]).map((i) => _pickObject(i, NESTED.additionalInterface));
+    out.additionalInterfaces = (out.additionalInterfaces as unknown[]).map((i) => _pickObject(i, iface));
   }
   return out;
 }

@@ -25,6 +25,12 @@ export interface NacosEmulatorOptions {
   readonly auth?: EmulatorAuthOptions | false;
   /** Added latency per request in ms. @default 0 */
   readonly latencyMs?: number;
+  /**
+   * The server's AgentCard model: '3.1' (only the 0.3 fields, as the real 3.1.0 server) or '3.2.1'
+   * (A2A 1.0 fields and normalization, see a2a-registry.ts). `GET /v3/admin/core/state` reports
+   * the matching server version. @default '3.1'
+   */
+  readonly cardModel?: '3.1' | '3.2.1';
 }
 
 /** Which requests a fault applies to. */
@@ -92,6 +98,7 @@ export interface NacosEmulator {
 
 const A2A = '/v3/admin/ai/a2a';
 const NAMESPACE = '/v3/admin/core/namespace';
+const STATE = '/v3/admin/core/state';
 const INSTANCE = '/v3/admin/ns/instance';
 const SERVICE_LIST = '/v3/admin/ns/service/list';
 const NAME_PATTERN = /^[\x20-\x7E]+$/;
@@ -102,6 +109,7 @@ export async function startNacosEmulator(options: NacosEmulatorOptions = {}): Pr
   let clockOffset = 0;
   const clock = () => Date.now() + clockOffset;
   const auth = options.auth === false ? undefined : options.auth ?? {};
+  const cardModel = options.cardModel ?? '3.1';
   const identity = auth?.identity ?? { key: 'serverIdentity', value: 'security' };
   const state: EmulatorState = { agents: {}, namespaces: {}, naming: {}, users: { ...(auth?.users ?? {}) }, requests: [], logins: 0 };
   const registry = new A2aRegistry(state.agents, clock);
@@ -178,7 +186,7 @@ export async function startNacosEmulator(options: NacosEmulatorOptions = {}): Pr
         ok({ username: 'nacos', password });
         return;
       }
-      if (!path.startsWith(A2A) && !path.startsWith(NAMESPACE) && !path.startsWith(INSTANCE) && path !== SERVICE_LIST) return springError(404, 'Not Found');
+      if (!path.startsWith(A2A) && !path.startsWith(NAMESPACE) && !path.startsWith(INSTANCE) && path !== SERVICE_LIST && path !== STATE) return springError(404, 'Not Found');
       if (auth && req.headers[identity.key.toLowerCase()] !== identity.value) {
         const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
         const token = bearer ?? (req.headers.accesstoken as string | undefined) ?? param('accessToken');
@@ -189,6 +197,9 @@ export async function startNacosEmulator(options: NacosEmulatorOptions = {}): Pr
         _namespaces(path, method, param, (n) => url.searchParams.has(n) || form.has(n), ok);
       } else if (path.startsWith(INSTANCE)) {
         _instances(path, method, param, ok, send);
+      } else if (path === STATE && method === 'GET') {
+        // ServerStateController: the module states, `version` among them (the server version the card model follows)
+        ok({ version: cardModel === '3.2.1' ? '3.2.1' : '3.1.0', standalone_mode: 'standalone', function_mode: 'All' });
       } else if (path === SERVICE_LIST && method === 'GET') {
         ok(naming.services(param, _positiveInt(param('pageNo'), 1, 'pageNo'), _positiveInt(param('pageSize'), 100, 'pageSize')));
       } else {
@@ -243,7 +254,7 @@ export async function startNacosEmulator(options: NacosEmulatorOptions = {}): Pr
     };
 
     if (path === A2A && method === 'POST') {
-      const card = parseEmulatedCard(param('agentCard'));
+      const card = parseEmulatedCard(param('agentCard'), cardModel);
       beforeWrite();
       const race = takeFault(['race'], method, path);
       if (race) registry.register(namespaceId, card, registrationType || 'URL');
@@ -251,7 +262,7 @@ export async function startNacosEmulator(options: NacosEmulatorOptions = {}): Pr
       return ok('ok');
     }
     if (path === A2A && method === 'PUT') {
-      const card = parseEmulatedCard(param('agentCard'));
+      const card = parseEmulatedCard(param('agentCard'), cardModel);
       beforeWrite();
       registry.update(namespaceId, card, registrationType, param('setAsLatest') === 'true');
       return ok('ok');

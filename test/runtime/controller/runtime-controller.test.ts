@@ -65,7 +65,7 @@ describe('RuntimeController', () => {
     expect(canary.ephemeral).toBe(true);
     expect(canary.metadata).toMatchObject({
       tenant: 'acme', agent: 'chat', version: '1.1.0', track: 'canary', skills: 'answer,search',
-      cardUrl: cardOf(configMaps.find((c) => c.metadata.name === 'chat-canary-agent-card')!).url,
+      cardUrl: (cardOf(configMaps.find((c) => c.metadata.name === 'chat-canary-agent-card')!) as any).supportedInterfaces[0].url,
       [INSTANCE_OWNER_KEY]: REGISTERED_BY_CONTROLLER,
     });
     expect(managedBy(await storedCard('acme', 'chat', '1.1.0'))).toBe(REGISTERED_BY_CONTROLLER);
@@ -244,13 +244,13 @@ describe('RuntimeController', () => {
   test('a malformed card ConfigMap gets a Warning Event naming the field; other agents register', async () => {
     const { configMaps } = synthTenant('acme', [{ name: 'chat' }, { name: 'search' }]);
     const bad = configMaps.find((c) => c.metadata.name === 'chat-agent-card')!;
-    const broken = { ...bad, data: { 'agent-card.json': JSON.stringify({ ...cardOf(bad), url: 'http://chat.acme.svc:8080' }) } };
+    const broken = { ...bad, data: { 'agent-card.json': JSON.stringify({ ...cardOf(bad), supportedInterfaces: [{ url: 'http://chat.acme.svc:8080', protocolBinding: 'JSONRPC', protocolVersion: '1.0' }] }) } };
     const bed = await started();
     bed.configMaps.apply(broken);
     bed.configMaps.apply(configMaps.find((c) => c.metadata.name === 'search-agent-card')!);
     await settle(bed.controller);
-    expect(bed.writer.events).toEqual([expect.objectContaining({ subject: 'ConfigMap acme/chat-agent-card', type: 'Warning', reason: 'InvalidAgentCard', message: expect.stringMatching(/^data\["agent-card.json"\]\.url: .*not reachable by callers/) })]);
-    expect(bed.logs.some((l) => l.startsWith('ConfigMap acme/chat-agent-card: data["agent-card.json"].url'))).toBe(true);
+    expect(bed.writer.events).toEqual([expect.objectContaining({ subject: 'ConfigMap acme/chat-agent-card', type: 'Warning', reason: 'InvalidAgentCard', message: expect.stringMatching(/^data\["agent-card.json"\]\.supportedInterfaces\[0\]\.url: .*not reachable by callers/) })]);
+    expect(bed.logs.some((l) => l.startsWith('ConfigMap acme/chat-agent-card: data["agent-card.json"].supportedInterfaces[0].url'))).toBe(true);
     expect(await versionsIn('acme', 'search')).toEqual(['1.0.0*']);
     expect(await versionsIn('acme', 'chat')).toEqual([]);
   });
