@@ -22,10 +22,11 @@ const USAGE = `usage:
   agent-runtime synth      --stack <name> [--out dist/<name>] [--root <dir>] [--review] [--gitops argocd [--gitops-repo <url>]]
   agent-runtime deploy     --stack <name> [--preview] [--tenant <name>] [--parallel N] [--refresh] [--prune]
   agent-runtime review     <file|dir>... [--env dev|staging|prod] [--format text|json|markdown] [--config <policy-config.yaml>] [--allow-empty]
+                           [--baseline <synth dir> | --stack <name> [--root <dir>]]
   agent-runtime cards      <dir|file>
   agent-runtime register   <dir> --nacos <url> [--namespace <id>] [--prune] [--dry-run] [--no-create-namespaces] [--concurrency <n>]   (NACOS_USERNAME, NACOS_PASSWORD)
   agent-runtime schema     [--keys | --markdown] [--out <file>] [--readme <file>]
-  agent-runtime controller [--kubeconfig FILE] [--nacos URL] [--namespace <ns>] [--internal-issuer URL | --no-identity] [--signing-keys-from NAME]
+  agent-runtime controller --gateway-host HOST [--kubeconfig FILE] [--nacos URL] [--namespace <ns>] [--internal-issuer URL | --no-identity] [--signing-keys-from NAME]
                            [--audience AUD] [--token-ttl SECONDS] [--listen HOST:PORT] [--resync SECONDS] [--renew SECONDS] [--no-leader-election]   (NACOS_USERNAME, NACOS_PASSWORD)
 Run "agent-runtime <command> --help" for a command's options.`;
 
