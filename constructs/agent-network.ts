@@ -5,6 +5,7 @@ import { _cidrEgressRules, _podsIn, _tcp, EgressCidr } from './_network-peers';
 import { _emitTyped } from './_typed-manifest';
 import type { IAgentTrack, ISandboxPool } from './contracts';
 import { LABEL } from './labels';
+import type { PropProblems } from './errors';
 
 /** API server endpoints of sandbox users when the platform names none: private addresses, API port only. */
 export const DEFAULT_KUBERNETES_API = { cidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'], port: 6443 } as const;
@@ -15,15 +16,15 @@ export const DEFAULT_KUBERNETES_API = { cidrs: ['10.0.0.0/8', '172.16.0.0/12', '
  * it claims sandboxes, its external CIDRs (egress NetworkPolicy); and the RBAC to claim sandboxes.
  */
 export class AgentNetwork extends Construct {
-  constructor(private readonly agent: Construct & IAgentTrack, id: string, egress: readonly EgressCidr[], where: string) {
+  constructor(private readonly agent: Construct & IAgentTrack, id: string, egress: readonly EgressCidr[], problems: PropProblems) {
     super(agent, id);
-    this._egress(egress, where);
+    this._egress(egress, problems);
     if (agent.sandboxPool) this._sandboxClaimsRbac(agent.sandboxPool);
   }
 
-  private _egress(cidrs: readonly EgressCidr[], where: string): void {
+  private _egress(cidrs: readonly EgressCidr[], problems: PropProblems): void {
     const a = this.agent;
-    const cidrRules = _cidrEgressRules(cidrs, `${where}: egress`);
+    const cidrRules = _cidrEgressRules(cidrs, { problems, path: ['egress'] });
     if (a.calls.length === 0 && !a.sandboxPool && cidrRules.length === 0) return;
     // The platform's gateway and the pool's tenant are read at synth time: the spec is produced then.
     _emitTyped(this, 'egress-policy', k8s.KubeNetworkPolicy.GVK, k8s.toJson_KubeNetworkPolicyProps, {

@@ -7,6 +7,7 @@ import { _agentMeta } from './_agent-meta';
 import type { AgentScaling } from './agent-props';
 import { A2A_PORT, IAgentTrack, KedaTrigger } from './contracts';
 import { METRICS } from './observability/metric-names';
+import type { PropProblems } from './errors';
 
 /** How often KEDA asks the trigger while the agent sleeps, seconds (bounds a first request's wait). */
 export const WAKE_POLLING_SECONDS = 5;
@@ -37,15 +38,15 @@ export function _gatewayWakeTrigger(agent: IAgentTrack): KedaTrigger {
 const OWN_POD_METRICS = Object.values(METRICS).filter((m) => m.source === 'agent').map((m) => m.name);
 
 /** Checks that a `minReplicas: 0` trigger can fire while the agent has no pods. */
-export function _checkWakeTrigger(trigger: KedaTrigger, where: string): void {
+export function _checkWakeTrigger(trigger: KedaTrigger, problems: PropProblems): void {
   const fix = 'remove scaling.trigger to use the gateway\'s upstream metrics of the agent\'s route (the default), or name a signal that exists without pods (a queue length, the gateway\'s envoy_cluster_* metrics)';
   if (['cpu', 'memory'].includes(trigger.type)) {
-    throw new Error(`${where}: scaling.trigger type "${trigger.type}" measures the agent's own pods and can never wake it from 0 replicas; ${fix}`);
+    throw problems.fail(['scaling', 'trigger', 'type'], trigger.type, `measures the agent's own pods and can never wake it from 0 replicas; ${fix}`);
   }
   const query = trigger.metadata.query ?? '';
   const own = OWN_POD_METRICS.find((m) => new RegExp(`\\b${m}(_bucket|_sum|_count)?\\b`).test(query));
   if (own) {
-    throw new Error(`${where}: scaling.trigger query uses "${own}", which only the agent's own pods export; at 0 replicas it does not exist and the agent never wakes; ${fix}`);
+    throw problems.fail(['scaling', 'trigger', 'metadata', 'query'], query, `uses "${own}", which only the agent's own pods export; at 0 replicas it does not exist and the agent never wakes; ${fix}`);
   }
 }
 

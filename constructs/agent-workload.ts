@@ -22,7 +22,13 @@ import { _a2aCalls } from './a2a-calls';
 import { A2A_PORT, a2aTokenContract, AGENT_CARD_DIR, AGENT_CARD_PATH, AGENT_ENV, IAgentTrack, NACOS_READER_DIR, NACOS_READER_KEYS } from './contracts';
 import { AGENT_CARD_KEY, ANNOTATION } from './labels';
 import { NACOS_PORTS } from './nacos-cluster';
+import { PropProblems } from './errors';
 import { A2A_CALLS_ENV } from './skill-resilience';
+
+/** A Go duration as kagent parses it (`time.ParseDuration`): numbers with units, e.g. `20s`, `1m30s`. */
+function _isGoDuration(v: unknown): boolean {
+  return typeof v === 'string' && /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/.test(v);
+}
 
 /** Requests and limits of one replica: as written (for the pod spec) and parsed (for the quota). */
 export interface _ResolvedResources {
@@ -31,17 +37,18 @@ export interface _ResolvedResources {
 }
 
 /** Checks an agent's resources and applies the defaults. */
-export function _agentResources(r: AgentResources, where: string): _ResolvedResources {
+export function _agentResources(r: AgentResources, problems: PropProblems): _ResolvedResources {
     const s = { cpu: r.cpu ?? '125m', memory: r.memory ?? '256Mi', cpuLimit: r.cpuLimit ?? '500m', memoryLimit: r.memoryLimit ?? '512Mi' };
+    const at = (prop: string) => ({ problems, path: ['resources', prop] });
     const n = {
-      cpu: _parseQuantity(s.cpu, `${where}: resources.cpu`),
-      memory: _parseQuantity(s.memory, `${where}: resources.memory`),
-      cpuLimit: _parseQuantity(s.cpuLimit, `${where}: resources.cpuLimit`),
-      memoryLimit: _parseQuantity(s.memoryLimit, `${where}: resources.memoryLimit`),
+      cpu: _parseQuantity(s.cpu, at('cpu')),
+      memory: _parseQuantity(s.memory, at('memory')),
+      cpuLimit: _parseQuantity(s.cpuLimit, at('cpuLimit')),
+      memoryLimit: _parseQuantity(s.memoryLimit, at('memoryLimit')),
       gpus: r.gpus ?? 0,
     };
     if (n.cpu > n.cpuLimit || n.memory > n.memoryLimit) {
-      throw new Error(`${where}: resources request more than their limit (cpu ${s.cpu} / ${s.cpuLimit}, memory ${s.memory} / ${s.memoryLimit}); raise the limit or lower the request`);
+      throw problems.fail(['resources'], undefined, `request more than their limit (cpu ${s.cpu} / ${s.cpuLimit}, memory ${s.memory} / ${s.memoryLimit}); raise the limit or lower the request`);
     }
     const gpu: Record<string, string> = n.gpus > 0 ? { 'nvidia.com/gpu': String(n.gpus) } : {};
     return {
@@ -62,8 +69,8 @@ export interface AgentWorkloadProps {
   readonly skills: readonly AgentSkillSpec[];
   readonly declarative?: DeclarativeAgentSpec;
   readonly byo?: ByoAgentSpec;
-  /** Error prefix (`agent <path>`). */
-  readonly where: string;
+  /** Where the agent's refused props are recorded. */
+  readonly problems: PropProblems;
 }
 
 /**
@@ -76,9 +83,9 @@ export class AgentWorkload extends Construct {
     // The stable track owns the shared ServiceAccount.
     if (agent.track !== 'canary') this._serviceAccount();
     if (props.declarative) {
-      this._declarative(props.declarative, props.resources, props.podLabels, props.description, props.skills, props.where);
+      this._declarative(props.declarative, props.resources, props.podLabels, props.description, props.skills, props.problems);
     } else {
-      this._byo(props.byo!, props.resources, props.podLabels);
+      this._byo(props.byo!, props.resources, props.podLabels, props.problems);
     }
   }
 
@@ -164,7 +171,7 @@ export class AgentWorkload extends Construct {
    * What the agent SDK reads (`agent/settings.ts`): the agent's identity, its own card (the card
    * ConfigMap, read-only) and, when the agent names a reader Secret, the registry for `findAgents`.
    */
-  private _byoContract(byo: ByoAgentSpec): { env: Record<string, string>; secretEnv: k8s.EnvVar[]; volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
+  private _byoContract(byo: ByoAgentSpec, problems: PropProblems): { env: Record<string, string>; secretEnv: k8s.EnvVar[]; volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
     const a = this.agent;
     const f = a.tenant.platform;
     const env: Record<string, string> = { [AGENT_ENV.agent]: a.key, [AGENT_ENV.cardFile]: AGENT_CARD_PATH };
@@ -176,7 +183,7 @@ export class AgentWorkload extends Construct {
     const reader = byo.registryReaderSecret;
     if (reader !== undefined) {
       if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(reader) || reader.length > 253) {
-        throw new Error(`agent ${a.node.path}: byo.registryReaderSecret "${reader}" is not a Secret name; name the Secret holding the Nacos reader's username and password, e.g. "${a.tenant.name}-nacos-reader"`);
+        throw problems.fail(['byo', 'registryReaderSecret'], reader, `is not a Secret name; name the Secret holding the Nacos reader's username and password, e.g. "${a.tenant.name}-nacos-reader"`);
       }
       env[AGENT_ENV.nacosAddr] = `http://${f.registryHost}:${NACOS_PORTS.http}`;
       env[AGENT_ENV.nacosNamespace] = a.tenant.nacosNamespaceId;
@@ -201,20 +208,21 @@ export class AgentWorkload extends Construct {
     return { 'agentruntime.io/metrics-path': this.agent.metrics.path };
   }
 
-  private _byo(byo: ByoAgentSpec, resources: _ResolvedResources, podLabels: Record<string, string>): void {
+  private _byo(byo: ByoAgentSpec, resources: _ResolvedResources, podLabels: Record<string, string>, problems: PropProblems): void {
     const pool = this.agent.sandboxPool;
     // Only agents that claim sandboxes get an API token, short-lived and projected explicitly.
     const tokenVolume = pool ? [{ name: 'api-token', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600 } }] } }] : [];
     const tokenMount = pool ? [{ name: 'api-token', mountPath: '/var/run/secrets/agentruntime', readOnly: true }] : [];
-    const contract = this._byoContract(byo);
+    const contract = this._byoContract(byo, problems);
     const platformEnv = { ...this._platformEnv(), ...contract.env };
     const a2aToken = this._tokenVolume();
     const spread = this._topologySpread();
     for (const name of Object.keys(byo.env ?? {})) {
       if (name in platformEnv || (byo.registryReaderSecret !== undefined && name === AGENT_ENV.nacosUsername)) {
-        throw new Error(`agent ${this.agent.node.path}: byo.env.${name} is set by the platform (tracing, calls, identity, card, registry, port); remove it from byo.env`);
+        problems.add(['byo', 'env', name], undefined, 'is set by the platform (tracing, calls, identity, card, registry, port); remove it from byo.env');
       }
     }
+    problems.throwIfAny();
     const env = { ...byo.env, ...(pool ? { SANDBOX_WARM_POOL: pool.warmPoolName, SANDBOX_NAMESPACE: this.agent.tenant.namespace } : {}), ...platformEnv };
     _emitTyped(this, 'deployment', k8s.KubeDeployment.GVK, k8s.toJson_KubeDeploymentProps, {
       metadata: _agentMeta(this.agent, this.agent.workloadName, this._callsAnnotation()),
@@ -261,21 +269,24 @@ export class AgentWorkload extends Construct {
   }
 
   private _declarative(d: DeclarativeAgentSpec, resources: _ResolvedResources, podLabels: Record<string, string>,
-    description: string, skills: readonly AgentSkillSpec[], where: string): void {
+    description: string, skills: readonly AgentSkillSpec[], problems: PropProblems): void {
     if (!!d.systemMessage === !!d.systemMessageFrom) {
-      throw new Error(`${where}: set exactly one of declarative.systemMessage (inline) and declarative.systemMessageFrom ({ configMap, key }); got ${d.systemMessage ? 'both' : 'neither'}`);
+      problems.add(['declarative'], undefined, `needs exactly one of systemMessage (inline) and systemMessageFrom ({ configMap, key }); got ${d.systemMessage ? 'both' : 'neither'}`);
     }
     const modelName = `${this.agent.workloadName}-model`;
     const a2aToken = this._tokenVolume();
     const spread = this._topologySpread();
-    this._modelConfig(modelName, d.model, where);
-    const tools = (d.mcpServers ?? []).map((m, i) => {
-      if (!_isDnsLabel(m.name)) {
-        throw new Error(`${where}: declarative.mcpServers[${i}].name "${m.name}" is not a DNS label; use e.g. "github"`);
+    problems.collect(() => this._modelConfig(modelName, d.model, problems.at('declarative', 'model')));
+    (d.mcpServers ?? []).forEach((m, i) => {
+      const at = problems.at('declarative', 'mcpServers', i);
+      if (!_isDnsLabel(m.name)) at.add(['name'], m.name, 'is not a DNS label; use e.g. "github"');
+      if (!/^https?:\/\/[^/\s]+/.test(m.url)) at.add(['url'], m.url, 'is not an http(s) URL; use e.g. "https://mcp.example.com/mcp"');
+      if (m.timeout !== undefined && !_isGoDuration(m.timeout)) {
+        at.add(['timeout'], m.timeout, 'is not a duration kagent reads; write a number with a unit, e.g. "20s" or "1m30s"');
       }
-      if (!/^https?:\/\/[^/\s]+/.test(m.url)) {
-        throw new Error(`${where}: declarative.mcpServers[${i}].url "${m.url}" is not an http(s) URL`);
-      }
+    });
+    problems.throwIfAny();
+    const tools = (d.mcpServers ?? []).map((m) => {
       const name = `${this.agent.workloadName}-${m.name}`;
       _emitTyped(this, `mcp-${m.name}`, RemoteMcpServer.GVK, toJson_RemoteMcpServerProps, {
         metadata: _agentMeta(this.agent, name),
@@ -346,21 +357,20 @@ export class AgentWorkload extends Construct {
       : undefined;
   }
 
-  private _modelConfig(name: string, m: ModelSpec, where: string): void {
+  private _modelConfig(name: string, m: ModelSpec, problems: PropProblems): void {
     const provider = m.provider ?? 'OpenAI';
     const num = (field: string, v: number | undefined, min: number, max: number) => {
-      if (v !== undefined && !(v >= min && v <= max)) {
-        throw new Error(`${where}: declarative.model.${field} ${v} is out of range; use ${min}..${max}`);
-      }
+      if (v !== undefined && !(v >= min && v <= max)) problems.add([field], v, `is out of range; use ${min}..${max}`);
     };
     num('temperature', m.temperature, 0, 2);
     num('topP', m.topP, 0, 1);
     if (m.maxTokens !== undefined && (!Number.isInteger(m.maxTokens) || m.maxTokens < 1)) {
-      throw new Error(`${where}: declarative.model.maxTokens ${m.maxTokens} is not allowed; use a positive integer`);
+      problems.add(['maxTokens'], m.maxTokens, 'is not allowed; use a positive integer');
     }
     if (m.timeoutSeconds !== undefined && provider !== 'OpenAI') {
-      throw new Error(`${where}: declarative.model.timeoutSeconds is only supported by OpenAI-compatible providers in kagent; remove it for ${provider}`);
+      problems.add(['timeoutSeconds'], m.timeoutSeconds, `is only supported by OpenAI-compatible providers in kagent; remove it for ${provider}`);
     }
+    problems.throwIfAny();
     // kagent takes temperature and topP as strings, token counts as integers.
     const block = {
       ...(m.baseUrl ? { baseUrl: m.baseUrl } : {}),

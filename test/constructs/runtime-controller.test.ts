@@ -76,7 +76,7 @@ describe('RuntimeController', () => {
   });
 
   test.each([
-    [{ image: 'ghcr.io/agent-runtime/controller:latest' }, 'runtimeController.image: image "ghcr.io/agent-runtime/controller:latest" is not pinned'],
+    [{ image: 'ghcr.io/agent-runtime/controller:latest' }, 'runtimeController.image: "ghcr.io/agent-runtime/controller:latest" is not pinned; use an explicit version tag or digest, e.g. "ghcr.io/agent-runtime/controller:1.2.3"'],
     [{ replicas: 0 }, 'runtimeController.replicas: 0 is not allowed'],
     [{ tokenTtlSeconds: 10 }, 'runtimeController.tokenTtlSeconds: 10 is not allowed'],
   ])('fails on bad settings %#', (settings, message) => {

@@ -76,7 +76,7 @@ describe('stack configuration', () => {
     ['a sandbox pool that does not exist', (c) => { c.tenants[0].agents[1].sandboxPool = 'gpu-runner'; },
       'agent-runtime:tenants[0].agents[1].sandboxPool: "gpu-runner" is not a sandbox pool of tenant "acme" (pools: code-runner)'],
     ['a construct error inside an agent', (c) => { c.tenants[0].agents[1].scaling.maxReplicas = 1; },
-      'agent-runtime:tenants[0].agents[1]: scaling.maxReplicas 1 is below minReplicas 2'],
+      'agent-runtime:tenants[0].agents[1].scaling.maxReplicas: 1 is below minReplicas 2 (or 1); use at least 2'],
     ['a policy profile that does not exist', (c) => { c.policyProfile = 'production'; },
       'agent-runtime:policyProfile: "production" is not allowed; use one of "dev", "staging", "prod"'],
   ])('fails on %s', (_name, mutate, message) => {
@@ -105,7 +105,7 @@ describe('nothing in the configuration is silently ignored', () => {
     ['a bring-your-own port that is a fraction', (c) => { orchestrator(c).byo.port = 80.5; },
       'agent-runtime:tenants[0].agents[1].byo.port: 80.5 is not allowed; use a whole number'],
     ['a bring-your-own port equal to the metrics port', (c) => { orchestrator(c).byo.port = 9090; },
-      'agent-runtime:tenants[0].agents[1]: byo.port 9090 is the agent\'s metrics port (metrics.port, default 9090); serve A2A on another port, e.g. 8080, or move metrics.port'],
+      'agent-runtime:tenants[0].agents[1].byo.port: 9090 is the agent\'s metrics port (metrics.port, default 9090); serve A2A on another port, e.g. 8080, or move metrics.port'],
     ['a port on a declarative agent (kagent owns it)', (c) => { support(c).declarative.port = 3000; },
       'agent-runtime:tenants[0].agents[0].declarative.port: 3000 is not allowed; kagent runs declarative agents and owns their port (8080); remove it, or run your own image as a byo agent and set byo.port'],
     ['a port next to the agent props', (c) => { orchestrator(c).port = 3000; },
@@ -123,7 +123,7 @@ describe('nothing in the configuration is silently ignored', () => {
     ['an image that is not a reference', (c) => { orchestrator(c).byo.image = 'ghcr.io/Acme/Orchestrator 1.4'; },
       'agent-runtime:tenants[0].agents[1].byo.image: "ghcr.io/Acme/Orchestrator 1.4" is not valid; use an image reference such as ghcr.io/acme/agent:1.0.0'],
     ['an agent that is neither declarative nor byo', (c) => { delete orchestrator(c).byo; },
-      'agent-runtime:tenants[0].agents[1]: set exactly one of "declarative" (kagent) and "byo" (your image); got neither'],
+      'agent-runtime:tenants[0].agents[1] set exactly one of "declarative" (kagent) and "byo" (your image); got neither'],
   ])('fails on %s', (_name, mutate, message) => {
     expect(() => synthWith(mutate)).toThrow(message);
   });
@@ -193,10 +193,10 @@ describe('skill resilience and traces from configuration', () => {
   });
 
   test.each<[string, (c: Record<string, any>) => void, string | RegExp]>([
-    ['retries above maxRetries', (c) => { c.maxRetries = 1; }, /agent-runtime:tenants\[1\]\.canaries\[0\]: .*skill "web-search": retries 2 is above the maximum of 1/],
-    ['a cache without gateway.redis (dev has none)', (c) => { c.tenants[1].agents[0].skills[1] = { ...c.tenants[1].agents[0].skills[1], deterministic: true, cacheTtlSeconds: 60 }; }, /cacheTtlSeconds needs Redis, and the platform has none/],
+    ['retries above maxRetries', (c) => { c.maxRetries = 1; }, 'agent-runtime:tenants[1].agents[0].skills[0].retries: 2 is above the maximum of 1'],
+    ['a cache without gateway.redis (dev has none)', (c) => { c.tenants[1].agents[0].skills[1] = { ...c.tenants[1].agents[0].skills[1], deterministic: true, cacheTtlSeconds: 60 }; }, 'agent-runtime:tenants[1].agents[0].skills[1].cacheTtlSeconds: 60 needs Redis, and the platform has none'],
     ['a circuit breaker without gateway.istioApi', (c) => { c.tenants[1].agents[0].skills[1].circuitBreaker = { consecutiveErrors: 3 }; }, /circuitBreaker needs Higress' Istio API/],
-    ['a pinned version that is not deployed', (c) => { c.tenants[0].agents[1].calls = ['globex/researcher#web-search@9.9.9']; }, /version "9.9.9" of "globex\/researcher" is not deployed; its versions are "2.1.0" \(stable\), "2.2.0" \(canary\)/],
+    ['a pinned version that is not deployed', (c) => { c.tenants[0].agents[1].calls = ['globex/researcher#web-search@9.9.9']; }, 'agent-runtime:tenants[0].agents[1].calls[0]: "globex/researcher#web-search@9.9.9" pins version "9.9.9" of "globex/researcher", which is not deployed; its versions are "2.1.0" (stable), "2.2.0" (canary)'],
   ])('fails on %s', (_name, mutate, message) => {
     expect(() => synthWith(mutate)).toThrow(message);
   });
