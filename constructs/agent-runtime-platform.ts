@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { PropProblems } from './errors';
 import { _dnsEgressRule, _NAMESPACE_NAME_LABEL, _tcp } from './_network-peers';
 import { _emitTyped } from './_typed-manifest';
 import { GatewayTracing, HigressConfig, HigressConfigProps } from './higress-config';
@@ -121,6 +122,7 @@ export class AgentRuntimePlatform extends Construct {
     if (!/^v1\.\d+$/.test(psaVersion)) {
       throw new Error(`podSecurityVersion: "${psaVersion}" is not a pinned Kubernetes minor version; use e.g. "v1.33" (not "latest")`);
     }
+    _checkAllowedRegistries(props.allowedRegistries ?? []);
     const clusterDomain = props.clusterDomain ?? 'cluster.local';
     if (props.maxRetries !== undefined) _checkMaxRetries(props.maxRetries, 'maxRetries');
     const ns = PLATFORM_NAMESPACES;
@@ -290,4 +292,21 @@ export class AgentRuntimePlatform extends Construct {
       ingress: [{ ports: _tcp(80, 443) }],
     });
   }
+}
+
+/**
+ * `allowedRegistries` entries are image-reference prefixes (`ghcr.io`, `ghcr.io/acme`, `nacos`),
+ * matched against images as written: a URL (`https://ghcr.io`) would match no image, and every
+ * image would then be blamed for the entry's mistake.
+ */
+function _checkAllowedRegistries(registries: readonly string[]): void {
+  const problems = new PropProblems('platform', 'platform');
+  registries.forEach((r, i) => {
+    const bare = String(r).replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '');
+    if (typeof r !== 'string' || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._-]+)*$/.test(r)) {
+      const fix = bare !== r && /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/.test(bare) ? `write "${bare}"` : 'write a registry host with an optional path, e.g. "ghcr.io" or "ghcr.io/acme"';
+      problems.add(['allowedRegistries', i], r, `is not a registry prefix of image references (no scheme, no trailing "/", lowercase); ${fix}`);
+    }
+  });
+  problems.throwIfAny();
 }

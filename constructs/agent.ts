@@ -326,6 +326,19 @@ export class Agent extends Construct implements IAgentTrack {
     return `"${this.key}" has visibility "tenant" and does not allow tenant "${callerTenant}"; add "${caller}" (or "${callerTenant}") to allowedCallers of "${this.key}", set its visibility to "platform", or remove the call from "${caller}"`;
   }
 
+  /** Each allowedCallers entry names an agent (`tenant/agent`) or a tenant with agents that exist: a typo would consent to nobody, silently. */
+  private _checkAllowedCallers(problems: PropProblems): void {
+    if (this.track !== 'stable') return;
+    const d = this.tenant.directory;
+    const agents = d.list();
+    this.allowedCallers.forEach((c, i) => {
+      if (c.includes('/') ? !d.get(c) : !agents.some((a) => a.tenant === c)) {
+        const known = c.includes('/') ? agents.filter((a) => a.tenant === c.split('/')[0]).map((a) => `"${a.tenant}/${a.agent}"`) : [...new Set(agents.map((a) => `"${a.tenant}"`))];
+        problems.add(['allowedCallers', i], c, `names ${c.includes('/') ? 'an agent' : 'a tenant'} that does not exist (known: ${known.join(', ') || 'none'}); fix the name or remove it`);
+      }
+    });
+  }
+
   /** Checks that need every agent of the platform (the directory): callee consent, callees, pinned versions, fallbacks, pools. */
   private _validate(): ConstructProblem[] {
     const problems = new PropProblems(this, 'agent');
@@ -336,6 +349,7 @@ export class Agent extends Construct implements IAgentTrack {
         if (why) problems.add(['allowedCallers'], undefined, `does not let agent "${caller}" call "${this.key}": ${why}`);
       }
     }
+    this._checkAllowedCallers(problems);
     this.callSpecs.forEach((c, i) => {
       const at = problems.at('calls', i);
       const callee = d.get(agentKey(c.tenant, c.agent));

@@ -9,7 +9,9 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import type { AgentRuntimePlatformProps } from '../constructs/agent-runtime-platform';
 import type { MonitoringConfig, PolicyProfile, RegistrationConfig, StackConfig, TenantConfig, ThirdPartyConfig } from './config-types';
+import { configSchema } from './config-schema';
 import { ConfigError, configKey, SchemaProblem, schemaProblems } from './config-validation';
+import { stackFileProblems } from './stack-file';
 
 export { ConfigError };
 
@@ -62,11 +64,29 @@ export function loadStackConfig(env: string, root: string): PlatformConfig {
   } catch (e) {
     throw new ConfigError(`${file}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
   }
+  const fileProblems = stackFileProblems(doc, path.basename(file), knownConfigKeys(), SECRET_KEYS);
   const values: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(doc?.config ?? {})) {
+  const config = typeof doc?.config === 'object' && doc.config !== null ? doc.config : {};
+  for (const [key, value] of Object.entries(config)) {
     if (key.startsWith(`${PROJECT}:`)) values[key.slice(PROJECT.length + 1)] = value;
   }
-  return readPlatformConfig(env, values);
+  if (!fileProblems.length) return readPlatformConfig(env, values);
+  // The file's own problems first, then those of its values: all of them at once.
+  let valueProblems: string[] = [];
+  try {
+    const read = readPlatformConfig(env, values);
+    valueProblems = (read.problems ?? []).map((p) => p.message);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    valueProblems = e.message.split('\n');
+  }
+  throw new ConfigError([...fileProblems, ...valueProblems].join('\n'));
+}
+
+/** The config keys the schema knows (without the prefix). */
+export function knownConfigKeys(): string[] {
+  const schema = configSchema() as { definitions?: { StackConfig?: { properties?: Record<string, unknown> } } };
+  return Object.keys(schema.definitions?.StackConfig?.properties ?? {}).filter((k) => k !== '$schema');
 }
 
 /**
