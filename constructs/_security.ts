@@ -32,10 +32,14 @@ export function _restrictedPodSecurityContext(uid = 1000) {
  * Refuses images that are not pinned: untagged, `:latest`, or from a registry outside
  * `allowedRegistries` (when that list is not empty). `field` names the prop in the error.
  */
-export function _assertPinnedImage(image: string, field: Field, allowedRegistries: readonly string[] = []): void {
+export function _assertPinnedImage(image: string, field: Field, allowedRegistries: readonly string[] = [], requireDigest = false): void {
   const ref = parseImageReference(image);
   if (!ref) {
     throw refuse(field, image, 'is not an image reference; use e.g. "ghcr.io/acme/agent:1.2.3"');
+  }
+  // A tag can be moved to other content; a digest cannot: protected environments run only what was reviewed.
+  if (requireDigest && ref.digest === undefined) {
+    throw refuse(field, image, `has no digest, and this platform requires images pinned by digest (requireImageDigests; on in staging and prod); write "${image}@sha256:<digest>" (e.g. from \`crane digest ${image}\`)`);
   }
   if (!isPinnedImage(ref)) {
     throw refuse(field, image, `is not pinned; use an explicit version tag or digest, e.g. "${image.replace(/:latest$/, '')}:1.2.3"`);

@@ -1,6 +1,7 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { _agentMeta } from './_agent-meta';
+import { SPECIAL_PURPOSE_RANGES } from './_cidr';
 import { _cidrEgressRules, _podsIn, _tcp, EgressCidr } from './_network-peers';
 import { _emitTyped } from './_typed-manifest';
 import type { IAgentTrack, ISandboxPool } from './contracts';
@@ -24,7 +25,7 @@ export class AgentNetwork extends Construct {
 
   private _egress(cidrs: readonly EgressCidr[], problems: PropProblems): void {
     const a = this.agent;
-    const cidrRules = _cidrEgressRules(cidrs, { problems, path: ['egress'] });
+    const cidrRules = _cidrEgressRules(cidrs, { problems, path: ['egress'] }, { exceptRanges: a.tenant.platform.internetEgressExcept ?? SPECIAL_PURPOSE_RANGES });
     if (a.calls.length === 0 && !a.sandboxPool && cidrRules.length === 0) return;
     // The platform's gateway and the pool's tenant are read at synth time: the spec is produced then.
     _emitTyped(this, 'egress-policy', k8s.KubeNetworkPolicy.GVK, k8s.toJson_KubeNetworkPolicyProps, {

@@ -203,6 +203,16 @@ export class AgentWorkload extends Construct {
     }));
   }
 
+  /**
+   * Replicas prefer different nodes (preferred, so a small cluster still schedules): besides the
+   * spread, an anti-affinity is what schedulers and reviewers (kube-score) read as "one node down is not all of it".
+   */
+  private _hostAntiAffinity(): k8s.Affinity {
+    return { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{
+      weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { ...this.agent.podLabels } } },
+    }] } };
+  }
+
   /** Pod annotations: where the metrics are (read by the agent PodMonitor). */
   private _podAnnotations(): Record<string, string> {
     return { 'agentruntime.io/metrics-path': this.agent.metrics.path };
@@ -253,7 +263,7 @@ export class AgentWorkload extends Construct {
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...tokenMount, ...a2aToken.mounts, ...contract.mounts],
             }],
             volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }, ...tokenVolume, ...a2aToken.volumes, ...contract.volumes],
-            ...(spread.length ? { topologySpreadConstraints: spread } : {}),
+            ...(spread.length ? { topologySpreadConstraints: spread, affinity: this._hostAntiAffinity() } : {}),
           },
         },
       },

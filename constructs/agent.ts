@@ -176,7 +176,7 @@ export class Agent extends Construct implements IAgentTrack {
     }
     if (this.minReplicas === 0 && scaling.trigger) problems.collect(() => _checkWakeTrigger(scaling.trigger!, problems));
     const resources = problems.collect(() => _agentResources(props.resources ?? {}, problems));
-    if (props.byo) problems.collect(() => _assertPinnedImage(props.byo!.image, { problems, path: ['byo', 'image'] }, t.platform.allowedRegistries));
+    if (props.byo) problems.collect(() => _assertPinnedImage(props.byo!.image, { problems, path: ['byo', 'image'] }, t.platform.allowedRegistries, t.platform.requireImageDigests));
     problems.throwIfAny();
     const reg = _tenantInternals(t);
     reg.useMetricsPort(this.metrics.port);

@@ -9,6 +9,7 @@ import {
 } from '../generated/imports/sandboxtemplate-extensions.agents.x-k8s.io';
 import { _quantities } from './_k8s-values';
 import { _emitTyped } from './_typed-manifest';
+import { SPECIAL_PURPOSE_RANGES } from './_cidr';
 import { _cidrEgressRules, _dnsEgressRule, _tcp, EgressCidr } from './_network-peers';
 import { _parseQuantity } from './_quantity';
 import { _assertPinnedImage, _isDnsLabel, _restrictedContainerSecurityContext, _restrictedPodSecurityContext } from './_security';
@@ -108,7 +109,7 @@ export class SandboxPool extends Construct implements ISandboxPool {
     } else if (!allowed.includes(props.runtimeClassName)) {
       problems.add(['runtimeClassName'], props.runtimeClassName, `is not a sandbox RuntimeClass of the platform; use one of ${allowed.map((r) => `"${r}"`).join(', ')}`);
     }
-    problems.collect(() => _assertPinnedImage(props.image, { problems, path: ['image'] }, t.platform.allowedRegistries));
+    problems.collect(() => _assertPinnedImage(props.image, { problems, path: ['image'] }, t.platform.allowedRegistries, t.platform.requireImageDigests));
     this.tenant = t;
     this.name = props.name;
     this.runtimeClassName = props.runtimeClassName;
@@ -143,7 +144,8 @@ export class SandboxPool extends Construct implements ISandboxPool {
       const from = this.users.filter((a) => a.tenant === t).map((a) => ({ podSelector: { matchLabels: { ...a.podLabels } } }));
       return from.length ? [{ from, ports: _tcp(this.port) }] : [];
     };
-    const egress = [_dnsEgressRule(), ..._cidrEgressRules(props.egressAllowList ?? [], { problems, path: ['egressAllowList'] }, { refuseBroad: true })];
+    const exceptRanges = t.platform.internetEgressExcept ?? SPECIAL_PURPOSE_RANGES;
+    const egress = [_dnsEgressRule(), ..._cidrEgressRules(props.egressAllowList ?? [], { problems, path: ['egressAllowList'] }, { refuseBroad: true, exceptRanges })];
 
     _emitTyped(this, 'template', SandboxTemplate.GVK, toJson_SandboxTemplateProps, {
       metadata: { name: this.templateName, namespace: t.namespace, annotations },

@@ -111,13 +111,19 @@ export function readPlatformConfig(environment: string, values: Record<string, u
   for (const tier of Object.keys(tokenLimits)) {
     if (!(tier in tiers)) problems.push({ path: ['tokenLimits', tier], message: `${configKey(['tokenLimits', tier])}: no such rate-limit tier; define it under ${configKey(['gateway', 'rateLimitTiers'])} first (tiers: ${Object.keys(tiers).join(', ')})` });
   }
+  const profile = policyProfile ?? defaultPolicyProfile(environment);
+  const protectedEnv = profile !== 'dev';
+  // Staging and prod name the API server (no "any private address" default) and run images pinned by digest.
+  if (protectedEnv && !platform.kubernetesApi) {
+    problems.push({ path: ['kubernetesApi'], message: `${configKey(['kubernetesApi'])} is required with policy profile "${profile}"; give the API server endpoints as pods reach them (kubectl get endpoints kubernetes), e.g. { cidrs: ["10.0.0.10/32"], port: 6443 } — without it, sandbox users and the controller could reach port 6443 on every private address` });
+  }
   if (problems.some((p) => !_isTenantItem(p.path))) throw new ConfigError(problems.map((p) => p.message).join('\n'));
   return {
     problems,
     environment,
-    platform: { ...platform, tenantNamespaces: tenants.map((t) => t.name) },
+    platform: { ...platform, requireImageDigests: platform.requireImageDigests ?? protectedEnv, tenantNamespaces: tenants.map((t) => t.name) },
     tenants,
-    policyProfile: policyProfile ?? defaultPolicyProfile(environment),
+    policyProfile: profile,
     protectRegistry: protectRegistry ?? false,
     tokenLimits,
     monitoring,
