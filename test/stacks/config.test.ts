@@ -150,10 +150,55 @@ describe('nothing in the configuration is silently ignored', () => {
   });
 });
 
+describe('protected environments (staging, prod)', () => {
+  test('name the API server: no "any private address" default', () => {
+    expect(() => readPlatformConfig('prod', devValues())).toThrow('agent-runtime:kubernetesApi is required with policy profile "prod"');
+  });
+
+  test('run images pinned by digest only, naming the key that sets each (a default included)', () => {
+    const values = { ...devValues(), kubernetesApi: { cidrs: ['10.0.0.10/32'], port: 6443 } };
+    expect(() => synthesizePlatform(readPlatformConfig('prod', values))).toThrow('agent-runtime:nacos.image: "nacos/nacos-server:v3.1.2" has no digest');
+    const prod = loadStackConfig('prod', ROOT);
+    const tagged = structuredClone(prod.tenants) as any[];
+    tagged[0].agents[1].byo.image = 'ghcr.io/acme/orchestrator:1.4.0';
+    expect(() => synthesizePlatform({ ...prod, tenants: tagged })).toThrow('agent-runtime:tenants[0].agents[1].byo.image: "ghcr.io/acme/orchestrator:1.4.0" has no digest');
+  });
+
+  test('every image of the staging and prod output carries a digest', () => {
+    for (const env of ['staging', 'prod']) {
+      const images = synthesizePlatform(loadStackConfig(env, ROOT)).charts.flatMap((c) => c.objects)
+        .flatMap((o) => JSON.stringify(o).match(/"image":"[^"]+"/g) ?? []);
+      expect(images.length).toBeGreaterThan(3);
+      for (const i of images) expect([env, i]).toEqual([env, expect.stringMatching(/@sha256:[0-9a-f]{64}"$/)]);
+    }
+  });
+});
+
+describe('"internet" egress', () => {
+  const egressOf = (objects: any[], name: string) => objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === name).spec.egress;
+  test('excepts the IANA special-purpose ranges (CGNAT, link-local metadata, ...) from 0.0.0.0/0', () => {
+    const objects = synthesizePlatform(loadStackConfig('prod', ROOT)).charts.flatMap((c) => c.objects);
+    const rule = egressOf(objects, 'support-egress').find((r: any) => r.to?.[0]?.ipBlock?.cidr === '0.0.0.0/0');
+    expect(rule.to[0].ipBlock.except).toEqual(expect.arrayContaining(['10.0.0.0/8', '100.64.0.0/10', '169.254.0.0/16', '127.0.0.0/8', '198.18.0.0/15', '240.0.0.0/4']));
+  });
+
+  test('is configurable: internetEgressExcept replaces the list', () => {
+    const objects = synthWith((c) => { c.internetEgressExcept = ['100.64.0.0/10']; }).charts.flatMap((ch) => ch.objects);
+    const rule = egressOf(objects, 'support-egress').find((r: any) => r.to?.[0]?.ipBlock?.cidr === '0.0.0.0/0');
+    expect(rule.to[0].ipBlock.except).toEqual(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10']);
+  });
+
+  test('a destination inside a special range written as such is kept (10.1.2.0/24 is no "internet")', () => {
+    const objects = synthWith((c) => { c.tenants[0].agents[0].egress = [{ cidr: '10.1.2.0/24', ports: [443] }]; }).charts.flatMap((ch) => ch.objects);
+    expect(egressOf(objects, 'support-egress')).toContainEqual(expect.objectContaining({ to: [{ ipBlock: { cidr: '10.1.2.0/24' } }] }));
+  });
+});
+
 describe('policy profile', () => {
   test('a stack named after a profile uses it; any other name gets prod unless policyProfile says otherwise', () => {
-    expect(readPlatformConfig('staging', devValues()).policyProfile).toBe('staging');
-    expect(readPlatformConfig('qa', devValues()).policyProfile).toBe('prod');
+    const protectedValues = { ...devValues(), kubernetesApi: { cidrs: ['10.0.0.10/32'], port: 6443 } };
+    expect(readPlatformConfig('staging', protectedValues).policyProfile).toBe('staging');
+    expect(readPlatformConfig('qa', protectedValues).policyProfile).toBe('prod');
     expect(readPlatformConfig('qa', { ...devValues(), policyProfile: 'dev' }).policyProfile).toBe('dev');
   });
 });
