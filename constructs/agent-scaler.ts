@@ -61,7 +61,7 @@ export class AgentScaler extends Construct {
     const target = { apiVersion: 'apps/v1', kind: 'Deployment', name: agent.workloadName };
     if (agent.minReplicas === 0) {
       const trigger = s.trigger ?? _gatewayWakeTrigger(agent);
-      _emitTyped(this, 'scaled-object', ScaledObject.GVK, toJson_ScaledObjectProps, {
+      this.node.defaultChild = _emitTyped(this, 'scaled-object', ScaledObject.GVK, toJson_ScaledObjectProps, {
         metadata: meta(agent.workloadName),
         spec: {
           scaleTargetRef: target,
@@ -77,7 +77,7 @@ export class AgentScaler extends Construct {
         },
       }, agent.labels);
     } else {
-      _emitTyped(this, 'hpa', k8s.KubeHorizontalPodAutoscalerV2.GVK, k8s.toJson_KubeHorizontalPodAutoscalerV2Props, {
+      this.node.defaultChild = _emitTyped(this, 'hpa', k8s.KubeHorizontalPodAutoscalerV2.GVK, k8s.toJson_KubeHorizontalPodAutoscalerV2Props, {
         metadata: meta(agent.workloadName),
         spec: {
           scaleTargetRef: target,

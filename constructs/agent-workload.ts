@@ -234,7 +234,7 @@ export class AgentWorkload extends Construct {
     }
     problems.throwIfAny();
     const env = { ...byo.env, ...(pool ? { SANDBOX_WARM_POOL: pool.warmPoolName, SANDBOX_NAMESPACE: this.agent.tenant.namespace } : {}), ...platformEnv };
-    _emitTyped(this, 'deployment', k8s.KubeDeployment.GVK, k8s.toJson_KubeDeploymentProps, {
+    this.node.defaultChild = _emitTyped(this, 'deployment', k8s.KubeDeployment.GVK, k8s.toJson_KubeDeploymentProps, {
       metadata: _agentMeta(this.agent, this.agent.workloadName, this._callsAnnotation()),
       spec: {
         selector: { matchLabels: { ...this.agent.podLabels } },
@@ -318,7 +318,7 @@ export class AgentWorkload extends Construct {
       };
     });
     // allowedNamespaces lists the callers' namespaces, known once every agent is added: the spec is produced at synth time.
-    _emitTyped(this, 'kagent-agent', AgentV1Alpha2.GVK, toJson_AgentV1Alpha2Props, {
+    this.node.defaultChild = _emitTyped(this, 'kagent-agent', AgentV1Alpha2.GVK, toJson_AgentV1Alpha2Props, {
       metadata: _agentMeta(this.agent, this.agent.workloadName, this._callsAnnotation()),
     }, this.agent.labels, { spec: () => ({
       type: AgentV1Alpha2SpecType.DECLARATIVE,

@@ -241,6 +241,8 @@ export class Agent extends Construct implements IAgentTrack {
     });
     problems.throwIfAny();
     new AgentResilience(this, 'resilience', props.skills);
+    // `ApiObject.of(agent)` is the object that runs it (Deployment or kagent Agent), as cdk8s-plus' defaultChild.
+    this.node.defaultChild = this.workload;
 
     reg.addWorkload({
       kind: 'agent', name: props.name, track: this.track, path: this.node.path,

@@ -164,7 +164,7 @@ export class NacosCluster extends Construct {
       : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: hostnameTerm }, zoneTerm] };
     const emptyDir = (name: string) => ({ name, emptyDir: {} });
 
-    _emitTyped(this, 'statefulset', k8s.KubeStatefulSet.GVK, k8s.toJson_KubeStatefulSetProps, {
+    this.node.defaultChild = _emitTyped(this, 'statefulset', k8s.KubeStatefulSet.GVK, k8s.toJson_KubeStatefulSetProps, {
       metadata: { name: this.name, namespace: this.namespace },
       spec: {
         replicas: this.replicas,

@@ -147,7 +147,7 @@ export class SandboxPool extends Construct implements ISandboxPool {
     const exceptRanges = t.platform.internetEgressExcept ?? SPECIAL_PURPOSE_RANGES;
     const egress = [_dnsEgressRule(), ..._cidrEgressRules(props.egressAllowList ?? [], { problems, path: ['egressAllowList'] }, { refuseBroad: true, exceptRanges })];
 
-    _emitTyped(this, 'template', SandboxTemplate.GVK, toJson_SandboxTemplateProps, {
+    this.node.defaultChild = _emitTyped(this, 'template', SandboxTemplate.GVK, toJson_SandboxTemplateProps, {
       metadata: { name: this.templateName, namespace: t.namespace, annotations },
     }, labels, { spec: () => ({
       podTemplate: {

@@ -272,7 +272,7 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
   }
 
   private _namespace(): void {
-    _emitTyped(this, 'namespace', k8s.KubeNamespace.GVK, k8s.toJson_KubeNamespaceProps, {
+    this.node.defaultChild = _emitTyped(this, 'namespace', k8s.KubeNamespace.GVK, k8s.toJson_KubeNamespaceProps, {
       metadata: {
         name: this.namespace,
         labels: {
