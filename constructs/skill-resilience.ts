@@ -117,6 +117,13 @@ export function parseSkillCall(call: string | SkillCallSpec, field: Field): Skil
   return { ...ref, version };
 }
 
+/** Whether `call` parses (see {@link parseSkillCall}): for callers that must not throw on what a construct reports itself. */
+export function isSkillCall(call: string | SkillCallSpec): boolean {
+  if (typeof call !== 'string') return typeof call === 'object' && call !== null;
+  const at = call.indexOf('@');
+  return /^([a-z0-9-]+)\/([a-z0-9-]+)#([a-z0-9-]+)$/.test(at < 0 ? call : call.slice(0, at)) && (at < 0 || VERSION.test(call.slice(at + 1)));
+}
+
 /** Formats a call as `tenant/agent#skill[@version]`. */
 export function formatSkillCall(c: SkillCallSpec): string {
   return `${c.tenant}/${c.agent}#${c.skill}${c.version ? `@${c.version}` : ''}`;

@@ -41,8 +41,8 @@ export function buildTenantChart(
   const mine = known.filter((p) => p.path[0] === 'tenants' && p.path[1] === index);
   const errors: string[] = mine.map((p) => p.message);
   const keys = new Map<string, ConfigPathOf>();
-  const refused = (list: string, i: number) => mine.some((p) => p.path[2] === list && p.path[3] === i);
-  if (mine.some((p) => !['agents', 'sandboxPools', 'canaries'].includes(String(p.path[2])) || p.path.length < 4)) return { errors, keys };
+  const refused = (list: ItemList, i: number) => isRefused(known, index, list, i);
+  if (isRefused(known, index)) return { errors, keys };
   const { agents = [], sandboxPools = [], canaries = [], ...props } = tenant;
   const tenantKey: ConfigPathOf = (p) => (p[0] === 'platform' ? platformKey(p.slice(1)) : at(...p));
   const ns = inConfig(tenantKey, errors, () => new TenantNamespace(chart, tenant.name, { ...props, platform: facts, directory }));
@@ -79,6 +79,19 @@ export function buildTenantChart(
     if (built) keys.set(built.node.path, key);
   });
   return { tenant: ns, errors, keys };
+}
+
+/** The lists of a tenant's items. */
+export type ItemList = 'agents' | 'sandboxPools' | 'canaries';
+
+/**
+ * Whether a configuration problem leaves tenant `index` unbuilt (a problem at tenant level), or its
+ * item `list[i]`: the rule both the charts and the agent directory follow.
+ */
+export function isRefused(known: readonly SchemaProblem[], index: number, list?: ItemList, i?: number): boolean {
+  const mine = known.filter((p) => p.path[0] === 'tenants' && p.path[1] === index);
+  if (mine.some((p) => !['agents', 'sandboxPools', 'canaries'].includes(String(p.path[2])) || p.path.length < 4)) return true;
+  return list !== undefined && mine.some((p) => p.path[2] === list && p.path[3] === i);
 }
 
 /**
