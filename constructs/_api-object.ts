@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectMetadataDefinition, ApiObjectProps, App, JsonPatch, Lazy } from 'cdk8s';
+import { ApiObject, ApiObjectProps, App, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LABEL, MANAGED_BY } from './labels';
 
@@ -10,21 +10,24 @@ export interface _Manifest {
   readonly [field: string]: unknown;
 }
 
-/** The resolvers every cdk8s App has; an App with more has custom ones and takes the slow path. */
-const BUILT_IN_RESOLVERS = 3;
+/**
+ * The resolvers of a cdk8s App without custom ones: cdk8s' own, by class name (`App.resolvers` is
+ * public). An App with others takes cdk8s' path; a cdk8s version with other defaults fails
+ * test/constructs/api-object.test.ts, which pins this list.
+ */
+export const _CDK8S_DEFAULT_RESOLVERS = ['LazyResolver', 'ImplicitTokenResolver', 'NumberStringUnionResolver'];
 
 /**
- * An ApiObject whose props are plain JSON (plus the odd `Lazy`). Its `toJson` gives the same
- * result as cdk8s' (values resolved, nulls dropped, keys sorted) in one pass, instead of
- * cdk8s' generic resolver walk, which is most of the synth time of a large platform.
- * JSON patches and custom App resolvers still take cdk8s' own path, and so does everything
- * when `AGENT_RUNTIME_CDK8S_SERIALIZER` is set (to compare the two).
+ * An ApiObject whose props are plain JSON (plus the odd `Lazy`), as the typed converters render
+ * them. Its `toJson` gives the same result as cdk8s' (values resolved, nulls dropped, keys sorted)
+ * in one pass, instead of cdk8s' generic resolver walk; metadata is cdk8s' own (`metadata.toJson()`).
+ * JSON patches and custom App resolvers take cdk8s' path. Anything else than plain JSON, a Lazy or a
+ * token throws (see `_token`), as cdk8s' does.
  */
 class _PlainApiObject extends ApiObject {
   private patched = false;
 
-  /** `rendered`: fields other than metadata and Lazy ones are already rendered (sorted, no nulls). */
-  constructor(scope: Construct, id: string, private readonly plainProps: ApiObjectProps, private readonly rendered: boolean) {
+  constructor(scope: Construct, id: string, private readonly plainProps: ApiObjectProps) {
     super(scope, id, plainProps);
   }
 
@@ -34,64 +37,38 @@ class _PlainApiObject extends ApiObject {
   }
 
   public toJson(): any {
-    if (this.patched || process.env.AGENT_RUNTIME_CDK8S_SERIALIZER || App.of(this).resolvers.length > BUILT_IN_RESOLVERS) {
-      return super.toJson();
-    }
+    if (this.patched || cdk8sOnly || !_defaultResolvers(App.of(this).resolvers)) return super.toJson();
     const props = this.plainProps as Record<string, unknown>;
     // apiVersion, kind and metadata first, the rest sorted (as cdk8s orders them).
-    const out: Record<string, unknown> = { apiVersion: props.apiVersion, kind: props.kind, metadata: _renderMetadata(this.metadata) };
+    const out: Record<string, unknown> = { apiVersion: props.apiVersion, kind: props.kind, metadata: this.metadata.toJson() };
     for (const key of _sortedKeys(props)) {
       if (key === 'apiVersion' || key === 'kind' || key === 'metadata') continue;
-      const value = props[key];
-      const v = this.rendered && !(value instanceof Lazy) ? value : _plain(value, this.node.path);
+      const v = _plain(props[key], this.node.path);
       if (v !== undefined && v !== null) out[key] = v;
     }
     return out;
   }
 }
 
-/** The metadata fields `ApiObjectMetadataDefinition` keeps itself, in code-unit order. */
-const _OWN_METADATA = ['annotations', 'finalizers', 'labels', 'name', 'namespace', 'ownerReferences'];
+let cdk8sOnly = false;
 
-/**
- * What `ApiObjectMetadataDefinition.toJson` renders (same fields, empty lists and maps
- * dropped), without its generic resolver walk. Metadata with only its own fields, string names and
- * string labels and annotations (all of ours) is rendered directly; anything else generically.
- */
-function _renderMetadata(m: ApiObjectMetadataDefinition): unknown {
-  const extra = (m as unknown as { _additionalAttributes: Record<string, unknown> })._additionalAttributes;
-  const own = { annotations: (m as any).annotations, finalizers: (m as any).finalizers, labels: (m as any).labels, name: m.name, namespace: m.namespace, ownerReferences: (m as any).ownerReferences };
-  return _ownMetadataOnly(extra, own) ?? _plain({ ...extra, ...own }, m.name ?? '', true);
+/** Serializes through cdk8s' own `toJson` only (`true`), to compare both in tests; returns the previous setting. */
+export function _useCdk8sSerializer(on: boolean): boolean {
+  const was = cdk8sOnly;
+  cdk8sOnly = on;
+  return was;
 }
 
-/** The rendered metadata when it has only its own fields in plain form, else undefined. */
-function _ownMetadataOnly(extra: Record<string, unknown>, own: Record<string, any>): Record<string, unknown> | undefined {
-  for (const k in extra) if (!_OWN_METADATA.includes(k)) return undefined;
-  const { annotations, finalizers, labels, name, namespace, ownerReferences } = own;
-  if ((name != null && typeof name !== 'string') || (namespace != null && typeof namespace !== 'string')) return undefined;
-  if (finalizers.length > 0 || ownerReferences.length > 0) return undefined;
-  const out: Record<string, unknown> = {};
-  const a = _stringMap(annotations);
-  if (a === null) return undefined;
-  if (a !== undefined) out.annotations = a;
-  const l = _stringMap(labels);
-  if (l === null) return undefined;
-  if (l !== undefined) out.labels = l;
-  if (name != null) out.name = name;
-  if (namespace != null) out.namespace = namespace;
-  return out;
-}
-
-/** A map of strings with its keys sorted (null values dropped); undefined when empty, null when a value is not a string. */
-function _stringMap(map: Record<string, unknown>): Record<string, string> | undefined | null {
-  let out: Record<string, string> | undefined;
-  for (const k of _sortedKeys(map)) {
-    const v = map[k];
-    if (v == null) continue;
-    if (typeof v !== 'string') return null;
-    (out ??= {})[k] = v;
+/** Whether `resolvers` are cdk8s' defaults only (checked once per App). */
+const _checkedApps = new WeakMap<readonly unknown[], boolean>();
+function _defaultResolvers(resolvers: readonly unknown[]): boolean {
+  let known = _checkedApps.get(resolvers);
+  if (known === undefined) {
+    known = resolvers.length === _CDK8S_DEFAULT_RESOLVERS.length
+      && resolvers.every((r, i) => (r as object).constructor?.name === _CDK8S_DEFAULT_RESOLVERS[i]);
+    _checkedApps.set(resolvers, known);
   }
-  return out;
+  return known;
 }
 
 /**
@@ -155,7 +132,7 @@ const _OUR_LABELS: Readonly<Record<string, string>> = { [LABEL.managedBy]: MANAG
  * Emits one object with the labels every object of ours carries. Plain JSON through a lean
  * `ApiObject` keeps the per-object cost low (the L2 cdk8s-plus layer is several times slower).
  */
-export function _emit(scope: Construct, id: string, manifest: _Manifest, labels: Record<string, string> = {}, rendered = false): ApiObject {
+export function _emit(scope: Construct, id: string, manifest: _Manifest, labels: Record<string, string> = {}): ApiObject {
   const metadata = manifest.metadata;
   return new _PlainApiObject(scope, id, {
     ...manifest,
@@ -164,5 +141,5 @@ export function _emit(scope: Construct, id: string, manifest: _Manifest, labels:
       // Dashboards, cost reports and the labels-required policy group by these.
       labels: { ..._OUR_LABELS, ...labels, ...metadata.labels },
     },
-  }, rendered);
+  });
 }

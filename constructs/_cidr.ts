@@ -49,3 +49,30 @@ export function reachesInternet(c: Cidr): boolean {
 export function isBroad(c: Cidr): boolean {
   return c.prefix < (c.family === 'ipv4' ? 8 : 16);
 }
+
+/**
+ * The IANA IPv4 and IPv6 Special-Purpose Address Registries (RFC 6890 and its updates), plus
+ * multicast and the reserved 240/4: ranges that are never "the internet". Private networks, the
+ * shared CGNAT range 100.64.0.0/10 (often the pod or node range) and link-local 169.254.0.0/16
+ * (cloud instance metadata) among them.
+ * https://www.iana.org/assignments/iana-ipv4-special-registry, .../iana-ipv6-special-registry
+ */
+export const SPECIAL_PURPOSE_RANGES: readonly string[] = [
+  '0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.0/24',
+  '192.0.2.0/24', '192.31.196.0/24', '192.52.193.0/24', '192.88.99.0/24', '192.168.0.0/16', '192.175.48.0/24',
+  '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24', '224.0.0.0/4', '240.0.0.0/4', '255.255.255.255/32',
+  '::/128', '::1/128', '::ffff:0:0/96', '64:ff9b::/96', '64:ff9b:1::/48', '100::/64', '2001::/23', '2001:db8::/32',
+  '2002::/16', '3fff::/20', '5f00::/16', 'fc00::/7', 'fe80::/10', 'ff00::/8',
+];
+
+/**
+ * The ranges of `excluded` strictly inside `cidr` that `except` does not cover already: what an
+ * egress rule to `cidr` must also except so that "the internet" stays the internet.
+ */
+export function missingExcepts(cidr: string, except: readonly string[], excluded: readonly string[]): string[] {
+  const outer = parseCidr(cidr);
+  const have = except.map(parseCidr);
+  return excluded.map(parseCidr)
+    .filter((r) => cidrContains(outer, r) && r.prefix > outer.prefix && !have.some((h) => cidrContains(h, r)))
+    .map((r) => r.text);
+}

@@ -1,7 +1,8 @@
 /** Small builders for NetworkPolicy peers and ports, shared by tenants, agents and sandboxes. */
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { _port } from './_k8s-values';
-import { cidrContains, cidrProblem, isBroad, parseCidr } from './_cidr';
+import { cidrContains, cidrProblem, isBroad, missingExcepts, parseCidr } from './_cidr';
+import { Field, refuse, sub } from './errors';
 
 /** Label Kubernetes sets on every Namespace (1.21+); the only namespace label we trust. */
 export const _NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -38,23 +39,28 @@ export interface EgressCidr {
 }
 
 /** Egress rules for CIDR destinations; refuses malformed CIDRs naming `field`. */
-export function _cidrEgressRules(list: readonly EgressCidr[], field: string, opts: { refuseBroad?: boolean } = {}): k8s.NetworkPolicyEgressRule[] {
+export function _cidrEgressRules(
+  list: readonly EgressCidr[], field: Field,
+  /** `exceptRanges`: ranges excepted from every CIDR that contains them (the special-purpose ones: a CIDR meant as "the internet" stays the internet). */
+  opts: { refuseBroad?: boolean; exceptRanges?: readonly string[] } = {},
+): k8s.NetworkPolicyEgressRule[] {
   return list.map((e, i) => {
     for (const c of [e.cidr, ...(e.except ?? [])]) {
       const problem = cidrProblem(c);
-      if (problem) throw new Error(`${field}[${i}]: "${c}" is not a CIDR; use e.g. "151.101.0.0/16" (it ${problem})`);
+      if (problem) throw refuse(sub(field, i, ...(c === e.cidr ? ['cidr'] : ['except', (e.except ?? []).indexOf(c)])), c, `is not a CIDR; use e.g. "151.101.0.0/16" (it ${problem})`);
     }
     const outer = parseCidr(e.cidr);
     for (const x of e.except ?? []) {
       // The API server rejects an except outside its cidr.
       const inner = parseCidr(x);
-      if (!cidrContains(outer, inner) || inner.prefix === outer.prefix) throw new Error(`${field}[${i}]: except "${x}" is not strictly inside cidr "${e.cidr}"; list only sub-ranges of it`);
+      if (!cidrContains(outer, inner) || inner.prefix === outer.prefix) throw refuse(sub(field, i, 'except', (e.except ?? []).indexOf(x)), x, `is not strictly inside cidr "${e.cidr}"; list only sub-ranges of it`);
     }
     if (opts.refuseBroad && isBroad(outer)) {
-      throw new Error(`${field}[${i}]: "${e.cidr}" is (nearly) the whole internet; sandboxes run untrusted code, so name the destinations, e.g. "151.101.0.0/16"`);
+      throw refuse(sub(field, i, 'cidr'), e.cidr, 'is (nearly) the whole internet; sandboxes run untrusted code, so name the destinations, e.g. "151.101.0.0/16"');
     }
+    const except = [...(e.except ?? []), ...missingExcepts(e.cidr, e.except ?? [], opts.exceptRanges ?? [])];
     return {
-      to: [{ ipBlock: { cidr: e.cidr, ...(e.except?.length ? { except: [...e.except] } : {}) } }],
+      to: [{ ipBlock: { cidr: e.cidr, ...(except.length ? { except } : {}) } }],
       ports: _tcp(...(e.ports ?? [443])),
     };
   });

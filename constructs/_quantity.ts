@@ -1,4 +1,5 @@
 /** Kubernetes resource quantities as numbers: one parser for the constructs (input checks, quota fit) and the policies (ratios, comparisons). */
+import { Field, refuse } from './errors';
 
 /** Decimal (n..E) and binary (Ki..Ei) suffixes of the Kubernetes quantity grammar. */
 const _SUFFIX: Record<string, number> = {
@@ -21,10 +22,10 @@ export function parseQuantity(q: unknown): number | undefined {
  * Parses a quantity (`"250m"`, `"1.5"`, `"512Mi"`, `"2G"`) into base units (cores or bytes).
  * Throws naming `field` when the value is not a non-negative quantity.
  */
-export function _parseQuantity(value: string | number, field: string): number {
+export function _parseQuantity(value: string | number, field: Field): number {
   const v = parseQuantity(value);
   if (v === undefined || v < 0) {
-    throw new Error(`${field}: "${value}" is not a Kubernetes quantity; use e.g. "500m" for CPU or "512Mi" for memory`);
+    throw refuse(field, value, 'is not a Kubernetes quantity; use e.g. "500m" for CPU or "512Mi" for memory');
   }
   return v;
 }

@@ -2,6 +2,7 @@
  * The restricted Pod Security profile, in one place. Every workload we emit uses it; gVisor
  * or Kata isolation is no reason to relax it.
  */
+import { Field, refuse } from './errors';
 import { isAllowedImage, isPinnedImage, parseImageReference } from './image-reference';
 
 /** Container securityContext that satisfies Pod Security `restricted`. */
@@ -44,16 +45,20 @@ export function _restrictedPodSpecHeader(uid = 1000) {
  * Refuses images that are not pinned: untagged, `:latest`, or from a registry outside
  * `allowedRegistries` (when that list is not empty). `field` names the prop in the error.
  */
-export function _assertPinnedImage(image: string, field: string, allowedRegistries: readonly string[] = []): void {
+export function _assertPinnedImage(image: string, field: Field, allowedRegistries: readonly string[] = [], requireDigest = false): void {
   const ref = parseImageReference(image);
   if (!ref) {
-    throw new Error(`${field}: "${image}" is not an image reference; use e.g. "ghcr.io/acme/agent:1.2.3"`);
+    throw refuse(field, image, 'is not an image reference; use e.g. "ghcr.io/acme/agent:1.2.3"');
+  }
+  // A tag can be moved to other content; a digest cannot: protected environments run only what was reviewed.
+  if (requireDigest && ref.digest === undefined) {
+    throw refuse(field, image, `has no digest, and this platform requires images pinned by digest (requireImageDigests; on in staging and prod); write "${image}@sha256:<digest>" (e.g. from \`crane digest ${image}\`)`);
   }
   if (!isPinnedImage(ref)) {
-    throw new Error(`${field}: image "${image}" is not pinned; use an explicit version tag or digest, e.g. "${image.replace(/:latest$/, '')}:1.2.3"`);
+    throw refuse(field, image, `is not pinned; use an explicit version tag or digest, e.g. "${image.replace(/:latest$/, '')}:1.2.3"`);
   }
   if (allowedRegistries.length > 0 && !isAllowedImage(ref, allowedRegistries)) {
-    throw new Error(`${field}: image "${image}" is not from an allowed registry (${allowedRegistries.join(', ')}); push it to one of them or add its registry to allowedRegistries`);
+    throw refuse(field, image, `is not from an allowed registry (${allowedRegistries.join(', ')}); push it to one of them or add its registry to allowedRegistries`);
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Typed manifests: a body typed by the Kubernetes types `cdk8s import` generates (shipped in
  * cdk8s-plus-28 as `lib/imports/k8s`; CRDs in the gitignored generated/imports/), turned into JSON
- * as its generated `toJson_*` function would (through `_fast-to-json.ts`) and emitted through the
+ * by its generated `toJson_*` function (the one rendering path: it throws on what it cannot render, a
+ * `Lazy` included) and emitted through the
  * lean `_emit`. A typo in a field is then a compile error, with no slower ApiObject subclass on the
  * synth path. Constructs emit only through here (eslint `no-restricted-imports` keeps `_emit` out
  * of constructs/).
@@ -9,7 +10,6 @@
 import { ApiObject, GroupVersionKind, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { _emit, _Manifest } from './_api-object';
-import { _toJson } from './_fast-to-json';
 
 /** Generated props of a kind: at least a metadata with a name. */
 interface _KindProps {
@@ -26,13 +26,11 @@ export function _emitTyped<P extends _KindProps, L extends Exclude<keyof P, 'met
   scope: Construct, id: string, gvk: GroupVersionKind, toJson: (props: P | undefined) => Record<string, any> | undefined,
   props: Omit<P, L>, labels: Record<string, string> = {}, late?: { readonly [K in L]: () => P[K] },
 ): ApiObject {
-  const path = id; // error context of a value that cannot be rendered (the full node path costs a walk per object)
-  const { json, rendered } = _toJson(toJson, props as P, path);
-  const body: Record<string, unknown> = { apiVersion: gvk.apiVersion, kind: gvk.kind, ...json };
+  const body: Record<string, unknown> = { apiVersion: gvk.apiVersion, kind: gvk.kind, ...toJson(props as P) };
   for (const [key, produce] of Object.entries(late ?? {}) as [string, () => unknown][]) {
-    body[key] = Lazy.any({ produce: () => _toJson(toJson, { [key]: produce() } as unknown as P, path).json?.[key] });
+    body[key] = Lazy.any({ produce: () => toJson({ [key]: produce() } as unknown as P)?.[key] });
   }
-  return _emit(scope, id, body as unknown as _Manifest, labels, rendered);
+  return _emit(scope, id, body as unknown as _Manifest, labels);
 }
 
 /** Emits a kind with no generated type (its CRD is not in ../shared/crds); say which at the call. */

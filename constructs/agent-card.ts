@@ -5,6 +5,7 @@ import { AGENT_CARD_KEY, AGENT_CARD_ROLE, ANNOTATION, LABEL } from './labels';
 import type { AgentCardSkill } from './agent-card-03';
 import type { AgentCardV1 } from './agent-card-v1';
 import { A2A_V03, A2A_V1 } from './agent-card-v1';
+import { Field, refuse, sub } from './errors';
 
 export type { AgentCard, AgentCardSkill, AgentExtension } from './agent-card-03';
 
@@ -30,8 +31,8 @@ export interface AgentCardInput {
    * @default ['1.0', '0.3'] (the agent SDK serves both)
    */
   readonly protocolVersions?: ReadonlyArray<typeof A2A_V1 | typeof A2A_V03>;
-  /** Construct path, for error messages. */
-  readonly path: string;
+  /** Where errors are reported: the agent's props, or a name for messages. */
+  readonly path: Field;
 }
 
 const DEFAULT_MODES = ['text/plain', 'application/json'];
@@ -49,18 +50,19 @@ const DEFAULT_MODES = ['text/plain', 'application/json'];
  */
 export function agentCard(input: AgentCardInput): PlatformAgentCard {
   if (input.name.length === 0 || input.name.length > 64 || !/^[\x20-\x7e]+$/.test(input.name)) {
-    throw new Error(`${input.path}: AgentCard name "${input.name}" is not allowed; Nacos 3.1 needs 1-64 printable ASCII characters`);
+    throw refuse(sub(input.path, 'name'), input.name, 'is not allowed as an AgentCard name; Nacos 3.1 needs 1-64 printable ASCII characters');
   }
-  // The version is also a label value (app.kubernetes.io/version): no '+', at most 63 characters.
-  if (!/^[0-9A-Za-z]([0-9A-Za-z._-]{0,61}[0-9A-Za-z])?$/.test(input.version)) {
-    throw new Error(`${input.path}: version "${input.version}" is not allowed; use letters, digits, '.', '_' and '-' (at most 63 characters), e.g. "1.2.0"`);
+  // Callers pin versions and the registry orders them: MAJOR.MINOR.PATCH with an optional pre-release.
+  // The version is also a label value (app.kubernetes.io/version): no '+' build part, at most 63 characters.
+  if (!/^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]*[0-9A-Za-z])?$/.test(input.version) || input.version.length > 63) {
+    throw refuse(sub(input.path, 'version'), input.version, `is not allowed; use a semantic version MAJOR.MINOR.PATCH (pre-release "-rc.1" allowed, no "v", no "+build", at most 63 characters), e.g. "${_suggestVersion(input.version)}"`);
   }
   const host = /^https:\/\/([^/:]+)/.exec(input.url)?.[1];
   if (!host || host === 'localhost' || host === '0.0.0.0' || /\.svc(\.|$)/.test(host) || /^127\./.test(host)) {
-    throw new Error(`${input.path}: AgentCard url "${input.url}" is not a public gateway URL; use https://<gateway host>/..., never localhost or *.svc`);
+    throw refuse(input.path, input.url, 'is not a public gateway URL for the AgentCard; set gatewayHost to the gateway\'s public host (https://<gateway host>/...), never localhost or *.svc');
   }
   const versions = input.protocolVersions ?? [A2A_V1, A2A_V03];
-  if (versions.length === 0) throw new Error(`${input.path}: protocolVersions is empty; list the A2A versions the agent serves, e.g. ["1.0", "0.3"]`);
+  if (versions.length === 0) throw refuse(sub(input.path, 'protocolVersions'), versions, 'is empty; list the A2A versions the agent serves, e.g. ["1.0", "0.3"]');
   return {
     name: input.name,
     description: input.description,
@@ -102,4 +104,11 @@ export function _emitAgentCardConfigMap(scope: Construct, id: string, props: Age
     },
     data: { [AGENT_CARD_KEY]: JSON.stringify(props.card, null, 2) },
   }, { ...props.labels, [LABEL.role]: AGENT_CARD_ROLE });
+}
+
+/** A semantic version close to `v` (`v0.1` → `0.1.0`), for the error message. */
+function _suggestVersion(v: string): string {
+  const parts = String(v).replace(/^v/i, '').split(/[+]/)[0].split('.').map((x) => x.replace(/[^0-9]/g, '')).filter((x) => x !== '');
+  while (parts.length < 3) parts.push('0');
+  return parts.slice(0, 3).map((x) => String(Number(x))).join('.');
 }

@@ -14,6 +14,7 @@
  *   that depends on the directory is resolved lazily at synth time, so construction order does
  *   not matter as long as all charts are constructed before the first synth.
  */
+import { Field, refuse } from './errors';
 
 /** One skill as other agents see it. */
 export interface SkillInfo {
@@ -125,10 +126,15 @@ export class AgentDirectory {
    *
    * @example AgentDirectory.parseRef('acme/search#web') // { tenant: 'acme', agent: 'search', skill: 'web' }
    */
-  public static parseRef(ref: string, field = 'reference'): SkillRef {
+  public static parseRef(ref: string, field: Field = 'reference'): SkillRef {
     const m = /^([a-z0-9-]+)\/([a-z0-9-]+)#([a-z0-9-]+)$/.exec(ref);
     if (!m) {
-      throw new Error(`${field}: "${ref}" is not a skill reference; write "tenant/agent#skill", e.g. "acme/search#web"`);
+      // Names are DNS labels: a reference of the right shape in other letters is told so ("Payments/Agent#skill").
+      const lower = typeof ref === 'string' ? ref.toLowerCase() : '';
+      if (lower !== ref && /^([a-z0-9-]+)\/([a-z0-9-]+)#([a-z0-9-]+)$/.test(lower)) {
+        throw refuse(field, ref, `has capitals; tenant, agent and skill names are lowercase DNS labels (a tenant named "Payments" is refused too); write "${lower}"`);
+      }
+      throw refuse(field, ref, 'is not a skill reference; write "tenant/agent#skill", e.g. "acme/search#web"');
     }
     return { tenant: m[1], agent: m[2], skill: m[3] };
   }
@@ -268,13 +274,26 @@ export class AgentDirectory {
     return { agents: this.list(), calls: this.calls(), ...(this.canaries.size ? { canaryVersions } : {}) };
   }
 
+  /**
+   * Why `caller` may not call `ref` (it is the caller itself, or the call closes a cycle), or undefined when it may.
+   *
+   * @example directory.callRefusal('acme/a', { tenant: 'acme', agent: 'b', skill: 'x' })
+   */
+  public callRefusal(caller: string, ref: SkillRef): string | undefined {
+    const callee = agentKey(ref.tenant, ref.agent);
+    if (caller === callee) return `is a skill of "${caller}" itself; an agent handles its skills itself, remove the call`;
+    const loop = this._path(callee, caller);
+    // A cycle of A2A calls can recurse without end (each hop retries and holds a slot): refuse it.
+    if (loop) return `closes a cycle of calls: ${[caller, ...loop].join(' -> ')}; remove one of these calls`;
+    return undefined;
+  }
+
   private _addCall(call: SkillCall): void {
     if (call.caller === call.callee) {
       throw new Error(`agent "${call.caller}" calls its own skill "${call.skill}"; an agent handles its skills itself, remove the call`);
     }
     const loop = this._path(call.callee, call.caller);
     if (loop) {
-      // A cycle of A2A calls can recurse without end (each hop retries and holds a slot): refuse it.
       throw new Error(`calls form a cycle: ${[call.caller, ...loop].join(' -> ')}; remove one of these calls`);
     }
     const bySkill = this.callers.get(call.callee) ?? new Map<string, Set<string>>();

@@ -1,11 +1,13 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { _agentMeta } from './_agent-meta';
+import { SPECIAL_PURPOSE_RANGES } from './_cidr';
 import { _cidrEgressRules, _podsIn, _tcp, EgressCidr } from './_network-peers';
 import { _endpointEgress, type _Endpoint } from './endpoint-egress';
 import { _emitTyped } from './_typed-manifest';
 import type { IAgentTrack, ISandboxPool } from './contracts';
 import { ANNOTATION, LABEL } from './labels';
+import type { PropProblems } from './errors';
 
 /** API server endpoints of sandbox users when the platform names none: private addresses, API port only. */
 export const DEFAULT_KUBERNETES_API = { cidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'], port: 6443 } as const;
@@ -16,18 +18,18 @@ export const DEFAULT_KUBERNETES_API = { cidrs: ['10.0.0.0/8', '172.16.0.0/12', '
  * it claims sandboxes, its external CIDRs (egress NetworkPolicy); and the RBAC to claim sandboxes.
  */
 export class AgentNetwork extends Construct {
-  constructor(private readonly agent: Construct & IAgentTrack, id: string, egress: readonly EgressCidr[], where: string, endpoints: readonly _Endpoint[] = []) {
+  constructor(private readonly agent: Construct & IAgentTrack, id: string, egress: readonly EgressCidr[], problems: PropProblems, endpoints: readonly _Endpoint[] = []) {
     super(agent, id);
-    this._egress(egress, where, endpoints);
+    this._egress(egress, problems, endpoints);
     if (agent.sandboxPool) this._sandboxClaimsRbac(agent.sandboxPool);
   }
 
-  private _egress(cidrs: readonly EgressCidr[], where: string, endpoints: readonly _Endpoint[]): void {
+  private _egress(cidrs: readonly EgressCidr[], problems: PropProblems, endpoints: readonly _Endpoint[]): void {
     const a = this.agent;
-    const cidrRules = _cidrEgressRules(cidrs, `${where}: egress`);
+    const cidrRules = _cidrEgressRules(cidrs, { problems, path: ['egress'] }, { exceptRanges: a.tenant.platform.internetEgressExcept ?? SPECIAL_PURPOSE_RANGES });
     // Every endpoint the configuration names (model, MCP servers, memory) is reachable, or synth says which is not.
     const ends = _endpointEgress(endpoints, cidrs, a.tenant.platform.clusterDomain);
-    if (ends.errors.length) throw new Error(`${where}: ${ends.errors.join('; ')}`);
+    for (const e of ends.errors) problems.add(['egress'], undefined, e);
     if (a.calls.length === 0 && !a.sandboxPool && cidrRules.length === 0 && ends.rules.length === 0) return;
     const annotations = ends.external.length ? { annotations: { [ANNOTATION.egressEndpoints]: ends.external.join(',') } } : {};
     // The platform's gateway and the pool's tenant are read at synth time: the spec is produced then.

@@ -186,8 +186,12 @@ export interface AgentProps {
   readonly egress?: readonly EgressCidr[];
   /** Streaming capability in the AgentCard. @default false */
   readonly streaming?: boolean;
-  /** Canary track; set by {@link CanaryRelease}. @default 'stable' */
+}
+
+/** What {@link CanaryRelease} adds to an agent's props for each of its tracks; not part of the public props. */
+export interface _AgentTrackProps {
+  /** @default 'stable' */
   readonly track?: 'stable' | 'canary';
-  /** Canary routing; only with `track: 'canary'`, set by {@link CanaryRelease}. @default - none */
+  /** Canary routing; only on the canary track. @default - none */
   readonly canaryTraffic?: CanaryTraffic;
 }

@@ -6,6 +6,7 @@ import type { AgentSkillSpec } from './agent-props';
 import type { IAgentTrack } from './contracts';
 import { LABEL } from './labels';
 import { _cacheConfig, _outlierDetection, AI_CACHE_PLUGIN_URL } from './skill-resilience';
+import { propError } from './errors';
 
 /** ai-cache rules of an agent track's cached skills and the circuit breaker of its Service. */
 export class AgentResilience extends Construct {
@@ -36,7 +37,7 @@ export class AgentResilience extends Construct {
     if (breakers.length) {
       const rules = breakers.map((s) => JSON.stringify(_outlierDetection(s.circuitBreaker!)));
       if (new Set(rules).size > 1) {
-        throw new Error(`agent ${agent.node.path}: skills ${breakers.map((s) => `"${s.id}"`).join(', ')} declare different circuitBreaker settings, but one agent Service has one; declare the same settings on each (or on one skill)`);
+        throw propError(agent, 'agent', ['skills'], undefined, `${breakers.map((s) => `"${s.id}"`).join(', ')} declare different circuitBreaker settings, but one agent Service has one; declare the same settings on each (or on one skill)`);
       }
       // Untyped: Istio's DestinationRule CRD is not among ../shared/crds (nothing to generate from).
       _emitUntyped(this, 'circuit-breaker', {

@@ -1,5 +1,8 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { cidrProblem } from './_cidr';
+import { _assertPinnedImage } from './_security';
+import { PropProblems } from './errors';
 import { _dnsEgressRule, _NAMESPACE_NAME_LABEL, _tcp } from './_network-peers';
 import { _emitTyped } from './_typed-manifest';
 import { GatewayTracing, HigressConfig, HigressConfigProps } from './higress-config';
@@ -62,6 +65,19 @@ export interface AgentRuntimePlatformProps {
    * claim sandboxes may reach them. @default { cidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'], port: 6443 }
    */
   readonly kubernetesApi?: KubernetesApiEndpoint;
+  /**
+   * Ranges excepted from every egress CIDR of agents and sandboxes that contains them, so that
+   * `0.0.0.0/0` ("the internet") never reaches the pod or node range, cloud metadata or other
+   * special-purpose addresses. Set it to add ranges (your own private ones); `[]` turns it off.
+   * @default - the IANA IPv4 and IPv6 special-purpose registries (100.64.0.0/10, 169.254.0.0/16, RFC 1918, ...)
+   */
+  readonly internetEgressExcept?: readonly string[];
+  /**
+   * Refuse every image of a workload the platform emits (Nacos, the controller, BYO agents, sandboxes)
+   * that is not pinned by digest (`...@sha256:<digest>`): a tag can be moved to other content.
+   * @default false (the stack turns it on in staging and prod)
+   */
+  readonly requireImageDigests?: boolean;
   /** Maximum upstream retries a skill or call may declare. @default 3 */
   readonly maxRetries?: number;
   /** The agent-runtime controller (live Nacos registry, agent tokens). @default - deployed with its defaults */
@@ -121,6 +137,8 @@ export class AgentRuntimePlatform extends Construct {
     if (!/^v1\.\d+$/.test(psaVersion)) {
       throw new Error(`podSecurityVersion: "${psaVersion}" is not a pinned Kubernetes minor version; use e.g. "v1.33" (not "latest")`);
     }
+    _checkAllowedRegistries(props.allowedRegistries ?? []);
+    _checkCidrList(props.internetEgressExcept ?? [], 'internetEgressExcept');
     const clusterDomain = props.clusterDomain ?? 'cluster.local';
     if (props.maxRetries !== undefined) _checkMaxRetries(props.maxRetries, 'maxRetries');
     const ns = PLATFORM_NAMESPACES;
@@ -187,6 +205,11 @@ export class AgentRuntimePlatform extends Construct {
         kubernetesApi: props.kubernetesApi,
       });
     }
+    if (props.requireImageDigests) {
+      // The images these two run, defaults included, as the props that set them.
+      _assertPinnedImage(this.nacos.image, 'nacos.image', [], true);
+      if (this.controller) _assertPinnedImage(this.controller.image, 'runtimeController.image', [], true);
+    }
 
     this.facts = {
       gatewayNamespace: ns.gateway,
@@ -216,6 +239,8 @@ export class AgentRuntimePlatform extends Construct {
         ...(props.prometheus.podLabels ? { podLabels: { ...props.prometheus.podLabels } } : {}),
         ...(props.prometheus.url ? { url: props.prometheus.url } : {}),
       } } : {}),
+      ...(props.requireImageDigests ? { requireImageDigests: true } : {}),
+      ...(props.internetEgressExcept ? { internetEgressExcept: [...props.internetEgressExcept] } : {}),
       ...(props.kubernetesApi ? { kubernetesApi: { cidrs: [...props.kubernetesApi.cidrs], port: props.kubernetesApi.port } } : {}),
       ...(props.gateway.istioApi ? { istioApi: true } : {}),
       ...(props.gateway.redis ? { redis: { ...props.gateway.redis } } : {}),
@@ -292,4 +317,31 @@ export class AgentRuntimePlatform extends Construct {
       ingress: [{ ports: _tcp(80, 443) }],
     });
   }
+}
+
+/**
+ * `allowedRegistries` entries are image-reference prefixes (`ghcr.io`, `ghcr.io/acme`, `nacos`),
+ * matched against images as written: a URL (`https://ghcr.io`) would match no image, and every
+ * image would then be blamed for the entry's mistake.
+ */
+function _checkAllowedRegistries(registries: readonly string[]): void {
+  const problems = new PropProblems('platform', 'platform');
+  registries.forEach((r, i) => {
+    const bare = String(r).replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '');
+    if (typeof r !== 'string' || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._-]+)*$/.test(r)) {
+      const fix = bare !== r && /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/.test(bare) ? `write "${bare}"` : 'write a registry host with an optional path, e.g. "ghcr.io" or "ghcr.io/acme"';
+      problems.add(['allowedRegistries', i], r, `is not a registry prefix of image references (no scheme, no trailing "/", lowercase); ${fix}`);
+    }
+  });
+  problems.throwIfAny();
+}
+
+/** Every entry of a list of CIDRs is one. */
+function _checkCidrList(list: readonly string[], prop: string): void {
+  const problems = new PropProblems('platform', 'platform');
+  list.forEach((c, i) => {
+    const why = cidrProblem(c);
+    if (why) problems.add([prop, i], c, `${why}; use a CIDR such as "100.64.0.0/10"`);
+  });
+  problems.throwIfAny();
 }

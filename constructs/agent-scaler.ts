@@ -7,6 +7,7 @@ import { _agentMeta } from './_agent-meta';
 import type { AgentScaling } from './agent-props';
 import { A2A_PORT, IAgentTrack, KedaTrigger } from './contracts';
 import { METRICS } from './observability/metric-names';
+import type { PropProblems } from './errors';
 
 /** How often KEDA asks the trigger while the agent sleeps, seconds (bounds a first request's wait). */
 export const WAKE_POLLING_SECONDS = 5;
@@ -37,15 +38,15 @@ export function _gatewayWakeTrigger(agent: IAgentTrack): KedaTrigger {
 const OWN_POD_METRICS = Object.values(METRICS).filter((m) => m.source === 'agent').map((m) => m.name);
 
 /** Checks that a `minReplicas: 0` trigger can fire while the agent has no pods. */
-export function _checkWakeTrigger(trigger: KedaTrigger, where: string): void {
+export function _checkWakeTrigger(trigger: KedaTrigger, problems: PropProblems): void {
   const fix = 'remove scaling.trigger to use the gateway\'s upstream metrics of the agent\'s route (the default), or name a signal that exists without pods (a queue length, the gateway\'s envoy_cluster_* metrics)';
   if (['cpu', 'memory'].includes(trigger.type)) {
-    throw new Error(`${where}: scaling.trigger type "${trigger.type}" measures the agent's own pods and can never wake it from 0 replicas; ${fix}`);
+    throw problems.fail(['scaling', 'trigger', 'type'], trigger.type, `measures the agent's own pods and can never wake it from 0 replicas; ${fix}`);
   }
   const query = trigger.metadata.query ?? '';
   const own = OWN_POD_METRICS.find((m) => new RegExp(`\\b${m}(_bucket|_sum|_count)?\\b`).test(query));
   if (own) {
-    throw new Error(`${where}: scaling.trigger query uses "${own}", which only the agent's own pods export; at 0 replicas it does not exist and the agent never wakes; ${fix}`);
+    throw problems.fail(['scaling', 'trigger', 'metadata', 'query'], query, `uses "${own}", which only the agent's own pods export; at 0 replicas it does not exist and the agent never wakes; ${fix}`);
   }
 }
 
@@ -60,7 +61,7 @@ export class AgentScaler extends Construct {
     const target = { apiVersion: 'apps/v1', kind: 'Deployment', name: agent.workloadName };
     if (agent.minReplicas === 0) {
       const trigger = s.trigger ?? _gatewayWakeTrigger(agent);
-      _emitTyped(this, 'scaled-object', ScaledObject.GVK, toJson_ScaledObjectProps, {
+      this.node.defaultChild = _emitTyped(this, 'scaled-object', ScaledObject.GVK, toJson_ScaledObjectProps, {
         metadata: meta(agent.workloadName),
         spec: {
           scaleTargetRef: target,
@@ -76,7 +77,7 @@ export class AgentScaler extends Construct {
         },
       }, agent.labels);
     } else {
-      _emitTyped(this, 'hpa', k8s.KubeHorizontalPodAutoscalerV2.GVK, k8s.toJson_KubeHorizontalPodAutoscalerV2Props, {
+      this.node.defaultChild = _emitTyped(this, 'hpa', k8s.KubeHorizontalPodAutoscalerV2.GVK, k8s.toJson_KubeHorizontalPodAutoscalerV2Props, {
         metadata: meta(agent.workloadName),
         spec: {
           scaleTargetRef: target,

@@ -27,7 +27,13 @@ import { _awaitsFirstToken, _awaitTokenAnnotations } from './runtime-controller'
 import { A2A_PORT, a2aTokenContract, AGENT_CARD_DIR, AGENT_CARD_PATH, AGENT_ENV, IAgentTrack, NACOS_READER_DIR, NACOS_READER_KEYS } from './contracts';
 import { AGENT_CARD_KEY, ANNOTATION } from './labels';
 import { NACOS_PORTS } from './nacos-cluster';
+import { PropProblems } from './errors';
 import { A2A_CALLS_ENV } from './skill-resilience';
+
+/** A Go duration as kagent parses it (`time.ParseDuration`): numbers with units, e.g. `20s`, `1m30s`. */
+function _isGoDuration(v: unknown): boolean {
+  return typeof v === 'string' && /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/.test(v);
+}
 
 /** Requests and limits of one replica: as written (for the pod spec) and parsed (for the quota). */
 export interface _ResolvedResources {
@@ -36,17 +42,18 @@ export interface _ResolvedResources {
 }
 
 /** Checks an agent's resources and applies the defaults. */
-export function _agentResources(r: AgentResources, where: string): _ResolvedResources {
+export function _agentResources(r: AgentResources, problems: PropProblems): _ResolvedResources {
     const s = { cpu: r.cpu ?? '125m', memory: r.memory ?? '256Mi', cpuLimit: r.cpuLimit ?? '500m', memoryLimit: r.memoryLimit ?? '512Mi' };
+    const at = (prop: string) => ({ problems, path: ['resources', prop] });
     const n = {
-      cpu: _parseQuantity(s.cpu, `${where}: resources.cpu`),
-      memory: _parseQuantity(s.memory, `${where}: resources.memory`),
-      cpuLimit: _parseQuantity(s.cpuLimit, `${where}: resources.cpuLimit`),
-      memoryLimit: _parseQuantity(s.memoryLimit, `${where}: resources.memoryLimit`),
+      cpu: _parseQuantity(s.cpu, at('cpu')),
+      memory: _parseQuantity(s.memory, at('memory')),
+      cpuLimit: _parseQuantity(s.cpuLimit, at('cpuLimit')),
+      memoryLimit: _parseQuantity(s.memoryLimit, at('memoryLimit')),
       gpus: r.gpus ?? 0,
     };
     if (n.cpu > n.cpuLimit || n.memory > n.memoryLimit) {
-      throw new Error(`${where}: resources request more than their limit (cpu ${s.cpu} / ${s.cpuLimit}, memory ${s.memory} / ${s.memoryLimit}); raise the limit or lower the request`);
+      throw problems.fail(['resources'], undefined, `request more than their limit (cpu ${s.cpu} / ${s.cpuLimit}, memory ${s.memory} / ${s.memoryLimit}); raise the limit or lower the request`);
     }
     const gpu: Record<string, string> = n.gpus > 0 ? { 'nvidia.com/gpu': String(n.gpus) } : {};
     return {
@@ -69,8 +76,8 @@ export interface AgentWorkloadProps {
   readonly byo?: ByoAgentSpec;
   /** @default - none */
   readonly memory?: AgentMemorySpec;
-  /** Error prefix (`agent <path>`). */
-  readonly where: string;
+  /** Where the agent's refused props are recorded. */
+  readonly problems: PropProblems;
 }
 
 /**
@@ -83,14 +90,14 @@ export class AgentWorkload extends Construct {
     // The stable track owns the shared ServiceAccount.
     if (agent.track !== 'canary') this._serviceAccount();
     if (props.memory) {
-      const problems = _memoryProblems(props.memory, props.declarative ? 'declarative' : 'byo', 'memory');
-      if (problems.length) throw new Error(`${props.where}: ${problems.join('; ')}`);
+      _addWorded(props.problems, _memoryProblems(props.memory, props.declarative ? 'declarative' : 'byo', 'memory'));
+      props.problems.throwIfAny();
       if (props.memory.store) _emitMemoryStore(this, agent, props.memory.store);
     }
     if (props.declarative) {
-      this._declarative(props.declarative, props.resources, props.podLabels, props.description, props.skills, props.where, props.memory);
+      this._declarative(props.declarative, props.resources, props.podLabels, props.description, props.skills, props.problems, props.memory);
     } else {
-      this._byo(props.byo!, props.resources, props.podLabels, props.memory);
+      this._byo(props.byo!, props.resources, props.podLabels, props.problems, props.memory);
     }
   }
 
@@ -182,7 +189,7 @@ export class AgentWorkload extends Construct {
    * What the agent SDK reads (`agent/settings.ts`): the agent's identity, its own card (the card
    * ConfigMap, read-only) and, when the agent names a reader Secret, the registry for `findAgents`.
    */
-  private _byoContract(byo: ByoAgentSpec): { env: Record<string, string>; secretEnv: k8s.EnvVar[]; volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
+  private _byoContract(byo: ByoAgentSpec, problems: PropProblems): { env: Record<string, string>; secretEnv: k8s.EnvVar[]; volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
     const a = this.agent;
     const f = a.tenant.platform;
     const env: Record<string, string> = { [AGENT_ENV.agent]: a.key, [AGENT_ENV.cardFile]: AGENT_CARD_PATH };
@@ -195,7 +202,7 @@ export class AgentWorkload extends Construct {
     const reader = byo.registryReaderSecret;
     if (reader !== undefined) {
       if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(reader) || reader.length > 253) {
-        throw new Error(`agent ${a.node.path}: byo.registryReaderSecret "${reader}" is not a Secret name; name the Secret holding the Nacos reader's username and password, e.g. "${a.tenant.name}-nacos-reader"`);
+        throw problems.fail(['byo', 'registryReaderSecret'], reader, `is not a Secret name; name the Secret holding the Nacos reader's username and password, e.g. "${a.tenant.name}-nacos-reader"`);
       }
       env[AGENT_ENV.nacosAddr] = `http://${f.registryHost}:${NACOS_PORTS.http}`;
       env[AGENT_ENV.nacosNamespace] = a.tenant.nacosNamespaceId;
@@ -215,17 +222,27 @@ export class AgentWorkload extends Construct {
     }));
   }
 
+  /**
+   * Replicas prefer different nodes (preferred, so a small cluster still schedules): besides the
+   * spread, an anti-affinity is what schedulers and reviewers (kube-score) read as "one node down is not all of it".
+   */
+  private _hostAntiAffinity(): k8s.Affinity {
+    return { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{
+      weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { ...this.agent.podLabels } } },
+    }] } };
+  }
+
   /** Pod annotations: where the metrics are (read by the agent PodMonitor). */
   private _podAnnotations(): Record<string, string> {
     return { 'agentruntime.io/metrics-path': this.agent.metrics.path };
   }
 
-  private _byo(byo: ByoAgentSpec, resources: _ResolvedResources, podLabels: Record<string, string>, memory?: AgentMemorySpec): void {
+  private _byo(byo: ByoAgentSpec, resources: _ResolvedResources, podLabels: Record<string, string>, problems: PropProblems, memory?: AgentMemorySpec): void {
     const pool = this.agent.sandboxPool;
     // Only agents that claim sandboxes get an API token, short-lived and projected explicitly.
     const tokenVolume = pool ? [{ name: 'api-token', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600 } }] } }] : [];
     const tokenMount = pool ? [{ name: 'api-token', mountPath: '/var/run/secrets/agentruntime', readOnly: true }] : [];
-    const contract = this._byoContract(byo);
+    const contract = this._byoContract(byo, problems);
     const mem = memory?.store ? _memoryByoContract(memory) : { env: {}, volumes: [], mounts: [] };
     const platformEnv = { ...this._platformEnv(), ...contract.env, ...mem.env };
     // The registry reader Secret is the user's (see ByoAgentSpec.registryReaderSecret): not listed, so the stack never writes it.
@@ -234,11 +251,12 @@ export class AgentWorkload extends Construct {
     const spread = this._topologySpread();
     for (const name of Object.keys(byo.env ?? {})) {
       if (name in platformEnv || (byo.registryReaderSecret !== undefined && name === AGENT_ENV.nacosUsername)) {
-        throw new Error(`agent ${this.agent.node.path}: byo.env.${name} is set by the platform (tracing, calls, identity, card, registry, port); remove it from byo.env`);
+        problems.add(['byo', 'env', name], undefined, 'is set by the platform (tracing, calls, identity, card, registry, port); remove it from byo.env');
       }
     }
+    problems.throwIfAny();
     const env = { ...byo.env, ...(pool ? { SANDBOX_WARM_POOL: pool.warmPoolName, SANDBOX_NAMESPACE: this.agent.tenant.namespace } : {}), ...platformEnv };
-    _emitTyped(this, 'deployment', k8s.KubeDeployment.GVK, k8s.toJson_KubeDeploymentProps, {
+    this.node.defaultChild = _emitTyped(this, 'deployment', k8s.KubeDeployment.GVK, k8s.toJson_KubeDeploymentProps, {
       metadata: _agentMeta(this.agent, this.agent.workloadName, this._withSecretRefs(this._callsAnnotation(), secretRefs)),
       spec: {
         selector: { matchLabels: { ...this.agent.podLabels } },
@@ -265,7 +283,7 @@ export class AgentWorkload extends Construct {
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...tokenMount, ...a2aToken.mounts, ...contract.mounts, ...mem.mounts],
             }],
             volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }, ...tokenVolume, ...a2aToken.volumes, ...contract.volumes, ...mem.volumes],
-            ...(spread.length ? { topologySpreadConstraints: spread } : {}),
+            ...(spread.length ? { topologySpreadConstraints: spread, affinity: this._hostAntiAffinity() } : {}),
           },
         },
       },
@@ -281,9 +299,14 @@ export class AgentWorkload extends Construct {
   }
 
   private _declarative(d: DeclarativeAgentSpec, resources: _ResolvedResources, podLabels: Record<string, string>,
-    description: string, skills: readonly AgentSkillSpec[], where: string, memory?: AgentMemorySpec): void {
-    const errors = _declarativeProblems(d, memory);
-    if (errors.length) throw new Error(`${where}: ${errors.join('; ')}`);
+    description: string, skills: readonly AgentSkillSpec[], problems: PropProblems, memory?: AgentMemorySpec): void {
+    _addWorded(problems, _declarativeProblems(d, memory));
+    (d.mcpServers ?? []).forEach((m, i) => {
+      if (m.timeout !== undefined && !_isGoDuration(m.timeout)) {
+        problems.add(['declarative', 'mcpServers', i, 'timeout'], m.timeout, 'is not a duration kagent reads; write a number with a unit, e.g. "20s" or "1m30s"');
+      }
+    });
+    problems.throwIfAny();
     const modelName = `${this.agent.workloadName}-model`;
     const embeddingName = `${this.agent.workloadName}-embedding`;
     const a2aToken = this._tokenVolume();
@@ -320,7 +343,7 @@ export class AgentWorkload extends Construct {
     const calls = this._callsAnnotation().annotations ?? {};
     const awaitToken = _awaitsFirstToken(this.agent) ? _awaitTokenAnnotations(this.agent.tenant.namespace, this.agent.name) : {};
     const annotations = { ...calls, ...awaitToken };
-    _emitTyped(this, 'kagent-agent', AgentV1Alpha2.GVK, toJson_AgentV1Alpha2Props, {
+    this.node.defaultChild = _emitTyped(this, 'kagent-agent', AgentV1Alpha2.GVK, toJson_AgentV1Alpha2Props, {
       metadata: _agentMeta(this.agent, this.agent.workloadName, Object.keys(annotations).length ? { annotations } : {}),
     }, this.agent.labels, { spec: () => ({
       type: AgentV1Alpha2SpecType.DECLARATIVE,
@@ -410,6 +433,20 @@ function _declarativeProblems(d: DeclarativeAgentSpec, memory?: AgentMemorySpec)
     });
   });
   return errors;
+}
+
+/**
+ * Records problems worded `<prop path> <what is wrong and the fix>` (`declarative.mcpServers[0].url "x" is
+ * not an http(s) URL`), as the declarative checks word them, under that prop path; a problem that names
+ * no path is the props' as a whole.
+ */
+function _addWorded(problems: PropProblems, worded: readonly string[]): void {
+  for (const w of worded) {
+    const m = /^([A-Za-z]\w*(?:\[\d+\])*(?:\.[A-Za-z]\w*(?:\[\d+\])*)*) (.+)$/s.exec(w);
+    if (!m || !/[.[]/.test(m[1]) && !['memory', 'declarative'].includes(m[1])) { problems.add([], undefined, w); continue; }
+    const path = m[1].split(/\.|(?=\[)/).map((p) => (p.startsWith('[') ? Number(p.slice(1, -1)) : p));
+    problems.add(path, undefined, m[2]);
+  }
 }
 
 /** Two models whose key lands in the same env variable of the engine, from different Secret keys. */

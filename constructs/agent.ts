@@ -7,7 +7,7 @@ import { agentDirectoryEntry } from './agent-directory-entry';
 import { AgentNetwork } from './agent-network';
 import type { _Endpoint } from './endpoint-egress';
 import { _modelEndpoints } from './model-config';
-import type { AgentProps, AgentSkillSpec } from './agent-props';
+import type { _AgentTrackProps, AgentProps, AgentSkillSpec } from './agent-props';
 import { AgentResilience } from './agent-resilience';
 import { _chatPath, _skillPath, agentCardUrl, AgentRoutes } from './agent-routes';
 import { _checkWakeTrigger, AgentScaler } from './agent-scaler';
@@ -28,6 +28,7 @@ export type { AgentMetrics, KedaTrigger } from './contracts';
 export type {
   AgentMemorySpec, AgentProps, AgentResources, AgentScaling, AgentSkillSpec, ByoAgentSpec, DeclarativeAgentSpec, McpServerSpec, MemoryStoreSpec, ModelSpec,
 } from './agent-props';
+import { addProblemValidation, ConstructProblem, PropProblems } from './errors';
 
 /** Largest replica count Kubernetes stores (int32). */
 const _MAX_REPLICAS = 2 ** 31 - 1;
@@ -99,73 +100,73 @@ export class Agent extends Construct implements IAgentTrack {
   public readonly sensitive: boolean;
 
   private readonly skillIds: readonly string[];
+  /** `calls` as written: a string names its version inside, an object in `version`. */
+  private readonly writtenCalls: readonly (string | SkillCallSpec)[];
   private readonly canaryTraffic?: CanaryTraffic;
   private readonly fallbacks: Readonly<Record<string, _ResolvedFallback>>;
 
   constructor(scope: Construct, id: string, props: AgentProps) {
     super(scope, id);
     const t = props.tenant;
-    const where = `agent ${this.node.path}`;
+    // Every independent check runs; their problems are thrown together (see errors.ts).
+    const problems = new PropProblems(this, 'agent');
     if (!_isDnsLabel(props.name ?? '')) {
       const suggestion = String(props.name ?? '').toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '');
-      throw new Error(`${where}: agent name "${props.name}" is not a DNS label; use lowercase letters, digits and '-'${_isDnsLabel(suggestion) ? `, e.g. "${suggestion}"` : ', starting and ending with a letter or digit, e.g. "search"'}`);
+      throw problems.fail(['name'], props.name, `is not a DNS label; use lowercase letters, digits and '-'${_isDnsLabel(suggestion) ? `, e.g. "${suggestion}"` : ', starting and ending with a letter or digit, e.g. "search"'}`);
     }
     if (props.name.length > 40) {
-      throw new Error(`${where}: agent name "${props.name}" is ${props.name.length} characters; use at most 40 (object names add suffixes such as "-canary-a2a-<skill>")`);
+      throw problems.fail(['name'], props.name, `is ${props.name.length} characters; use at most 40 (object names add suffixes such as "-canary-a2a-<skill>")`);
     }
     this.tenant = t;
     this.name = props.name;
     this.key = agentKey(t.name, props.name);
     this.version = props.version ?? '1.0.0';
-    this.track = props.track ?? 'stable';
-    if (props.canaryTraffic && this.track !== 'canary') {
-      throw new Error(`${where}: canaryTraffic is set on the stable track; only the canary track routes by weight, header or cookie (use CanaryRelease)`);
-    }
+    const internal = props as AgentProps & _AgentTrackProps;
+    this.track = internal.track ?? 'stable';
     if (!!props.declarative === !!props.byo) {
-      throw new Error(`${where}: set exactly one of "declarative" (kagent) and "byo" (your image); got ${props.declarative ? 'both' : 'neither'}`);
+      problems.add([], undefined, `set exactly one of "declarative" (kagent) and "byo" (your image); got ${props.declarative ? 'both' : 'neither'}`);
     }
     this.kind = props.declarative ? 'declarative' : 'byo';
     this.visibility = props.visibility ?? 'tenant';
     if (!['tenant', 'platform', 'public'].includes(this.visibility)) {
-      throw new Error(`${where}: visibility "${this.visibility}" is not one of "tenant", "platform", "public"`);
+      problems.add(['visibility'], this.visibility, 'is not one of "tenant", "platform", "public"');
     }
     this.allowedCallers = props.allowedCallers ?? [];
     this.allowedCallers.forEach((c, i) => {
       if (!/^[a-z0-9-]+(\/[a-z0-9-]+)?$/.test(c)) {
-        throw new Error(`${where}: allowedCallers[${i}] "${c}" is neither a tenant ("globex") nor an agent ("globex/researcher")`);
+        problems.add(['allowedCallers', i], c, 'is neither a tenant ("globex") nor an agent ("globex/researcher")');
       }
     });
     this.sensitive = props.sensitive ?? false;
-    this.canaryTraffic = props.canaryTraffic;
+    this.canaryTraffic = internal.canaryTraffic;
     this.workloadName = this.track === 'canary' ? `${props.name}-canary` : props.name;
     this.serviceAccountName = this.kind === 'declarative' ? declarativeServiceAccountName(props.name) : props.name;
-    this.skillIds = this._checkSkills(props.skills, where);
-    this.callSpecs = (props.calls ?? []).map((c, i) => this._checkCall(parseSkillCall(c, `${where}: calls[${i}]`), i, where));
+    this.skillIds = this._checkSkills(props.skills, problems);
+    this.writtenCalls = props.calls ?? [];
+    const calls = (props.calls ?? []).map((c, i) => problems.collect(() => this._checkCall(parseSkillCall(c, { problems, path: ['calls', i] }), problems.at('calls', i))));
+    problems.throwIfAny();
+    this.callSpecs = calls as SkillCallSpec[];
     this.calls = this.callSpecs.map((c) => ({ tenant: c.tenant, agent: c.agent, skill: c.skill }));
     const fallbacks: Record<string, _ResolvedFallback> = {};
-    for (const s of props.skills) {
+    props.skills.forEach((s, i) => {
       const f = _checkSkillResilience(s, {
-        where, tenant: t.name, agent: props.name, skillIds: this.skillIds, maxRetries: t.maxRetries,
+        problems: problems.at('skills', i), tenant: t.name, agent: props.name, skillIds: this.skillIds, maxRetries: t.maxRetries,
         redis: !!t.platform.redis, istioApi: !!t.platform.istioApi,
       });
       if (f) fallbacks[s.id] = f;
-    }
+    });
     this.fallbacks = fallbacks;
-    this.port = _a2aPort(props, where);
+    this.port = problems.collect(() => _a2aPort(props, problems)) ?? A2A_PORT;
     const metrics = props.metrics ?? {};
     this.metrics = { port: metrics.port ?? AGENT_METRICS_PORT, path: metrics.path ?? '/metrics' };
     if (props.byo?.port !== undefined && props.byo.port === this.metrics.port) {
-      throw new Error(`${where}: byo.port ${this.port} is the agent's metrics port (metrics.port, default ${AGENT_METRICS_PORT}); serve A2A on another port, e.g. ${A2A_PORT}, or move metrics.port`);
-    }
-    if (!Number.isInteger(this.metrics.port) || this.metrics.port < 1 || this.metrics.port > 65535 || this.metrics.port === this.port) {
-      throw new Error(`${where}: metrics.port ${this.metrics.port} is not allowed; use a TCP port other than the A2A port ${this.port}, e.g. ${this.port === AGENT_METRICS_PORT ? A2A_PORT : AGENT_METRICS_PORT}`);
+      problems.add(['byo', 'port'], this.port, `is the agent's metrics port (metrics.port, default ${AGENT_METRICS_PORT}); serve A2A on another port, e.g. ${A2A_PORT}, or move metrics.port`);
+    } else if (!Number.isInteger(this.metrics.port) || this.metrics.port < 1 || this.metrics.port > 65535 || this.metrics.port === this.port) {
+      problems.add(['metrics', 'port'], this.metrics.port, `is not allowed; use a TCP port other than the A2A port ${this.port}, e.g. ${this.port === AGENT_METRICS_PORT ? A2A_PORT : AGENT_METRICS_PORT}`);
     }
     if (!/^\/\S*$/.test(this.metrics.path)) {
-      throw new Error(`${where}: metrics.path "${this.metrics.path}" is not an absolute HTTP path; use e.g. "/metrics"`);
+      problems.add(['metrics', 'path'], this.metrics.path, 'is not an absolute HTTP path; use e.g. "/metrics"');
     }
-    const reg = _tenantInternals(t);
-    reg.useMetricsPort(this.metrics.port);
-    reg.useA2aPort(this.port);
     this.sandboxPool = props.sandboxPool;
 
     // Scaling: HPA from 1, KEDA to 0; replicas stay unset on the workload either way.
@@ -173,15 +174,19 @@ export class Agent extends Construct implements IAgentTrack {
     this.minReplicas = scaling.minReplicas ?? 1;
     this.maxReplicas = scaling.maxReplicas ?? Math.max(3, this.minReplicas);
     if (!Number.isInteger(this.minReplicas) || this.minReplicas < 0) {
-      throw new Error(`${where}: scaling.minReplicas ${this.minReplicas} is not allowed; use 0 (scale to zero) or more`);
+      problems.add(['scaling', 'minReplicas'], this.minReplicas, 'is not allowed; use 0 (scale to zero) or more');
+    } else if (!Number.isInteger(this.maxReplicas) || this.maxReplicas > _MAX_REPLICAS) {
+      problems.add(['scaling', 'maxReplicas'], this.maxReplicas, `is not allowed; use a whole number up to ${_MAX_REPLICAS}`);
+    } else if (this.maxReplicas < Math.max(1, this.minReplicas)) {
+      problems.add(['scaling', 'maxReplicas'], this.maxReplicas, `is below minReplicas ${this.minReplicas} (or 1); use at least ${Math.max(1, this.minReplicas)}`);
     }
-    if (!Number.isInteger(this.maxReplicas) || this.maxReplicas > _MAX_REPLICAS) {
-      throw new Error(`${where}: scaling.maxReplicas ${this.maxReplicas} is not allowed; use a whole number up to ${_MAX_REPLICAS}`);
-    }
-    if (this.maxReplicas < Math.max(1, this.minReplicas)) {
-      throw new Error(`${where}: scaling.maxReplicas ${this.maxReplicas} is below minReplicas ${this.minReplicas} (or 1); use at least ${Math.max(1, this.minReplicas)}`);
-    }
-    if (this.minReplicas === 0 && scaling.trigger) _checkWakeTrigger(scaling.trigger, where);
+    if (this.minReplicas === 0 && scaling.trigger) problems.collect(() => _checkWakeTrigger(scaling.trigger!, problems));
+    const resources = problems.collect(() => _agentResources(props.resources ?? {}, problems));
+    if (props.byo) problems.collect(() => _assertPinnedImage(props.byo!.image, { problems, path: ['byo', 'image'] }, t.platform.allowedRegistries, t.platform.requireImageDigests));
+    problems.throwIfAny();
+    const reg = _tenantInternals(t);
+    reg.useMetricsPort(this.metrics.port);
+    reg.useA2aPort(this.port);
 
     this.labels = t.labelsFor('agent', props.name, { [LABEL.agent]: props.name, [LABEL.version]: this.version, [LABEL.track]: this.track });
     this.podLabels = { [LABEL.tenant]: t.name, [LABEL.agent]: props.name, [LABEL.track]: this.track };
@@ -204,19 +209,17 @@ export class Agent extends Construct implements IAgentTrack {
       streaming: props.streaming,
       // kagent's runtime serves A2A 0.3; agents on the SDK serve 1.0 and 0.3.
       ...(props.declarative ? { protocolVersions: ['0.3' as const] } : {}),
-      path: where,
+      path: { problems, path: [] },
     });
 
-    const resources = _agentResources(props.resources ?? {}, where);
     if (props.declarative) reg.useKagent();
-    else _assertPinnedImage(props.byo!.image, `${where}: byo.image`, t.platform.allowedRegistries);
     this.workload = new AgentWorkload(this, 'workload', {
-      resources, podLabels, description: props.description ?? `${props.name} agent`, skills: props.skills,
-      declarative: props.declarative, byo: props.byo, memory: props.memory, where,
+      resources: resources!, podLabels, description: props.description ?? `${props.name} agent`, skills: props.skills,
+      declarative: props.declarative, byo: props.byo, memory: props.memory, problems,
     });
     this.scaler = new AgentScaler(this, 'scaling', scaling);
     this.routes = new AgentRoutes(this, 'routes', { skills: props.skills, fallbacks: this.fallbacks, canaryTraffic: this.canaryTraffic });
-    this.network = new AgentNetwork(this, 'network', props.egress ?? [], where, _configuredEndpoints(props));
+    this.network = new AgentNetwork(this, 'network', props.egress ?? [], problems, _configuredEndpoints(props));
     this.sandboxPool?._addUser(this);
 
     _emitAgentCardConfigMap(this, 'agent-card', {
@@ -240,21 +243,28 @@ export class Agent extends Construct implements IAgentTrack {
       }), this);
     }
     if (this.track === 'canary') t.directory.setCanaryVersion(this.key, this.version);
-    for (const ref of this.calls) t.directory.addCall(this.key, ref);
+    this.calls.forEach((ref, i) => {
+      const why = t.directory.callRefusal(this.key, ref);
+      if (why) problems.add(['calls', i], formatSkillCall(this.callSpecs[i]), why);
+      else t.directory.addCall(this.key, ref);
+    });
+    problems.throwIfAny();
     new AgentResilience(this, 'resilience', props.skills, this.routes.skillIngresses);
+    // `ApiObject.of(agent)` is the object that runs it (Deployment or kagent Agent), as cdk8s-plus' defaultChild.
+    this.node.defaultChild = this.workload;
 
     reg.addWorkload({
       kind: 'agent', name: props.name, track: this.track, path: this.node.path,
       footprint: {
         pods: this.maxReplicas,
-        requestsCpu: resources.n.cpu * this.maxReplicas,
-        requestsMemory: resources.n.memory * this.maxReplicas,
-        limitsCpu: resources.n.cpuLimit * this.maxReplicas,
-        limitsMemory: resources.n.memoryLimit * this.maxReplicas,
-        gpus: resources.n.gpus * this.maxReplicas,
+        requestsCpu: resources!.n.cpu * this.maxReplicas,
+        requestsMemory: resources!.n.memory * this.maxReplicas,
+        limitsCpu: resources!.n.cpuLimit * this.maxReplicas,
+        limitsMemory: resources!.n.memoryLimit * this.maxReplicas,
+        gpus: resources!.n.gpus * this.maxReplicas,
       },
     });
-    this.node.addValidation({ validate: () => this._validate() });
+    addProblemValidation(this, () => this._validate());
   }
 
   /**
@@ -279,38 +289,36 @@ export class Agent extends Construct implements IAgentTrack {
     return _skillPath(this.tenant.name, this.name, skill);
   }
 
-  private _checkCall(c: SkillCallSpec, i: number, where: string): SkillCallSpec {
-    const at = `${where}: calls[${i}] "${formatSkillCall(c)}"`;
+  private _checkCall(c: SkillCallSpec, at: PropProblems): SkillCallSpec {
     const max = this.tenant.maxRetries;
     if (c.retries !== undefined && (!Number.isInteger(c.retries) || c.retries < 0 || c.retries > max)) {
-      throw new Error(`${at}: retries ${c.retries} is above the maximum of ${max} (maxRetries of tenant "${this.tenant.name}") or not a whole number; use 0 to ${max}`);
+      at.add(['retries'], c.retries, `is above the maximum of ${max} (maxRetries of tenant "${this.tenant.name}") or not a whole number; use 0 to ${max}`);
     }
     if (c.timeoutSeconds !== undefined && (!Number.isInteger(c.timeoutSeconds) || c.timeoutSeconds < 1)) {
-      throw new Error(`${at}: timeoutSeconds ${c.timeoutSeconds} is not allowed; use a whole number of seconds >= 1`);
+      at.add(['timeoutSeconds'], c.timeoutSeconds, 'is not allowed; use a whole number of seconds >= 1');
     }
     if (c.fallbackVersion !== undefined && !c.version) {
-      throw new Error(`${at}: fallbackVersion "${c.fallbackVersion}" is set without a pinned version; pin one, e.g. "${formatSkillCall({ ...c, version: '1.2.0' })}"`);
+      at.add(['fallbackVersion'], c.fallbackVersion, `is set without a pinned version; pin one, e.g. "${formatSkillCall({ ...c, version: '1.2.0' })}"`);
     }
     if (c.fallbackVersion !== undefined && c.fallbackVersion === c.version) {
-      throw new Error(`${at}: fallbackVersion equals the pinned version "${c.version}"; name another deployed version`);
+      at.add(['fallbackVersion'], c.fallbackVersion, 'equals the pinned version; name another deployed version');
     }
     return c;
   }
 
-  private _checkSkills(skills: readonly AgentSkillSpec[] | undefined, where: string): string[] {
+  private _checkSkills(skills: readonly AgentSkillSpec[] | undefined, problems: PropProblems): string[] {
     if (!skills || skills.length === 0) {
-      throw new Error(`${where}: an agent needs at least one skill; add e.g. { id: 'answer', name: 'Answer', description: '...', tags: ['qa'] }`);
+      throw problems.fail(['skills'], undefined, 'is empty; an agent needs at least one skill; add e.g. { id: \'answer\', name: \'Answer\', description: \'...\', tags: [\'qa\'] }');
     }
     const ids: string[] = [];
     skills.forEach((s, i) => {
       if (!_isDnsLabel(s.id) || s.id.length > 20) {
-        throw new Error(`${where}: skills[${i}].id "${s.id}" is not allowed; use a DNS label of at most 20 characters, e.g. "web-search"`);
-      }
-      if (ids.includes(s.id)) {
-        throw new Error(`${where}: skill id "${s.id}" is declared twice; skill ids must be unique within an agent`);
+        problems.add(['skills', i, 'id'], s.id, 'is not allowed; use a DNS label of at most 20 characters, e.g. "web-search"');
+      } else if (ids.includes(s.id)) {
+        problems.add(['skills', i, 'id'], s.id, 'is declared twice; skill ids must be unique within an agent');
       }
       if (!s.tags || s.tags.length === 0) {
-        throw new Error(`${where}: skills[${i}] "${s.id}" has no tags; A2A requires at least one, e.g. tags: ['${s.id}']`);
+        problems.add(['skills', i, 'tags'], undefined, `is empty; A2A requires at least one tag, e.g. tags: ['${s.id}']`);
       }
       ids.push(s.id);
     });
@@ -329,56 +337,73 @@ export class Agent extends Construct implements IAgentTrack {
     return `"${this.key}" has visibility "tenant" and does not allow tenant "${callerTenant}"; add "${caller}" (or "${callerTenant}") to allowedCallers of "${this.key}", set its visibility to "platform", or remove the call from "${caller}"`;
   }
 
-  private _validate(): string[] {
-    const errors: string[] = [];
+  /** Each allowedCallers entry names an agent (`tenant/agent`) or a tenant with agents that exist: a typo would consent to nobody, silently. */
+  private _checkAllowedCallers(problems: PropProblems): void {
+    if (this.track !== 'stable') return;
+    const d = this.tenant.directory;
+    const agents = d.list();
+    this.allowedCallers.forEach((c, i) => {
+      if (c.includes('/') ? !d.get(c) : !agents.some((a) => a.tenant === c)) {
+        const known = c.includes('/') ? agents.filter((a) => a.tenant === c.split('/')[0]).map((a) => `"${a.tenant}/${a.agent}"`) : [...new Set(agents.map((a) => `"${a.tenant}"`))];
+        problems.add(['allowedCallers', i], c, `names ${c.includes('/') ? 'an agent' : 'a tenant'} that does not exist (known: ${known.join(', ') || 'none'}); fix the name or remove it`);
+      }
+    });
+  }
+
+  /** Checks that need every agent of the platform (the directory): callee consent, callees, pinned versions, fallbacks, pools. */
+  private _validate(): ConstructProblem[] {
+    const problems = new PropProblems(this, 'agent');
     const d = this.tenant.directory;
     if (this.track === 'stable') {
       for (const caller of d.callersOf(this.key)) {
         const why = this._refusal(caller);
-        if (why) errors.push(`agent "${caller}" calls "${this.key}" without its consent: ${why}`);
+        if (why) problems.add(['allowedCallers'], undefined, `does not let agent "${caller}" call "${this.key}": ${why}`);
       }
     }
     if (this.kind === 'declarative' && this.track === 'stable' && d.get(agentKey(this.tenant.name, this.serviceAccountName))) {
-      errors.push(`agent "${this.key}" (declarative) runs as ServiceAccount "${this.serviceAccountName}", which is also the name of agent "${agentKey(this.tenant.name, this.serviceAccountName)}" and its ServiceAccount; rename one of them`);
+      problems.add(['name'], this.name, `runs as ServiceAccount "${this.serviceAccountName}" (declarative), which is also the name of agent "${agentKey(this.tenant.name, this.serviceAccountName)}" and its ServiceAccount; rename one of them`);
     }
-    if (this.kind === 'declarative') {
-      for (const c of this.calls) {
-        const callee = d.get(agentKey(c.tenant, c.agent));
-        if (callee?.kind === 'byo') {
-          errors.push(`agent "${this.key}" (declarative) calls "${agentKey(c.tenant, c.agent)}#${c.skill}", a BYO agent; kagent 0.9 builds agent tools only for kagent Agents, so the call could not be made. Make "${agentKey(c.tenant, c.agent)}" declarative, or "${this.key}" a BYO agent (which calls through A2A_CALLS)`);
-        }
-      }
-    }
+    this._checkAllowedCallers(problems);
     this.callSpecs.forEach((c, i) => {
+      const at = problems.at('calls', i);
+      const callee = d.get(agentKey(c.tenant, c.agent));
+      if (this.kind === 'declarative' && callee?.kind === 'byo') {
+        at.add([], formatSkillCall(c), `calls a BYO agent; kagent 0.9 builds agent tools only for kagent Agents, so the call could not be made. Make "${agentKey(c.tenant, c.agent)}" declarative, or "${this.key}" a BYO agent (which calls through A2A_CALLS)`);
+      }
       const r = d.resolve(c);
       if ('error' in r) {
-        errors.push(`agent "${this.key}" calls[${i}] "${formatSkillRef(c)}": ${r.error}`);
+        at.add([], formatSkillCall(c), `cannot be made: ${r.error}`);
         return;
       }
       const versions = _versionsOf(d, agentKey(c.tenant, c.agent));
       for (const [field, v] of [['version', c.version], ['fallbackVersion', c.fallbackVersion]] as const) {
         if (v !== undefined && !versions.some((x) => x.version === v)) {
-          errors.push(`agent "${this.key}" calls[${i}] "${formatSkillCall(c)}": ${field} "${v}" of "${agentKey(c.tenant, c.agent)}" is not deployed; its versions are ${_describeVersions(versions)}`);
+          const written = typeof this.writtenCalls[i] === 'string';
+          at.add(written ? [] : [field], written ? formatSkillCall(c) : v,
+            `pins ${field} "${v}" of "${agentKey(c.tenant, c.agent)}", which is not deployed; its versions are ${_describeVersions(versions)}`);
         }
       }
     });
-    for (const [skill, f] of Object.entries(this.fallbacks)) {
+    this.skillIds.forEach((skill, i) => {
+      const f = this.fallbacks[skill];
+      if (!f) return;
+      const at = problems.at('skills', i, 'fallback');
       if (f.kind === 'skill' && f.ref.agent !== this.name) {
         const r = d.resolve(f.ref);
-        if ('error' in r) errors.push(`agent "${this.key}" skill "${skill}": fallback "${formatSkillRef(f.ref)}" does not exist: ${r.error}`);
+        if ('error' in r) at.add([], formatSkillRef(f.ref), `does not exist: ${r.error}`);
       }
       if (f.kind === 'version') {
         const versions = _versionsOf(d, this.key);
         if (!versions.some((x) => x.version === f.version)) {
-          errors.push(`agent "${this.key}" skill "${skill}": fallback version "${f.version}" is not deployed; versions of "${this.key}" are ${_describeVersions(versions)}`);
+          at.add([], `@${f.version}`, `is not deployed; versions of "${this.key}" are ${_describeVersions(versions)}`);
         }
       }
-    }
+    });
     const pool = this.sandboxPool;
     if (pool && pool.tenant !== this.tenant) {
-      errors.push(`agent "${this.key}" uses sandbox pool "${pool.name}" of tenant "${pool.tenant.name}"; an agent may only use pools of its own tenant "${this.tenant.name}"; create one with ${this.tenant.name}.addSandboxPool()`);
+      problems.add(['sandboxPool'], pool.name, `is a pool of tenant "${pool.tenant.name}"; an agent may only use pools of its own tenant "${this.tenant.name}"; create one with ${this.tenant.name}.addSandboxPool()`);
     }
-    return errors;
+    return [...problems.problems];
   }
 }
 
@@ -403,14 +428,14 @@ function _configuredEndpoints(props: AgentProps): _Endpoint[] {
  * The port an agent's pods serve A2A on: `byo.port` (checked), else 8080. A declarative agent
  * has none to set: kagent owns its pods' port.
  */
-function _a2aPort(props: AgentProps, where: string): number {
+function _a2aPort(props: AgentProps, problems: PropProblems): number {
   const declarativePort = (props.declarative as { readonly port?: unknown } | undefined)?.port;
   if (declarativePort !== undefined) {
-    throw new Error(`${where}: declarative.port ${JSON.stringify(declarativePort)} is not allowed; ${DECLARATIVE_PORT_REFUSAL}`);
+    throw problems.fail(['declarative', 'port'], declarativePort, `is not allowed; ${DECLARATIVE_PORT_REFUSAL}`);
   }
   const port = props.byo?.port ?? A2A_PORT;
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Error(`${where}: byo.port ${JSON.stringify(port)} is not allowed; use the whole number from 1 to 65535 your image listens on, e.g. ${A2A_PORT}`);
+    throw problems.fail(['byo', 'port'], port, `is not allowed; use the whole number from 1 to 65535 your image listens on, e.g. ${A2A_PORT}`);
   }
   return port;
 }

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { Agent, AgentProps, AgentResources, AgentScaling, ByoAgentSpec, DeclarativeAgentSpec } from './agent';
+import type { _AgentTrackProps } from './agent-props';
 import type { CanaryTraffic, ITenantNamespace } from './contracts';
+import { ConstructError, ConstructProblem, mapValidationProblems, PropProblems } from './errors';
 
 export type { CanaryTraffic } from './contracts';
 
@@ -22,7 +24,7 @@ export interface CanaryVersion {
 export interface CanaryReleaseProps {
   readonly tenant: ITenantNamespace;
   /** What both versions share (name, skills, calls, ...). */
-  readonly agent: Omit<AgentProps, 'tenant' | 'version' | 'track' | 'canaryTraffic'>;
+  readonly agent: Omit<AgentProps, 'tenant' | 'version'>;
   /** The version serving traffic by default; its AgentCard is marked latest. */
   readonly stable: CanaryVersion;
   /** The version under test; its AgentCard is never marked latest. */
@@ -64,26 +66,24 @@ export class CanaryRelease extends Construct {
 
   constructor(scope: Construct, id: string, props: CanaryReleaseProps) {
     super(scope, id);
-    const name = props.agent?.name;
-    const where = `canary release ${this.node.path}`;
+    const problems = new PropProblems(this, 'canary release');
     if (!props.stable?.version) {
-      throw new Error(`${where}: the stable version of agent "${name}" is missing; set stable: { version: '1.0.0', ... } (the version serving traffic today)`);
+      problems.add(['stable', 'version'], undefined, `is missing; set stable: { version: '1.0.0', ... } (the version of agent "${props.agent?.name}" serving traffic today)`);
     }
     if (!props.canary?.version) {
-      throw new Error(`${where}: the canary version of agent "${name}" is missing; set canary: { version: '1.1.0', ... }`);
-    }
-    if (props.stable.version === props.canary.version) {
-      throw new Error(`${where}: stable and canary both have version "${props.stable.version}"; a canary needs a new version (Nacos keys cards by version)`);
+      problems.add(['canary', 'version'], undefined, `is missing; set canary: { version: '1.1.0', ... } (the version of agent "${props.agent?.name}" under test)`);
+    } else if (props.stable?.version === props.canary.version) {
+      problems.add(['canary', 'version'], props.canary.version, 'is also the stable version; a canary needs a new version (Nacos keys cards by version)');
     }
     const t = props.traffic ?? {};
     if (t.weight === undefined && !t.header && !t.cookie) {
-      throw new Error(`${where}: traffic selects nothing; set traffic.weight (0-100), traffic.header or traffic.cookie`);
+      problems.add(['traffic'], undefined, 'selects nothing; set traffic.weight (0-100), traffic.header or traffic.cookie');
     }
     if (t.weight !== undefined && (!Number.isInteger(t.weight) || t.weight < 0 || t.weight > 100)) {
-      throw new Error(`${where}: traffic.weight ${t.weight} is not allowed; use an integer from 0 to 100 (0 rolls back)`);
+      problems.add(['traffic', 'weight'], t.weight, 'is not allowed; use an integer from 0 to 100 (0 rolls back)');
     }
     if (t.headerValue && !t.header) {
-      throw new Error(`${where}: traffic.headerValue "${t.headerValue}" is set without traffic.header; name the header, e.g. header: 'x-user-group'`);
+      problems.add(['traffic', 'headerValue'], t.headerValue, 'is set without traffic.header; name the header, e.g. header: \'x-user-group\'');
     }
     this.traffic = t;
     const version = (v: CanaryVersion) => ({
@@ -93,7 +93,45 @@ export class CanaryRelease extends Construct {
       ...(v.resources ? { resources: v.resources } : {}),
       ...(v.scaling ? { scaling: v.scaling } : {}),
     });
-    this.stable = new Agent(this, 'stable', { ...props.agent, ...version(props.stable), tenant: props.tenant, track: 'stable' });
-    this.canary = new Agent(this, 'canary', { ...props.agent, ...version(props.canary), tenant: props.tenant, track: 'canary', canaryTraffic: t });
+    // Both tracks are built (so every problem of both is known) before any is thrown.
+    const track = (name: 'stable' | 'canary', own: CanaryVersion): Agent | undefined => problems.collect(() => {
+      const trackProps: AgentProps & _AgentTrackProps = {
+        ...props.agent, ...version(own), tenant: props.tenant, track: name, ...(name === 'canary' ? { canaryTraffic: t } : {}),
+      };
+      try {
+        const agent = new Agent(this, name, trackProps);
+        mapValidationProblems(agent, (p) => this._asReleaseProblem(p, name, own));
+        return agent;
+      } catch (e) {
+        throw ConstructError.isConstructError(e) ? new ConstructError(e.problems.map((p) => this._asReleaseProblem(p, name, own))) : e;
+      }
+    });
+    const stable = props.stable?.version ? track('stable', props.stable) : undefined;
+    const canary = props.canary?.version ? track('canary', props.canary) : undefined;
+    if (problems.length) throw new ConstructError(_unique(problems.problems), (p) => `canary release ${p.construct}`);
+    this.stable = stable!;
+    this.canary = canary!;
   }
+
+  /**
+   * A problem of one track's props as a problem of this release's props: under `stable.`/`canary.`
+   * when that version sets the prop, else under `agent.` (the shared props); the track's canary
+   * routing is `traffic`. Both tracks report a shared prop alike; one copy is kept.
+   */
+  private _asReleaseProblem(p: ConstructProblem, name: 'stable' | 'canary', own: CanaryVersion): ConstructProblem {
+    const [head, ...rest] = p.propPath;
+    const propPath = head === 'canaryTraffic' ? ['traffic', ...rest]
+      : typeof head === 'string' && head in own && own[head as keyof CanaryVersion] !== undefined ? [name, ...p.propPath]
+        : ['agent', ...p.propPath];
+    return { ...p, construct: this.node.path, propPath };
+  }
+}
+
+/** Problems without repeats (a shared prop refused by both tracks). */
+function _unique(problems: readonly ConstructProblem[]): ConstructProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = JSON.stringify([p.construct, p.propPath, p.fix]);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
 }

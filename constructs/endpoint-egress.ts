@@ -6,6 +6,7 @@
  * addresses only (every IANA special-purpose range excluded) on that port alone. The hosts are
  * listed in the policy's `agentruntime.io/egress-endpoints` annotation for reviews.
  */
+import { SPECIAL_PURPOSE_RANGES } from './_cidr';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { _NAMESPACE_NAME_LABEL, _tcp, EgressCidr } from './_network-peers';
 
@@ -15,11 +16,8 @@ export interface _Endpoint {
   readonly field: string;
 }
 
-/** IPv4 special-purpose ranges (IANA registry; RFC 6890 and successors): never a provider's public endpoint. */
-export const SPECIAL_PURPOSE_IPV4 = [
-  '0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.0/24', '192.0.2.0/24',
-  '192.88.99.0/24', '192.168.0.0/16', '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24', '224.0.0.0/4', '240.0.0.0/4',
-] as const;
+/** IPv4 special-purpose ranges (IANA registry): never a provider's public endpoint. */
+export const SPECIAL_PURPOSE_IPV4 = SPECIAL_PURPOSE_RANGES.filter((c) => !c.includes(':'));
 
 /** What an agent's endpoints need: extra egress rules, problems, and `host:port` for the annotation. */
 export interface _EndpointEgress {

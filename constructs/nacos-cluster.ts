@@ -1,6 +1,8 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { _port, _quantities } from './_k8s-values';
+import { _parseQuantity } from './_quantity';
+import { propError, PropProblems } from './errors';
 import { _assertPinnedImage, _restrictedContainerSecurityContext, _restrictedPodSecurityContext } from './_security';
 import { _emitTyped } from './_typed-manifest';
 import { LABEL } from './labels';
@@ -87,6 +89,7 @@ export class NacosCluster extends Construct {
     if (!/^([^/]+\/)*nacos\/nacos-server:v3\.1\.\d+(-slim)?(@sha256:[0-9a-f]{64})?$/.test(this.image)) {
       throw new Error(`nacos.image: "${this.image}" is not a Nacos 3.1 server image; use nacos/nacos-server:v3.1.x, e.g. "${NACOS_IMAGE}"`);
     }
+    _checkHeap(props.heap ?? '1g', props.resources?.memory ?? '2Gi');
     const domain = props.clusterDomain ?? 'cluster.local';
     this.podLabels = { [LABEL.name]: 'nacos', [LABEL.component]: 'registry' };
     this.clientHost = `${this.name}.${this.namespace}.svc.${domain}`;
@@ -161,7 +164,7 @@ export class NacosCluster extends Construct {
       : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: hostnameTerm }, zoneTerm] };
     const emptyDir = (name: string) => ({ name, emptyDir: {} });
 
-    _emitTyped(this, 'statefulset', k8s.KubeStatefulSet.GVK, k8s.toJson_KubeStatefulSetProps, {
+    this.node.defaultChild = _emitTyped(this, 'statefulset', k8s.KubeStatefulSet.GVK, k8s.toJson_KubeStatefulSetProps, {
       metadata: { name: this.name, namespace: this.namespace },
       spec: {
         replicas: this.replicas,
@@ -226,5 +229,22 @@ export class NacosCluster extends Construct {
           : {}),
       },
     }, labels);
+  }
+}
+
+/** JVM memory sizes as `-Xmx` reads them: bytes, or k/m/g (binary). */
+const _JVM_SIZE = /^([0-9]+)([kKmMgG]?)$/;
+
+/**
+ * The heap must fit the container with room for the rest of the JVM (metaspace, threads, direct
+ * buffers): at most three quarters of the memory limit, or the pod is OOM-killed under load.
+ */
+function _checkHeap(heap: string, memory: string): void {
+  const m = _JVM_SIZE.exec(String(heap));
+  if (!m) throw propError('nacos', 'platform', ['nacos', 'heap'], heap, 'is not a JVM heap size; use a number with k, m or g, e.g. "1g" or "512m"');
+  const bytes = Number(m[1]) * ({ '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 } as Record<string, number>)[m[2].toLowerCase()];
+  const limit = _parseQuantity(memory, { problems: new PropProblems('nacos', 'platform'), path: ['nacos', 'resources', 'memory'] });
+  if (bytes > 0.75 * limit) {
+    throw propError('nacos', 'platform', ['nacos', 'heap'], heap, `does not fit the memory limit ${memory} (nacos.resources.memory) with room for the rest of the JVM; use at most three quarters of it (e.g. "${Math.floor((0.75 * limit) / 2 ** 20)}m") or raise nacos.resources.memory`);
   }
 }

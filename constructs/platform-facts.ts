@@ -57,6 +57,10 @@ export interface PlatformFacts {
    * @default { cidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'], port: 6443 }: any private address, API port only
    */
   readonly kubernetesApi?: { readonly cidrs: readonly string[]; readonly port: number };
+  /** Every image must carry a digest (see AgentRuntimePlatformProps.requireImageDigests). @default false */
+  readonly requireImageDigests?: boolean;
+  /** Ranges excepted from every agent and sandbox egress CIDR that contains them. @default SPECIAL_PURPOSE_RANGES (the IANA special-purpose registries) */
+  readonly internetEgressExcept?: readonly string[];
   /** In-cluster URL of the gateway (its Service), which kagent's agent tools are proxied through. @default 'http://higress-gateway.<gatewayNamespace>.svc.<clusterDomain>' */
   readonly gatewayInternalUrl?: string;
   /** Maximum upstream retries a skill or call may declare. @default 3 */

@@ -130,7 +130,7 @@ export class RuntimeController extends Construct {
       ...(identity ? ['--internal-issuer', props.internalIssuer, '--signing-keys-from', keySecret, '--token-ttl', String(ttl), '--audience', props.tokenAudience ?? 'agent-runtime-gateway'] : ['--no-identity']),
     ];
     const probe = (path: string): k8s.Probe => ({ httpGet: { path, port: _port('metrics') }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
-    _emitTyped(this, 'deployment', k8s.KubeDeployment.GVK, k8s.toJson_KubeDeploymentProps, {
+    this.node.defaultChild = _emitTyped(this, 'deployment', k8s.KubeDeployment.GVK, k8s.toJson_KubeDeploymentProps, {
       metadata: { name, namespace: ns },
       spec: {
         replicas: this.replicas,

@@ -9,12 +9,14 @@ import {
 } from '../generated/imports/sandboxtemplate-extensions.agents.x-k8s.io';
 import { _quantities } from './_k8s-values';
 import { _emitTyped } from './_typed-manifest';
+import { SPECIAL_PURPOSE_RANGES } from './_cidr';
 import { _cidrEgressRules, _dnsEgressRule, _tcp, EgressCidr } from './_network-peers';
 import { _parseQuantity } from './_quantity';
 import { _assertPinnedImage, _isDnsLabel, _restrictedContainerSecurityContext, _restrictedPodSpecHeader } from './_security';
 import { LABEL } from './labels';
 import { _tenantInternals } from './_tenant-internals';
 import type { IAgentTrack, ISandboxPool, ITenantNamespace, KedaTrigger } from './contracts';
+import { PropProblems } from './errors';
 
 /**
  * Annotation carrying a pool's sandbox lifetime. agent-sandbox v0.5.6 has no lifetime field on
@@ -97,18 +99,17 @@ export class SandboxPool extends Construct implements ISandboxPool {
   constructor(scope: Construct, id: string, props: SandboxPoolProps) {
     super(scope, id);
     const t = props.tenant;
-    const where = `sandbox pool ${this.node.path}`;
+    const problems = new PropProblems(this, 'sandbox pool');
     if (!_isDnsLabel(props.name ?? '') || props.name.length > 40) {
-      throw new Error(`${where}: pool name "${props.name}" is not a DNS label of at most 40 characters; use e.g. "code"`);
+      throw problems.fail(['name'], props.name, 'is not a DNS label of at most 40 characters; use e.g. "code"');
     }
     const allowed = t.platform.sandboxRuntimeClasses;
     if (!props.runtimeClassName) {
-      throw new Error(`${where}: runtimeClassName is required; sandboxes are isolated only by their RuntimeClass; use one of ${allowed.map((r) => `"${r}"`).join(', ')}`);
+      problems.add(['runtimeClassName'], undefined, `is required; sandboxes are isolated only by their RuntimeClass; use one of ${allowed.map((r) => `"${r}"`).join(', ')}`);
+    } else if (!allowed.includes(props.runtimeClassName)) {
+      problems.add(['runtimeClassName'], props.runtimeClassName, `is not a sandbox RuntimeClass of the platform; use one of ${allowed.map((r) => `"${r}"`).join(', ')}`);
     }
-    if (!allowed.includes(props.runtimeClassName)) {
-      throw new Error(`${where}: runtimeClassName "${props.runtimeClassName}" is not a sandbox RuntimeClass of the platform; use one of ${allowed.map((r) => `"${r}"`).join(', ')}`);
-    }
-    _assertPinnedImage(props.image, `${where}: image`, t.platform.allowedRegistries);
+    problems.collect(() => _assertPinnedImage(props.image, { problems, path: ['image'] }, t.platform.allowedRegistries, t.platform.requireImageDigests));
     this.tenant = t;
     this.name = props.name;
     this.runtimeClassName = props.runtimeClassName;
@@ -118,20 +119,22 @@ export class SandboxPool extends Construct implements ISandboxPool {
     this.templateName = props.name;
     this.warmPoolName = props.name;
     if (!Number.isInteger(this.warmReplicas) || this.warmReplicas < 0) {
-      throw new Error(`${where}: warmReplicas ${this.warmReplicas} is not allowed; use 0 (always cold start) or more`);
+      problems.add(['warmReplicas'], this.warmReplicas, 'is not allowed; use 0 (always cold start) or more');
     }
     if (!Number.isInteger(this.lifetimeSeconds) || this.lifetimeSeconds < 60) {
-      throw new Error(`${where}: lifetimeSeconds ${this.lifetimeSeconds} is not allowed; use a whole number of seconds >= 60`);
+      problems.add(['lifetimeSeconds'], this.lifetimeSeconds, 'is not allowed; use a whole number of seconds >= 60');
     }
     const scaling = props.scaling;
     if (scaling && (!Number.isInteger(scaling.maxWarmReplicas) || scaling.maxWarmReplicas < Math.max(1, this.warmReplicas))) {
-      throw new Error(`${where}: scaling.maxWarmReplicas ${scaling.maxWarmReplicas} is below warmReplicas ${this.warmReplicas} (or 1); use at least ${Math.max(1, this.warmReplicas)}`);
+      problems.add(['scaling', 'maxWarmReplicas'], scaling.maxWarmReplicas, `is below warmReplicas ${this.warmReplicas} (or 1); use at least ${Math.max(1, this.warmReplicas)}`);
     }
 
     const r = { cpu: props.resources?.cpu ?? '500m', memory: props.resources?.memory ?? '512Mi', 'ephemeral-storage': props.resources?.ephemeralStorage ?? '1Gi' };
-    const cpu = _parseQuantity(r.cpu, `${where}: resources.cpu`);
-    const memory = _parseQuantity(r.memory, `${where}: resources.memory`);
-    _parseQuantity(r['ephemeral-storage'], `${where}: resources.ephemeralStorage`);
+    const cpu = problems.collect(() => _parseQuantity(r.cpu, { problems, path: ['resources', 'cpu'] })) ?? 0;
+    const memory = problems.collect(() => _parseQuantity(r.memory, { problems, path: ['resources', 'memory'] })) ?? 0;
+    problems.collect(() => _parseQuantity(r['ephemeral-storage'], { problems, path: ['resources', 'ephemeralStorage'] }));
+    problems.collect(() => _cidrEgressRules(props.egressAllowList ?? [], { problems, path: ['egressAllowList'] }, { refuseBroad: true }));
+    problems.throwIfAny();
 
     const labels = t.labelsFor('sandbox', props.name, { [LABEL.sandboxPool]: props.name });
     this.podLabels = { [LABEL.tenant]: t.name, [LABEL.role]: 'sandbox', [LABEL.sandboxPool]: props.name };
@@ -141,9 +144,10 @@ export class SandboxPool extends Construct implements ISandboxPool {
       const from = this.users.filter((a) => a.tenant === t).map((a) => ({ podSelector: { matchLabels: { ...a.podLabels } } }));
       return from.length ? [{ from, ports: _tcp(this.port) }] : [];
     };
-    const egress = [_dnsEgressRule(), ..._cidrEgressRules(props.egressAllowList ?? [], `${where}: egressAllowList`, { refuseBroad: true })];
+    const exceptRanges = t.platform.internetEgressExcept ?? SPECIAL_PURPOSE_RANGES;
+    const egress = [_dnsEgressRule(), ..._cidrEgressRules(props.egressAllowList ?? [], { problems, path: ['egressAllowList'] }, { refuseBroad: true, exceptRanges })];
 
-    _emitTyped(this, 'template', SandboxTemplate.GVK, toJson_SandboxTemplateProps, {
+    this.node.defaultChild = _emitTyped(this, 'template', SandboxTemplate.GVK, toJson_SandboxTemplateProps, {
       metadata: { name: this.templateName, namespace: t.namespace, annotations },
     }, labels, { spec: () => ({
       podTemplate: {

@@ -5,6 +5,7 @@
  * live on `AgentSkillSpec` (the callee's side) and on `calls` entries (the caller's side).
  */
 import { AgentDirectory, agentKey, SkillRef } from './agent-directory';
+import { Field, PropProblems, refuse } from './errors';
 
 /** Outlier detection of one agent's pods (Istio `DestinationRule.trafficPolicy.outlierDetection`). */
 export interface CircuitBreakerSpec {
@@ -108,16 +109,23 @@ export type _ResolvedFallback =
  *
  * @example parseSkillCall('acme/search#web@1.2.0', 'calls[0]') // { tenant: 'acme', agent: 'search', skill: 'web', version: '1.2.0' }
  */
-export function parseSkillCall(call: string | SkillCallSpec, field: string): SkillCallSpec {
+export function parseSkillCall(call: string | SkillCallSpec, field: Field): SkillCallSpec {
   if (typeof call !== 'string') return call;
   const at = call.indexOf('@');
   const ref = AgentDirectory.parseRef(at < 0 ? call : call.slice(0, at), field);
   if (at < 0) return ref;
   const version = call.slice(at + 1);
   if (!VERSION.test(version)) {
-    throw new Error(`${field}: "${call}" pins version "${version}", which is not a version; write "tenant/agent#skill@1.2.0"`);
+    throw refuse(field, call, `pins version "${version}", which is not a version; write "tenant/agent#skill@1.2.0"`);
   }
   return { ...ref, version };
+}
+
+/** Whether `call` parses (see {@link parseSkillCall}): for callers that must not throw on what a construct reports itself. */
+export function isSkillCall(call: string | SkillCallSpec): boolean {
+  if (typeof call !== 'string') return typeof call === 'object' && call !== null;
+  const at = call.indexOf('@');
+  return /^([a-z0-9-]+)\/([a-z0-9-]+)#([a-z0-9-]+)$/.test(at < 0 ? call : call.slice(0, at)) && (at < 0 || VERSION.test(call.slice(at + 1)));
 }
 
 /** Formats a call as `tenant/agent#skill[@version]`. */
@@ -127,45 +135,42 @@ export function formatSkillCall(c: SkillCallSpec): string {
 
 /** Checks the skill's own settings (eagerly, in the Agent constructor) and parses its fallback. */
 export function _checkSkillResilience(s: SkillResilienceSpec & { readonly id: string }, ctx: {
-  readonly where: string; readonly tenant: string; readonly agent: string; readonly skillIds: readonly string[];
+  readonly problems: PropProblems; readonly tenant: string; readonly agent: string; readonly skillIds: readonly string[];
   readonly maxRetries: number; readonly redis: boolean; readonly istioApi: boolean;
 }): _ResolvedFallback | undefined {
-  const at = `${ctx.where}: skill "${s.id}"`;
+  const at = ctx.problems;
   if (s.timeoutSeconds !== undefined && (!Number.isInteger(s.timeoutSeconds) || s.timeoutSeconds < 1)) {
-    throw new Error(`${at}: timeoutSeconds ${s.timeoutSeconds} is not allowed; use a whole number of seconds >= 1`);
+    at.add(['timeoutSeconds'], s.timeoutSeconds, 'is not allowed; use a whole number of seconds >= 1');
   }
   if (s.retries !== undefined) {
     if (!Number.isInteger(s.retries) || s.retries < 0) {
-      throw new Error(`${at}: retries ${s.retries} is not allowed; use a whole number from 0 to ${ctx.maxRetries}`);
-    }
-    if (s.retries > ctx.maxRetries) {
-      throw new Error(`${at}: retries ${s.retries} is above the maximum of ${ctx.maxRetries} (maxRetries of tenant "${ctx.tenant}"); lower retries to at most ${ctx.maxRetries} or raise maxRetries`);
+      at.add(['retries'], s.retries, `is not allowed; use a whole number from 0 to ${ctx.maxRetries}`);
+    } else if (s.retries > ctx.maxRetries) {
+      at.add(['retries'], s.retries, `is above the maximum of ${ctx.maxRetries} (maxRetries of tenant "${ctx.tenant}"); lower retries to at most ${ctx.maxRetries} or raise maxRetries`);
     }
   }
-  for (const c of s.retryOn ?? []) {
+  (s.retryOn ?? []).forEach((c, i) => {
     if (!RETRY_CONDITION.test(c)) {
-      throw new Error(`${at}: retryOn "${c}" is not a Higress retry condition; use error, timeout, invalid_header, non_idempotent, off or http_NNN (e.g. http_503)`);
+      at.add(['retryOn', i], c, 'is not a Higress retry condition; use error, timeout, invalid_header, non_idempotent, off or http_NNN (e.g. http_503)');
     }
-  }
+  });
   if (s.cacheTtlSeconds !== undefined) {
     if (!Number.isInteger(s.cacheTtlSeconds) || s.cacheTtlSeconds < 1) {
-      throw new Error(`${at}: cacheTtlSeconds ${s.cacheTtlSeconds} is not allowed; use a whole number of seconds >= 1`);
-    }
-    if (!s.deterministic) {
-      throw new Error(`${at}: cache on a non-deterministic skill; a cached answer is only right if the same request always gets the same answer: set deterministic: true, or remove cacheTtlSeconds`);
-    }
-    if (!ctx.redis) {
-      throw new Error(`${at}: cacheTtlSeconds needs Redis, and the platform has none; configure the gateway's Redis (platform gateway.redis, e.g. { serviceName: 'redis.dns' }) or remove cacheTtlSeconds`);
+      at.add(['cacheTtlSeconds'], s.cacheTtlSeconds, 'is not allowed; use a whole number of seconds >= 1');
+    } else if (!s.deterministic) {
+      at.add(['cacheTtlSeconds'], s.cacheTtlSeconds, 'caches a non-deterministic skill; a cached answer is only right if the same request always gets the same answer: set deterministic: true, or remove cacheTtlSeconds');
+    } else if (!ctx.redis) {
+      at.add(['cacheTtlSeconds'], s.cacheTtlSeconds, 'needs Redis, and the platform has none; configure the gateway\'s Redis (gateway.redis, e.g. { serviceName: \'redis.dns\' }) or remove cacheTtlSeconds');
     }
   }
   if (s.circuitBreaker) {
     if (!ctx.istioApi) {
-      throw new Error(`${at}: circuitBreaker needs Higress' Istio API (it reads Istio DestinationRules only then); enable it: platform gateway.istioApi: true and Higress Helm value global.enableIstioAPI=true, or remove circuitBreaker`);
+      at.add(['circuitBreaker'], undefined, 'needs Higress\' Istio API (it reads Istio DestinationRules only then); enable it: gateway.istioApi: true and Higress Helm value global.enableIstioAPI=true, or remove circuitBreaker');
     }
     const cb = s.circuitBreaker;
     const int = (name: string, v: number | undefined, min: number, max = Infinity) => {
       if (v !== undefined && (!Number.isInteger(v) || v < min || v > max)) {
-        throw new Error(`${at}: circuitBreaker.${name} ${v} is not allowed; use a whole number from ${min}${max === Infinity ? ' up' : ` to ${max}`}`);
+        at.add(['circuitBreaker', name], v, `is not allowed; use a whole number from ${min}${max === Infinity ? ' up' : ` to ${max}`}`);
       }
     };
     int('consecutiveErrors', cb.consecutiveErrors, 1);
@@ -173,36 +178,37 @@ export function _checkSkillResilience(s: SkillResilienceSpec & { readonly id: st
     int('ejectionSeconds', cb.ejectionSeconds, 1);
     int('maxEjectionPercent', cb.maxEjectionPercent, 0, 100);
   }
-  return s.fallback === undefined ? undefined : _parseFallback(s.fallback, at, ctx);
+  return s.fallback === undefined ? undefined : at.collect(() => _parseFallback(s.fallback!, at.at('fallback'), ctx));
 }
 
-function _parseFallback(f: string | SkillFallbackSpec, at: string, ctx: { readonly tenant: string; readonly agent: string; readonly skillIds: readonly string[] }): _ResolvedFallback {
+function _parseFallback(f: string | SkillFallbackSpec, at: PropProblems, ctx: { readonly tenant: string; readonly agent: string; readonly skillIds: readonly string[] }): _ResolvedFallback {
   const spec: SkillFallbackSpec = typeof f === 'string' ? (f.startsWith('@') ? { version: f.slice(1) } : { skill: f }) : f;
   const onStatus = spec.onStatus ?? DEFAULT_FALLBACK_STATUS;
-  for (const code of onStatus) {
+  onStatus.forEach((code, i) => {
     if (!Number.isInteger(code) || code < 400 || code > 599) {
-      throw new Error(`${at}: fallback.onStatus ${code} is not an HTTP error status; use 4xx/5xx codes, e.g. [502, 503, 504]`);
+      throw at.fail(['onStatus', i], code, 'is not an HTTP error status; use 4xx/5xx codes, e.g. [502, 503, 504]');
     }
-  }
+  });
   if (!!spec.skill === !!spec.version) {
-    throw new Error(`${at}: fallback needs exactly one of skill ("other-skill", "agent#skill") and version ("@1.2.0")`);
+    throw at.fail([], f, 'needs exactly one of skill ("other-skill", "agent#skill") and version ("@1.2.0")');
   }
   if (spec.version) {
-    if (!VERSION.test(spec.version)) throw new Error(`${at}: fallback version "${spec.version}" is not a version; use e.g. "@1.2.0"`);
+    if (!VERSION.test(spec.version)) throw at.fail(typeof f === 'string' ? [] : ['version'], spec.version, 'is not a version; use e.g. "@1.2.0"');
     return { kind: 'version', version: spec.version, onStatus };
   }
   const raw = spec.skill!;
   const full = raw.includes('/') ? raw : raw.includes('#') ? `${ctx.tenant}/${raw}` : `${ctx.tenant}/${ctx.agent}#${raw}`;
-  const ref = AgentDirectory.parseRef(full, `${at}: fallback`);
+  const field = typeof f === 'string' ? [] : ['skill'];
+  const ref = AgentDirectory.parseRef(full, { problems: at, path: field });
   if (ref.tenant !== ctx.tenant) {
-    throw new Error(`${at}: fallback "${raw}" is a skill of tenant "${ref.tenant}"; a fallback stays within tenant "${ctx.tenant}" (the gateway would bypass the other tenant's caller checks); pick a skill of "${ctx.tenant}"`);
+    throw at.fail(field, raw, `is a skill of tenant "${ref.tenant}"; a fallback stays within tenant "${ctx.tenant}" (the gateway would bypass the other tenant's caller checks); pick a skill of "${ctx.tenant}"`);
   }
   if (ref.agent === ctx.agent) {
     if (!ctx.skillIds.includes(ref.skill)) {
-      throw new Error(`${at}: fallback skill "${ref.skill}" does not exist; skills of agent "${agentKey(ctx.tenant, ctx.agent)}" are ${ctx.skillIds.map((id) => `"${id}"`).join(', ')}`);
+      throw at.fail(field, raw, `names skill "${ref.skill}", which does not exist; skills of agent "${agentKey(ctx.tenant, ctx.agent)}" are ${ctx.skillIds.map((id) => `"${id}"`).join(', ')}`);
     }
     // The gateway's fallback (default-backend) is a Service: the agent's own Service is the one that just failed.
-    throw new Error(`${at}: fallback "${raw}" is a skill of the same agent, whose Service just answered with the error (the gateway falls back to a Service, not a skill); fall back to another agent's skill ("agent#skill") or to a version ("@1.2.0")`);
+    throw at.fail(field, raw, 'is a skill of the same agent, whose Service just answered with the error (the gateway falls back to a Service, not a skill); fall back to another agent\'s skill ("agent#skill") or to a version ("@1.2.0")');
   }
   return { kind: 'skill', ref, onStatus };
 }

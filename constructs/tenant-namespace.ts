@@ -21,6 +21,7 @@ import { PlatformFacts } from './platform-facts';
 import { _checkMaxRetries, MAX_RETRIES } from './retry-bounds';
 import { _emitControllerTenantAccess } from './runtime-controller';
 import { SandboxPool, SandboxPoolProps } from './sandbox-pool';
+import { addProblemValidation, ConstructProblem, propError, PropProblems } from './errors';
 
 /** Hard limits of a tenant (ResourceQuota `spec.hard`). */
 export interface TenantQuota {
@@ -135,15 +136,15 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
   constructor(scope: Construct, id: string, props: TenantNamespaceProps) {
     // Checked before super(): constructs refuses an empty id with a message that names neither the tenant nor the fix.
     super(scope, _nonEmptyName(scope, id, props.name));
-    const where = `tenant ${this.node.path}`;
+    const problems = new PropProblems(this, 'tenant');
     if (!_isDnsLabel(props.name)) {
       // Suggest only a name that is one: lowercase, '-' for the rest, trimmed of '-' at both ends.
       const suggestion = props.name.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63).replace(/^-+|-+$/g, '');
-      throw new Error(`${where}: tenant name "${props.name}" is not a DNS label; use lowercase letters, digits and '-'${_isDnsLabel(suggestion) ? `, e.g. "${suggestion}"` : ', starting and ending with a letter or digit, e.g. "acme"'}`);
+      throw problems.fail(['name'], props.name, `is not a DNS label; use lowercase letters, digits and '-'${_isDnsLabel(suggestion) ? `, e.g. "${suggestion}"` : ', starting and ending with a letter or digit, e.g. "acme"'}`);
     }
     const reserved = ['default', 'kube-system', 'kube-public', 'kube-node-lease', props.platform.gatewayNamespace, props.platform.registryNamespace];
     if (reserved.includes(props.name)) {
-      throw new Error(`${where}: tenant name "${props.name}" is a platform or system namespace; choose another name`);
+      throw problems.fail(['name'], props.name, 'is a platform or system namespace; choose another name');
     }
     this.name = props.name;
     this.namespace = props.name;
@@ -153,42 +154,43 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
     this.rateLimitTier = props.rateLimitTier ?? 'standard';
     const tier = props.platform.rateLimitTiers[this.rateLimitTier];
     if (!tier) {
-      throw new Error(`${where}: rateLimitTier "${this.rateLimitTier}" is not defined by the platform; use one of ${Object.keys(props.platform.rateLimitTiers).map((t) => `"${t}"`).join(', ')}`);
+      problems.add(['rateLimitTier'], this.rateLimitTier, `is not defined by the platform; use one of ${Object.keys(props.platform.rateLimitTiers).map((t) => `"${t}"`).join(', ')}`);
     }
-    this.requestsPerMinute = tier.requestsPerMinute;
+    this.requestsPerMinute = tier?.requestsPerMinute ?? 0;
     this.routeTimeoutSeconds = props.routeTimeoutSeconds ?? 60;
     this.routeRetries = props.routeRetries ?? 2;
     if (!Number.isInteger(this.routeTimeoutSeconds) || this.routeTimeoutSeconds < 1) {
-      throw new Error(`${where}: routeTimeoutSeconds ${this.routeTimeoutSeconds} is not allowed; use a whole number of seconds >= 1`);
+      problems.add(['routeTimeoutSeconds'], this.routeTimeoutSeconds, 'is not allowed; use a whole number of seconds >= 1');
     }
-    this.maxRetries = _checkMaxRetries(props.maxRetries ?? props.platform.maxRetries ?? MAX_RETRIES.default, `${where}: maxRetries`);
+    this.maxRetries = problems.collect(() => _checkMaxRetries(props.maxRetries ?? props.platform.maxRetries ?? MAX_RETRIES.default, { problems, path: ['maxRetries'] })) ?? 0;
     const tracing = props.platform.tracing;
     if (tracing && !(tracing.samplingPercent >= 0 && tracing.samplingPercent <= 100)) {
-      throw new Error(`${where}: platform.tracing.samplingPercent ${tracing.samplingPercent} is outside 0-100; give the percentage of traces to sample, e.g. 10`);
+      problems.add(['platform', 'tracing', 'samplingPercent'], tracing.samplingPercent, 'is outside 0-100; give the percentage of traces to sample, e.g. 10');
     }
     const api = props.platform.kubernetesApi;
     if (api) {
       const bad = api.cidrs.map((c) => [c, cidrProblem(c)] as const).find(([, p]) => p);
       if (bad || api.cidrs.length === 0) {
-        throw new Error(`${where}: platform.kubernetesApi.cidrs ${bad ? `"${bad[0]}" ${bad[1]}` : 'is empty'}; give the API server endpoints as pods reach them (kubectl get endpoints kubernetes), e.g. ["10.0.0.10/32"]`);
+        problems.add(['platform', 'kubernetesApi', 'cidrs'], bad ? bad[0] : api.cidrs, `${bad ? bad[1] : 'is empty'}; give the API server endpoints as pods reach them (kubectl get endpoints kubernetes), e.g. ["10.0.0.10/32"]`);
       }
       if (!Number.isInteger(api.port) || api.port < 1 || api.port > 65535) {
-        throw new Error(`${where}: platform.kubernetesApi.port ${api.port} is not a TCP port; use the endpoints' port, e.g. 6443 (443 on most managed clusters)`);
+        problems.add(['platform', 'kubernetesApi', 'port'], api.port, 'is not a TCP port; use the endpoints\' port, e.g. 6443 (443 on most managed clusters)');
       }
     }
     this.groups = props.groups ?? [`${props.name}-developers`];
     if (this.groups.length === 0) {
-      throw new Error(`${where}: groups is empty; name at least one group of the tenant's developers, e.g. ["${props.name}-developers"]`);
+      problems.add(['groups'], undefined, `is empty; name at least one group of the tenant's developers, e.g. ["${props.name}-developers"]`);
     }
     // system: groups are Kubernetes' own (system:authenticated is every caller): binding them gives the tenant to everyone.
-    const systemGroup = this.groups.find((g) => typeof g !== 'string' || g.trim() === '' || g.startsWith('system:'));
-    if (systemGroup !== undefined) {
-      throw new Error(`${where}: group ${JSON.stringify(systemGroup)} is not allowed; system: groups (e.g. system:authenticated) include callers outside the tenant; name the tenant's own group, e.g. "${props.name}-developers"`);
+    const systemGroup = this.groups.findIndex((g) => typeof g !== 'string' || g.trim() === '' || g.startsWith('system:'));
+    if (systemGroup >= 0) {
+      problems.add(['groups', systemGroup], this.groups[systemGroup], `is not allowed; system: groups (e.g. system:authenticated) include callers outside the tenant; name the tenant's own group, e.g. "${props.name}-developers"`);
     }
     this.quota = { ...DEFAULT_QUOTA, ...props.quota };
     if (!Number.isSafeInteger(this.quota.pods) || this.quota.pods < 1 || this.quota.pods > 1_000_000) {
-      throw new Error(`${where}: quota.pods ${this.quota.pods} is not allowed; use a whole number from 1 to 1000000, e.g. 100`);
+      problems.add(['quota', 'pods'], this.quota.pods, 'is not allowed; use a whole number from 1 to 1000000, e.g. 100');
     }
+    problems.throwIfAny();
     this.kagentNamespace = props.kagentNamespace ?? 'kagent';
     this.jwtPluginUrl = props.jwtPluginUrl ?? 'oci://higress-registry.cn-hangzhou.cr.aliyuncs.com/plugins/jwt-auth:2.0.0';
 
@@ -206,7 +208,7 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
     this._jwtPlugin();
     // The agent-runtime controller writes this tenant's agent token Secrets (and Events) only through this Role.
     if (this.platform.runtimeController) _emitControllerTenantAccess(this, this.namespace, this.platform.runtimeController, this.labelsFor('tenant', 'agent-runtime-controller'));
-    this.node.addValidation({ validate: () => this._validate() });
+    addProblemValidation(this, () => this._validate());
   }
 
   /** Labels every object of the tenant carries, plus role and name. */
@@ -270,7 +272,7 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
   }
 
   private _namespace(): void {
-    _emitTyped(this, 'namespace', k8s.KubeNamespace.GVK, k8s.toJson_KubeNamespaceProps, {
+    this.node.defaultChild = _emitTyped(this, 'namespace', k8s.KubeNamespace.GVK, k8s.toJson_KubeNamespaceProps, {
       metadata: {
         name: this.namespace,
         labels: {
@@ -430,21 +432,21 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
     return [...set].sort();
   }
 
-  private _validate(): string[] {
-    const errors: string[] = [];
+  private _validate(): ConstructProblem[] {
+    const problems = new PropProblems(this, 'tenant');
     const seen = new Map<string, string>();
     for (const w of this.workloads) {
       const key = `${w.kind}/${w.name}/${w.track}`;
       if (seen.has(key)) {
-        errors.push(`tenant "${this.name}": ${w.kind} "${w.name}" is defined twice (${seen.get(key)} and ${w.path}); names must be unique within a tenant, rename one of them`);
+        problems.add([], undefined, `${w.kind} "${w.name}" is defined twice (${seen.get(key)} and ${w.path}); names must be unique within a tenant, rename one of them`);
       }
       seen.set(key, w.path);
     }
-    errors.push(...this._quotaErrors());
-    return errors;
+    this._quotaErrors(problems);
+    return [...problems.problems];
   }
 
-  private _quotaErrors(): string[] {
+  private _quotaErrors(problems: PropProblems): void {
     const checks: Array<[keyof _Footprint, keyof TenantQuota, string, 'cpu' | 'bytes' | 'count']> = [
       ['requestsCpu', 'requestsCpu', 'requests.cpu', 'cpu'],
       ['requestsMemory', 'requestsMemory', 'requests.memory', 'bytes'],
@@ -453,23 +455,21 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
       ['pods', 'pods', 'pods', 'count'],
       ['gpus', 'gpus', 'requests.nvidia.com/gpu', 'count'],
     ];
-    const errors: string[] = [];
     for (const [need, prop, key, unit] of checks) {
       const total = this.workloads.reduce((sum, w) => sum + w.footprint[need], 0);
       const hard = _parseQuantity(this.quota[prop] as string | number, `quota.${prop}`);
       if (total > hard + 1e-9) {
         const parts = this.workloads.filter((w) => w.footprint[need] > 0)
           .map((w) => `${w.kind} ${w.name}${w.track === 'canary' ? ' (canary)' : ''} ${_formatQuantity(w.footprint[need], unit)}`);
-        errors.push(`tenant "${this.name}": quota ${key} "${this.quota[prop]}" is smaller than its workloads need at max replicas, ${_formatQuantity(total, unit)} (${parts.join(', ')}); raise quota.${prop} to at least "${_formatQuantity(total, unit)}" or lower maxReplicas/resources`);
+        problems.add(['quota', prop], this.quota[prop], `(${key}) is smaller than the tenant's workloads need at max replicas, ${_formatQuantity(total, unit)} (${parts.join(', ')}); raise quota.${prop} to at least "${_formatQuantity(total, unit)}" or lower maxReplicas/resources`);
       }
     }
-    return errors;
   }
 }
 
 /** `id`, once the tenant name is known not to be empty. */
 function _nonEmptyName(scope: Construct, id: string, name: unknown): string {
-  if (typeof name !== 'string' || name === '') throw new Error(`tenant ${scope.node.path}/${id}: tenant name is empty; give the tenant a DNS label name, e.g. "acme"`);
+  if (typeof name !== 'string' || name === '') throw propError(`${scope.node.path}/${id}`, 'tenant', ['name'], name, 'is empty; give the tenant a DNS label name, e.g. "acme"');
   return id;
 }
 

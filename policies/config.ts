@@ -86,14 +86,14 @@ const _BASE: PolicyConfig = {
 };
 
 /**
- * Default configuration of each environment. Digest pinning (`requireDigest`) is off by
- * default: digests come from the release pipeline that resolves tags, which this package
- * cannot do offline; turn it on per environment once that pipeline writes digests.
+ * Default configuration of each environment. Staging and prod require digests (`requireDigest`):
+ * a tag alone can be moved to other content; the stack refuses such images there too
+ * (`requireImageDigests`). Dev takes tags.
  */
 export const DEFAULT_CONFIG: Readonly<Record<Env, PolicyConfig>> = {
   dev: _BASE,
-  staging: _BASE,
-  prod: _BASE,
+  staging: { ..._BASE, requireDigest: true },
+  prod: { ..._BASE, requireDigest: true },
 };
 
 /** JSON schema of each configuration key (the Pulumi `configSchema` and the config-file check). */

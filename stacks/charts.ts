@@ -6,11 +6,13 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { AgentDirectory } from '../constructs/agent-directory';
+import { ConstructError, problemAt, PropPath, validationProblems } from '../constructs/errors';
 import { AgentRuntimePlatform } from '../constructs/agent-runtime-platform';
 import { PlatformMonitoring } from '../constructs/observability/platform-monitoring';
 import { TokenAccounting } from '../constructs/observability/token-accounting';
-import { ConfigError, PROJECT, type PlatformConfig } from './config';
-import { buildTenantChart } from './tenant-charts';
+import { ConfigError, type PlatformConfig } from './config';
+import { configKey } from './config-validation';
+import { BuiltTenant, buildTenantChart, tenantValidationErrors } from './tenant-charts';
 
 /** One synthesized chart: its name (file name and Pulumi release name) and its objects. */
 export interface SynthesizedChart {
@@ -45,12 +47,12 @@ export function buildPlatform(config: PlatformConfig): BuiltPlatform {
   const { platform, platformChart } = constructPlatform(config);
   // Construct every tenant before synthesizing any, so the directory knows every call.
   const directory = new AgentDirectory();
-  const tenantCharts = config.tenants.map((t, i) => {
+  const built = config.tenants.map((t, i) => {
     const tenantChart = _chart(`tenant-${t.name}`);
-    buildTenantChart(tenantChart, t, platform.facts, directory, i);
-    return tenantChart;
+    return { tenantChart, built: buildTenantChart(tenantChart, t, platform.facts, directory, i, config.problems) };
   });
-  const higressValues = completePlatform(config, platform, platformChart, tenantCharts.map((c) => tenantRoutes(c)), tenantCharts.flatMap((c) => chartErrors(c)));
+  const tenantCharts = built.map((b) => b.tenantChart);
+  const higressValues = completePlatform(config, platform, platformChart, tenantCharts.map((c) => tenantRoutes(c)), tenantErrors(built.map((b) => ({ built: b.built, all: b.tenantChart.node.findAll() }))));
   return { platform, platformChart, tenantCharts, directory, higressValues };
 }
 
@@ -68,9 +70,15 @@ export function constructPlatform(config: PlatformConfig): { platform: AgentRunt
 export function completePlatform(
   config: PlatformConfig, platform: AgentRuntimePlatform, platformChart: Chart, routes: string[][], tenantErrors: string[],
 ): Record<string, unknown> {
-  inPlatformConfig(() => addPlatformWideParts(platformChart, platform, config, routes));
-  const errors = [...chartErrors(platformChart), ...tenantErrors];
-  if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  const errors: string[] = [];
+  try {
+    inPlatformConfig(() => addPlatformWideParts(platformChart, platform, config, routes));
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    errors.push(...e.message.split('\n'));
+  }
+  errors.push(...platformValidationErrors(platformChart), ...tenantErrors);
+  if (errors.length) throw new ConfigError([...new Set(errors)].join('\n'));
   // Circuit breakers are Istio DestinationRules, which Higress reads only with its Istio API on.
   return {
     ...platform.higress.helmValues,
@@ -127,10 +135,10 @@ function addPlatformWideParts(chart: Chart, platform: AgentRuntimePlatform, conf
   platform.higress.limitTierRoutes(tierRoutes);
   const tokenLimits = config.tokenLimits;
   if (Object.keys(tokenLimits).length > 0) {
-    new TokenAccounting(chart, 'token-accounting', {
+    inPlatformConfig(() => new TokenAccounting(chart, 'token-accounting', {
       redis: config.platform.gateway.redis,
       tiers: Object.fromEntries(Object.entries(tokenLimits).map(([tier, limit]) => [tier, { ...limit, routes: tierRoutes[tier] ?? [] }])),
-    });
+    }), 'tokenAccounting');
   }
   const { enable, ...monitoring } = config.monitoring;
   // Everything switched off means no monitoring objects at all.
@@ -141,23 +149,57 @@ function addPlatformWideParts(chart: Chart, platform: AgentRuntimePlatform, conf
       enable,
       registry: platform.nacos,
       agents: { tenants: config.tenants.map((t) => t.name) },
-    }), 'monitoring.');
+    }), 'monitoring');
   }
 }
 
 /**
- * Runs `build`, naming construct errors by their config key: platform props are the top-level
- * keys, so a construct's `nacos.replicas: ...` is `agent-runtime:nacos.replicas: ...`.
+ * Where the props of the platform-wide constructs come from: the platform's props are the
+ * top-level keys (`nacos.replicas`); TokenAccounting's `tiers` are `tokenLimits` and its `redis`
+ * is `gateway.redis`; PlatformMonitoring's are under `monitoring`.
  */
-function inPlatformConfig<T>(build: () => T, prefix = ''): T {
+const PLATFORM_KEYS: Record<string, (p: PropPath) => PropPath> = {
+  platform: (p) => p,
+  tokenAccounting: ([head, ...rest]) => (head === 'tiers' ? ['tokenLimits', ...rest] : head === 'redis' ? ['gateway', 'redis', ...rest] : ['tokenLimits', head, ...rest]),
+  monitoring: (p) => ['monitoring', ...p],
+};
+
+/**
+ * Runs `build` (a construct of the platform chart, `props` naming where its props come from),
+ * naming its problems by their config keys. A construct that throws a plain error names its
+ * prop first (`nacos.replicas: ...`), relative to the top-level keys, as the platform's own do.
+ */
+function inPlatformConfig<T>(build: () => T, props: keyof typeof PLATFORM_KEYS = 'platform'): T {
   try {
     return build();
   } catch (e) {
-    const message = (e as Error).message;
-    if (e instanceof ConfigError || message.startsWith(`${PROJECT}:`)) throw e;
-    // TokenAccounting names its props `tokenAccounting.*`; the stack's key for them is `tokenLimits`/`gateway.redis`.
-    throw new ConfigError(`${PROJECT}:${prefix}${message.replace(/^tokenAccounting\.tiers/, 'tokenLimits').replace(/^tokenAccounting\.redis/, 'gateway.redis')}`);
+    if (e instanceof ConfigError) throw e;
+    if (ConstructError.isConstructError(e)) {
+      throw new ConfigError(e.problems.map((p) => problemAt(configKey(PLATFORM_KEYS[props](p.propPath)), p)).join('\n'));
+    }
+    const prefix = props === 'monitoring' ? 'monitoring.' : '';
+    throw new ConfigError(`agent-runtime:${prefix}${(e as Error).message}`);
   }
+}
+
+/** The synth-time problems of the platform chart's constructs, under their config keys. */
+function platformValidationErrors(chart: Chart): string[] {
+  const errors: string[] = [];
+  for (const c of chart.node.findAll()) {
+    const data = validationProblems(c);
+    if (data) errors.push(...data.map((p) => problemAt(configKey([...p.propPath]), p)));
+    else errors.push(...c.node.validate().map((m) => `[${c.node.path}] ${m}`));
+  }
+  return errors;
+}
+
+/**
+ * Every tenant's problems: those refused while constructing; then, only when none was refused
+ * (a refused item would fail its callers' checks too), those found at synth time.
+ */
+export function tenantErrors(tenants: { built: BuiltTenant; all: IConstruct[] }[]): string[] {
+  const eager = tenants.flatMap((t) => t.built.errors);
+  return eager.length ? eager : tenants.flatMap((t) => tenantValidationErrors(t.built, t.all));
 }
 
 const BASE_KINDS = new Set(['Namespace', 'PriorityClass', 'RuntimeClass']);

@@ -19,7 +19,7 @@ import type { TenantNamespaceProps } from '../constructs/tenant-namespace';
 export type PolicyProfile = 'dev' | 'staging' | 'prod';
 
 /** `agent-runtime:tenants[].agents[]`: {@link AgentProps}; `sandboxPool` names a pool of the same tenant. */
-export interface AgentConfig extends Omit<AgentProps, 'tenant' | 'sandboxPool' | 'track' | 'canaryTraffic'> {
+export interface AgentConfig extends Omit<AgentProps, 'tenant' | 'sandboxPool'> {
   /** Name of a sandbox pool of the same tenant (`sandboxPools[].name`). @default - none */
   readonly sandboxPool?: string;
 }

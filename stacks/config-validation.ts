@@ -36,10 +36,32 @@ const REFUSED_KEYS: Record<string, Record<string, string>> = {
  * @example validateStackConfig({ gatewayHost: 'agents.example.com', gateway: { jwt } })
  */
 export function validateStackConfig(values: Record<string, unknown>): StackConfig {
+  const problems = schemaProblems(values);
+  if (problems.length) throw new ConfigError(problems.map((p) => p.message).join('\n'));
+  return values as unknown as StackConfig;
+}
+
+/** A schema problem: the config path it is under, and its message naming the key, the value and the fix. */
+export interface SchemaProblem {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+/** Every schema problem of `values` (none when they are valid). */
+export function schemaProblems(values: Record<string, unknown>): SchemaProblem[] {
   validator ??= compile();
-  if (validator(values)) return values as unknown as StackConfig;
-  const messages = [...new Set(relevant(validator.errors ?? []).map((e) => describe(e, values)))];
-  throw new ConfigError(messages.join('\n'));
+  if (validator(values)) return [];
+  const seen = new Set<string>();
+  return relevant(validator.errors ?? []).flatMap((e) => {
+    const message = describe(e, values);
+    if (seen.has(message)) return [];
+    seen.add(message);
+    return [{ path: instancePath(e), message }];
+  });
+}
+
+function instancePath(e: ErrorObject): (string | number)[] {
+  return e.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 }
 
 /** The precompiled validator, kept next to the generated schema. */
@@ -108,7 +130,7 @@ function discriminator(inUnion: ErrorObject[], branches: number): ErrorObject | 
 }
 
 function describe(e: ErrorObject, values: Record<string, unknown>): string {
-  const path = e.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  const path = instancePath(e);
   const key = path.length ? configKey(path) : 'agent-runtime';
   const value = show(e.data);
   const p = e.params as Record<string, any>;

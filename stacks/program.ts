@@ -3,10 +3,14 @@
  * third-party controllers and CRDs -> platform -> tenants -> registrations in Nacos.
  * Configuration is validated first, so bad config fails before any resource is registered.
  */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { synthesizePlatform, type SynthesizedPlatform } from './charts';
-import { ConfigError, PROJECT, readPlatformConfig, SECRET_KEYS, type PlatformConfig } from './config';
+import { ConfigError, knownConfigKeys, PROJECT, readPlatformConfig, SECRET_KEYS, type PlatformConfig } from './config';
+import { stackFileProblems } from './stack-file';
 import { internalIssuerKeys, setInternalJwks } from './internal-issuer-keys';
 import { deployPlatform } from './platform-release';
 import { readStackSecrets } from './secrets';
@@ -28,8 +32,20 @@ export function readConfigValues(): Record<string, unknown> {
   return values;
 }
 
+/**
+ * The stack file's own problems (keys Pulumi ignores, secrets in plain text) as synth reports them;
+ * Pulumi hands the program only the values, so the file is read where `pulumi up` runs.
+ */
+function checkStackFile(stack: string): void {
+  const file = path.join(process.cwd(), `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) return;
+  const problems = stackFileProblems(yaml.load(fs.readFileSync(file, 'utf8')), path.basename(file), knownConfigKeys(), SECRET_KEYS);
+  if (problems.length) throw new ConfigError(problems.join('\n'));
+}
+
 /** Runs the stack and returns its outputs. */
 export function runStack() {
+  checkStackFile(pulumi.getStack());
   const values = readConfigValues();
   const issuer = withInternalIssuerKey(values);
   const config = readPlatformConfig(pulumi.getStack(), values);

@@ -11,30 +11,34 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { AgentDirectory, type AgentDirectoryData } from '../constructs/agent-directory';
 import type { PlatformFacts } from '../constructs/platform-facts';
-import { _chart, _synth, chartErrors, completePlatform, constructPlatform, splitPlatformChart, tenantRoutes } from './charts';
-import { buildTenantChart } from './tenant-charts';
+import { _chart, _synth, completePlatform, constructPlatform, splitPlatformChart, tenantRoutes } from './charts';
+import { buildTenantChart, tenantValidationErrors } from './tenant-charts';
 import { stagingDir, swapInOutput, WrittenChart, writeChart, writeValues } from './chart-writer';
-import { ConfigError, type PlatformConfig } from './config';
+import type { PlatformConfig } from './config';
 import { directoryFromConfig } from './directory-from-config';
 
 /** What a worker thread gets: everything as plain data, and the counter of the next tenant to write. */
 export interface TenantSynthJob {
   readonly dir: string;
   readonly tenants: PlatformConfig['tenants'];
+  /** Problems of the configuration found before construction (see `PlatformConfig.problems`). */
+  readonly problems: NonNullable<PlatformConfig['problems']>;
   readonly facts: PlatformFacts;
   readonly directory: AgentDirectoryData;
   /** One Int32: the index of the next tenant nobody has claimed (`Atomics.add`). */
   readonly next: SharedArrayBuffer;
 }
 
-/** What became of one tenant: written, invalid (validation errors) or failed while constructing (the thread then stopped). */
+/** What became of one tenant: written, or its problems (refused while constructing, or found at synth time), under config keys. */
 export interface TenantOutcome {
   readonly index: number;
   readonly written?: WrittenChart;
   /** Its Ingresses, `namespace/name` (the platform's rate-limit tiers select them). */
   readonly routes?: string[];
+  /** Problems found at synth time. */
   readonly errors?: string[];
-  readonly failure?: { readonly message: string; readonly configError: boolean };
+  /** Problems of props refused while constructing. */
+  readonly refused?: string[];
 }
 
 /** What a worker thread sends back: the tenants it claimed. */
@@ -79,17 +83,16 @@ function _workerCount(config: PlatformConfig, threads?: number): number {
 async function _writeAll(config: PlatformConfig, dir: string, opts: { _workersOnly?: boolean }, workers: SynthWorker[]): Promise<WrittenChart[]> {
   const { platform, platformChart } = constructPlatform(config);
   const job: TenantSynthJob = {
-    dir, tenants: config.tenants, facts: platform.facts, directory: directoryFromConfig(config, platform.facts), next: new SharedArrayBuffer(4),
+    dir, tenants: config.tenants, problems: config.problems ?? [], facts: platform.facts, directory: directoryFromConfig(config, platform.facts), next: new SharedArrayBuffer(4),
   };
   // Every thread claims the next tenant until none is left, so none idles while another has work.
   const running = workers.map((w) => w.run(job));
   const mine = opts._workersOnly ? [] : _writeClaimedTenants(job);
   const outcomes: TenantOutcome[] = new Array(config.tenants.length);
   for (const result of [mine, ...await Promise.all(running)]) for (const o of result) outcomes[o.index] = o;
-  // As `buildPlatform`: the first tenant (in config order) that cannot be constructed, else every validation error.
-  const failed = outcomes.find((o) => o?.failure)?.failure;
-  if (failed) throw failed.configError ? new ConfigError(failed.message) : new Error(failed.message);
-  const higressValues = completePlatform(config, platform, platformChart, outcomes.map((o) => o.routes!), outcomes.flatMap((o) => o.errors ?? []));
+  // As `buildPlatform` (see `tenantErrors`): every refused prop, else every synth-time problem.
+  const refused = outcomes.flatMap((o) => o.refused ?? []);
+  const higressValues = completePlatform(config, platform, platformChart, outcomes.map((o) => o.routes ?? []), refused.length ? refused : outcomes.flatMap((o) => o.errors ?? []));
   const written = splitPlatformChart(_synth(platformChart)).map((c) => writeChart(dir, c.name, c.objects));
   writeValues(dir, 'higress', higressValues);
   return [...written, ...outcomes.map((o) => o.written!)];
@@ -97,8 +100,8 @@ async function _writeAll(config: PlatformConfig, dir: string, opts: { _workersOn
 
 /**
  * Claims tenants of `job` one at a time until none is left, and builds, validates and writes each
- * (holding one tenant's constructs at a time). A tenant that cannot be constructed stops the claiming
- * everywhere: tenants before it are all claimed already, so the first failure in config order is reported.
+ * (holding one tenant's constructs at a time). A tenant with refused props is not written, and the
+ * others still are built, so every problem of the configuration is reported.
  */
 export function _writeClaimedTenants(job: TenantSynthJob): TenantSynthResult {
   const directory = AgentDirectory.fromData(job.directory);
@@ -109,15 +112,13 @@ export function _writeClaimedTenants(job: TenantSynthJob): TenantSynthResult {
   for (let i = Atomics.add(claims, 0, 1); i < job.tenants.length; i = Atomics.add(claims, 0, 1)) {
     const t = job.tenants[i];
     const chart = _chart(`tenant-${t.name}`);
-    try {
-      buildTenantChart(chart, t, job.facts, directory, i);
-    } catch (e) {
-      Atomics.store(claims, 0, job.tenants.length);
-      result.push({ index: i, failure: { message: (e as Error).message, configError: e instanceof ConfigError } });
-      break;
+    const built = buildTenantChart(chart, t, job.facts, directory, i, job.problems);
+    if (built.errors.length) {
+      result.push({ index: i, refused: built.errors });
+      continue;
     }
     const all = chart.node.findAll();
-    const errors = chartErrors(chart, all);
+    const errors = tenantValidationErrors(built, all);
     const routes = tenantRoutes(chart, all);
     result.push(errors.length ? { index: i, routes, errors } : { index: i, routes, written: writeChart(job.dir, chart.node.id, _synth(chart, all)) });
   }

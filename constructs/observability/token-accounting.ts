@@ -5,6 +5,7 @@ import {
 import { _emitTyped } from '../_typed-manifest';
 import { GatewayRedis, HIGRESS_PLUGIN_REGISTRY } from '../higress-config';
 import { LABEL } from '../labels';
+import { PropPath, PropProblems } from '../errors';
 
 /** LLM token budget of one tenant tier, per tenant (jwt-auth consumer). */
 export interface TokenTier {
@@ -59,24 +60,25 @@ export class TokenAccounting extends Construct {
     const namespace = props.namespace ?? 'higress-system';
     const registry = props.pluginRegistry ?? HIGRESS_PLUGIN_REGISTRY;
     const tiers = props.tiers ?? {};
+    const problems = new PropProblems(this, 'token accounting');
     if (!props.redis) {
-      throw new Error('tokenAccounting.redis: not set; ai-token-ratelimit and ai-quota keep their counters in Redis and have no local mode. '
+      throw problems.fail(['redis'], undefined, 'is not set; ai-token-ratelimit and ai-quota keep their counters in Redis and have no local mode. '
         + 'Set redis: { serviceName: "redis-stack-server.higress-system.svc.cluster.local" } with Higress global.enableRedis=true, '
         + 'or point it at your Redis (a `dns` McpBridge source such as "redis.dns"), or leave token accounting off');
     }
     if (!props.redis.serviceName) {
-      throw new Error('tokenAccounting.redis.serviceName: empty; give the Redis cluster Higress pushes, e.g. "redis.dns"');
+      throw problems.fail(['redis', 'serviceName'], props.redis.serviceName, 'is empty; give the Redis cluster Higress pushes, e.g. "redis.dns"');
     }
     const port = props.redis.servicePort ?? 6379;
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new Error(`tokenAccounting.redis.servicePort: ${port} is not a TCP port; use 1-65535, e.g. 6379`);
+      throw problems.fail(['redis', 'servicePort'], port, 'is not a TCP port; use 1-65535, e.g. 6379');
     }
     const redis = { service_name: props.redis.serviceName, service_port: port };
-    const checkRoutes = (prop: string, routes: readonly string[]) => {
-      if (routes.length === 0) throw new Error(`${prop}: empty; list the Ingresses (<namespace>/<name>) it applies to, e.g. ["acme/llm"]`);
-      for (const r of routes) {
-        if (!_ROUTE.test(r)) throw new Error(`${prop}: "${r}" is not "<namespace>/<ingress>"; use e.g. "acme/llm"`);
-      }
+    const checkRoutes = (prop: PropPath, routes: readonly string[]) => {
+      if (routes.length === 0) throw problems.fail(prop, undefined, 'is empty; list the Ingresses (<namespace>/<name>) it applies to, e.g. ["acme/llm"]');
+      routes.forEach((r, i) => {
+        if (!_ROUTE.test(r)) throw problems.fail([...prop, i], r, 'is not "<namespace>/<ingress>"; use e.g. "acme/llm"');
+      });
     };
     const labels = { [LABEL.role]: 'gateway-config', [LABEL.partOf]: 'agent-runtime' };
     const names: string[] = [];
@@ -100,21 +102,21 @@ export class TokenAccounting extends Construct {
 
     for (const [tier, t] of Object.entries(tiers)) {
       if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(tier)) {
-        throw new Error(`tokenAccounting.tiers: tier name "${tier}" is not a DNS label; use lowercase, e.g. "standard"`);
+        throw problems.fail(['tiers', tier], undefined, 'is not a DNS label as a tier name; use lowercase, e.g. "standard"');
       }
       const limits: Record<string, number> = {};
       for (const [prop, key] of [['tokensPerMinute', 'token_per_minute'], ['tokensPerDay', 'token_per_day']] as const) {
         const v = t[prop];
         if (v === undefined) continue;
         if (!Number.isInteger(v) || v <= 0) {
-          throw new Error(`tokenAccounting.tiers.${tier}.${prop}: ${v} is not allowed; use a positive integer number of tokens`);
+          throw problems.fail(['tiers', tier, prop], v, 'is not allowed; use a positive integer number of tokens');
         }
         limits[key] = v;
       }
       if (Object.keys(limits).length === 0) {
-        throw new Error(`tokenAccounting.tiers.${tier}: no limit; set tokensPerMinute and/or tokensPerDay`);
+        throw problems.fail(['tiers', tier], undefined, 'has no limit; set tokensPerMinute and/or tokensPerDay');
       }
-      checkRoutes(`tokenAccounting.tiers.${tier}.routes`, t.routes);
+      checkRoutes(['tiers', tier, 'routes'], t.routes);
       plugin(`ai-token-ratelimit-${tier}`, 'ai-token-ratelimit:2.0.1', 600, [{
         ingress: [...t.routes],
         config: {
@@ -130,13 +132,13 @@ export class TokenAccounting extends Construct {
 
     if (props.quota) {
       if (!props.quota.adminConsumer) {
-        throw new Error('tokenAccounting.quota.adminConsumer: empty; name the jwt-auth consumer allowed to refill quotas, e.g. "internal-services"');
+        throw problems.fail(['quota', 'adminConsumer'], undefined, 'is empty; name the jwt-auth consumer allowed to refill quotas, e.g. "internal-services"');
       }
       const adminPath = props.quota.adminPath ?? '/quota';
       if (!adminPath.startsWith('/')) {
-        throw new Error(`tokenAccounting.quota.adminPath: "${adminPath}" must start with "/", e.g. "/quota"`);
+        throw problems.fail(['quota', 'adminPath'], adminPath, 'must start with "/", e.g. "/quota"');
       }
-      checkRoutes('tokenAccounting.quota.routes', props.quota.routes);
+      checkRoutes(['quota', 'routes'], props.quota.routes);
       plugin('ai-quota', 'ai-quota:2.0.1', 750, [{
         ingress: [...props.quota.routes],
         config: { redis_key_prefix: 'chat_quota:', admin_consumer: props.quota.adminConsumer, admin_path: adminPath, redis },

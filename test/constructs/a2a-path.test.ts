@@ -171,7 +171,7 @@ describe('callee consent', () => {
   }
 
   test('a cross-tenant call needs the callee\'s consent; the error names both sides and the fix', () => {
-    expect(pair({})).toThrow('agent "beta/orchestrator" calls "acme/research" without its consent: "acme/research" has visibility "tenant" and does not allow tenant "beta"; add "beta/orchestrator" (or "beta") to allowedCallers of "acme/research", set its visibility to "platform", or remove the call from "beta/orchestrator"');
+    expect(pair({})).toThrow('[acme/tenant/research] allowedCallers does not let agent "beta/orchestrator" call "acme/research": "acme/research" has visibility "tenant" and does not allow tenant "beta"; add "beta/orchestrator" (or "beta") to allowedCallers of "acme/research", set its visibility to "platform", or remove the call from "beta/orchestrator"');
     expect(pair({ allowedCallers: ['beta'] })).not.toThrow();
     expect(pair({ allowedCallers: ['beta/orchestrator'] })).not.toThrow();
     expect(pair({ visibility: 'platform' })).not.toThrow();
@@ -179,7 +179,7 @@ describe('callee consent', () => {
   });
 
   test('a sensitive agent is callable only by the agents it lists, whatever its visibility', () => {
-    expect(pair({ sensitive: true, visibility: 'platform', allowedCallers: ['beta'] })).toThrow('agent "beta/orchestrator" calls "acme/research" without its consent: "acme/research" is sensitive and callable only by the agents in its allowedCallers (none); add "beta/orchestrator" to allowedCallers of "acme/research", or remove the call from "beta/orchestrator"');
+    expect(pair({ sensitive: true, visibility: 'platform', allowedCallers: ['beta'] })).toThrow('allowedCallers does not let agent "beta/orchestrator" call "acme/research": "acme/research" is sensitive and callable only by the agents in its allowedCallers (none); add "beta/orchestrator" to allowedCallers of "acme/research", or remove the call from "beta/orchestrator"');
     expect(pair({ sensitive: true, allowedCallers: ['beta/orchestrator'] })).not.toThrow();
     const directory = new AgentDirectory();
     const a = tenantChart({ name: 'acme' }, directory);
@@ -190,7 +190,7 @@ describe('callee consent', () => {
 
   test('rejects a malformed allowedCallers entry', () => {
     expect(() => tenantChart({ name: 'acme' }).tenant.addAgent({ ...byoAgent('x'), allowedCallers: ['beta/orch/x'] }))
-      .toThrow('agent acme/tenant/x: allowedCallers[0] "beta/orch/x" is neither a tenant ("globex") nor an agent ("globex/researcher")');
+      .toThrow('agent acme/tenant/x: allowedCallers[0]: "beta/orch/x" is neither a tenant ("globex") nor an agent ("globex/researcher")');
   });
 });
 
@@ -233,7 +233,7 @@ describe('declarative callers', () => {
     const t = tenantChart({ name: 'acme' }, d);
     t.tenant.addAgent(byoAgent('billing', ['refund']));
     t.tenant.addAgent({ name: 'planner', skills: skills('plan'), declarative: DECL, calls: ['acme/billing#refund'] });
-    expect(() => t.chart.toJson()).toThrow('agent "acme/planner" (declarative) calls "acme/billing#refund", a BYO agent; kagent 0.9 builds agent tools only for kagent Agents');
+    expect(() => t.chart.toJson()).toThrow('calls[0]: "acme/billing#refund" calls a BYO agent; kagent 0.9 builds agent tools only for kagent Agents');
   });
 
   test('kagent chart values use keys of its 0.9.12 chart: no demo agents, agent tools proxied through the gateway', () => {
@@ -254,7 +254,7 @@ describe('API server egress', () => {
     expect(findOne(objects, 'NetworkPolicy', 'coder-egress', 'acme').spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '10.0.0.10/32' } }], ports: [{ protocol: 'TCP', port: 443 }] });
     expect(JSON.stringify(findAll(objects, 'NetworkPolicy').filter((n) => n.metadata.name !== 'coder-egress'))).not.toContain('10.0.0.10/32');
     expect(() => tenantChart({ name: 'acme' }, new AgentDirectory(), { ...FACTS, kubernetesApi: { cidrs: ['10.0.0.300/32'], port: 443 } }))
-      .toThrow('tenant acme/tenant: platform.kubernetesApi.cidrs "10.0.0.300/32" has no valid IP address ("10.0.0.300")');
+      .toThrow('tenant acme/tenant: platform.kubernetesApi.cidrs: "10.0.0.300/32" has no valid IP address ("10.0.0.300"); give the API server endpoints as pods reach them (kubectl get endpoints kubernetes), e.g. ["10.0.0.10/32"]');
   });
 });
 

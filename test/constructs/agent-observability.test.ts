@@ -72,7 +72,7 @@ describe('agent metrics', () => {
   test('fails when the metrics port is the A2A port', () => {
     const { tenant } = tenantChart({ name: 'acme' });
     expect(() => tenant.addAgent({ ...byoAgent('search'), metrics: { port: 8080 } }))
-      .toThrow('agent acme/tenant/search: metrics.port 8080 is not allowed; use a TCP port other than the A2A port 8080, e.g. 9090');
+      .toThrow('agent acme/tenant/search: metrics.port: 8080 is not allowed; use a TCP port other than the A2A port 8080, e.g. 9090');
   });
 });
 
@@ -123,7 +123,7 @@ describe('agent traces', () => {
 
   test('fails when the sampling percentage is outside 0-100', () => {
     expect(() => tenantChart({ name: 'acme' }, undefined, { ...TRACED, tracing: { ...TRACED.tracing!, samplingPercent: 150 } }))
-      .toThrow('tenant acme/tenant: platform.tracing.samplingPercent 150 is outside 0-100; give the percentage of traces to sample, e.g. 10');
+      .toThrow('tenant acme/tenant: platform.tracing.samplingPercent: 150 is outside 0-100; give the percentage of traces to sample, e.g. 10');
     expect(() => new AgentRuntimePlatform(Testing.chart(), 'platform', {
       ...PLATFORM_PROPS,
       gateway: { ...PLATFORM_PROPS.gateway, tracing: { service: 'otel-collector.observability.svc.cluster.local', sampling: -1 } },

@@ -61,14 +61,14 @@ describe('BYO agent port', () => {
   });
 
   test.each<[string, unknown]>([['zero', 0], ['above 65535', 65536], ['a fraction', 80.5], ['a string', '3000']])('fails on %s', (_name, port) => {
-    expect(() => synthByo({ port })).toThrow(`agent acme/tenant/search: byo.port ${JSON.stringify(port)} is not allowed; use the whole number from 1 to 65535 your image listens on, e.g. 8080`);
+    expect(() => synthByo({ port })).toThrow(`agent acme/tenant/search: byo.port: ${JSON.stringify(port)} is not allowed; use the whole number from 1 to 65535 your image listens on, e.g. 8080`);
   });
 
   test('fails when byo.port is the metrics port', () => {
     expect(() => synthByo({ port: 9090 }))
-      .toThrow('agent acme/tenant/search: byo.port 9090 is the agent\'s metrics port (metrics.port, default 9090); serve A2A on another port, e.g. 8080, or move metrics.port');
+      .toThrow('agent acme/tenant/search: byo.port: 9090 is the agent\'s metrics port (metrics.port, default 9090); serve A2A on another port, e.g. 8080, or move metrics.port');
     expect(() => synthByo({ port: 3000 }, { metrics: { port: 3000 } }))
-      .toThrow('agent acme/tenant/search: byo.port 3000 is the agent\'s metrics port');
+      .toThrow('agent acme/tenant/search: byo.port: 3000 is the agent\'s metrics port');
   });
 
   test('moves the metrics port clash check to byo.port', () => {
@@ -82,6 +82,6 @@ describe('BYO agent port', () => {
       declarative: { systemMessage: 'Help.', model: { model: 'gpt-4o', apiKeySecret: { name: 'openai', key: 'key' } }, port: 3000 },
     };
     expect(() => tenant.addAgent(declarative as any)).toThrow(
-      'agent acme/tenant/helper: declarative.port 3000 is not allowed; kagent runs declarative agents and owns their port (8080); remove it, or run your own image as a byo agent and set byo.port');
+      'agent acme/tenant/helper: declarative.port: 3000 is not allowed; kagent runs declarative agents and owns their port (8080); remove it, or run your own image as a byo agent and set byo.port');
   });
 });

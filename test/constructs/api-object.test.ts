@@ -1,21 +1,39 @@
-import { JsonPatch, Testing } from 'cdk8s';
+import { App, Chart, JsonPatch, ResolutionContext, Testing } from 'cdk8s';
 import * as path from 'path';
 import { synthesizePlatform } from '../../stacks/charts';
 import { loadStackConfig } from '../../stacks/config';
-import { _emit } from '../../constructs/_api-object';
+import { _CDK8S_DEFAULT_RESOLVERS, _emit, _useCdk8sSerializer } from '../../constructs/_api-object';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
 function withCdk8sSerializer<T>(fn: () => T): T {
-  process.env.AGENT_RUNTIME_CDK8S_SERIALIZER = '1';
+  const was = _useCdk8sSerializer(true);
   try {
     return fn();
   } finally {
-    delete process.env.AGENT_RUNTIME_CDK8S_SERIALIZER;
+    _useCdk8sSerializer(was);
   }
 }
 
 describe('the lean ApiObject serialization', () => {
+  test('relies on cdk8s\' default resolvers being the ones it knows (fails on a cdk8s version that changes them)', () => {
+    expect(new App().resolvers.map((r) => r.constructor.name)).toEqual(_CDK8S_DEFAULT_RESOLVERS);
+  });
+
+  test('takes cdk8s\' path in an App with a custom resolver', () => {
+    const app = new App({ resolvers: [{ resolve: (ctx: ResolutionContext) => { if (ctx.value === 'x') ctx.replaceValue('resolved'); } }] });
+    const chart = new Chart(app, 'c');
+    _emit(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { a: 'x' } });
+    expect(Testing.synth(chart)[0].data).toEqual({ a: 'resolved' });
+  });
+
+  test('throws on a value it cannot render, as cdk8s does', () => {
+    const chart = Testing.chart();
+    class Opaque { public readonly v = 1; }
+    _emit(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { a: new Opaque() as unknown as string } });
+    expect(() => Testing.synth(chart)).toThrow(/can't render non-simple object of type 'Opaque'/);
+  });
+
   test.each(['dev', 'prod'])('renders the %s environment exactly as cdk8s does, key order included', (env) => {
     const config = loadStackConfig(env, ROOT);
     const fast = synthesizePlatform(config).charts;

@@ -28,10 +28,10 @@ describe('CIDRs (constructs and policies share one parser)', () => {
 
 describe('egress CIDRs of the constructs (library users get the checks too)', () => {
   it.each<[string, object, object, string]>([
-    ['a prefix above /32', { cidr: '10.0.0.0/33' }, {}, 'egress[0]: "10.0.0.0/33" is not a CIDR; use e.g. "151.101.0.0/16" (it has prefix /33, above /32)'],
-    ['an address that is not one', { cidr: '999.999.999.999/8' }, {}, 'egress[0]: "999.999.999.999/8" is not a CIDR'],
-    ['an except outside its cidr', { cidr: '151.101.0.0/16', except: ['10.0.0.0/8'] }, {}, 'egress[0]: except "10.0.0.0/8" is not strictly inside cidr "151.101.0.0/16"'],
-    ['the internet for a sandbox', { cidr: '0.0.0.0/0' }, { refuseBroad: true }, 'egress[0]: "0.0.0.0/0" is (nearly) the whole internet'],
+    ['a prefix above /32', { cidr: '10.0.0.0/33' }, {}, 'egress[0].cidr: "10.0.0.0/33" is not a CIDR; use e.g. "151.101.0.0/16" (it has prefix /33, above /32)'],
+    ['an address that is not one', { cidr: '999.999.999.999/8' }, {}, 'egress[0].cidr: "999.999.999.999/8" is not a CIDR; use e.g. "151.101.0.0/16" (it has no valid IP address ("999.999.999.999"))'],
+    ['an except outside its cidr', { cidr: '151.101.0.0/16', except: ['10.0.0.0/8'] }, {}, 'egress[0].except[0]: "10.0.0.0/8" is not strictly inside cidr "151.101.0.0/16"; list only sub-ranges of it'],
+    ['the internet for a sandbox', { cidr: '0.0.0.0/0' }, { refuseBroad: true }, 'egress[0].cidr: "0.0.0.0/0" is (nearly) the whole internet; sandboxes run untrusted code, so name the destinations, e.g. "151.101.0.0/16"'],
   ])('refuses %s', (_name, entry, opts, message) => {
     expect(() => _cidrEgressRules([entry as any], 'egress', opts)).toThrow(message);
   });

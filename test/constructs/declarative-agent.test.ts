@@ -80,7 +80,7 @@ describe('model providers', () => {
       'declarative.model.projectId "X" is not a Google Cloud project id (6-30 lowercase letters, digits, \'-\'), e.g. "acme-prod"',
     ]],
   ])('%s: every problem at once, naming the key and the fix', (_name, model, messages) => {
-    expect(() => synth([declarative(model)])).toThrow(new Error(`agent acme/tenant/helper: ${messages.join('; ')}`));
+    expect(() => synth([declarative(model)])).toThrow(new Error(`agent acme/tenant/helper: ${messages.join('\nagent acme/tenant/helper: ')}`));
   });
 });
 
@@ -171,7 +171,7 @@ describe('ServiceAccount: one writer', () => {
 
   test('an agent named like a declarative agent\'s ServiceAccount is refused', () => {
     expect(() => synth([declarative(OPENAI), { name: 'helper-agent', byo: { image: 'ghcr.io/acme/x:1.0.0' }, skills: SKILLS }]))
-      .toThrow('agent "acme/helper" (declarative) runs as ServiceAccount "helper-agent", which is also the name of agent "acme/helper-agent" and its ServiceAccount; rename one of them');
+      .toThrow('[acme/tenant/helper] name: "helper" runs as ServiceAccount "helper-agent" (declarative), which is also the name of agent "acme/helper-agent" and its ServiceAccount; rename one of them');
   });
 });
 

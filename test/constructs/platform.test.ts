@@ -149,7 +149,7 @@ describe('AgentRuntimePlatform', () => {
 
   test.each([
     [{ nacos: { replicas: 2 } }, 'nacos.replicas: 2 is not allowed; use an odd number'],
-    [{ nacos: { image: 'nacos/nacos-server:latest' } }, 'nacos.image: image "nacos/nacos-server:latest" is not pinned'],
+    [{ nacos: { image: 'nacos/nacos-server:latest' } }, 'nacos.image: "nacos/nacos-server:latest" is not pinned; use an explicit version tag or digest, e.g. "nacos/nacos-server:1.2.3"'],
     [{ nacos: { image: 'nacos/nacos-server:v2.4.3' } }, 'nacos.image: "nacos/nacos-server:v2.4.3" is not a Nacos 3.1 server image'],
     [{ gatewayHost: 'https://agents.example.com' }, 'gatewayHost: "https://agents.example.com" is not a fully qualified host name'],
     [{ podSecurityVersion: 'latest' }, 'podSecurityVersion: "latest" is not a pinned Kubernetes minor version'],

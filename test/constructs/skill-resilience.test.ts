@@ -140,19 +140,19 @@ describe('skill resilience', () => {
     test('fails when a skill retries more often than the configured maximum', () => {
       const { tenant } = tenantChart({ name: 'acme' });
       expect(() => tenant.addAgent({ ...byoAgent('search'), skills: [skill('web', { retries: 5 })] }))
-        .toThrow('agent acme/tenant/search: skill "web": retries 5 is above the maximum of 3 (maxRetries of tenant "acme"); lower retries to at most 3 or raise maxRetries');
+        .toThrow('agent acme/tenant/search: skills[0].retries: 5 is above the maximum of 3 (maxRetries of tenant "acme"); lower retries to at most 3 or raise maxRetries');
     });
 
     test('takes the maximum from the tenant, else from the platform', () => {
       expect(() => tenantChart({ name: 'acme', maxRetries: 5 }).tenant.addAgent({ ...byoAgent('search'), skills: [skill('web', { retries: 5 })] })).not.toThrow();
       expect(() => tenantChart({ name: 'acme' }, undefined, { ...FACTS, maxRetries: 1 }).tenant.addAgent({ ...byoAgent('search'), skills: [skill('web', { retries: 2 })] }))
-        .toThrow(/retries 2 is above the maximum of 1/);
+        .toThrow(/retries: 2 is above the maximum of 1/);
     });
 
     test('fails on a retry condition Higress does not know', () => {
       const { tenant } = tenantChart({ name: 'acme' });
       expect(() => tenant.addAgent({ ...byoAgent('search'), skills: [skill('web', { retries: 1, retryOn: ['5xx'] })] }))
-        .toThrow('agent acme/tenant/search: skill "web": retryOn "5xx" is not a Higress retry condition; use error, timeout, invalid_header, non_idempotent, off or http_NNN (e.g. http_503)');
+        .toThrow('agent acme/tenant/search: skills[0].retryOn[0]: "5xx" is not a Higress retry condition; use error, timeout, invalid_header, non_idempotent, off or http_NNN (e.g. http_503)');
     });
   });
 
@@ -172,7 +172,7 @@ describe('skill resilience', () => {
     test('refuses a fallback to a skill of the same agent, whose Service just failed', () => {
       const { tenant } = tenantChart({ name: 'acme' });
       expect(() => tenant.addAgent({ ...byoAgent('search', ['web', 'lookup']), skills: [skill('web'), skill('lookup', { fallback: 'web' })] }))
-        .toThrow('agent acme/tenant/search: skill "lookup": fallback "web" is a skill of the same agent, whose Service just answered with the error (the gateway falls back to a Service, not a skill); fall back to another agent\'s skill ("agent#skill") or to a version ("@1.2.0")');
+        .toThrow('agent acme/tenant/search: skills[1].fallback: "web" is a skill of the same agent, whose Service just answered with the error (the gateway falls back to a Service, not a skill); fall back to another agent\'s skill ("agent#skill") or to a version ("@1.2.0")');
     });
 
     test('falls back to another version: the canary route to the stable Service, none on the stable route itself', () => {
@@ -183,26 +183,26 @@ describe('skill resilience', () => {
     test('fails on a fallback to a missing skill, listing the skills', () => {
       const { tenant } = tenantChart({ name: 'acme' });
       expect(() => tenant.addAgent({ ...byoAgent('search'), skills: [skill('web', { fallback: 'images' })] }))
-        .toThrow('agent acme/tenant/search: skill "web": fallback skill "images" does not exist; skills of agent "acme/search" are "web"');
+        .toThrow('agent acme/tenant/search: skills[0].fallback: "images" names skill "images", which does not exist; skills of agent "acme/search" are "web"');
     });
 
     test('fails at synth on a fallback to a missing skill of another agent', () => {
       const { chart, tenant } = tenantChart({ name: 'acme' });
       tenant.addAgent({ ...byoAgent('backup', ['web']) });
       tenant.addAgent({ ...byoAgent('search'), skills: [skill('web', { fallback: 'backup#images' })] });
-      expect(() => chart.toJson()).toThrow('agent "acme/search" skill "web": fallback "acme/backup#images" does not exist: agent "acme/backup" has no skill "images"; its skills are "web"');
+      expect(() => chart.toJson()).toThrow('skills[0].fallback: "acme/backup#images" does not exist: agent "acme/backup" has no skill "images"; its skills are "web"');
     });
 
     test('fails on a fallback into another tenant', () => {
       const { tenant } = tenantChart({ name: 'acme' });
       expect(() => tenant.addAgent({ ...byoAgent('search'), skills: [skill('web', { fallback: 'beta/billing#refund' })] }))
-        .toThrow(/fallback "beta\/billing#refund" is a skill of tenant "beta"; a fallback stays within tenant "acme"/);
+        .toThrow(/fallback: "beta\/billing#refund" is a skill of tenant "beta"; a fallback stays within tenant "acme"/);
     });
 
     test('fails on a fallback version that is not deployed, listing the versions', () => {
       const { chart, tenant } = tenantChart({ name: 'acme' });
       tenant.addAgent({ ...byoAgent('search'), skills: [skill('web', { fallback: '@0.1.0' })] });
-      expect(() => chart.toJson()).toThrow('agent "acme/search" skill "web": fallback version "0.1.0" is not deployed; versions of "acme/search" are "1.0.0" (stable)');
+      expect(() => chart.toJson()).toThrow('skills[0].fallback: "@0.1.0" is not deployed; versions of "acme/search" are "1.0.0" (stable)');
     });
   });
 
@@ -230,13 +230,13 @@ describe('skill resilience', () => {
     test('fails on a cache on a non-deterministic skill', () => {
       const { tenant } = tenantChart({ name: 'acme' }, undefined, FULL);
       expect(() => tenant.addAgent({ ...byoAgent('search'), skills: [skill('web', { cacheTtlSeconds: 60 })] }))
-        .toThrow('agent acme/tenant/search: skill "web": cache on a non-deterministic skill; a cached answer is only right if the same request always gets the same answer: set deterministic: true, or remove cacheTtlSeconds');
+        .toThrow('agent acme/tenant/search: skills[0].cacheTtlSeconds: 60 caches a non-deterministic skill; a cached answer is only right if the same request always gets the same answer: set deterministic: true, or remove cacheTtlSeconds');
     });
 
     test('fails on a cache when the platform has no Redis', () => {
       const { tenant } = tenantChart({ name: 'acme' });
       expect(() => tenant.addAgent({ ...byoAgent('search'), skills: [skill('web', { deterministic: true, cacheTtlSeconds: 60 })] }))
-        .toThrow('agent acme/tenant/search: skill "web": cacheTtlSeconds needs Redis, and the platform has none; configure the gateway\'s Redis (platform gateway.redis, e.g. { serviceName: \'redis.dns\' }) or remove cacheTtlSeconds');
+        .toThrow('agent acme/tenant/search: skills[0].cacheTtlSeconds: 60 needs Redis, and the platform has none; configure the gateway\'s Redis (gateway.redis, e.g. { serviceName: \'redis.dns\' }) or remove cacheTtlSeconds');
     });
   });
 
@@ -253,7 +253,7 @@ describe('skill resilience', () => {
     test('fails without the Istio API, asking to enable it', () => {
       const { tenant } = tenantChart({ name: 'acme' });
       expect(() => tenant.addAgent({ ...byoAgent('search'), skills: [skill('web', { circuitBreaker: {} })] }))
-        .toThrow('agent acme/tenant/search: skill "web": circuitBreaker needs Higress\' Istio API (it reads Istio DestinationRules only then); enable it: platform gateway.istioApi: true and Higress Helm value global.enableIstioAPI=true, or remove circuitBreaker');
+        .toThrow('agent acme/tenant/search: skills[0].circuitBreaker needs Higress\' Istio API (it reads Istio DestinationRules only then); enable it: gateway.istioApi: true and Higress Helm value global.enableIstioAPI=true, or remove circuitBreaker');
     });
 
     test('the structural check rejects what Istio would reject', () => {
@@ -313,13 +313,13 @@ describe('skill resilience', () => {
       });
       const b = tenantChart({ name: 'beta' }, directory);
       b.tenant.addAgent({ ...byoAgent('orchestrator'), calls: [{ tenant: 'acme', agent: 'chat', skill: 'chat', version: '1.0.0', fallbackVersion: '0.9.0' }] });
-      expect(() => b.chart.toJson()).toThrow('agent "beta/orchestrator" calls[0] "acme/chat#chat@1.0.0": fallbackVersion "0.9.0" of "acme/chat" is not deployed; its versions are "1.0.0" (stable), "1.1.0" (canary)');
+      expect(() => b.chart.toJson()).toThrow('calls[0].fallbackVersion: "0.9.0" pins fallbackVersion "0.9.0" of "acme/chat", which is not deployed; its versions are "1.0.0" (stable), "1.1.0" (canary)');
     });
 
     test('fails when a call retries more often than the maximum', () => {
       const { tenant } = tenantChart({ name: 'beta' });
       expect(() => tenant.addAgent({ ...byoAgent('orchestrator'), calls: [{ tenant: 'acme', agent: 'chat', skill: 'chat', retries: 4 }] }))
-        .toThrow(/calls\[0\] "acme\/chat#chat": retries 4 is above the maximum of 3/);
+        .toThrow(/calls\[0\]\.retries: 4 is above the maximum of 3/);
     });
   });
 });

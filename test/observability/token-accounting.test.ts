@@ -37,17 +37,17 @@ describe('TokenAccounting', () => {
 
   test('fails without Redis and says why', () => {
     expect(() => synth({ tiers: { free: { tokensPerDay: 1, routes: ['acme/llm'] } } }))
-      .toThrow(/tokenAccounting\.redis: not set; ai-token-ratelimit and ai-quota keep their counters in Redis.*global\.enableRedis=true/);
+      .toThrow(/redis is not set; ai-token-ratelimit and ai-quota keep their counters in Redis.*global\.enableRedis=true/);
   });
 
   test.each([
-    [{ redis: REDIS, tiers: { free: { tokensPerMinute: 0, routes: ['acme/llm'] } } }, 'tokenAccounting.tiers.free.tokensPerMinute: 0 is not allowed'],
-    [{ redis: REDIS, tiers: { free: { routes: ['acme/llm'] } } }, 'tokenAccounting.tiers.free: no limit'],
-    [{ redis: REDIS, tiers: { free: { tokensPerDay: 5, routes: [] } } }, 'tokenAccounting.tiers.free.routes: empty'],
+    [{ redis: REDIS, tiers: { free: { tokensPerMinute: 0, routes: ['acme/llm'] } } }, 'tiers.free.tokensPerMinute: 0 is not allowed'],
+    [{ redis: REDIS, tiers: { free: { routes: ['acme/llm'] } } }, 'tiers.free has no limit'],
+    [{ redis: REDIS, tiers: { free: { tokensPerDay: 5, routes: [] } } }, 'tiers.free.routes is empty'],
     [{ redis: REDIS, tiers: { free: { tokensPerDay: 5, routes: ['llm'] } } }, '"llm" is not "<namespace>/<ingress>"'],
-    [{ redis: REDIS, tiers: { Free: { tokensPerDay: 5, routes: ['acme/llm'] } } }, 'tier name "Free" is not a DNS label'],
-    [{ redis: { serviceName: 'redis.dns', servicePort: 70000 } }, 'tokenAccounting.redis.servicePort: 70000 is not a TCP port'],
-    [{ redis: REDIS, quota: { adminConsumer: '', routes: ['acme/llm'] } }, 'tokenAccounting.quota.adminConsumer: empty'],
+    [{ redis: REDIS, tiers: { Free: { tokensPerDay: 5, routes: ['acme/llm'] } } }, 'tiers.Free is not a DNS label as a tier name'],
+    [{ redis: { serviceName: 'redis.dns', servicePort: 70000 } }, 'redis.servicePort: 70000 is not a TCP port'],
+    [{ redis: REDIS, quota: { adminConsumer: '', routes: ['acme/llm'] } }, 'quota.adminConsumer is empty'],
   ] as [TokenAccountingProps, string][])('%j fails with a clear error', (props, message) => {
     expect(() => synth(props)).toThrow(message);
   });

@@ -76,7 +76,7 @@ describe('stack configuration', () => {
     ['a sandbox pool that does not exist', (c) => { c.tenants[0].agents[1].sandboxPool = 'gpu-runner'; },
       'agent-runtime:tenants[0].agents[1].sandboxPool: "gpu-runner" is not a sandbox pool of tenant "acme" (pools: code-runner)'],
     ['a construct error inside an agent', (c) => { c.tenants[0].agents[1].scaling.maxReplicas = 1; },
-      'agent-runtime:tenants[0].agents[1]: scaling.maxReplicas 1 is below minReplicas 2'],
+      'agent-runtime:tenants[0].agents[1].scaling.maxReplicas: 1 is below minReplicas 2 (or 1); use at least 2'],
     ['a policy profile that does not exist', (c) => { c.policyProfile = 'production'; },
       'agent-runtime:policyProfile: "production" is not allowed; use one of "dev", "staging", "prod"'],
   ])('fails on %s', (_name, mutate, message) => {
@@ -105,7 +105,7 @@ describe('nothing in the configuration is silently ignored', () => {
     ['a bring-your-own port that is a fraction', (c) => { orchestrator(c).byo.port = 80.5; },
       'agent-runtime:tenants[0].agents[1].byo.port: 80.5 is not allowed; use a whole number'],
     ['a bring-your-own port equal to the metrics port', (c) => { orchestrator(c).byo.port = 9090; },
-      'agent-runtime:tenants[0].agents[1]: byo.port 9090 is the agent\'s metrics port (metrics.port, default 9090); serve A2A on another port, e.g. 8080, or move metrics.port'],
+      'agent-runtime:tenants[0].agents[1].byo.port: 9090 is the agent\'s metrics port (metrics.port, default 9090); serve A2A on another port, e.g. 8080, or move metrics.port'],
     ['a port on a declarative agent (kagent owns it)', (c) => { support(c).declarative.port = 3000; },
       'agent-runtime:tenants[0].agents[0].declarative.port: 3000 is not allowed; kagent runs declarative agents and owns their port (8080); remove it, or run your own image as a byo agent and set byo.port'],
     ['a port next to the agent props', (c) => { orchestrator(c).port = 3000; },
@@ -123,7 +123,7 @@ describe('nothing in the configuration is silently ignored', () => {
     ['an image that is not a reference', (c) => { orchestrator(c).byo.image = 'ghcr.io/Acme/Orchestrator 1.4'; },
       'agent-runtime:tenants[0].agents[1].byo.image: "ghcr.io/Acme/Orchestrator 1.4" is not valid; use an image reference such as ghcr.io/acme/agent:1.0.0'],
     ['an agent that is neither declarative nor byo', (c) => { delete orchestrator(c).byo; },
-      'agent-runtime:tenants[0].agents[1]: set exactly one of "declarative" (kagent) and "byo" (your image); got neither'],
+      'agent-runtime:tenants[0].agents[1] set exactly one of "declarative" (kagent) and "byo" (your image); got neither'],
   ])('fails on %s', (_name, mutate, message) => {
     expect(() => synthWith(mutate)).toThrow(message);
   });
@@ -150,11 +150,57 @@ describe('nothing in the configuration is silently ignored', () => {
   });
 });
 
+describe('protected environments (staging, prod)', () => {
+  test('name the API server: no "any private address" default', () => {
+    expect(() => readPlatformConfig('prod', devValues())).toThrow('agent-runtime:kubernetesApi is required with policy profile "prod"');
+  });
+
+  test('run images pinned by digest only, naming the key that sets each (a default included)', () => {
+    const staging = yaml.load(fs.readFileSync(path.join(ROOT, 'Pulumi.staging.yaml'), 'utf8')) as any;
+    const values: Record<string, any> = { ...devValues(), kubernetesApi: { cidrs: ['10.0.0.10/32'], port: 6443 } };
+    values.gateway.jwt = staging.config['agent-runtime:gateway'].jwt;
+    expect(() => synthesizePlatform(readPlatformConfig('prod', values))).toThrow('agent-runtime:nacos.image: "nacos/nacos-server:v3.1.2" has no digest');
+    const prod = loadStackConfig('prod', ROOT);
+    const tagged = structuredClone(prod.tenants) as any[];
+    tagged[0].agents[1].byo.image = 'ghcr.io/acme/orchestrator:1.4.0';
+    expect(() => synthesizePlatform({ ...prod, tenants: tagged })).toThrow('agent-runtime:tenants[0].agents[1].byo.image: "ghcr.io/acme/orchestrator:1.4.0" has no digest');
+  });
+
+  test('every image of the staging and prod output carries a digest', () => {
+    for (const env of ['staging', 'prod']) {
+      const images = synthesizePlatform(loadStackConfig(env, ROOT)).charts.flatMap((c) => c.objects)
+        .flatMap((o) => JSON.stringify(o).match(/"image":"[^"]+"/g) ?? []);
+      expect(images.length).toBeGreaterThan(3);
+      for (const i of images) expect([env, i]).toEqual([env, expect.stringMatching(/@sha256:[0-9a-f]{64}"$/)]);
+    }
+  });
+});
+
+describe('"internet" egress', () => {
+  const egressOf = (objects: any[], name: string) => objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === name).spec.egress;
+  test('excepts the IANA special-purpose ranges (CGNAT, link-local metadata, ...) from 0.0.0.0/0', () => {
+    const objects = synthesizePlatform(loadStackConfig('prod', ROOT)).charts.flatMap((c) => c.objects);
+    const rule = egressOf(objects, 'support-egress').find((r: any) => r.to?.[0]?.ipBlock?.cidr === '0.0.0.0/0');
+    expect(rule.to[0].ipBlock.except).toEqual(expect.arrayContaining(['10.0.0.0/8', '100.64.0.0/10', '169.254.0.0/16', '127.0.0.0/8', '198.18.0.0/15', '240.0.0.0/4']));
+  });
+
+  test('is configurable: internetEgressExcept replaces the list', () => {
+    const objects = synthWith((c) => { c.internetEgressExcept = ['100.64.0.0/10']; }).charts.flatMap((ch) => ch.objects);
+    const rule = egressOf(objects, 'support-egress').find((r: any) => r.to?.[0]?.ipBlock?.cidr === '0.0.0.0/0');
+    expect(rule.to[0].ipBlock.except).toEqual(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10']);
+  });
+
+  test('a destination inside a special range written as such is kept (10.1.2.0/24 is no "internet")', () => {
+    const objects = synthWith((c) => { c.tenants[0].agents[0].egress = [{ cidr: '10.1.2.0/24', ports: [443] }]; }).charts.flatMap((ch) => ch.objects);
+    expect(egressOf(objects, 'support-egress')).toContainEqual(expect.objectContaining({ to: [{ ipBlock: { cidr: '10.1.2.0/24' } }] }));
+  });
+});
+
 describe('policy profile', () => {
   test('a stack named after a profile uses it; any other name gets prod unless policyProfile says otherwise', () => {
-    // staging and prod need real issuers' JWKS and audience; the dev file has none (throwaway keys).
+    // staging and prod need real issuers' JWKS and audience (the dev file has none: throwaway keys) and name the API server.
     const staging = yaml.load(fs.readFileSync(path.join(ROOT, 'Pulumi.staging.yaml'), 'utf8')) as any;
-    const issued = () => { const v = devValues(); v.gateway.jwt = staging.config['agent-runtime:gateway'].jwt; return v; };
+    const issued = () => { const v = devValues(); v.gateway.jwt = staging.config['agent-runtime:gateway'].jwt; v.kubernetesApi = { cidrs: ['10.0.0.10/32'], port: 6443 }; return v; };
     expect(readPlatformConfig('staging', issued()).policyProfile).toBe('staging');
     expect(readPlatformConfig('qa', issued()).policyProfile).toBe('prod');
     expect(readPlatformConfig('qa', { ...devValues(), policyProfile: 'dev' }).policyProfile).toBe('dev');
@@ -199,10 +245,10 @@ describe('skill resilience and traces from configuration', () => {
   });
 
   test.each<[string, (c: Record<string, any>) => void, string | RegExp]>([
-    ['retries above maxRetries', (c) => { c.maxRetries = 1; }, /agent-runtime:tenants\[1\]\.canaries\[0\]: .*skill "web-search": retries 2 is above the maximum of 1/],
-    ['a cache without gateway.redis (dev has none)', (c) => { c.tenants[1].agents[0].skills[1] = { ...c.tenants[1].agents[0].skills[1], deterministic: true, cacheTtlSeconds: 60 }; }, /cacheTtlSeconds needs Redis, and the platform has none/],
+    ['retries above maxRetries', (c) => { c.maxRetries = 1; }, 'agent-runtime:tenants[1].agents[0].skills[0].retries: 2 is above the maximum of 1'],
+    ['a cache without gateway.redis (dev has none)', (c) => { c.tenants[1].agents[0].skills[1] = { ...c.tenants[1].agents[0].skills[1], deterministic: true, cacheTtlSeconds: 60 }; }, 'agent-runtime:tenants[1].agents[0].skills[1].cacheTtlSeconds: 60 needs Redis, and the platform has none'],
     ['a circuit breaker without gateway.istioApi', (c) => { c.tenants[1].agents[0].skills[1].circuitBreaker = { consecutiveErrors: 3 }; }, /circuitBreaker needs Higress' Istio API/],
-    ['a pinned version that is not deployed', (c) => { c.tenants[0].agents[1].calls = ['globex/researcher#web-search@9.9.9']; }, /version "9.9.9" of "globex\/researcher" is not deployed; its versions are "2.1.0" \(stable\), "2.2.0" \(canary\)/],
+    ['a pinned version that is not deployed', (c) => { c.tenants[0].agents[1].calls = ['globex/researcher#web-search@9.9.9']; }, 'agent-runtime:tenants[0].agents[1].calls[0]: "globex/researcher#web-search@9.9.9" pins version "9.9.9" of "globex/researcher", which is not deployed; its versions are "2.1.0" (stable), "2.2.0" (canary)'],
   ])('fails on %s', (_name, mutate, message) => {
     expect(() => synthWith(mutate)).toThrow(message);
   });

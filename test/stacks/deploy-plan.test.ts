@@ -62,7 +62,7 @@ describe('a tenant stack\'s program under Pulumi mocks', () => {
   test('registers only its own chart, Secrets and cards, and reads no stack', () => {
     expect(registrations.some((r) => r.type === 'pulumi:pulumi:StackReference')).toBe(false);
     const releases = registrations.filter((r) => r.type === 'agentruntime:k8s:ChartRelease').map((r) => r.name);
-    expect(releases).toEqual(['tenant-acme']);
+    expect(releases).toEqual(['tenant-acme', 'tenant-acme-kagent']); // kagent's objects after the tenant's Secrets
     const group = registrations.find((r) => r.type === 'kubernetes:yaml/v2:ConfigGroup')!;
     expect(group.wire.objs.some((o: any) => o.metadata?.namespace === 'globex' || o.metadata?.labels?.['agentruntime.io/tenant'] === 'globex')).toBe(false);
     const secrets = registrations.filter((r) => r.type === 'kubernetes:core/v1:Secret').map((r) => r.name).sort();

@@ -107,9 +107,14 @@ describe('synth --review on a stack of any name', () => {
   }
 
   test('a stack not named after a profile is reviewed with prod, the strictest', async () => {
-    // prod needs real issuers' JWKS (the dev file has none: dev signs with throwaway keys); staging's placeholders do.
+    // prod needs real issuers' JWKS (the dev file has none: dev signs with throwaway keys; staging's placeholders do)
+    // and names its API server (the dev file has none); the dev images carry tags only.
     const staging = yaml.load(fs.readFileSync(path.join(ROOT, 'Pulumi.staging.yaml'), 'utf8')) as any;
-    const { code, out } = await reviewQa((c: any) => { c['agent-runtime:gateway'].jwt = staging.config['agent-runtime:gateway'].jwt; });
+    const { code, out } = await reviewQa((c: any) => {
+      c['agent-runtime:gateway'].jwt = staging.config['agent-runtime:gateway'].jwt;
+      c['agent-runtime:kubernetesApi'] = { cidrs: ['10.0.0.10/32'], port: 6443 };
+      c['agent-runtime:requireImageDigests'] = false;
+    });
     expect(out).toMatch(/\(prod\)/);
     expect(code).toBe(1); // the dev configuration runs one Nacos server, which prod forbids
   });
