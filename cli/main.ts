@@ -19,8 +19,8 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 const USAGE = `usage:
-  agent-runtime synth      --stack <name> [--out dist/<name>] [--root <dir>] [--review] [--gitops argocd [--gitops-repo <url>]]
-  agent-runtime deploy     --stack <name> [--preview] [--tenant <name>] [--parallel N] [--refresh] [--prune]
+  agent-runtime synth      --stack <name> [--out dist/<name>] [--root <dir>] [--review] [--gitops argocd --gitops-repo <url> [--gitops-revision <rev>] [--gitops-path <dir>]]
+  agent-runtime deploy     --stack <name> [--preview] [--tenant <name>] [--parallel N] [--refresh] [--prune] [--root <dir>]
   agent-runtime review     <file|dir>... [--env dev|staging|prod] [--format text|json|markdown] [--config <policy-config.yaml>] [--allow-empty]
                            [--baseline <synth dir> | --stack <name> [--root <dir>]]
   agent-runtime cards      <dir|file>

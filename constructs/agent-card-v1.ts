@@ -180,3 +180,9 @@ function _legacyRequirement(r: SecurityRequirementV1): Record<string, string[]> 
 function _v1Requirement(r: Readonly<Record<string, readonly string[]>>): SecurityRequirementV1 {
   return { schemes: Object.fromEntries(Object.entries(r).map(([k, v]) => [k, { list: [...v] }])) };
 }
+
+/** The addresses of a card's A2A endpoint: a 1.0 card's interfaces (preferred first), then a 0.3 card's `url`. */
+export function cardUrls(card: { url?: string; supportedInterfaces?: ReadonlyArray<{ url: string }> }): string[] {
+  // A hybrid card (1.0 interfaces for 1.0 readers, `url` for 0.3 readers) has both: each is an address.
+  return [...(card.supportedInterfaces ?? []).map((i) => i.url), ...(card.url !== undefined ? [card.url] : [])];
+}

@@ -3,6 +3,7 @@
  * cache: one {@link AgentTrack} per agent-card ConfigMap (the constructs emit one per agent and
  * track) and the Ready endpoints of that track's EndpointSlices.
  */
+import { cardUrls } from '../../constructs/agent-card-v1';
 import { agentCardUrl } from '../../constructs/agent-routes';
 import { AGENT_CARD_ROLE, ANNOTATION, LABEL } from '../../constructs/labels';
 import { AgentCard, validateAgentCard } from '../agent-card';
@@ -131,8 +132,12 @@ export function agentTrackOf(cm: ConfigMapObject, binding: CardBinding): AgentTr
   const track = m.labels?.[LABEL.track] ?? 'stable';
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(track)) return problem(`metadata.labels["${LABEL.track}"]`, `${JSON.stringify(track)} is not a DNS label`);
   const url = agentCardUrl(binding.gatewayHost, tenant, agent, track, found.card.version);
-  if (found.card.url !== url) {
-    return problem('data["agent-card.json"].url', `is ${JSON.stringify(found.card.url)}, but the route of ${tenant}/${agent} (${track}) is ${JSON.stringify(url)}; a card's url is the gateway route the platform emits for its tenant and agent: use that one`);
+  const urls = cardUrls(found.card as Parameters<typeof cardUrls>[0]);
+  const wrong = urls.findIndex((u) => u !== url);
+  if (urls.length === 0 || wrong >= 0) {
+    const interfaces = (found.card as { supportedInterfaces?: unknown[] }).supportedInterfaces?.length ?? 0;
+    const field = wrong >= 0 && wrong < interfaces ? `supportedInterfaces[${wrong}].url` : 'url';
+    return problem(`data["agent-card.json"].${field}`, `is ${JSON.stringify(urls[Math.max(wrong, 0)])}, but the route of ${tenant}/${agent} (${track}) is ${JSON.stringify(url)}; a card's url is the gateway route the platform emits for its tenant and agent: use that one`);
   }
   return {
     key: `${m.namespace}/${agent}`,

@@ -11,6 +11,7 @@
  * that subscribers see. Persistent instances would stay forever after the controller is gone, and
  * Nacos' own health check of them needs network access to pods that tenants' policies deny.
  */
+import { cardUrls } from '../../constructs/agent-card-v1';
 import { canonicalJson, contentOf, managedBy, withManagedMarker } from '../agent-card';
 import { applyAgentCard } from '../apply-agent-card';
 import type { NacosClient, NacosInstance, NacosInstanceInfo } from '../nacos-client';
@@ -429,7 +430,7 @@ function _heldMap(serviceName: string, groupName: string, stored: readonly Nacos
   return new Map(stored.map((h) => [`${h.ip}:${h.port}`, { instance: _held(serviceName, groupName, h), writtenAt: 0 }]));
 }
 
-/** The address callers use: a 1.0 card's preferred interface, a 0.3 card's `url`. */
-function _cardUrl(card: { url?: string; supportedInterfaces?: ReadonlyArray<{ url: string }> }): string {
-  return card.supportedInterfaces?.[0]?.url ?? card.url ?? '';
+/** The address callers use: a card's first (preferred) one. */
+function _cardUrl(card: Parameters<typeof cardUrls>[0]): string {
+  return cardUrls(card)[0] ?? '';
 }

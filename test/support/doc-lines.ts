@@ -3,6 +3,7 @@
  * and `agent-runtime ...` code spans. Shared by test/docs.test.ts (the clone's CLI) and
  * test/package/ (the installed package's).
  */
+import { COMMANDS } from '../../cli/main';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -27,7 +28,8 @@ export interface CliLine extends ShellLine {
   readonly runnable: boolean;
 }
 
-export const COMMAND_NAMES = ['synth', 'review', 'cards', 'register', 'schema', 'controller'];
+/** Every command of the CLI, as its dispatcher knows them. */
+export const COMMAND_NAMES = Object.keys(COMMANDS);
 const OFFLINE = ['synth', 'review', 'cards', 'schema'];
 
 /** Folders whose Markdown is not ours. */
