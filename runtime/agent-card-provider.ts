@@ -14,6 +14,7 @@ import {
 } from './agent-card';
 import { applyAgentCard, cardDifferences } from './apply-agent-card';
 import { NacosClient } from './nacos-client';
+import { registryForm } from './registry-card-form';
 import { isNotFound } from './nacos-errors';
 
 /** Nacos login; a Pulumi secret in the resource, plain inside the provider. */
@@ -118,14 +119,16 @@ export async function createAgentCard(inputs: AgentCardInputs): Promise<pulumi.d
 
 /** Refresh: reports drift when the stored version differs; a vanished version reads as deleted. */
 export async function readAgentCard(id: string, props: AgentCardOutputs): Promise<pulumi.dynamic.ReadResult> {
+  const client = _client(props);
   let stored: Record<string, unknown>;
   try {
-    stored = (await _client(props).getAgent(props.agentName, { namespaceId: props.namespace, version: props.version })) as unknown as Record<string, unknown>;
+    stored = (await client.getAgent(props.agentName, { namespaceId: props.namespace, version: props.version })) as unknown as Record<string, unknown>;
   } catch (err) {
     if (isNotFound(err)) return { id: '', props: {} };
     throw err;
   }
-  const contentDrift = !sameAgentCard(stored, props.card);
+  // Compared in the form the server stores (a Nacos 3.1 keeps the 0.3 projection of a 1.0 card).
+  const contentDrift = !sameAgentCard(stored, registryForm(props.card, await client.cardModel()));
   const latestDrift = props.setAsLatest && stored.latestVersion !== true;
   const drifted = contentDrift || latestDrift;
   const rest: Record<string, unknown> = { ...props };

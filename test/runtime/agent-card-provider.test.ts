@@ -1,4 +1,5 @@
 /** The AgentCard and NacosNamespace provider operations, against the emulator or the real Nacos 3.1 (`NACOS_BACKEND=real`). */
+import { cardV1FromLegacy } from '../../constructs/agent-card-v1';
 import type { AgentCard } from '../../runtime/agent-card';
 import { managedBy } from '../../runtime/agent-card';
 import {
@@ -113,6 +114,12 @@ describe('create, update, read, delete', () => {
     const { client } = clientFor(emu);
     expect((await client.getAgent('a', { namespaceId: 'acme' })).version).toBe('2');
     expect((await client.listVersions('a', { namespaceId: 'acme' })).map((v) => v.version)).toEqual(['1', '2']);
+  });
+
+  test('read of an A2A 1.0 card, as the constructs make it, reports no drift (compared in the form the server stores)', async () => {
+    const card = cardV1FromLegacy(sampleCard('v1', '1')) as unknown as AgentCard;
+    const olds = await created(card);
+    expect((await readAgentCard('acme/v1', olds)).props).toMatchObject({ drifted: false });
   });
 
   test('read reports drift when someone changed the card in Nacos, and update restores it', async () => {
