@@ -7,8 +7,8 @@
  * external IPs and ExternalName Services that point a route at the API server, Nacos or another tenant
  * are reported where they are written.
  */
+import { findingsOf } from '../findings';
 import { LABEL } from '../../constructs/labels';
-import { violation } from '../object-ref';
 import { isEmptySelector } from '../label-selector';
 import { networkEdges, API_SERVER, METADATA, type Edge, type Endpoint, type ExternalProbe } from '../model/network-edges';
 import { rbacGraph } from '../model/rbac-graph';
@@ -35,14 +35,7 @@ export const networkReachability: Rule = {
 };
 
 function _findings(ctx: RuleContext): Map<K8sObject, Violation[]> {
-  const out = new Map<K8sObject, Violation[]>();
-  const seen = new Set<string>();
-  const add = (o: K8sObject, path: string, message: string, fix: string): void => {
-    const key = `${o.kind}/${o.metadata?.namespace}/${o.metadata?.name}#${path}#${message}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    out.set(o, [...(out.get(o) ?? []), violation(ID, o, path, message, fix)]);
-  };
+  const { findings: out, add } = findingsOf(ID);
   const workloads = workloadsOf(ctx.index, ctx.config);
   for (const w of workloads) for (const [path, msg] of _identityProblems(w)) add(w.obj, path, msg, 'label pods only with their own workload\'s identity (tenant, agent, role, sandbox pool)');
   const apiClients = _apiClients(ctx);

@@ -9,6 +9,7 @@
  * - the gateway and other platform ServiceAccounts: no escalation;
  * - anyone else: nothing in the platform's namespaces, `default` or cluster-wide, and no built-in role.
  */
+import { findingsOf } from '../findings';
 import { violation } from '../object-ref';
 import { escalationOf, policyObjectWrite, rbacGraph, READ_VERBS, type Grant } from '../model/rbac-graph';
 import { CONTROLLER, GATEWAY_NS, workloadsOf } from '../model/workloads';
@@ -51,14 +52,7 @@ function _findings(ctx: RuleContext): Finding {
   const { grants } = rbacGraph(ctx.index);
   const sandboxSAs = new Set(workloadsOf(ctx.index, ctx.config).filter((w) => w.cls === 'sandbox').map((w) => w.serviceAccount));
   const groups = tenantsOfGroups(ctx);
-  const out: Finding = new Map();
-  const seen = new Set<string>();
-  const add = (o: K8sObject, path: string, message: string, fix: string): void => {
-    const key = `${o.kind}/${o.metadata?.namespace}/${o.metadata?.name}#${path}#${message}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    out.set(o, [...(out.get(o) ?? []), violation(ID, o, path, message, fix)]);
-  };
+  const { findings: out, add } = findingsOf(ID);
   for (const g of grants) {
     const problem = _problem(g, ctx, sandboxSAs, groups);
     if (!problem) continue;

@@ -94,7 +94,7 @@ describe('what the platform mounts on a BYO agent is what the SDK reads', () => 
     const s = readPlatformSettings({ ...envOf(container, tmp.dir), NACOS_USERNAME: 'reader' });
     expect(s.nacos).toEqual({ endpoint: 'http://nacos.nacos.svc.cluster.local:8848', namespaceId: 'acme', username: 'reader', password: 'from-the-secret' });
     expect(validateAll(objects)).toEqual([]);
-    expect(() => synth({ registryReaderSecret: 'Acme Reader' })).toThrow('byo.registryReaderSecret "Acme Reader" is not a Secret name; name the Secret holding the Nacos reader\'s username and password, e.g. "acme-nacos-reader"');
+    expect(() => synth({ registryReaderSecret: 'Acme Reader' })).toThrow('byo.registryReaderSecret: "Acme Reader" is not a Secret name; name the Secret holding the Nacos reader\'s username and password, e.g. "acme-nacos-reader"');
     expect(() => synth({ env: { A2A_AGENT: 'acme/other' } })).toThrow('byo.env.A2A_AGENT is set by the platform');
     expect(() => synth({ registryReaderSecret: 'r', env: { NACOS_USERNAME: 'x' } })).toThrow('byo.env.NACOS_USERNAME is set by the platform');
   });

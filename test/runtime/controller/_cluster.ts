@@ -137,3 +137,22 @@ export async function listedVersions(client: NacosClient, ns: string, agent: str
     throw err;
   }
 }
+
+/** Polls `check` until it stops throwing (never a timed assertion: the test timeout is the bound). */
+export async function eventually(check: () => void): Promise<void> {
+  for (;;) {
+    try {
+      return check();
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/** The real Nacos applies some changes asynchronously: polls until `read` gives `expected` (the test timeout bounds it). */
+export async function expectEventually(read: () => Promise<unknown>, expected: unknown): Promise<void> {
+  for (;;) {
+    if (JSON.stringify(await read()) === JSON.stringify(expected)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,24 +1,13 @@
 import { REGISTERED_BY_CONTROLLER } from '../../../runtime/controller/registry-reconciler';
 import type { NacosEmulator } from '../../nacos-emulator/nacos-emulator';
 import { raw } from '../support';
-import { controllerFor, emulator, instancesIn, sliceOf, synthTenant, versionsIn } from './_cluster';
+import { controllerFor, emulator, instancesIn, sliceOf, synthTenant, versionsIn, eventually } from './_cluster';
 
 let emu: NacosEmulator;
 beforeEach(async () => {
   emu = await emulator();
 });
 afterEach(() => emu.close());
-
-/** Polls `check` until it passes (never a timed assertion: the test timeout is the bound). */
-async function eventually(check: () => void): Promise<void> {
-  for (;;) {
-    try {
-      return check();
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
 
 describe('RuntimeController under faults', () => {
   test('Nacos down: backs off without crashing and converges when it returns', async () => {

@@ -5,7 +5,7 @@
 import type { NamespaceObject } from '../../../runtime/controller/tenant-namespaces';
 import { FakeInformer } from '../../support/fake-cluster';
 import type { NacosEmulator } from '../../nacos-emulator/nacos-emulator';
-import { controllerFor, emulator, synthTenant, tenantNamespaceObject, versionsIn } from './_cluster';
+import { controllerFor, emulator, synthTenant, tenantNamespaceObject, versionsIn, eventually } from './_cluster';
 
 let emu: NacosEmulator;
 beforeEach(async () => {
@@ -20,16 +20,6 @@ function slowInformer(): FakeInformer<NamespaceObject> & { finish(): void } {
   // start() marks it synced; this one syncs only when told.
   Object.defineProperty(informer, 'synced', { get: () => listed, set: () => undefined });
   return Object.assign(informer, { finish: () => void (listed = true) });
-}
-
-async function eventually(check: () => void): Promise<void> {
-  for (;;) {
-    try {
-      return check();
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
 }
 
 describe('RuntimeController start', () => {

@@ -7,7 +7,7 @@ import { INSTANCE_OWNER_KEY, REGISTERED_BY_CONTROLLER } from '../../../runtime/c
 import type { ConfigMapObject, EndpointSliceObject } from '../../../runtime/controller/desired-state';
 import { FakeInformer } from '../../support/fake-cluster';
 import { NacosBackend, nacosBackend } from '../../support/nacos-backend';
-import { clientOf, controllerFor, listedInstances, listedVersions, settle, sliceOf, synthTenant } from './_cluster';
+import { clientOf, controllerFor, listedInstances, listedVersions, settle, sliceOf, synthTenant, expectEventually } from './_cluster';
 
 // Runs against the emulator, or with NACOS_BACKEND=real against the real Nacos 3.1.
 let emu: NacosBackend;
@@ -28,13 +28,6 @@ async function started(opts: Parameters<typeof controllerFor>[1] = {}) {
 }
 
 const instancesIn = (ns: string, service: string) => listedInstances(clientOf(emu), ns, service);
-/** The real Nacos applies some changes asynchronously: poll until `read` gives `expected` (the test timeout bounds it). */
-async function expectEventually(read: () => Promise<unknown>, expected: unknown): Promise<void> {
-  for (;;) {
-    if (JSON.stringify(await read()) === JSON.stringify(expected)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 /** Instance changes show asynchronously. */
 const expectInstances = (ns: string, service: string, expected: string[]) => expectEventually(() => instancesIn(ns, service), expected);
 const versionsIn = (ns: string, agent: string) => listedVersions(clientOf(emu), ns, agent);

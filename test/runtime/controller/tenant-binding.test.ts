@@ -15,7 +15,7 @@ import { loadSigningKeys, verifyJwt } from '../../../runtime/controller/internal
 import { FakeInformer, FakeWriter } from '../../support/fake-cluster';
 import { NacosBackend, nacosBackend } from '../../support/nacos-backend';
 import { FACTS } from '../../constructs/_example';
-import { clientOf, controllerFor, listedInstances, listedVersions, settle, sliceOf, synthTenant, tenantNamespaceObject, tenantNamespaces } from './_cluster';
+import { clientOf, controllerFor, listedInstances, listedVersions, settle, sliceOf, synthTenant, tenantNamespaceObject, tenantNamespaces, expectEventually } from './_cluster';
 
 const ISSUER = 'https://a2a.internal.example.com';
 let nacos: NacosBackend;
@@ -28,13 +28,6 @@ afterEach(async () => {
   await nacos.close();
 });
 
-/** The real Nacos applies some changes asynchronously: poll until `read` gives `expected` (the test timeout bounds it). */
-async function expectEventually(read: () => Promise<unknown>, expected: unknown): Promise<void> {
-  for (;;) {
-    if (JSON.stringify(await read()) === JSON.stringify(expected)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 const versionsIn = (ns: string, agent: string) => listedVersions(clientOf(nacos), ns, agent);
 const instancesIn = (ns: string, service: string) => listedInstances(clientOf(nacos), ns, service);
 const agentsIn = async (ns: string) => (await clientOf(nacos).listAllAgents(ns)).map((a) => a.name).sort();
