@@ -206,7 +206,11 @@ async function createProbe(version) {
   const cm = cms.items.find((c) => (c.metadata.labels[LABEL.track] ?? 'stable') === 'stable');
   // Its url is the probe's own route: the controller accepts no other.
   const researcher = JSON.parse(cm.data['agent-card.json']);
-  const card = { ...researcher, name: PROBE, version, url: researcher.url.replace(/\/researcher$/, `/${PROBE}`) };
+  const own = (url) => url.replace(/\/researcher$/, `/${PROBE}`);
+  // A 1.0 card names its route in every interface; a 0.3 card in `url`.
+  const card = { ...researcher, name: PROBE, version,
+    ...(researcher.supportedInterfaces ? { supportedInterfaces: researcher.supportedInterfaces.map((i) => ({ ...i, url: own(i.url) })) } : {}),
+    ...(researcher.url !== undefined ? { url: own(researcher.url) } : {}) };
   const probeCm = { metadata: clean(cm.metadata), data: { ...cm.data, 'agent-card.json': JSON.stringify(card) } };
   try { await core.replaceNamespacedConfigMap({ name: probeCm.metadata.name, namespace: ns, body: probeCm }); } catch (e) {
     if (e.code !== 404) throw e;
@@ -252,7 +256,9 @@ async function forgedCardCheck() {
   const cms = await core.listNamespacedConfigMap({ namespace: 'globex', labelSelector: `${LABEL.role}=agent-card,${LABEL.agent}=researcher` });
   const original = cms.items.find((c) => (c.metadata.labels[LABEL.track] ?? 'stable') === 'stable');
   const name = 'forged-researcher-agent-card';
-  const card = { ...JSON.parse(original.data['agent-card.json']), version: '9.9.9', url: 'http://10.9.9.9:8080/' };
+  const stolen = JSON.parse(original.data['agent-card.json']);
+  const card = { ...stolen, version: '9.9.9', url: 'http://10.9.9.9:8080/',
+    ...(stolen.supportedInterfaces ? { supportedInterfaces: stolen.supportedInterfaces.map((i) => ({ ...i, url: 'http://10.9.9.9:8080/' })) } : {}) };
   await core.createNamespacedConfigMap({ namespace: 'acme', body: {
     metadata: { name, namespace: 'acme', labels: { ...original.metadata.labels, [LABEL.tenant]: 'globex' }, annotations: { [ANN_NACOS_NS]: 'globex', 'agentruntime.io/set-as-latest': 'true' } },
     data: { 'agent-card.json': JSON.stringify(card) },
