@@ -151,7 +151,7 @@ export class Agent extends Construct implements IAgentTrack {
     props.skills.forEach((s, i) => {
       const f = _checkSkillResilience(s, {
         problems: problems.at('skills', i), tenant: t.name, agent: props.name, skillIds: this.skillIds, maxRetries: t.maxRetries,
-        redis: !!t.platform.redis, istioApi: !!t.platform.istioApi,
+        kind: props.declarative ? 'declarative' : 'byo', istioApi: !!t.platform.istioApi,
       });
       if (f) fallbacks[s.id] = f;
     });
@@ -249,7 +249,7 @@ export class Agent extends Construct implements IAgentTrack {
       else t.directory.addCall(this.key, ref);
     });
     problems.throwIfAny();
-    new AgentResilience(this, 'resilience', props.skills, this.routes.skillIngresses);
+    new AgentResilience(this, 'resilience', props.skills);
     // `ApiObject.of(agent)` is the object that runs it (Deployment or kagent Agent), as cdk8s-plus' defaultChild.
     this.node.defaultChild = this.workload;
 
