@@ -1,3 +1,4 @@
+import { Lazy } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import {
@@ -145,8 +146,9 @@ export class AgentWorkload extends Construct {
         `agentruntime.tenant=${this.agent.tenant.name}`, `agentruntime.agent=${this.agent.name}`, `agentruntime.track=${this.agent.track}`,
       ].join(',');
     }
-    // Every caller gets its calls (URL, skill, pin, timeout, retries, fallback, token file): see a2a-calls.ts.
-    if (this.agent.callSpecs.length) env[A2A_CALLS_ENV] = JSON.stringify(_a2aCalls(this.agent));
+    // Every caller gets its calls (URL, skill, pin, timeout, retries, fallback, token file, callee's A2A
+    // version): see a2a-calls.ts. Produced at synth, when every callee (any tenant, any order) is in the directory.
+    if (this.agent.callSpecs.length) env[A2A_CALLS_ENV] = Lazy.any({ produce: () => JSON.stringify(_a2aCalls(this.agent)) }) as unknown as string;
     return env;
   }
 

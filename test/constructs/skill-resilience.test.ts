@@ -282,10 +282,10 @@ describe('skill resilience', () => {
       expect(w['higress.io/canary-by-header']).toBeUndefined();
     });
 
-    test('hands the caller every declared call in A2A_CALLS: URL, skill, pin, timeout, retries, fallback, token file', () => {
+    test('hands the caller every declared call in A2A_CALLS: URL, skill, pin, timeout, retries, fallback, token file, the callee\'s A2A version', () => {
       const env = findOne(objects, 'Deployment', 'orchestrator', 'beta').spec.template.spec.containers[0].env;
       const calls = JSON.parse(env.find((e: any) => e.name === 'A2A_CALLS').value);
-      const base = { fallback: null, tokenFile: '/var/run/agentruntime.io/a2a/token', timeoutSeconds: 60, retries: 0 };
+      const base = { fallback: null, tokenFile: '/var/run/agentruntime.io/a2a/token', timeoutSeconds: 60, retries: 0, protocolVersion: '1.0' };
       expect(calls).toEqual([
         { ...base, ref: 'acme/search#web', agent: 'acme/search', skill: 'web', url: 'https://agents.example.com/api/v1/internal/a2a/acme/search/web', version: null, headers: {} },
         { ...base, ref: 'acme/chat#chat', agent: 'acme/chat', skill: 'chat', url: 'https://agents.example.com/api/v1/internal/a2a/acme/chat/chat', version: '1.1.0', headers: { 'X-A2A-Skill-Version': '1.1.0' } },
