@@ -15,7 +15,7 @@ import { canonicalJson } from '../runtime/agent-card';
 export interface ResultCacheLimits {
   /** Answers kept across all skills. @default 1000 */
   readonly maxEntries?: number;
-  /** Largest answer kept (JSON of its parts), bytes. @default 65536 */
+  /** Largest answer kept (JSON of its parts), bytes; with maxEntries this bounds the memory (about 17 MB by default). @default 16384 */
   readonly maxEntryBytes?: number;
   /** Clock, ms. @default Date.now */
   readonly now?: () => number;
@@ -36,7 +36,7 @@ export class ResultCache {
   /** `ttlSeconds`: skill id -> seconds; skills not named are never cached. */
   constructor(private readonly ttlSeconds: Readonly<Record<string, number>>, limits: ResultCacheLimits = {}) {
     this.maxEntries = limits.maxEntries ?? 1000;
-    this.maxEntryBytes = limits.maxEntryBytes ?? 64 * 1024;
+    this.maxEntryBytes = limits.maxEntryBytes ?? 16 * 1024;
     this.now = limits.now ?? Date.now;
   }
 

@@ -77,7 +77,7 @@ export interface ServeAgentOptions {
   readonly taskStore?: TaskStoreLimits | TaskStore;
   /**
    * Bounds of the cache of deterministic skills' answers (each skill's TTL comes from the platform,
-   * `A2A_SKILL_CACHE`, i.e. the skill's `cacheTtlSeconds`). @default { maxEntries: 1000, maxEntryBytes: 65536 }
+   * `A2A_SKILL_CACHE`, i.e. the skill's `cacheTtlSeconds`). @default { maxEntries: 1000, maxEntryBytes: 16384 }
    */
   readonly resultCache?: ResultCacheLimits;
   /** Also export Node process metrics. @default true */
