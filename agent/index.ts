@@ -5,6 +5,7 @@
  */
 export { serveAgent } from './serve-agent';
 export type { ServeAgentOptions, RunningAgent } from './serve-agent';
+export type { ResultCacheLimits } from './result-cache';
 export { callSkill, SkillClient, SkillCallError } from './call-skill';
 export type { CallOptions, SkillCallInput, SkillReply, SkillEvent, CallFailure } from './call-skill';
 export { findAgents, watchAgents } from './find-agents';

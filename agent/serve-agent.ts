@@ -29,6 +29,7 @@ import { FALLBACK_SKILL_HEADER, Lineage, SKILL_HEADER, withIncomingLineage } fro
 import { AgentMetrics, FailureReason } from './metrics';
 import { readPlatformSettings } from './settings';
 import { CallState, callStore, SkillExecutor, SkillHandler, skillErrorLog } from './skill-executor';
+import { ResultCache, ResultCacheLimits } from './result-cache';
 import { BoundedTaskStore, TaskStoreLimits } from './task-store';
 
 /** Server time limits, ms. */
@@ -74,6 +75,11 @@ export interface ServeAgentOptions {
   readonly timeouts?: ServerTimeouts;
   /** Task store: bounds of the built-in one, or your own `TaskStore` (e.g. a database). @default { maxTasks: 1000, ttlMs: 3600000 } */
   readonly taskStore?: TaskStoreLimits | TaskStore;
+  /**
+   * Bounds of the cache of deterministic skills' answers (each skill's TTL comes from the platform,
+   * `A2A_SKILL_CACHE`, i.e. the skill's `cacheTtlSeconds`). @default { maxEntries: 1000, maxEntryBytes: 16384 }
+   */
+  readonly resultCache?: ResultCacheLimits;
   /** Also export Node process metrics. @default true */
   readonly processMetrics?: boolean;
 }
@@ -320,7 +326,7 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<RunningAgent>
   }
   const sdkCard = SdkCard.fromJSON(card);
   const store = opts.taskStore && 'save' in opts.taskStore ? opts.taskStore : new BoundedTaskStore(opts.taskStore as TaskStoreLimits | undefined);
-  const handler = new DefaultRequestHandler(sdkCard, store, new SkillExecutor(opts.skills));
+  const handler = new DefaultRequestHandler(sdkCard, store, new SkillExecutor(opts.skills, _resultCache(settings.skillCache, skillIds, opts.resultCache)));
   live.card = card;
   live.cardEndpoint = new CardEndpoint(card);
   live.versions = supportedVersions(card, 'JSONRPC');
@@ -358,6 +364,12 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<RunningAgent>
     process.once('SIGINT', onSignal);
   }
   return { url, metricsUrl: `${url.replace(/:\d+$/, '')}:${mAddr.port}${settings.metricsPath}`, card, metrics, close };
+}
+
+/** The cache of the cached skills this agent serves, or none. */
+function _resultCache(ttls: Readonly<Record<string, number>>, skillIds: readonly string[], limits?: ResultCacheLimits): ResultCache | undefined {
+  const mine = Object.fromEntries(Object.entries(ttls).filter(([skill]) => skillIds.includes(skill)));
+  return Object.keys(mine).length ? new ResultCache(mine, limits) : undefined;
 }
 
 /** Who calls: the one place the caller of a request is derived. */

@@ -13,11 +13,13 @@
  * | `A2A_AGENT` | this agent as `tenant/agent` | `agentruntime.tenant`/`agentruntime.agent` of `OTEL_RESOURCE_ATTRIBUTES` |
  * | `A2A_AGENT_CARD_FILE` | the card the platform mounts | `/etc/agentruntime/agent-card/agent-card.json` |
  * | `A2A_PORT` / `A2A_METRICS_PORT` / `A2A_METRICS_PATH` | ports `a2a` and `metrics`, metrics path | `8080` / `9090` / `/metrics` |
+ * | `A2A_SKILL_CACHE` | JSON `{ "<skill>": <ttl seconds> }`: answers of these skills are cached (their `cacheTtlSeconds`) | `{}` |
  * | `NACOS_ADDR`, `NACOS_NAMESPACE`, `NACOS_USERNAME`, `NACOS_PASSWORD` or `NACOS_PASSWORD_FILE` | read-only registry access for {@link findAgents} | – / the tenant / none |
  */
 import * as path from 'node:path';
 import { A2A_TOKEN_PATH, AGENT_CARD_PATH, AGENT_ENV } from '../constructs/contracts';
 import { FreshFile } from './fresh-file';
+import { parseSkillCache } from './result-cache';
 
 /**
  * One entry of `A2A_CALLS`: how this agent calls one skill. The platform's format is defined by
@@ -65,6 +67,8 @@ export interface PlatformSettings {
   readonly tokenFile: string;
   readonly tokenFileExplicit: boolean;
   readonly nacos?: { readonly endpoint: string; readonly namespaceId?: string; readonly username?: string; readonly password?: string };
+  /** Skill id -> seconds its answers are cached (`A2A_SKILL_CACHE`). */
+  readonly skillCache: Readonly<Record<string, number>>;
   /** Call settings; a function because `A2A_CALLS_FILE` may change at run time. */
   calls(): CallTable;
 }
@@ -106,6 +110,7 @@ export function readPlatformSettings(env: NodeJS.ProcessEnv = process.env): Plat
     a2aPort: port('A2A_PORT', DEFAULT_A2A_PORT),
     metricsPort: port('A2A_METRICS_PORT', DEFAULT_METRICS_PORT),
     metricsPath: env.A2A_METRICS_PATH || '/metrics',
+    skillCache: parseSkillCache(env[AGENT_ENV.skillCache], AGENT_ENV.skillCache),
     cardFile: env[AGENT_ENV.cardFile] || DEFAULT_CARD_FILE,
     tokenFile,
     tokenFileExplicit: !!env.A2A_TOKEN_FILE,

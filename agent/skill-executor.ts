@@ -13,6 +13,7 @@ import { Message, Part, Role, Task, TaskState } from '@a2a-js/sdk';
 import type { TaskStatusUpdateEvent } from '@a2a-js/sdk';
 import { AgentEvent, AgentExecutor, ExecutionEventBus, RequestContext } from '@a2a-js/sdk/server';
 import type { FailureReason } from './metrics';
+import type { ResultCache } from './result-cache';
 
 /** What a skill handler receives. */
 export interface SkillInput {
@@ -101,7 +102,8 @@ export const skillErrorLog = { write: (line: string): void => { process.stderr.w
 export class SkillExecutor implements AgentExecutor {
   private readonly running = new Map<string, AbortController>();
 
-  constructor(private readonly handlers: Readonly<Record<string, SkillHandler>>) {}
+  /** `cache`: answers of cached skills (see result-cache.ts); a hit skips the handler. */
+  constructor(private readonly handlers: Readonly<Record<string, SkillHandler>>, private readonly cache?: ResultCache) {}
 
   async execute(rc: RequestContext, bus: ExecutionEventBus): Promise<void> {
     const call = callStore.getStore();
@@ -131,7 +133,8 @@ export class SkillExecutor implements AgentExecutor {
       const parts = userMessage.parts ?? [];
       const input: SkillInput = { text: partsText(parts, '\n'), data: partsData(parts), parts, message: userMessage };
       const ctx: SkillContext = { skill: call!.skill, caller: call!.caller, traceId: call!.traceId, requestId: call!.requestId, taskId, contextId, signal: abort.signal };
-      const out = handler(input, ctx);
+      const cached = this.cache?.get(ctx.skill, ctx.caller, parts);
+      const out = cached ? { parts: cached } : handler(input, ctx);
       if (out && typeof (out as AsyncIterable<SkillPiece>)[Symbol.asyncIterator] === 'function') {
         startTask();
         for await (const piece of out as AsyncIterable<SkillPiece>) {
@@ -141,9 +144,11 @@ export class SkillExecutor implements AgentExecutor {
         }
       } else {
         if (call?.stream) startTask();
-        const result = await (out as Promise<SkillResult> | SkillResult);
-        if (asTask) artifact(toParts(result ?? ''));
-        else bus.publish(AgentEvent.message(agentMessage(toParts(result ?? ''))));
+        const answer = toParts((await (out as Promise<SkillResult> | SkillResult)) ?? '');
+        // Only a completed, non-streamed answer is kept (a streamed or failed one never is).
+        if (!cached && !abort.signal.aborted) this.cache?.set(ctx.skill, ctx.caller, parts, answer);
+        if (asTask) artifact(answer);
+        else bus.publish(AgentEvent.message(agentMessage(answer)));
       }
       if (asTask) bus.publish(AgentEvent.statusUpdate(abort.signal.aborted ? status(TaskState.TASK_STATE_CANCELED) : status(TaskState.TASK_STATE_COMPLETED)));
     } catch (e) {

@@ -3,6 +3,8 @@
  * environment variable. This interface is THE definition of the format (the README and the
  * agent SDK refer here). Set on every agent that declares calls, BYO and declarative alike.
  */
+import { servedProtocolVersions } from './agent-card';
+import { A2A_V1 } from './agent-card-v1';
 import { _skillPath } from './agent-routes';
 import type { IAgentTrack } from './contracts';
 import { A2A_TOKEN_PATH } from './contracts';
@@ -32,11 +34,21 @@ export interface A2aCallEntry {
   readonly fallbackHeaders?: Readonly<Record<string, string>>;
   /** File holding the caller's internal JWT (mounted from the Secret `<agent>-a2a-token`). */
   readonly tokenFile: string;
+  /**
+   * A2A version to speak to the callee, from what it serves (its card's interfaces: agents on the
+   * SDK 1.0 and 0.3, kagent agents 0.3): the SDK uses it without reading the callee's card, which
+   * the skill route (an exact path) does not serve. Absent when the callee is not in the directory.
+   */
+  readonly protocolVersion?: '1.0' | '0.3';
 }
 
 /** The `A2A_CALLS` entries of an agent track. */
 export function _a2aCalls(agent: IAgentTrack): A2aCallEntry[] {
   const t = agent.tenant;
+  const versionOf = (key: string): '1.0' | '0.3' | undefined => {
+    const kind = t.directory.get(key)?.kind;
+    return kind === undefined ? undefined : servedProtocolVersions(kind).includes(A2A_V1) ? '1.0' : '0.3';
+  };
   const pin = (v: string) => ({ [SKILL_VERSION_HEADER]: v });
   return agent.callSpecs.map((c: SkillCallSpec) => ({
     ref: `${c.tenant}/${c.agent}#${c.skill}`,
@@ -50,5 +62,6 @@ export function _a2aCalls(agent: IAgentTrack): A2aCallEntry[] {
     fallback: c.fallbackVersion ? { version: c.fallbackVersion, headers: pin(c.fallbackVersion) } : null,
     ...(c.fallbackVersion ? { fallbackHeaders: pin(c.fallbackVersion) } : {}),
     tokenFile: A2A_TOKEN_PATH,
+    ...(versionOf(`${c.tenant}/${c.agent}`) ? { protocolVersion: versionOf(`${c.tenant}/${c.agent}`)! } : {}),
   }));
 }

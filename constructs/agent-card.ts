@@ -37,6 +37,11 @@ export interface AgentCardInput {
 
 const DEFAULT_MODES = ['text/plain', 'application/json'];
 
+/** The A2A versions an agent of `kind` serves: kagent's runtime 0.3 only; agents on the agent SDK 1.0 and 0.3. */
+export function servedProtocolVersions(kind: 'declarative' | 'byo'): Array<typeof A2A_V1 | typeof A2A_V03> {
+  return kind === 'declarative' ? [A2A_V03] : [A2A_V1, A2A_V03];
+}
+
 /**
  * Builds the A2A 1.0 AgentCard of an agent version and checks what Nacos and A2A require:
  * name of at most 64 printable ASCII characters, a version, a gateway URL (never localhost or an

@@ -1,3 +1,4 @@
+import { Lazy } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import {
@@ -97,7 +98,7 @@ export class AgentWorkload extends Construct {
     if (props.declarative) {
       this._declarative(props.declarative, props.resources, props.podLabels, props.description, props.skills, props.problems, props.memory);
     } else {
-      this._byo(props.byo!, props.resources, props.podLabels, props.problems, props.memory);
+      this._byo(props.byo!, props.resources, props.podLabels, props.problems, props.memory, props.skills);
     }
   }
 
@@ -145,8 +146,9 @@ export class AgentWorkload extends Construct {
         `agentruntime.tenant=${this.agent.tenant.name}`, `agentruntime.agent=${this.agent.name}`, `agentruntime.track=${this.agent.track}`,
       ].join(',');
     }
-    // Every caller gets its calls (URL, skill, pin, timeout, retries, fallback, token file): see a2a-calls.ts.
-    if (this.agent.callSpecs.length) env[A2A_CALLS_ENV] = JSON.stringify(_a2aCalls(this.agent));
+    // Every caller gets its calls (URL, skill, pin, timeout, retries, fallback, token file, callee's A2A
+    // version): see a2a-calls.ts. Produced at synth, when every callee (any tenant, any order) is in the directory.
+    if (this.agent.callSpecs.length) env[A2A_CALLS_ENV] = Lazy.any({ produce: () => JSON.stringify(_a2aCalls(this.agent)) }) as unknown as string;
     return env;
   }
 
@@ -189,13 +191,16 @@ export class AgentWorkload extends Construct {
    * What the agent SDK reads (`agent/settings.ts`): the agent's identity, its own card (the card
    * ConfigMap, read-only) and, when the agent names a reader Secret, the registry for `findAgents`.
    */
-  private _byoContract(byo: ByoAgentSpec, problems: PropProblems): { env: Record<string, string>; secretEnv: k8s.EnvVar[]; volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
+  private _byoContract(byo: ByoAgentSpec, problems: PropProblems, skills: readonly AgentSkillSpec[]): { env: Record<string, string>; secretEnv: k8s.EnvVar[]; volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
     const a = this.agent;
     const f = a.tenant.platform;
     const env: Record<string, string> = { [AGENT_ENV.agent]: a.key, [AGENT_ENV.cardFile]: AGENT_CARD_PATH };
     // The agent SDK listens on A2A_PORT (8080 unless set).
     if (byo.port !== undefined) env[AGENT_ENV.a2aPort] = String(a.port);
     if (byo.requireApproval?.length) env[TOOLS_REQUIRE_APPROVAL_ENV] = byo.requireApproval.join(',');
+    // Cached skills: the SDK answers repeats itself, with the caller's id and A2A version (agent/result-cache.ts).
+    const cached = skills.filter((s) => s.cacheTtlSeconds !== undefined);
+    if (cached.length) env[AGENT_ENV.skillCache] = JSON.stringify(Object.fromEntries(cached.map((s) => [s.id, s.cacheTtlSeconds])));
     const volumes: k8s.Volume[] = [{ name: 'agent-card', configMap: { name: `${a.workloadName}-agent-card`, items: [{ key: AGENT_CARD_KEY, path: AGENT_CARD_KEY }] } }];
     const mounts: k8s.VolumeMount[] = [{ name: 'agent-card', mountPath: AGENT_CARD_DIR, readOnly: true }];
     const secretEnv: k8s.EnvVar[] = [];
@@ -237,12 +242,12 @@ export class AgentWorkload extends Construct {
     return { 'agentruntime.io/metrics-path': this.agent.metrics.path };
   }
 
-  private _byo(byo: ByoAgentSpec, resources: _ResolvedResources, podLabels: Record<string, string>, problems: PropProblems, memory?: AgentMemorySpec): void {
+  private _byo(byo: ByoAgentSpec, resources: _ResolvedResources, podLabels: Record<string, string>, problems: PropProblems, memory?: AgentMemorySpec, skills: readonly AgentSkillSpec[] = []): void {
     const pool = this.agent.sandboxPool;
     // Only agents that claim sandboxes get an API token, short-lived and projected explicitly.
     const tokenVolume = pool ? [{ name: 'api-token', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600 } }] } }] : [];
     const tokenMount = pool ? [{ name: 'api-token', mountPath: '/var/run/secrets/agentruntime', readOnly: true }] : [];
-    const contract = this._byoContract(byo, problems);
+    const contract = this._byoContract(byo, problems, skills);
     const mem = memory?.store ? _memoryByoContract(memory) : { env: {}, volumes: [], mounts: [] };
     const platformEnv = { ...this._platformEnv(), ...contract.env, ...mem.env };
     // The registry reader Secret is the user's (see ByoAgentSpec.registryReaderSecret): not listed, so the stack never writes it.

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { _assertPinnedImage, _isDnsLabel } from './_security';
 import { _tenantInternals } from './_tenant-internals';
-import { _emitAgentCardConfigMap, agentCard, PlatformAgentCard } from './agent-card';
+import { _emitAgentCardConfigMap, agentCard, PlatformAgentCard, servedProtocolVersions } from './agent-card';
 import { agentKey, formatSkillRef, SkillRef } from './agent-directory';
 import { agentDirectoryEntry } from './agent-directory-entry';
 import { AgentNetwork } from './agent-network';
@@ -151,7 +151,7 @@ export class Agent extends Construct implements IAgentTrack {
     props.skills.forEach((s, i) => {
       const f = _checkSkillResilience(s, {
         problems: problems.at('skills', i), tenant: t.name, agent: props.name, skillIds: this.skillIds, maxRetries: t.maxRetries,
-        redis: !!t.platform.redis, istioApi: !!t.platform.istioApi,
+        kind: props.declarative ? 'declarative' : 'byo', istioApi: !!t.platform.istioApi,
       });
       if (f) fallbacks[s.id] = f;
     });
@@ -208,7 +208,7 @@ export class Agent extends Construct implements IAgentTrack {
       skills: props.skills.map((s) => ({ id: s.id, name: s.name, description: s.description, tags: s.tags, ...(s.examples ? { examples: s.examples } : {}) })),
       streaming: props.streaming,
       // kagent's runtime serves A2A 0.3; agents on the SDK serve 1.0 and 0.3.
-      ...(props.declarative ? { protocolVersions: ['0.3' as const] } : {}),
+      protocolVersions: servedProtocolVersions(this.kind),
       path: { problems, path: [] },
     });
 
@@ -249,7 +249,7 @@ export class Agent extends Construct implements IAgentTrack {
       else t.directory.addCall(this.key, ref);
     });
     problems.throwIfAny();
-    new AgentResilience(this, 'resilience', props.skills, this.routes.skillIngresses);
+    new AgentResilience(this, 'resilience', props.skills);
     // `ApiObject.of(agent)` is the object that runs it (Deployment or kagent Agent), as cdk8s-plus' defaultChild.
     this.node.defaultChild = this.workload;
 

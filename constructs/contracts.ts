@@ -282,6 +282,8 @@ export const AGENT_ENV = {
   nacosPassword: 'NACOS_PASSWORD',
   /** File holding the password (the mounted reader Secret); wins over NACOS_PASSWORD. */
   nacosPasswordFile: 'NACOS_PASSWORD_FILE',
+  /** Cached skills as JSON `{ "<skill id>": <ttl seconds> }` (each skill's `cacheTtlSeconds`). */
+  skillCache: 'A2A_SKILL_CACHE',
 } as const;
 
 /** Mount directory of the agent's own card ConfigMap `<workload>-agent-card`. */

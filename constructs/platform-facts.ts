@@ -50,7 +50,7 @@ export interface PlatformFacts {
   readonly prometheus?: { readonly namespace: string; readonly podLabels?: Readonly<Record<string, string>>; /** Query API URL (KEDA wake-up triggers). @default 'http://prometheus-operated.<namespace>.svc.<clusterDomain>:9090' */ readonly url?: string };
   /** Whether Higress reads Istio API objects (DestinationRules for circuit breaking). @default false */
   readonly istioApi?: boolean;
-  /** Redis the gateway's plugins use (ai-cache of skills). @default - none: skills cannot be cached */
+  /** Redis the gateway's plugins use (not skills' cacheTtlSeconds: the agent SDK caches those). @default - none */
   readonly redis?: { readonly serviceName: string; readonly servicePort?: number };
   /**
    * API server endpoints that agents claiming sandboxes reach (and only they).

@@ -1,7 +1,8 @@
 /**
  * Skill resilience on the gateway: timeouts, retries, fallbacks, cached responses, circuit
- * breaking and version pinning of A2A skills, as Higress Ingress annotations, an `ai-cache`
- * WasmPlugin and an Istio `DestinationRule`. Plain helpers used by {@link Agent}; the props
+ * breaking and version pinning of A2A skills, as Higress Ingress annotations and an Istio
+ * `DestinationRule`; cached responses are served by the agent SDK (agent/result-cache.ts), since
+ * the gateway's ai-cache cannot answer with the caller's JSON-RPC id (docs/a2a.md). Plain helpers used by {@link Agent}; the props
  * live on `AgentSkillSpec` (the callee's side) and on `calls` entries (the caller's side).
  */
 import { AgentDirectory, agentKey, SkillRef } from './agent-directory';
@@ -49,7 +50,10 @@ export interface SkillResilienceSpec {
   readonly fallback?: string | SkillFallbackSpec;
   /** The same request always gets the same answer; required for `cacheTtlSeconds`. @default false */
   readonly deterministic?: boolean;
-  /** Cache responses in the gateway's Redis for this many seconds (`ai-cache`). @default - not cached */
+  /**
+   * Answer a repeated request (same skill, same message parts) from the agent's in-memory cache for
+   * this many seconds, with the caller's id and A2A version. BYO agents on the agent SDK only. @default - not cached
+   */
   readonly cacheTtlSeconds?: number;
   /** Eject failing pods (Istio `DestinationRule`; needs the platform's Istio API). @default - none */
   readonly circuitBreaker?: CircuitBreakerSpec;
@@ -81,20 +85,6 @@ export const DEFAULT_RETRY_ON = ['error', 'timeout', 'http_503'] as const;
 
 /** Default `custom-http-errors` of a fallback. */
 export const DEFAULT_FALLBACK_STATUS = [502, 503, 504] as const;
-
-/** OCI URL of the ai-cache plugin (higress.md §5). */
-export const AI_CACHE_PLUGIN_URL = 'oci://higress-registry.cn-hangzhou.cr.aliyuncs.com/plugins/ai-cache:2.0.1';
-
-/**
- * ai-cache extraction for A2A JSON-RPC (`message/send`): the key is the text parts of the
- * request message, the value the first text part of the answer message, replayed as a
- * JSON-RPC result. The plugin's defaults are OpenAI chat shapes and would never hit.
- */
-export const A2A_CACHE_EXTRACTION = {
-  cacheKeyFrom: 'params.message.parts.#(kind=="text")#.text',
-  cacheValueFrom: 'result.parts.0.text',
-  responseTemplate: '{"jsonrpc":"2.0","id":"from-cache","result":{"kind":"message","role":"agent","messageId":"from-cache","parts":[{"kind":"text","text":"%s"}]}}',
-} as const;
 
 const RETRY_CONDITION = /^(error|timeout|invalid_header|non_idempotent|off|http_[1-5]\d\d)$/;
 const VERSION = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
@@ -136,7 +126,7 @@ export function formatSkillCall(c: SkillCallSpec): string {
 /** Checks the skill's own settings (eagerly, in the Agent constructor) and parses its fallback. */
 export function _checkSkillResilience(s: SkillResilienceSpec & { readonly id: string }, ctx: {
   readonly problems: PropProblems; readonly tenant: string; readonly agent: string; readonly skillIds: readonly string[];
-  readonly maxRetries: number; readonly redis: boolean; readonly istioApi: boolean;
+  readonly maxRetries: number; readonly kind: 'declarative' | 'byo'; readonly istioApi: boolean;
 }): _ResolvedFallback | undefined {
   const at = ctx.problems;
   if (s.timeoutSeconds !== undefined && (!Number.isInteger(s.timeoutSeconds) || s.timeoutSeconds < 1)) {
@@ -159,8 +149,9 @@ export function _checkSkillResilience(s: SkillResilienceSpec & { readonly id: st
       at.add(['cacheTtlSeconds'], s.cacheTtlSeconds, 'is not allowed; use a whole number of seconds >= 1');
     } else if (!s.deterministic) {
       at.add(['cacheTtlSeconds'], s.cacheTtlSeconds, 'caches a non-deterministic skill; a cached answer is only right if the same request always gets the same answer: set deterministic: true, or remove cacheTtlSeconds');
-    } else if (!ctx.redis) {
-      at.add(['cacheTtlSeconds'], s.cacheTtlSeconds, 'needs Redis, and the platform has none; configure the gateway\'s Redis (gateway.redis, e.g. { serviceName: \'redis.dns\' }) or remove cacheTtlSeconds');
+    } else if (ctx.kind === 'declarative') {
+      // The gateway's ai-cache replays a fixed JSON-RPC id; only the agent SDK answers with the caller's.
+      at.add(['cacheTtlSeconds'], s.cacheTtlSeconds, 'caches a declarative (kagent) agent\'s skill, but only agents on the agent SDK (serveAgent) can answer from a cache with the caller\'s id; remove cacheTtlSeconds, or serve the skill from a byo agent');
     }
   }
   if (s.circuitBreaker) {
@@ -259,15 +250,6 @@ export function _retryAnnotations(s: SkillResilienceSpec | undefined, defaultTri
   }
   const on = [...new Set([...(s!.retryOn ?? DEFAULT_RETRY_ON), 'non_idempotent'])];
   return { 'higress.io/proxy-next-upstream-tries': String(tries), 'higress.io/proxy-next-upstream': on.join(',') };
-}
-
-/** The ai-cache config of one skill route (`matchRules[].config`). */
-export function _cacheConfig(redis: { readonly serviceName: string; readonly servicePort?: number }, ttl: number, keyPrefix: string): Record<string, unknown> {
-  return {
-    cache: { type: 'redis', serviceName: redis.serviceName, servicePort: redis.servicePort ?? 6379, cacheTTL: ttl, cacheKeyPrefix: keyPrefix },
-    cacheKeyStrategy: 'lastQuestion',
-    ...A2A_CACHE_EXTRACTION,
-  };
 }
 
 /** `trafficPolicy.outlierDetection` of a DestinationRule. */

@@ -1,7 +1,7 @@
 import Ajv from 'ajv';
 import { AgentDirectory } from '../../constructs/agent-directory';
 import { PlatformFacts } from '../../constructs/platform-facts';
-import { _retryAnnotations, A2A_CACHE_EXTRACTION, AI_CACHE_PLUGIN_URL, parseSkillCall } from '../../constructs/skill-resilience';
+import { _retryAnnotations, parseSkillCall } from '../../constructs/skill-resilience';
 import { LABEL } from '../../constructs/labels';
 import { findAll, findOne } from '../support/manifest';
 import { validateAll } from '../support/schema-validator';
@@ -207,24 +207,24 @@ describe('skill resilience', () => {
   });
 
   describe('cache', () => {
-    test('caches a deterministic skill in Redis through an ai-cache WasmPlugin on that route only', () => {
-      const plugin = findOne(objects, 'WasmPlugin', 'ai-cache-acme-search', FULL.gatewayNamespace);
-      expect(plugin.spec).toEqual({
-        url: AI_CACHE_PLUGIN_URL,
-        priority: 800,
-        failStrategy: 'FAIL_OPEN',
-        defaultConfigDisable: true,
-        matchRules: [{
-          ingress: ['acme/search-a2a-lookup'],
-          config: {
-            cache: { type: 'redis', serviceName: 'redis.dns', servicePort: 6379, cacheTTL: 300, cacheKeyPrefix: 'a2a:acme/search@1.2.0#lookup:' },
-            cacheKeyStrategy: 'lastQuestion',
-            ...A2A_CACHE_EXTRACTION,
-          },
-        }],
-      });
-      // No phase: it runs after jwt-auth (AUTHN), so cached answers still need a valid caller.
-      expect(plugin.spec.phase).toBeUndefined();
+    test('no gateway plugin answers A2A calls: ai-cache replays a fixed JSON-RPC id, so none is emitted', () => {
+      // Higress ai-cache answers a hit with fmt.Sprintf(responseTemplate, cachedValue): the request id is not available (core.go processCacheHit).
+      expect(findAll(objects, 'WasmPlugin').filter((p) => /ai-cache/.test(JSON.stringify(p.spec)))).toEqual([]);
+      expect(JSON.stringify(objects)).not.toContain('from-cache');
+      expect(findAll(objects, 'WasmPlugin').map((p) => p.metadata.name)).not.toContain('ai-cache-acme-search');
+    });
+
+    test('the agent SDK gets each cached skill\'s TTL in A2A_SKILL_CACHE (and only cached skills)', () => {
+      const env = findOne(objects, 'Deployment', 'search', 'acme').spec.template.spec.containers[0].env;
+      expect(env).toContainEqual({ name: 'A2A_SKILL_CACHE', value: JSON.stringify({ lookup: 300 }) });
+      const backup = findOne(objects, 'Deployment', 'backup', 'acme').spec.template.spec.containers[0].env;
+      expect(backup.map((e: { name: string }) => e.name)).not.toContain('A2A_SKILL_CACHE');
+    });
+
+    test('caches without Redis (the cache is in the agent)', () => {
+      const { chart, tenant } = tenantChart({ name: 'acme' });
+      tenant.addAgent({ ...byoAgent('search'), skills: [skill('web', { deterministic: true, cacheTtlSeconds: 60 })] });
+      expect(findOne(chart.toJson(), 'Deployment', 'search', 'acme').spec.template.spec.containers[0].env).toContainEqual({ name: 'A2A_SKILL_CACHE', value: '{"web":60}' });
     });
 
     test('fails on a cache on a non-deterministic skill', () => {
@@ -233,10 +233,12 @@ describe('skill resilience', () => {
         .toThrow('agent acme/tenant/search: skills[0].cacheTtlSeconds: 60 caches a non-deterministic skill; a cached answer is only right if the same request always gets the same answer: set deterministic: true, or remove cacheTtlSeconds');
     });
 
-    test('fails on a cache when the platform has no Redis', () => {
-      const { tenant } = tenantChart({ name: 'acme' });
-      expect(() => tenant.addAgent({ ...byoAgent('search'), skills: [skill('web', { deterministic: true, cacheTtlSeconds: 60 })] }))
-        .toThrow('agent acme/tenant/search: skills[0].cacheTtlSeconds: 60 needs Redis, and the platform has none; configure the gateway\'s Redis (gateway.redis, e.g. { serviceName: \'redis.dns\' }) or remove cacheTtlSeconds');
+    test('fails on a cache of a declarative agent, which the SDK does not serve', () => {
+      const { tenant } = tenantChart({ name: 'acme' }, undefined, FULL);
+      expect(() => tenant.addAgent({
+        name: 'search', skills: [skill('web', { deterministic: true, cacheTtlSeconds: 60 })],
+        declarative: { systemMessage: 'Help.', model: { model: 'gpt-4o', apiKeySecret: { name: 'openai', key: 'key' } } },
+      })).toThrow('agent acme/tenant/search: skills[0].cacheTtlSeconds: 60 caches a declarative (kagent) agent\'s skill, but only agents on the agent SDK (serveAgent) can answer from a cache with the caller\'s id; remove cacheTtlSeconds, or serve the skill from a byo agent');
     });
   });
 
@@ -280,10 +282,10 @@ describe('skill resilience', () => {
       expect(w['higress.io/canary-by-header']).toBeUndefined();
     });
 
-    test('hands the caller every declared call in A2A_CALLS: URL, skill, pin, timeout, retries, fallback, token file', () => {
+    test('hands the caller every declared call in A2A_CALLS: URL, skill, pin, timeout, retries, fallback, token file, the callee\'s A2A version', () => {
       const env = findOne(objects, 'Deployment', 'orchestrator', 'beta').spec.template.spec.containers[0].env;
       const calls = JSON.parse(env.find((e: any) => e.name === 'A2A_CALLS').value);
-      const base = { fallback: null, tokenFile: '/var/run/agentruntime.io/a2a/token', timeoutSeconds: 60, retries: 0 };
+      const base = { fallback: null, tokenFile: '/var/run/agentruntime.io/a2a/token', timeoutSeconds: 60, retries: 0, protocolVersion: '1.0' };
       expect(calls).toEqual([
         { ...base, ref: 'acme/search#web', agent: 'acme/search', skill: 'web', url: 'https://agents.example.com/api/v1/internal/a2a/acme/search/web', version: null, headers: {} },
         { ...base, ref: 'acme/chat#chat', agent: 'acme/chat', skill: 'chat', url: 'https://agents.example.com/api/v1/internal/a2a/acme/chat/chat', version: '1.1.0', headers: { 'X-A2A-Skill-Version': '1.1.0' } },

@@ -220,11 +220,11 @@ describe('skill resilience and traces from configuration', () => {
       'higress.io/timeout': '30', 'higress.io/proxy-next-upstream-tries': '2', 'higress.io/proxy-next-upstream': 'error,timeout,http_503,non_idempotent',
       'higress.io/default-backend': 'researcher', 'higress.io/custom-http-errors': '502,503,504',
     });
-    const cache = findObject(globex, 'WasmPlugin', 'ai-cache-globex-researcher', 'higress-system');
-    expect(cache.spec.matchRules[0].config.cache).toMatchObject({ serviceName: 'redis.dns', cacheTTL: 600 });
-    // The canary's skill route is one Ingress per selector (weight, header, pin): each is cached.
-    const canaryCache = findObject(globex, 'WasmPlugin', 'ai-cache-globex-researcher-canary', 'higress-system');
-    expect(canaryCache.spec.matchRules[0].ingress).toEqual(['globex/researcher-canary-a2a-summarize', 'globex/researcher-canary-a2a-summarize-by-header', 'globex/researcher-canary-a2a-summarize-pinned']);
+    // Cached skills are answered by the agent SDK (the caller's id and A2A version), on both tracks; no gateway ai-cache.
+    expect(globex.filter((o) => o.kind === 'WasmPlugin' && /ai-cache/.test(JSON.stringify(o.spec)))).toEqual([]);
+    for (const name of ['researcher', 'researcher-canary']) {
+      expect(findObject(globex, 'Deployment', name, 'globex').spec.template.spec.containers[0].env).toContainEqual({ name: 'A2A_SKILL_CACHE', value: '{"summarize":600}' });
+    }
   });
 
   test('agents get the OTEL environment of the configured collector and sampling', () => {
@@ -246,7 +246,7 @@ describe('skill resilience and traces from configuration', () => {
 
   test.each<[string, (c: Record<string, any>) => void, string | RegExp]>([
     ['retries above maxRetries', (c) => { c.maxRetries = 1; }, 'agent-runtime:tenants[1].agents[0].skills[0].retries: 2 is above the maximum of 1'],
-    ['a cache without gateway.redis (dev has none)', (c) => { c.tenants[1].agents[0].skills[1] = { ...c.tenants[1].agents[0].skills[1], deterministic: true, cacheTtlSeconds: 60 }; }, 'agent-runtime:tenants[1].agents[0].skills[1].cacheTtlSeconds: 60 needs Redis, and the platform has none'],
+    ['a cache of a declarative agent', (c) => { c.tenants[0].agents[0].skills[0] = { ...c.tenants[0].agents[0].skills[0], deterministic: true, cacheTtlSeconds: 60 }; }, 'agent-runtime:tenants[0].agents[0].skills[0].cacheTtlSeconds: 60 caches a declarative (kagent) agent\'s skill'],
     ['a circuit breaker without gateway.istioApi', (c) => { c.tenants[1].agents[0].skills[1].circuitBreaker = { consecutiveErrors: 3 }; }, /circuitBreaker needs Higress' Istio API/],
     ['a pinned version that is not deployed', (c) => { c.tenants[0].agents[1].calls = ['globex/researcher#web-search@9.9.9']; }, 'agent-runtime:tenants[0].agents[1].calls[0]: "globex/researcher#web-search@9.9.9" pins version "9.9.9" of "globex/researcher", which is not deployed; its versions are "2.1.0" (stable), "2.2.0" (canary)'],
   ])('fails on %s', (_name, mutate, message) => {
