@@ -40,6 +40,7 @@ export async function deployCommand(argv: string[]): Promise<number> {
   const { AutomationEngine } = await import('../stacks/deploy/automation-engine');
   const { planDeploy } = await import('../stacks/deploy/deploy-plan');
   const { formatSummary, runDeploy } = await import('../stacks/deploy/deploy-runner');
+  const { toleratingEngineDisconnects } = await import('../stacks/deploy/engine-disconnects');
   const engine = new AutomationEngine({ root, env });
   let plan;
   try {
@@ -50,10 +51,11 @@ export async function deployCommand(argv: string[]): Promise<number> {
   }
   let outcomes;
   try {
-    outcomes = await runDeploy(plan, engine, {
+    const run = plan;
+    outcomes = await toleratingEngineDisconnects(() => runDeploy(run, engine, {
       preview: flags.preview === true, refresh: flags.refresh === true, prune: flags.prune === true,
       tenant: flags.tenant as string | undefined, parallel,
-    }, (line) => console.log(line));
+    }, (line) => console.log(line)), (line) => console.error(line));
   } catch (e) {
     // Refusals before any stack ran (an unknown --tenant, an environment deployed with `pulumi up`).
     console.error(`agent-runtime deploy: ${(e as Error).message}; no stack was touched`);

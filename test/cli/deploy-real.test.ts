@@ -21,6 +21,10 @@ if (!HAVE_CLI) console.warn(`deploy-real: skipped, no Pulumi CLI at ${CLI} (the 
 const real = HAVE_CLI ? describe : describe.skip;
 
 jest.setTimeout(600_000);
+// A failed stack's engine closes its connection while its program still registers outputs, and
+// Pulumi's runtime leaves that call's rejection unhandled (stacks/deploy/engine-disconnects.ts): the
+// CLI logs it, but jest counts it against the test whenever it lands inside it (seen under load).
+jest.retryTimes(2, { logErrorsBeforeRetry: true });
 
 real('deploy with the real Pulumi CLI and a file backend', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-real-'));
@@ -45,7 +49,10 @@ real('deploy with the real Pulumi CLI and a file backend', () => {
     })),
   });
 
-  beforeAll(() => {
+  // Each attempt (see retryTimes) starts from an empty backend.
+  beforeEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    failing.clear();
     for (const d of [root, path.join(dir, 'state'), path.join(dir, 'home')]) fs.mkdirSync(d, { recursive: true });
     fs.writeFileSync(path.join(root, 'Pulumi.yaml'), 'name: agent-runtime\nruntime: nodejs\n');
     // The environment stack, as `pulumi stack init` makes it: its config file carries the passphrase salt.
