@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Synthesizes dev, staging and prod and runs each installed third-party analyzer on the manifests:
+# checkov (Kubernetes framework), kube-score and network-config-analyzer (sanity of the
+# NetworkPolicies). Checks that are not real for this platform are skipped by the config files
+# skips.txt, each with its reason (filter.mjs applies it). Exits non-zero on any other finding, or when a tool
+# is missing (set ANALYZERS_ALLOW_MISSING=1 to only warn).
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+cache="${ANALYZERS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/agent-runtime-e2e/analyzers}"
+envs=("${@:-dev staging prod}"); read -r -a envs <<< "${envs[*]}"
+out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
+failed=0
+fail() { echo "FINDINGS: $*"; failed=1; }
+
+tool() { [[ -x "$cache/bin/$1" ]] && echo "$cache/bin/$1"; }
+missing() {
+  echo "== $1: NOT INSTALLED (run scripts/analyzers/install.sh)"
+  [[ "${ANALYZERS_ALLOW_MISSING:-0}" == 1 ]] || failed=1
+}
+
+for env in "${envs[@]}"; do
+  dir="$out/$env"
+  (cd "$repo" && node bin/agent-runtime.js synth --stack "$env" --out "$dir" >/dev/null) \
+    || { fail "$env: synth failed"; continue; }
+  rm -rf "$dir/values"  # Helm values for the Higress chart, not Kubernetes objects
+  manifests=("$dir"/*.yaml)
+
+  if checkov="$(tool checkov)"; then
+    echo "== checkov $env"
+    "$checkov" --config-file "$here/checkov.yaml" -o json -d "$dir" >"$out/checkov-$env.json" 2>"$out/checkov.err"
+    node "$here/filter.mjs" checkov "$env" "$out/checkov-$env.json" || fail "checkov $env"
+  else missing checkov; fi
+
+  if kubescore="$(tool kube-score)"; then
+    echo "== kube-score $env"
+    "$kubescore" score --output-format json "${manifests[@]}" >"$out/kube-score-$env.json" 2>"$out/ks.err"
+    node "$here/filter.mjs" kube-score "$env" "$out/kube-score-$env.json" || fail "kube-score $env"
+  else missing kube-score; fi
+
+  if nca="$(tool nca)"; then
+    echo "== network-config-analyzer $env"
+    # nca skips a whole file that holds '{{' (the PrometheusRule's alert templates): drop that kind.
+    mkdir -p "$out/nca-$env"
+    node -e '
+      const y = require("js-yaml"), fs = require("fs"), [src, dst] = process.argv.slice(1);
+      for (const f of fs.readdirSync(src).filter((n) => n.endsWith(".yaml"))) {
+        const docs = y.loadAll(fs.readFileSync(`${src}/${f}`, "utf8")).filter((d) => d && d.kind !== "PrometheusRule");
+        fs.writeFileSync(`${dst}/${f}`, docs.map((d) => y.dump(d, { noRefs: true })).join("---\n"));
+      }' "$dir" "$out/nca-$env"
+    (cd "$out" && "$nca" --sanity "nca-$env" --ns_list "nca-$env" --pod_list "nca-$env") >"$out/nca-$env.txt" 2>&1
+    node "$here/filter.mjs" nca "$env" "$out/nca-$env.txt" || fail "network-config-analyzer $env"
+  else missing network-config-analyzer; fi
+done
+[[ $failed == 0 ]] && echo "analyzers: no unjustified findings in ${envs[*]}"
+exit $failed
