@@ -41,6 +41,7 @@ if (tool === 'checkov') {
     [/^NetworkPolicy (\S+) is redundant/, 'redundant'],
     [/^NetworkPolicy (\S+) is empty/, 'selects-no-pods'],
     [/^(?:Ingress|Egress) rule no\. \d+ in NetworkPolicy (\S+) does not select any pods/, 'rule-selects-no-pods'],
+    [/^(?:Ingress|Egress) rule no\. \d+ in NetworkPolicy (\S+) is redundant/, 'rule-redundant'],
   ];
   for (const line of start < 0 ? [] : lines.slice(start + 1)) {
     if (!line.trim() || line.startsWith('Total run time')) continue;

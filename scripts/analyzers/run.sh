@@ -40,14 +40,18 @@ for env in "${envs[@]}"; do
 
   if nca="$(tool nca)"; then
     echo "== network-config-analyzer $env"
-    # nca skips a whole file that holds '{{' (the PrometheusRule's alert templates): drop that kind.
+    # nca skips a whole file that holds '{{' (alert templates, Wasm plugin configs): it is given only
+    # the kinds it models (namespaces, workloads, services, ingresses, network policies).
+    # It reads Namespace labels from the files: add kubernetes.io/metadata.name, as the API server does.
     mkdir -p "$out/nca-$env"
-    node -e '
+    (cd "$repo" && node -e '
       const y = require("js-yaml"), fs = require("fs"), [src, dst] = process.argv.slice(1);
+      const kinds = new Set(["Namespace", "NetworkPolicy", "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Service", "Ingress"]);
       for (const f of fs.readdirSync(src).filter((n) => n.endsWith(".yaml"))) {
-        const docs = y.loadAll(fs.readFileSync(`${src}/${f}`, "utf8")).filter((d) => d && d.kind !== "PrometheusRule");
+        const docs = y.loadAll(fs.readFileSync(`${src}/${f}`, "utf8")).filter((d) => d && kinds.has(d.kind));
+        for (const d of docs) if (d.kind === "Namespace") d.metadata.labels = { ...d.metadata.labels, "kubernetes.io/metadata.name": d.metadata.name };
         fs.writeFileSync(`${dst}/${f}`, docs.map((d) => y.dump(d, { noRefs: true })).join("---\n"));
-      }' "$dir" "$out/nca-$env"
+      }' "$dir" "$out/nca-$env")
     (cd "$out" && "$nca" --sanity "nca-$env" --ns_list "nca-$env" --pod_list "nca-$env") >"$out/nca-$env.txt" 2>&1
     node "$here/filter.mjs" nca "$env" "$out/nca-$env.txt" || fail "network-config-analyzer $env"
   else missing network-config-analyzer; fi
