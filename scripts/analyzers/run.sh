@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Synthesizes dev, staging and prod and runs each installed third-party analyzer on the manifests:
-# checkov (Kubernetes framework), kube-score and network-config-analyzer (sanity of the
+# kubeconform (strict, Kubernetes and CRD schemas), checkov (Kubernetes framework), kube-score and network-config-analyzer (sanity of the
 # NetworkPolicies). Checks that are not real for this platform are skipped by the config files
 # skips.txt, each with its reason (filter.mjs applies it). Exits non-zero on any other finding, or when a tool
 # is missing (set ANALYZERS_ALLOW_MISSING=1 to only warn).
@@ -11,6 +11,7 @@ cache="${ANALYZERS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/agent-runtime-e2e/anal
 envs=("${@:-dev staging prod}"); read -r -a envs <<< "${envs[*]}"
 out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
 failed=0
+k8s_schemas="${AGENT_RUNTIME_CACHE:-$HOME/.cache/agent-runtime}/kubernetes-validate-1.37.0/kubernetes_validate/kubernetes-json-schema/v1.33.0-local-strict"
 fail() { echo "FINDINGS: $*"; failed=1; }
 
 tool() { [[ -x "$cache/bin/$1" ]] && echo "$cache/bin/$1"; }
@@ -25,6 +26,16 @@ for env in "${envs[@]}"; do
     || { fail "$env: synth failed"; continue; }
   rm -rf "$dir/values"  # Helm values for the Higress chart, not Kubernetes objects
   manifests=("$dir"/*.yaml)
+
+  if kubeconform="$(tool kubeconform)" && [[ -d "$k8s_schemas" ]]; then
+    echo "== kubeconform $env"
+    [[ -d "$out/schemas" ]] || node "$here/kubeconform-schemas.mjs" "$k8s_schemas" "$repo/../shared/crds" "$out/schemas"
+    # No schema, no pass: a kind without one is an error (no -ignore-missing-schemas).
+    "$kubeconform" -strict -summary \
+      -schema-location "$out/schemas/k8s/{{.ResourceKind}}{{.KindSuffix}}.json" \
+      -schema-location "$out/schemas/crds/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json" \
+      "${manifests[@]}" 2>&1 | sed 's/^/  /' || fail "kubeconform $env"
+  else missing kubeconform; fi
 
   if checkov="$(tool checkov)"; then
     echo "== checkov $env"
