@@ -188,7 +188,11 @@ export class NacosCluster extends Construct {
               image: this.image,
               command: ['sh', '-c', 'cp -R /home/nacos/conf/. /writable-conf/'],
               securityContext: _restrictedContainerSecurityContext(),
-              resources: { requests: _quantities({ cpu: '50m', memory: '64Mi' }), limits: _quantities({ cpu: '200m', memory: '128Mi' }) },
+              // conf is a few kB; the limit bounds the writable layer and logs (no LimitRange here).
+              resources: {
+                requests: _quantities({ cpu: '50m', memory: '64Mi', 'ephemeral-storage': '16Mi' }),
+                limits: _quantities({ cpu: '200m', memory: '128Mi', 'ephemeral-storage': '64Mi' }),
+              },
               volumeMounts: [{ name: 'conf', mountPath: '/writable-conf' }],
             }],
             containers: [{

@@ -164,7 +164,11 @@ export class RuntimeController extends Construct {
               ports: [{ name: 'metrics', containerPort: RUNTIME_CONTROLLER.metricsPort, protocol: 'TCP' }],
               livenessProbe: probe('/healthz'),
               readinessProbe: probe('/readyz'),
-              resources: { requests: _quantities({ cpu: '250m', memory: '256Mi' }), limits: _quantities({ cpu: '1', memory: '512Mi' }) },
+              // Logs (the kubelet rotates them at 5 x 10Mi) and /tmp; the platform namespace has no LimitRange.
+              resources: {
+                requests: _quantities({ cpu: '250m', memory: '256Mi', 'ephemeral-storage': '64Mi' }),
+                limits: _quantities({ cpu: '1', memory: '512Mi', 'ephemeral-storage': '256Mi' }),
+              },
               securityContext: _restrictedContainerSecurityContext(),
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             }],
