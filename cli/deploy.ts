@@ -40,7 +40,7 @@ export async function deployCommand(argv: string[]): Promise<number> {
   const { AutomationEngine } = await import('../stacks/deploy/automation-engine');
   const { planDeploy } = await import('../stacks/deploy/deploy-plan');
   const { formatSummary, runDeploy } = await import('../stacks/deploy/deploy-runner');
-  const { toleratingEngineDisconnects } = await import('../stacks/deploy/engine-disconnects');
+  const { engineDisconnectListener } = await import('../stacks/deploy/engine-disconnects');
   const engine = new AutomationEngine({ root, env });
   let plan;
   try {
@@ -51,11 +51,11 @@ export async function deployCommand(argv: string[]): Promise<number> {
   }
   let outcomes;
   try {
-    const run = plan;
-    outcomes = await toleratingEngineDisconnects(() => runDeploy(run, engine, {
+    process.on('unhandledRejection', engineDisconnectListener((line) => console.error(line)));
+    outcomes = await runDeploy(plan, engine, {
       preview: flags.preview === true, refresh: flags.refresh === true, prune: flags.prune === true,
       tenant: flags.tenant as string | undefined, parallel,
-    }, (line) => console.log(line)), (line) => console.error(line));
+    }, (line) => console.log(line));
   } catch (e) {
     // Refusals before any stack ran (an unknown --tenant, an environment deployed with `pulumi up`).
     console.error(`agent-runtime deploy: ${(e as Error).message}; no stack was touched`);

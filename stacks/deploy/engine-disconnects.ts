@@ -14,18 +14,13 @@ function isEngineDisconnect(reason: unknown): boolean {
 }
 
 /**
- * Runs `fn` with engine disconnects of failed stacks logged through `log`; any other unhandled
- * rejection ends the process as Node would.
+ * An `unhandledRejection` listener for the deploy command: engine disconnects of failed stacks are
+ * logged through `log`; any other unhandled rejection ends the process as Node would. It stays for
+ * the life of the process: such a rejection can land after the last stack has returned.
  */
-export async function toleratingEngineDisconnects<T>(fn: () => Promise<T>, log: (line: string) => void): Promise<T> {
-  const onRejection = (reason: unknown): void => {
+export function engineDisconnectListener(log: (line: string) => void): (reason: unknown) => void {
+  return (reason) => {
     if (!isEngineDisconnect(reason)) throw reason;
     log(`agent-runtime deploy: a failed stack's engine closed its connection while its program was still running (${(reason as Error).message}); that stack's own result reports the failure`);
   };
-  process.on('unhandledRejection', onRejection);
-  try {
-    return await fn();
-  } finally {
-    process.off('unhandledRejection', onRejection);
-  }
 }

@@ -14,6 +14,8 @@ import { forward, parseSse, rpcSend, rpcSendV1, startAgent, startGateway } from 
 jest.setTimeout(30_000);
 
 let agent: RunningAgent;
+/** The same body limit with time limits no test reaches: the size bound alone ends its reads, however loaded the machine. */
+let sizeOnly: RunningAgent;
 const logged: string[] = [];
 const realWrite = skillErrorLog.write;
 beforeAll(async () => {
@@ -30,17 +32,24 @@ beforeAll(async () => {
       hang: (_i, ctx) => new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve('gone'))),
     },
   });
+  sizeOnly = await startAgent({
+    env: { A2A_AGENT: 'acme/probe' },
+    maxBodyBytes: 4096,
+    timeouts: { headersMs: 600_000, bodyMs: 600_000, idleMs: 600_000 },
+    skills: { echo: async ({ text }) => `echo: ${text}` },
+  });
 });
 afterAll(async () => {
   skillErrorLog.write = realWrite;
   await agent?.close();
+  await sizeOnly?.close();
 });
 
 const post = (body: unknown, headers: Record<string, string> = {}) => fetch(`${agent.url}/`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
 /** Raw socket to the agent; resolves with what came back once the server closed it. */
-function rawUntilClosed(write: (s: net.Socket) => void): Promise<string> {
-  const { port } = new URL(agent.url);
+function rawUntilClosed(write: (s: net.Socket) => void, to: RunningAgent = agent): Promise<string> {
+  const { port } = new URL(to.url);
   return new Promise((resolve) => {
     const s = net.connect(Number(port), '127.0.0.1', () => write(s));
     let got = '';
@@ -88,14 +97,14 @@ describe('serveAgent', () => {
         if (!s.destroyed) s.end('0\r\n\r\n');
       };
       pump();
-    });
+    }, sizeOnly);
     expect(got).toMatch(/^HTTP\/1\.1 413/);
     expect(got).toContain('"jsonrpc":"2.0"');
     expect(written).toBeLessThan(32 * 1024 * 1024);
   });
 
   test('a declared content-length over the limit is refused before any body is read', async () => {
-    const got = await rawUntilClosed((s) => s.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 999999999\r\n\r\n{'));
+    const got = await rawUntilClosed((s) => s.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 999999999\r\n\r\n{'), sizeOnly);
     expect(got).toMatch(/^HTTP\/1\.1 413/);
   });
 

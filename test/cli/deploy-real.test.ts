@@ -11,6 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import { AutomationEngine } from '../../stacks/deploy/automation-engine';
+import { engineDisconnectListener } from '../../stacks/deploy/engine-disconnects';
 import { runDeploy, type DeployPlan } from '../../stacks/deploy/deploy-runner';
 import { INPUTS_HASH_OUTPUT } from '../../stacks/deploy/stack-engine';
 
@@ -22,9 +23,20 @@ const real = HAVE_CLI ? describe : describe.skip;
 
 jest.setTimeout(600_000);
 // A failed stack's engine closes its connection while its program still registers outputs, and
-// Pulumi's runtime leaves that call's rejection unhandled (stacks/deploy/engine-disconnects.ts): the
-// CLI logs it, but jest counts it against the test whenever it lands inside it (seen under load).
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
+// Pulumi's runtime leaves that call's rejection unhandled (stacks/deploy/engine-disconnects.ts). The
+// deploy command logs those with `engineDisconnectListener`; this test listens the same way, in place
+// of jest's own listener (which would count them against the test), and restores jest's afterwards.
+const disconnects: string[] = [];
+let jestListeners: NodeJS.UnhandledRejectionListener[] = [];
+beforeEach(() => {
+  jestListeners = process.listeners('unhandledRejection');
+  process.removeAllListeners('unhandledRejection');
+  process.on('unhandledRejection', engineDisconnectListener((line) => disconnects.push(line)));
+});
+afterEach(() => {
+  process.removeAllListeners('unhandledRejection');
+  for (const l of jestListeners) process.on('unhandledRejection', l);
+});
 
 real('deploy with the real Pulumi CLI and a file backend', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-real-'));
@@ -49,7 +61,7 @@ real('deploy with the real Pulumi CLI and a file backend', () => {
     })),
   });
 
-  // Each attempt (see retryTimes) starts from an empty backend.
+  // Every test starts from an empty backend.
   beforeEach(() => {
     fs.rmSync(dir, { recursive: true, force: true });
     failing.clear();
