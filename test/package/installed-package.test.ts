@@ -110,7 +110,7 @@ test('an entry or command whose optional peer is missing says what to install', 
   expect(pulumi.status).not.toBe(0);
   expect(pulumi.stderr).toContain('agent-runtime/pulumi needs @pulumi/pulumi and @pulumi/kubernetes');
   expect(pulumi.stderr).toContain('npm install @pulumi/pulumi @pulumi/kubernetes');
-  const controller = npx(['controller', '--no-identity']);
+  const controller = npx(['controller', '--gateway-host', 'agents.example.com', '--no-identity']);
   expect(controller.status).toBe(2);
   expect(controller.stderr).toContain('agent-runtime controller needs @kubernetes/client-node');
 });
