@@ -25,7 +25,7 @@ import { CardDefaults, loadCard } from './card';
 import { CardEndpoint } from './card-endpoint';
 import { ChatHandler, parseChatBody, serveChat } from './chat';
 import { BodyLimitError, readBody } from './http-body';
-import { FALLBACK_SKILL_HEADER, Lineage, SKILL_HEADER, withIncomingLineage } from './lineage';
+import { FALLBACK_SKILL_HEADER, SKILL_HEADER, withIncomingLineage } from './lineage';
 import { AgentMetrics, FailureReason } from './metrics';
 import { readPlatformSettings } from './settings';
 import { CallState, callStore, SkillExecutor, SkillHandler, skillErrorLog } from './skill-executor';
@@ -212,7 +212,8 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<RunningAgent>
     const started = performance.now();
     const gone = _abortOnClose(res);
     await withIncomingLineage(req.headers, `a2a ${name}`, async (l) => {
-      const caller = _callerOf(l);
+      // The gateway's caller header, read in lineage.ts (the one place it is derived).
+      const caller = l.caller;
       const state: CallState = { skill: skill ?? '', caller, traceId: l.traceId, requestId: l.requestId, signal: gone, stream };
       // The SDK runs the executor while the stream is read: the whole exchange runs in the call's store.
       let failure = await callStore.run(state, fn);
@@ -370,11 +371,6 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<RunningAgent>
 function _resultCache(ttls: Readonly<Record<string, number>>, skillIds: readonly string[], limits?: ResultCacheLimits): ResultCache | undefined {
   const mine = Object.fromEntries(Object.entries(ttls).filter(([skill]) => skillIds.includes(skill)));
   return Object.keys(mine).length ? new ResultCache(mine, limits) : undefined;
-}
-
-/** Who calls: the one place the caller of a request is derived. */
-function _callerOf(l: Lineage): string | undefined {
-  return l.caller;
 }
 
 /**
