@@ -18,16 +18,39 @@ export interface StackSecrets {
   readonly tenantSecretKeys: string[];
 }
 
+/** The secret config keys a stack requires, each with what its value is (for the error that names it). */
+export const REQUIRED_SECRETS = {
+  nacosAuthToken: 'a Base64 string that decodes to at least 32 bytes, e.g. `openssl rand -base64 32`',
+  nacosIdentityKey: 'any non-empty string shared by all Nacos servers',
+  nacosIdentityValue: 'any non-empty string shared by all Nacos servers',
+  nacosAdminPassword: 'the password of the Nacos admin user `nacos`',
+} as const;
+
+/** The secret config keys a stack whose Nacos stores in MySQL also requires. */
+export const MYSQL_SECRETS = { mysqlUsername: 'the MySQL user of Nacos', mysqlPassword: 'its password' } as const;
+
+/** The error of a missing secret config key. */
+export function missingSecretMessage(key: string, what: string): string {
+  return `missing secret config agent-runtime:${key}; set it with \`pulumi config set --secret ${key} <value>\` (${what})`;
+}
+
+/** The refusals of `tenantSecrets` keys that are not `<tenant>/<secret>/<key>`. */
+export function tenantSecretKeyProblems(keys: readonly string[]): string[] {
+  return keys.filter((key) => !/^[a-z0-9-]+\/[a-z0-9.-]+\/[-._a-zA-Z0-9]+$/.test(key))
+    .map((key) => `agent-runtime:tenantSecrets: key "${key}" is not "<tenant>/<secret>/<key>"; e.g. "acme/acme-openai/api-key"`);
+}
+
 /** Reads the secret config keys; a missing required secret fails before any resource is created. */
 export function readStackSecrets(config: pulumi.Config, needsMysql: boolean): StackSecrets {
   const tenantSecrets = config.getSecretObject<Record<string, string>>('tenantSecrets');
+  const req = (key: keyof typeof REQUIRED_SECRETS) => requireSecret(config, key, REQUIRED_SECRETS[key]);
   return {
-    nacosAuthToken: requireSecret(config, 'nacosAuthToken', 'a Base64 string that decodes to at least 32 bytes, e.g. `openssl rand -base64 32`'),
-    nacosIdentityKey: requireSecret(config, 'nacosIdentityKey', 'any non-empty string shared by all Nacos servers'),
-    nacosIdentityValue: requireSecret(config, 'nacosIdentityValue', 'any non-empty string shared by all Nacos servers'),
-    nacosAdminPassword: requireSecret(config, 'nacosAdminPassword', 'the password of the Nacos admin user `nacos`'),
+    nacosAuthToken: req('nacosAuthToken'),
+    nacosIdentityKey: req('nacosIdentityKey'),
+    nacosIdentityValue: req('nacosIdentityValue'),
+    nacosAdminPassword: req('nacosAdminPassword'),
     mysql: needsMysql
-      ? { username: requireSecret(config, 'mysqlUsername', 'the MySQL user of Nacos'), password: requireSecret(config, 'mysqlPassword', 'its password') }
+      ? { username: requireSecret(config, 'mysqlUsername', MYSQL_SECRETS.mysqlUsername), password: requireSecret(config, 'mysqlPassword', MYSQL_SECRETS.mysqlPassword) }
       : undefined,
     tenantSecrets: tenantSecrets ?? pulumi.secret<Record<string, string>>({}),
     tenantSecretKeys: tenantSecretKeys(),
@@ -40,18 +63,15 @@ export function readStackSecrets(config: pulumi.Config, needsMysql: boolean): St
  */
 function tenantSecretKeys(): string[] {
   const keys = Object.keys(JSON.parse(pulumi.runtime.getConfig('agent-runtime:tenantSecrets') ?? '{}'));
-  for (const key of keys) {
-    if (!/^[a-z0-9-]+\/[a-z0-9.-]+\/[-._a-zA-Z0-9]+$/.test(key)) {
-      throw new Error(`agent-runtime:tenantSecrets: key "${key}" is not "<tenant>/<secret>/<key>"; e.g. "acme/acme-openai/api-key"`);
-    }
-  }
+  const problems = tenantSecretKeyProblems(keys);
+  if (problems.length) throw new Error(problems[0]);
   return keys;
 }
 
 function requireSecret(config: pulumi.Config, key: string, what: string): pulumi.Output<string> {
   const value = config.getSecret(key);
   if (value === undefined) {
-    throw new Error(`missing secret config agent-runtime:${key}; set it with \`pulumi config set --secret ${key} <value>\` (${what})`);
+    throw new Error(missingSecretMessage(key, what));
   }
   return value;
 }

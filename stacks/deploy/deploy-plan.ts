@@ -12,7 +12,7 @@ import { ConfigError, PROJECT, readPlatformConfig, SECRET_KEYS, type PlatformCon
 import { deployPlatform } from '../platform-release';
 import { internalIssuerKeys, issuerSecretData, setInternalJwks } from '../internal-issuer-keys';
 import { checkRegistration, checkTenantSecrets, gatewayAddress, routesOf } from '../program';
-import type { StackSecrets } from '../secrets';
+import { missingSecretMessage, MYSQL_SECRETS, REQUIRED_SECRETS, tenantSecretKeyProblems, type StackSecrets } from '../secrets';
 import { deployTenant, tenantSecretsOf } from '../tenant-release';
 import type { DeployPlan } from './deploy-runner';
 import { INPUTS_HASH_OUTPUT } from './stack-engine';
@@ -23,13 +23,6 @@ export type EnvConfig = Record<string, { value: string; secret?: boolean }>;
 
 /** Changes whenever the programs change what they register for the same inputs. */
 const PROGRAM_VERSION = `agent-runtime@${require('../../package.json').version}/deploy-1`;
-
-const REQUIRED_SECRETS: [string, string][] = [
-  ['nacosAuthToken', 'a Base64 string that decodes to at least 32 bytes, e.g. `openssl rand -base64 32`'],
-  ['nacosIdentityKey', 'any non-empty string shared by all Nacos servers'],
-  ['nacosIdentityValue', 'any non-empty string shared by all Nacos servers'],
-  ['nacosAdminPassword', 'the password of the Nacos admin user `nacos`'],
-];
 
 /**
  * Validates and synthesizes `env` and returns its deploy plan. Throws a {@link ConfigError} listing
@@ -49,14 +42,11 @@ export function planDeploy(env: string, entries: EnvConfig): DeployPlan & { conf
   const config = readPlatformConfig(env, values);
   checkRegistration(config);
   const mysql = config.platform.nacos?.storage?.mode === 'mysql';
-  const missing = [...REQUIRED_SECRETS, ...(mysql ? [['mysqlUsername', 'the MySQL user of Nacos'], ['mysqlPassword', 'its password']] as [string, string][] : [])]
-    .filter(([key]) => !secrets[key]);
-  if (missing.length) {
-    throw new ConfigError(missing.map(([key, what]) => `missing secret config ${PROJECT}:${key}; set it with \`pulumi config set --secret ${key} <value>\` (${what})`).join('\n'));
-  }
+  const missing = Object.entries({ ...REQUIRED_SECRETS, ...(mysql ? MYSQL_SECRETS : {}) }).filter(([key]) => !secrets[key]);
+  if (missing.length) throw new ConfigError(missing.map(([key, what]) => missingSecretMessage(key, what)).join('\n'));
   const tenantSecrets: Record<string, string> = secrets.tenantSecrets ? JSON.parse(secrets.tenantSecrets) : {};
-  const badKeys = Object.keys(tenantSecrets).filter((k) => !/^[a-z0-9-]+\/[a-z0-9.-]+\/[-._a-zA-Z0-9]+$/.test(k));
-  if (badKeys.length) throw new ConfigError(badKeys.map((k) => `${PROJECT}:tenantSecrets: key "${k}" is not "<tenant>/<secret>/<key>"; e.g. "acme/acme-openai/api-key"`).join('\n'));
+  const badKeys = tenantSecretKeyProblems(Object.keys(tenantSecrets));
+  if (badKeys.length) throw new ConfigError(badKeys.join('\n'));
 
   const synthesized = synthesizePlatform(config);
   const chart = (name: string) => synthesized.charts.find((c) => c.name === name)!;
